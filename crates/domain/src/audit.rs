@@ -1,0 +1,361 @@
+//! The audit trail as a hash chain: how an entry is hashed and how the chain is checked.
+//!
+//! Each entry's hash covers the previous entry's hash and every field of the entry, so
+//! editing, inserting or deleting a row in the middle breaks the chain at that row.
+//! Personal data of an entry (before/after values naming a child) is not in the chain:
+//! only a salted hash of it is, so the data can be erased when a program's retention ends
+//! while the chain still verifies.
+
+use crate::Lang;
+use crate::dates::Millis;
+use sha2::{Digest, Sha256};
+
+/// The `prev_hash` of the first entry.
+pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+const DOMAIN_TAG: &[u8] = b"songmaytinh-audit-v1\n";
+
+/// One audit entry as stored, without its own hash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditRecord {
+    pub seq: i64,
+    pub at: Millis,
+    pub actor: String,
+    pub actor_user_id: Option<i64>,
+    pub actor_role: Option<String>,
+    pub unit_id: Option<i64>,
+    pub entity: String,
+    pub entity_id: Option<String>,
+    pub action: String,
+    pub summary: String,
+    /// Non-personal details as JSON text (e.g. the fields of a unit that changed).
+    pub changes: Option<String>,
+    /// Salted SHA-256 of the personal details kept beside the chain.
+    pub personal_hash: Option<String>,
+}
+
+fn put(h: &mut Sha256, name: &str, value: Option<&str>) {
+    h.update(name.as_bytes());
+    match value {
+        None => h.update(b"=\n"),
+        Some(v) => {
+            h.update(format!(":{}:", v.len()).as_bytes());
+            h.update(v.as_bytes());
+            h.update(b"\n");
+        }
+    }
+}
+
+/// The hash of `rec` chained to `prev_hash`, as lower-case hex. Every field is length
+/// prefixed so that no two different entries encode the same way.
+pub fn entry_hash(prev_hash: &str, rec: &AuditRecord) -> String {
+    let mut h = Sha256::new();
+    h.update(DOMAIN_TAG);
+    put(&mut h, "prev", Some(prev_hash));
+    put(&mut h, "seq", Some(&rec.seq.to_string()));
+    put(&mut h, "at", Some(&rec.at.to_string()));
+    put(&mut h, "actor", Some(&rec.actor));
+    put(
+        &mut h,
+        "actor_user_id",
+        rec.actor_user_id.map(|v| v.to_string()).as_deref(),
+    );
+    put(&mut h, "actor_role", rec.actor_role.as_deref());
+    put(
+        &mut h,
+        "unit_id",
+        rec.unit_id.map(|v| v.to_string()).as_deref(),
+    );
+    put(&mut h, "entity", Some(&rec.entity));
+    put(&mut h, "entity_id", rec.entity_id.as_deref());
+    put(&mut h, "action", Some(&rec.action));
+    put(&mut h, "summary", Some(&rec.summary));
+    put(&mut h, "changes", rec.changes.as_deref());
+    put(&mut h, "personal_hash", rec.personal_hash.as_deref());
+    hex::encode(h.finalize())
+}
+
+/// The salted hash of an entry's personal details.
+pub fn personal_hash(salt: &str, data: &str) -> String {
+    let mut h = Sha256::new();
+    h.update(b"songmaytinh-audit-personal-v1\n");
+    h.update(salt.as_bytes());
+    h.update(b"\n");
+    h.update(data.as_bytes());
+    hex::encode(h.finalize())
+}
+
+/// Why the chain does not verify, at which entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChainBreak {
+    /// Entries are missing or out of order: expected `expected`, found `found`.
+    Gap { expected: i64, found: i64 },
+    /// The entry's `prev_hash` is not the previous entry's hash.
+    PrevMismatch { seq: i64 },
+    /// The entry's content does not hash to its stored hash: it was edited.
+    HashMismatch { seq: i64 },
+    /// The personal details kept beside the entry do not match the chained hash.
+    PersonalMismatch { seq: i64 },
+    /// The head (last sequence and hash) does not match the last entry: entries were
+    /// removed from the end, or the head was edited.
+    HeadMismatch { head_seq: i64, last_seq: i64 },
+}
+
+impl ChainBreak {
+    pub fn seq(&self) -> i64 {
+        match self {
+            ChainBreak::Gap { expected, .. } => *expected,
+            ChainBreak::PrevMismatch { seq }
+            | ChainBreak::HashMismatch { seq }
+            | ChainBreak::PersonalMismatch { seq } => *seq,
+            ChainBreak::HeadMismatch { last_seq, .. } => *last_seq,
+        }
+    }
+
+    pub fn code(&self) -> &'static str {
+        match self {
+            ChainBreak::Gap { .. } => "audit_gap",
+            ChainBreak::PrevMismatch { .. } => "audit_prev_mismatch",
+            ChainBreak::HashMismatch { .. } => "audit_hash_mismatch",
+            ChainBreak::PersonalMismatch { .. } => "audit_personal_mismatch",
+            ChainBreak::HeadMismatch { .. } => "audit_head_mismatch",
+        }
+    }
+
+    pub fn message(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (ChainBreak::Gap { expected, found }, Lang::Vi) => {
+                format!("Thiếu mục nhật ký: cần mục #{expected} nhưng gặp mục #{found}.")
+            }
+            (ChainBreak::Gap { expected, found }, Lang::En) => {
+                format!("Missing audit entry: expected #{expected}, found #{found}.")
+            }
+            (ChainBreak::PrevMismatch { seq }, Lang::Vi) => format!(
+                "Mục nhật ký #{seq} không nối với mục trước: mã băm của mục trước đã thay đổi."
+            ),
+            (ChainBreak::PrevMismatch { seq }, Lang::En) => {
+                format!("Audit entry #{seq} does not link to the previous entry.")
+            }
+            (ChainBreak::HashMismatch { seq }, Lang::Vi) => {
+                format!("Mục nhật ký #{seq} không khớp: nội dung đã bị sửa sau khi ghi.")
+            }
+            (ChainBreak::HashMismatch { seq }, Lang::En) => {
+                format!(
+                    "Audit entry #{seq} does not match its hash: it was edited after it was written."
+                )
+            }
+            (ChainBreak::PersonalMismatch { seq }, Lang::Vi) => {
+                format!("Dữ liệu cá nhân kèm mục nhật ký #{seq} đã bị sửa.")
+            }
+            (ChainBreak::PersonalMismatch { seq }, Lang::En) => {
+                format!("The personal details kept with audit entry #{seq} were edited.")
+            }
+            (ChainBreak::HeadMismatch { head_seq, last_seq }, Lang::Vi) => format!(
+                "Đầu chuỗi ghi mục #{head_seq} nhưng mục cuối là #{last_seq}: có mục bị xóa hoặc đầu chuỗi bị sửa."
+            ),
+            (ChainBreak::HeadMismatch { head_seq, last_seq }, Lang::En) => format!(
+                "The chain head says #{head_seq} but the last entry is #{last_seq}: entries were removed or the head edited."
+            ),
+        }
+    }
+}
+
+/// What a successful check found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChainSummary {
+    pub entries: u64,
+    pub last_hash: String,
+    /// Entries whose personal details were erased (allowed; the chain still holds).
+    pub erased_personal: u64,
+}
+
+/// Walks the chain entry by entry, in `seq` order, holding only the previous hash:
+/// the chain can be any length.
+#[derive(Debug, Clone)]
+pub struct ChainVerifier {
+    prev: String,
+    next_seq: i64,
+    entries: u64,
+    erased: u64,
+}
+
+impl Default for ChainVerifier {
+    fn default() -> Self {
+        ChainVerifier {
+            prev: GENESIS_HASH.to_string(),
+            next_seq: 1,
+            entries: 0,
+            erased: 0,
+        }
+    }
+}
+
+impl ChainVerifier {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Checks the next entry. `personal` is the `(salt, data)` kept beside it, if any.
+    pub fn check(
+        &mut self,
+        rec: &AuditRecord,
+        stored_prev: &str,
+        stored_hash: &str,
+        personal: Option<(&str, &str)>,
+    ) -> Result<(), ChainBreak> {
+        if rec.seq != self.next_seq {
+            return Err(ChainBreak::Gap {
+                expected: self.next_seq,
+                found: rec.seq,
+            });
+        }
+        if stored_prev != self.prev {
+            return Err(ChainBreak::PrevMismatch { seq: rec.seq });
+        }
+        if entry_hash(stored_prev, rec) != stored_hash {
+            return Err(ChainBreak::HashMismatch { seq: rec.seq });
+        }
+        match (rec.personal_hash.as_deref(), personal) {
+            (Some(h), Some((salt, data))) if personal_hash(salt, data) != h => {
+                return Err(ChainBreak::PersonalMismatch { seq: rec.seq });
+            }
+            (None, Some(_)) => return Err(ChainBreak::PersonalMismatch { seq: rec.seq }),
+            (Some(_), None) => self.erased += 1,
+            _ => {}
+        }
+        self.prev = stored_hash.to_string();
+        self.next_seq += 1;
+        self.entries += 1;
+        Ok(())
+    }
+
+    /// Checks the head the store keeps against the last entry seen.
+    pub fn finish(self, head_seq: i64, head_hash: &str) -> Result<ChainSummary, ChainBreak> {
+        let last_seq = self.next_seq - 1;
+        if head_seq != last_seq || head_hash != self.prev {
+            return Err(ChainBreak::HeadMismatch { head_seq, last_seq });
+        }
+        Ok(ChainSummary {
+            entries: self.entries,
+            last_hash: self.prev,
+            erased_personal: self.erased,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn rec(seq: i64, summary: &str) -> AuditRecord {
+        AuditRecord {
+            seq,
+            at: 1_643_000_000_000 + seq,
+            actor: "admin".into(),
+            actor_user_id: Some(1),
+            actor_role: Some("admin".into()),
+            unit_id: Some(1),
+            entity: "unit".into(),
+            entity_id: Some(seq.to_string()),
+            action: "create".into(),
+            summary: summary.into(),
+            changes: None,
+            personal_hash: None,
+        }
+    }
+
+    fn chain(n: i64) -> Vec<(AuditRecord, String, String)> {
+        let mut prev = GENESIS_HASH.to_string();
+        (1..=n)
+            .map(|i| {
+                let r = rec(i, &format!("entry {i}"));
+                let h = entry_hash(&prev, &r);
+                let out = (r, prev.clone(), h.clone());
+                prev = h;
+                out
+            })
+            .collect()
+    }
+
+    fn verify(entries: &[(AuditRecord, String, String)]) -> Result<ChainSummary, ChainBreak> {
+        let mut v = ChainVerifier::new();
+        for (r, p, h) in entries {
+            v.check(r, p, h, None)?;
+        }
+        let (seq, hash) = entries
+            .last()
+            .map(|(r, _, h)| (r.seq, h.clone()))
+            .unwrap_or((0, GENESIS_HASH.into()));
+        v.finish(seq, &hash)
+    }
+
+    #[test]
+    fn an_intact_chain_verifies() {
+        let c = chain(5);
+        let s = verify(&c).unwrap();
+        assert_eq!(s.entries, 5);
+        assert_eq!(s.last_hash, c[4].2);
+    }
+
+    #[test]
+    fn none_and_empty_encode_differently() {
+        let mut a = rec(1, "x");
+        let mut b = a.clone();
+        a.entity_id = None;
+        b.entity_id = Some(String::new());
+        assert_ne!(entry_hash(GENESIS_HASH, &a), entry_hash(GENESIS_HASH, &b));
+    }
+
+    #[test]
+    fn personal_details_may_be_erased_but_not_edited() {
+        let salt = "s";
+        let data = r#"{"name":"Nguyễn Văn A"}"#;
+        let mut r = rec(1, "x");
+        r.personal_hash = Some(personal_hash(salt, data));
+        let h = entry_hash(GENESIS_HASH, &r);
+        let mut v = ChainVerifier::new();
+        assert!(
+            v.clone()
+                .check(&r, GENESIS_HASH, &h, Some((salt, data)))
+                .is_ok()
+        );
+        assert_eq!(
+            v.clone().check(&r, GENESIS_HASH, &h, Some((salt, "{}"))),
+            Err(ChainBreak::PersonalMismatch { seq: 1 })
+        );
+        v.check(&r, GENESIS_HASH, &h, None).unwrap();
+        assert_eq!(v.finish(1, &h).unwrap().erased_personal, 1);
+    }
+
+    proptest! {
+        /// Editing any one entry's summary is caught at exactly that entry.
+        #[test]
+        fn an_edit_is_named(n in 1i64..30, victim in 0usize..30, text in ".{0,20}") {
+            let mut c = chain(n);
+            let i = victim % c.len();
+            prop_assume!(c[i].0.summary != text);
+            c[i].0.summary = text;
+            let err = verify(&c).unwrap_err();
+            prop_assert_eq!(err, ChainBreak::HashMismatch { seq: c[i].0.seq });
+        }
+
+        /// Deleting an entry is caught: in the middle as a gap, at the end by the head.
+        #[test]
+        fn a_deletion_is_caught(n in 2i64..30, victim in 0usize..30) {
+            let full = chain(n);
+            let head = full.last().map(|(r, _, h)| (r.seq, h.clone())).unwrap();
+            let mut c = full.clone();
+            let i = victim % c.len();
+            c.remove(i);
+            let mut v = ChainVerifier::new();
+            let mut res = Ok(());
+            for (r, p, h) in &c {
+                res = v.check(r, p, h, None);
+                if res.is_err() { break; }
+            }
+            let outcome = res.and_then(|_| v.finish(head.0, &head.1).map(|_| ()));
+            prop_assert!(outcome.is_err());
+        }
+    }
+}

@@ -1,0 +1,159 @@
+//! "May this user do this here?": the one place permissions are decided.
+//!
+//! Two questions, always in this order: does the role allow the action at all
+//! (otherwise `Forbidden`), and is the target inside the user's scope (otherwise
+//! `OutOfScope`, which callers show as "not found" so that nothing leaks).
+
+use crate::units::UnitPath;
+use crate::users::Role;
+use serde::{Deserialize, Serialize};
+
+/// Everything a route or a command can ask permission for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// See one's dashboard: counts for one's scope.
+    ViewDashboard,
+    /// List and search units and schools in one's scope.
+    BrowseUnits,
+    /// See one unit or school.
+    ViewUnit,
+    /// Create, edit and import units and schools.
+    ManageUnits,
+    /// List users and see their accounts.
+    ViewUsers,
+    /// Create users, change their role or unit, reset passwords, disable accounts.
+    ManageUsers,
+    /// Read the audit trail and verify its chain.
+    ViewAudit,
+}
+
+impl Action {
+    pub const ALL: [Action; 7] = [
+        Action::ViewDashboard,
+        Action::BrowseUnits,
+        Action::ViewUnit,
+        Action::ManageUnits,
+        Action::ViewUsers,
+        Action::ManageUsers,
+        Action::ViewAudit,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Action::ViewDashboard => "view_dashboard",
+            Action::BrowseUnits => "browse_units",
+            Action::ViewUnit => "view_unit",
+            Action::ManageUnits => "manage_units",
+            Action::ViewUsers => "view_users",
+            Action::ManageUsers => "manage_users",
+            Action::ViewAudit => "view_audit",
+        }
+    }
+}
+
+const EVERYONE: &[Role] = &Role::ALL;
+
+/// The permission table: which roles may take each action. Reviewed as data; the
+/// route × role test in the web crate checks every route against it.
+pub fn roles_for(action: Action) -> &'static [Role] {
+    use Role::*;
+    match action {
+        Action::ViewDashboard | Action::BrowseUnits | Action::ViewUnit => EVERYONE,
+        Action::ManageUnits => &[Admin, SoGddt],
+        Action::ViewUsers | Action::ManageUsers | Action::ViewAudit => &[Admin],
+    }
+}
+
+pub fn permits(role: Role, action: Action) -> bool {
+    roles_for(action).contains(&role)
+}
+
+/// Who is asking: a role and the root of the subtree they may see.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Principal {
+    pub role: Role,
+    pub scope: UnitPath,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Decision {
+    Allow,
+    Forbidden,
+    OutOfScope,
+}
+
+/// The gate. `target` is the unit the request is about, when it is about one.
+pub fn decide(who: &Principal, action: Action, target: Option<&UnitPath>) -> Decision {
+    if !permits(who.role, action) {
+        return Decision::Forbidden;
+    }
+    match target {
+        Some(t) if !who.scope.contains(t) => Decision::OutOfScope,
+        _ => Decision::Allow,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn p(role: Role, scope: UnitPath) -> Principal {
+        Principal { role, scope }
+    }
+
+    #[test]
+    fn a_school_sees_itself_and_not_its_neighbour() {
+        let province = UnitPath::root(1);
+        let district = province.child(10);
+        let school_a = district.child(100);
+        let school_b = district.child(101);
+        let who = p(Role::Truong, school_a.clone());
+        assert_eq!(
+            decide(&who, Action::ViewUnit, Some(&school_a)),
+            Decision::Allow
+        );
+        assert_eq!(
+            decide(&who, Action::ViewUnit, Some(&school_b)),
+            Decision::OutOfScope
+        );
+        assert_eq!(
+            decide(&who, Action::ViewUnit, Some(&district)),
+            Decision::OutOfScope
+        );
+        assert_eq!(
+            decide(&who, Action::ManageUsers, Some(&school_a)),
+            Decision::Forbidden
+        );
+    }
+
+    #[test]
+    fn only_admins_manage_users() {
+        for role in Role::ALL {
+            assert_eq!(
+                permits(role, Action::ManageUsers),
+                role == Role::Admin,
+                "{role}"
+            );
+        }
+    }
+
+    proptest! {
+        /// Permission never depends on the target, scope never grants a forbidden action.
+        #[test]
+        fn forbidden_is_forbidden_everywhere(ri in 0usize..9, ai in 0usize..7, a in 1i64..5, b in 1i64..5) {
+            let role = Role::ALL[ri];
+            let action = Action::ALL[ai];
+            let who = p(role, UnitPath::root(1).child(a));
+            let target = UnitPath::root(1).child(b);
+            let d = decide(&who, action, Some(&target));
+            if !permits(role, action) {
+                prop_assert_eq!(d, Decision::Forbidden);
+            } else {
+                prop_assert_eq!(d == Decision::Allow, a == b);
+            }
+        }
+    }
+}

@@ -1,0 +1,266 @@
+//! The domain's one error type: a stable snake_case `code()` that tests and JSON use,
+//! and a message in Vietnamese (English available).
+
+use crate::Lang;
+use crate::dates::{Millis, format_millis};
+use crate::units::UnitKind;
+use crate::users::Role;
+use std::fmt;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DomainError {
+    InvalidUnitCode {
+        value: String,
+    },
+    InvalidUnitKind {
+        value: String,
+    },
+    InvalidAgency {
+        value: String,
+    },
+    InvalidSchoolLevel {
+        value: String,
+    },
+    InvalidInternetStatus {
+        value: String,
+    },
+    InvalidUnitName,
+    /// A unit of this kind cannot sit under that parent (`None`: as a root).
+    InvalidParent {
+        child: UnitKind,
+        parent: Option<UnitKind>,
+    },
+    /// Moving a unit under itself or one of its descendants.
+    UnitCycle {
+        code: String,
+    },
+    UnknownUnit {
+        code: String,
+    },
+    /// A school's commune names no commune (by code or name).
+    UnknownCommune {
+        value: String,
+    },
+    /// A school's commune name matches several communes: the code is needed.
+    AmbiguousCommune {
+        value: String,
+    },
+    DuplicateUnitCode {
+        code: String,
+    },
+    InvalidUsername,
+    DuplicateUsername {
+        username: String,
+    },
+    InvalidFullName,
+    UnknownRole {
+        value: String,
+    },
+    RoleUnitMismatch {
+        role: Role,
+        kind: UnitKind,
+    },
+    WeakPassword {
+        min_len: usize,
+    },
+    PasswordTooLong {
+        max_len: usize,
+    },
+    PasswordConfirmationMismatch,
+    WrongCurrentPassword,
+    InvalidCredentials,
+    /// Too many failed logins: the next attempt counts after `until`.
+    LoginBackoff {
+        until: Millis,
+    },
+    AccountDisabled,
+    PasswordChangeRequired,
+    /// A user may not disable or demote their own account.
+    CannotChangeSelf,
+    InvalidApiKeyName,
+    NotFound,
+    Forbidden,
+}
+
+impl DomainError {
+    pub fn code(&self) -> &'static str {
+        use DomainError::*;
+        match self {
+            InvalidUnitCode { .. } => "invalid_unit_code",
+            InvalidUnitKind { .. } => "invalid_unit_kind",
+            InvalidAgency { .. } => "invalid_agency",
+            InvalidSchoolLevel { .. } => "invalid_school_level",
+            InvalidInternetStatus { .. } => "invalid_internet_status",
+            InvalidUnitName => "invalid_unit_name",
+            InvalidParent { .. } => "invalid_parent",
+            UnitCycle { .. } => "unit_cycle",
+            UnknownUnit { .. } => "unknown_unit",
+            UnknownCommune { .. } => "unknown_commune",
+            AmbiguousCommune { .. } => "ambiguous_commune",
+            DuplicateUnitCode { .. } => "duplicate_unit_code",
+            InvalidUsername => "invalid_username",
+            DuplicateUsername { .. } => "duplicate_username",
+            InvalidFullName => "invalid_full_name",
+            UnknownRole { .. } => "unknown_role",
+            RoleUnitMismatch { .. } => "role_unit_mismatch",
+            WeakPassword { .. } => "weak_password",
+            PasswordTooLong { .. } => "password_too_long",
+            PasswordConfirmationMismatch => "password_confirmation_mismatch",
+            WrongCurrentPassword => "wrong_current_password",
+            InvalidCredentials => "invalid_credentials",
+            LoginBackoff { .. } => "login_backoff",
+            AccountDisabled => "account_disabled",
+            PasswordChangeRequired => "password_change_required",
+            CannotChangeSelf => "cannot_change_self",
+            InvalidApiKeyName => "invalid_api_key_name",
+            NotFound => "not_found",
+            Forbidden => "forbidden",
+        }
+    }
+
+    /// The form field this error belongs next to, when it is about one.
+    pub fn field(&self) -> Option<&'static str> {
+        use DomainError::*;
+        Some(match self {
+            InvalidUnitCode { .. } | DuplicateUnitCode { .. } => "code",
+            InvalidUnitKind { .. } => "kind",
+            InvalidAgency { .. } => "agency",
+            InvalidSchoolLevel { .. } => "school_level",
+            InvalidInternetStatus { .. } => "internet",
+            InvalidUnitName => "name",
+            InvalidParent { .. } | UnitCycle { .. } => "parent",
+            UnknownUnit { .. } | RoleUnitMismatch { .. } => "unit",
+            UnknownCommune { .. } | AmbiguousCommune { .. } => "commune",
+            InvalidUsername | DuplicateUsername { .. } => "username",
+            InvalidFullName => "full_name",
+            UnknownRole { .. } => "role",
+            WeakPassword { .. } | PasswordTooLong { .. } => "new_password",
+            PasswordConfirmationMismatch => "confirm_password",
+            WrongCurrentPassword => "current_password",
+            InvalidApiKeyName => "name",
+            _ => return None,
+        })
+    }
+
+    pub fn message(&self, lang: Lang) -> String {
+        use DomainError::*;
+        let vi = lang == Lang::Vi;
+        match self {
+            InvalidUnitCode { value } => if vi {
+                format!("Mã đơn vị \"{value}\" không hợp lệ: chỉ dùng chữ không dấu, số, '-', '_' hoặc '.', tối đa 64 ký tự.")
+            } else {
+                format!("Unit code \"{value}\" is invalid: use unaccented letters, digits, '-', '_' or '.', at most 64 characters.")
+            },
+            InvalidUnitKind { value } => if vi {
+                format!("Cấp đơn vị \"{value}\" không hợp lệ (tỉnh, sở, huyện, xã, trường).")
+            } else {
+                format!("Unit level \"{value}\" is invalid (province, department, district, commune, school).")
+            },
+            InvalidAgency { value } => if vi {
+                format!("Cơ quan \"{value}\" không hợp lệ (so_gddt, so_tttt, so_tai_chinh, mttq, ubnd_tinh, other).")
+            } else {
+                format!("Agency \"{value}\" is invalid (so_gddt, so_tttt, so_tai_chinh, mttq, ubnd_tinh, other).")
+            },
+            InvalidSchoolLevel { value } => if vi {
+                format!("Cấp học \"{value}\" không hợp lệ (Tiểu học, THCS, THPT, TH và THCS, THCS và THPT, GDNN-GDTX, Khác).")
+            } else {
+                format!("School level \"{value}\" is invalid.")
+            },
+            InvalidInternetStatus { value } => if vi {
+                format!("Tình trạng Internet \"{value}\" không hợp lệ (Có, Yếu, Không, Chưa rõ).")
+            } else {
+                format!("Internet status \"{value}\" is invalid (connected, weak, none, unknown).")
+            },
+            InvalidUnitName => lang.pick("Tên đơn vị không được để trống và tối đa 200 ký tự.", "The unit name must be 1 to 200 characters.").into(),
+            InvalidParent { child, parent } => match parent {
+                Some(p) => if vi {
+                    format!("Đơn vị cấp \"{}\" không thể trực thuộc đơn vị cấp \"{}\".", child.label(lang), p.label(lang))
+                } else {
+                    format!("A unit of level \"{}\" cannot sit under a unit of level \"{}\".", child.label(lang), p.label(lang))
+                },
+                None => if vi {
+                    format!("Đơn vị cấp \"{}\" phải có đơn vị cấp trên.", child.label(lang))
+                } else {
+                    format!("A unit of level \"{}\" needs a parent unit.", child.label(lang))
+                },
+            },
+            UnitCycle { code } => if vi {
+                format!("Không thể chuyển đơn vị \"{code}\" vào chính nó hoặc đơn vị cấp dưới của nó.")
+            } else {
+                format!("Unit \"{code}\" cannot be moved under itself or one of its own units.")
+            },
+                        UnknownCommune { value } => if vi {
+                format!("Không tìm thấy xã/phường \"{value}\" (ghi mã hoặc đúng tên xã).")
+            } else {
+                format!("No commune matches \"{value}\" (give its code or exact name).")
+            },
+            AmbiguousCommune { value } => if vi {
+                format!("Có nhiều xã/phường tên \"{value}\": hãy ghi mã xã.")
+            } else {
+                format!("Several communes are named \"{value}\": give the commune's code.")
+            },
+            UnknownUnit { code } => if vi {
+                format!("Không tìm thấy đơn vị có mã \"{code}\".")
+            } else {
+                format!("No unit has the code \"{code}\".")
+            },
+            DuplicateUnitCode { code } => if vi {
+                format!("Mã đơn vị \"{code}\" đã được dùng.")
+            } else {
+                format!("Unit code \"{code}\" is already used.")
+            },
+            InvalidUsername => lang.pick(
+                "Tên đăng nhập gồm 3–64 ký tự: chữ thường không dấu, số, '.', '_' hoặc '-', bắt đầu bằng chữ hoặc số.",
+                "A username has 3–64 characters: lower-case unaccented letters, digits, '.', '_' or '-', starting with a letter or digit.",
+            ).into(),
+            DuplicateUsername { username } => if vi {
+                format!("Tên đăng nhập \"{username}\" đã có người dùng.")
+            } else {
+                format!("The username \"{username}\" is taken.")
+            },
+            InvalidFullName => lang.pick("Họ và tên không được để trống và tối đa 200 ký tự.", "The full name must be 1 to 200 characters.").into(),
+            UnknownRole { value } => if vi {
+                format!("Vai trò \"{value}\" không tồn tại.")
+            } else {
+                format!("There is no role \"{value}\".")
+            },
+            RoleUnitMismatch { role, kind } => if vi {
+                format!("Vai trò \"{}\" không thể thuộc đơn vị cấp \"{}\".", role.label(lang), kind.label(lang))
+            } else {
+                format!("The role \"{}\" cannot belong to a unit of level \"{}\".", role.label(lang), kind.label(lang))
+            },
+            WeakPassword { min_len } => if vi {
+                format!("Mật khẩu phải có ít nhất {min_len} ký tự, không trùng tên đăng nhập và không lặp một ký tự.")
+            } else {
+                format!("The password needs at least {min_len} characters, must differ from the username and not repeat one character.")
+            },
+            PasswordTooLong { max_len } => if vi {
+                format!("Mật khẩu dài quá {max_len} byte.")
+            } else {
+                format!("The password is longer than {max_len} bytes.")
+            },
+            PasswordConfirmationMismatch => lang.pick("Mật khẩu nhập lại không khớp.", "The passwords do not match.").into(),
+            WrongCurrentPassword => lang.pick("Mật khẩu hiện tại không đúng.", "The current password is wrong.").into(),
+            InvalidCredentials => lang.pick("Tên đăng nhập hoặc mật khẩu không đúng.", "Wrong username or password.").into(),
+            LoginBackoff { until } => if vi {
+                format!("Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {}.", format_millis(*until))
+            } else {
+                format!("Too many failed logins. Try again after {}.", format_millis(*until))
+            },
+            AccountDisabled => lang.pick("Tài khoản đã bị khóa. Liên hệ quản trị viên.", "This account is disabled. Contact an administrator.").into(),
+            PasswordChangeRequired => lang.pick("Bạn cần đổi mật khẩu trước khi tiếp tục.", "You must change your password before continuing.").into(),
+            CannotChangeSelf => lang.pick("Không thể tự khóa hoặc tự đổi vai trò của chính mình.", "You cannot disable or change the role of your own account.").into(),
+            InvalidApiKeyName => lang.pick("Tên khóa API gồm 1–100 ký tự.", "An API key name has 1–100 characters.").into(),
+            NotFound => lang.pick("Không tìm thấy.", "Not found.").into(),
+            Forbidden => lang.pick("Bạn không có quyền thực hiện thao tác này.", "You are not allowed to do this.").into(),
+        }
+    }
+}
+
+impl fmt::Display for DomainError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message(Lang::Vi))
+    }
+}
+
+impl std::error::Error for DomainError {}

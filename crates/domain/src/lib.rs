@@ -1,0 +1,14 @@
+//! Pure rules of the program: units and scope, roles and permissions, audit chain,
+//! money and dates. No I/O, no async, no database or web types.
+
+pub mod audit;
+pub mod authz;
+pub mod dates;
+pub mod error;
+pub mod lang;
+pub mod money;
+pub mod units;
+pub mod users;
+
+pub use error::DomainError;
+pub use lang::Lang;

@@ -1,0 +1,387 @@
+//! One way to run a query on either engine.
+//!
+//! Every query is written once, in the SQL both SQLite and PostgreSQL speak (`$1`
+//! placeholders, `RETURNING`, `ON CONFLICT`), bound with a small set of value types, and
+//! run on whichever pool the store was opened with. Rows decode through `sqlx::FromRow`
+//! for both engines. Engine-specific code (backup, bulk load, catalog queries) matches
+//! on [`Pool`] or [`Tx`] directly. See docs/adr/0002-one-query-two-engines.md.
+
+use sqlx::postgres::{PgArguments, PgRow};
+use sqlx::sqlite::{SqliteArguments, SqliteRow};
+use sqlx::{Arguments, AssertSqlSafe, PgPool, Postgres, Sqlite, SqlitePool, Transaction};
+use std::borrow::Cow;
+
+/// Which engine a store runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+impl Engine {
+    pub fn name(self) -> &'static str {
+        match self {
+            Engine::Sqlite => "sqlite",
+            Engine::Postgres => "postgres",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub enum Pool {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+impl Pool {
+    pub fn engine(&self) -> Engine {
+        match self {
+            Pool::Sqlite(_) => Engine::Sqlite,
+            Pool::Postgres(_) => Engine::Postgres,
+        }
+    }
+
+    /// Begins a write transaction. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`), so a transaction that reads then writes never fails half-way
+    /// because another writer committed in between.
+    pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
+        Ok(match self {
+            Pool::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
+            Pool::Postgres(p) => Tx::Postgres(p.begin().await?),
+        })
+    }
+
+    pub async fn close(&self) {
+        match self {
+            Pool::Sqlite(p) => p.close().await,
+            Pool::Postgres(p) => p.close().await,
+        }
+    }
+}
+
+/// A write transaction on either engine. Dropped without `commit`, it rolls back.
+pub enum Tx {
+    Sqlite(Transaction<'static, Sqlite>),
+    Postgres(Transaction<'static, Postgres>),
+}
+
+impl Tx {
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        match self {
+            Tx::Sqlite(t) => t.commit().await,
+            Tx::Postgres(t) => t.commit().await,
+        }
+    }
+
+    pub fn engine(&self) -> Engine {
+        match self {
+            Tx::Sqlite(_) => Engine::Sqlite,
+            Tx::Postgres(_) => Engine::Postgres,
+        }
+    }
+}
+
+/// Where a query runs: on the pool (one statement, autocommit) or inside a transaction.
+pub enum Ex<'a> {
+    Pool(&'a Pool),
+    Tx(&'a mut Tx),
+}
+
+impl<'a> From<&'a Pool> for Ex<'a> {
+    fn from(p: &'a Pool) -> Self {
+        Ex::Pool(p)
+    }
+}
+
+impl<'a> From<&'a mut Tx> for Ex<'a> {
+    fn from(t: &'a mut Tx) -> Self {
+        Ex::Tx(t)
+    }
+}
+
+/// A bound value. Nulls are typed, because PostgreSQL needs the type of every parameter.
+#[derive(Debug, Clone)]
+pub enum Arg {
+    I64(Option<i64>),
+    Str(Option<String>),
+    Bool(Option<bool>),
+    Bytes(Option<Vec<u8>>),
+}
+
+impl From<i64> for Arg {
+    fn from(v: i64) -> Self {
+        Arg::I64(Some(v))
+    }
+}
+impl From<Option<i64>> for Arg {
+    fn from(v: Option<i64>) -> Self {
+        Arg::I64(v)
+    }
+}
+impl From<bool> for Arg {
+    fn from(v: bool) -> Self {
+        Arg::Bool(Some(v))
+    }
+}
+impl From<String> for Arg {
+    fn from(v: String) -> Self {
+        Arg::Str(Some(v))
+    }
+}
+impl From<&str> for Arg {
+    fn from(v: &str) -> Self {
+        Arg::Str(Some(v.to_string()))
+    }
+}
+impl From<&String> for Arg {
+    fn from(v: &String) -> Self {
+        Arg::Str(Some(v.clone()))
+    }
+}
+impl From<Option<String>> for Arg {
+    fn from(v: Option<String>) -> Self {
+        Arg::Str(v)
+    }
+}
+impl From<Option<&str>> for Arg {
+    fn from(v: Option<&str>) -> Self {
+        Arg::Str(v.map(str::to_string))
+    }
+}
+impl From<Vec<u8>> for Arg {
+    fn from(v: Vec<u8>) -> Self {
+        Arg::Bytes(Some(v))
+    }
+}
+
+/// Rows that decode on both engines.
+pub trait DbRow:
+    for<'r> sqlx::FromRow<'r, SqliteRow> + for<'r> sqlx::FromRow<'r, PgRow> + Send + Unpin
+{
+}
+impl<T> DbRow for T where
+    T: for<'r> sqlx::FromRow<'r, SqliteRow> + for<'r> sqlx::FromRow<'r, PgRow> + Send + Unpin
+{
+}
+
+/// Single values that decode on both engines.
+pub trait DbScalar:
+    sqlx::Type<Sqlite>
+    + for<'r> sqlx::Decode<'r, Sqlite>
+    + sqlx::Type<Postgres>
+    + for<'r> sqlx::Decode<'r, Postgres>
+    + Send
+    + Unpin
+{
+}
+impl<T> DbScalar for T where
+    T: sqlx::Type<Sqlite>
+        + for<'r> sqlx::Decode<'r, Sqlite>
+        + sqlx::Type<Postgres>
+        + for<'r> sqlx::Decode<'r, Postgres>
+        + Send
+        + Unpin
+{
+}
+
+/// A query and its arguments, not yet bound to an engine.
+#[must_use]
+pub struct Q {
+    sql: Cow<'static, str>,
+    args: Vec<Arg>,
+}
+
+/// A query written as a constant.
+pub fn q(sql: &'static str) -> Q {
+    Q {
+        sql: Cow::Borrowed(sql),
+        args: Vec::new(),
+    }
+}
+
+fn sqlite_args(args: Vec<Arg>) -> Result<SqliteArguments, sqlx::Error> {
+    let mut out = SqliteArguments::default();
+    for a in args {
+        let r = match a {
+            Arg::I64(v) => out.add(v),
+            Arg::Str(v) => out.add(v),
+            Arg::Bool(v) => out.add(v),
+            Arg::Bytes(v) => out.add(v),
+        };
+        r.map_err(sqlx::Error::Encode)?;
+    }
+    Ok(out)
+}
+
+fn pg_args(args: Vec<Arg>) -> Result<PgArguments, sqlx::Error> {
+    let mut out = PgArguments::default();
+    for a in args {
+        let r = match a {
+            Arg::I64(v) => out.add(v),
+            Arg::Str(v) => out.add(v),
+            Arg::Bool(v) => out.add(v),
+            Arg::Bytes(v) => out.add(v),
+        };
+        r.map_err(sqlx::Error::Encode)?;
+    }
+    Ok(out)
+}
+
+impl Q {
+    /// A query assembled at run time. Only for SQL built from constant fragments and
+    /// placeholders (a variable number of rows or `IN` items), never from input.
+    pub fn assembled(sql: String) -> Q {
+        Q {
+            sql: Cow::Owned(sql),
+            args: Vec::new(),
+        }
+    }
+
+    pub fn bind(mut self, v: impl Into<Arg>) -> Q {
+        self.args.push(v.into());
+        self
+    }
+
+    /// Runs a statement; the number of rows it changed.
+    pub async fn execute<'a>(self, ex: impl Into<Ex<'a>>) -> Result<u64, sqlx::Error> {
+        let sql = AssertSqlSafe(self.sql.into_owned());
+        Ok(match ex.into() {
+            Ex::Pool(Pool::Sqlite(p)) => sqlx::query_with(sql, sqlite_args(self.args)?)
+                .execute(p)
+                .await?
+                .rows_affected(),
+            Ex::Pool(Pool::Postgres(p)) => sqlx::query_with(sql, pg_args(self.args)?)
+                .execute(p)
+                .await?
+                .rows_affected(),
+            Ex::Tx(Tx::Sqlite(t)) => sqlx::query_with(sql, sqlite_args(self.args)?)
+                .execute(&mut **t)
+                .await?
+                .rows_affected(),
+            Ex::Tx(Tx::Postgres(t)) => sqlx::query_with(sql, pg_args(self.args)?)
+                .execute(&mut **t)
+                .await?
+                .rows_affected(),
+        })
+    }
+
+    pub async fn fetch_all<'a, T: DbRow>(
+        self,
+        ex: impl Into<Ex<'a>>,
+    ) -> Result<Vec<T>, sqlx::Error> {
+        let sql = AssertSqlSafe(self.sql.into_owned());
+        match ex.into() {
+            Ex::Pool(Pool::Sqlite(p)) => {
+                sqlx::query_as_with(sql, sqlite_args(self.args)?)
+                    .fetch_all(p)
+                    .await
+            }
+            Ex::Pool(Pool::Postgres(p)) => {
+                sqlx::query_as_with(sql, pg_args(self.args)?)
+                    .fetch_all(p)
+                    .await
+            }
+            Ex::Tx(Tx::Sqlite(t)) => {
+                sqlx::query_as_with(sql, sqlite_args(self.args)?)
+                    .fetch_all(&mut **t)
+                    .await
+            }
+            Ex::Tx(Tx::Postgres(t)) => {
+                sqlx::query_as_with(sql, pg_args(self.args)?)
+                    .fetch_all(&mut **t)
+                    .await
+            }
+        }
+    }
+
+    pub async fn fetch_optional<'a, T: DbRow>(
+        self,
+        ex: impl Into<Ex<'a>>,
+    ) -> Result<Option<T>, sqlx::Error> {
+        let sql = AssertSqlSafe(self.sql.into_owned());
+        match ex.into() {
+            Ex::Pool(Pool::Sqlite(p)) => {
+                sqlx::query_as_with(sql, sqlite_args(self.args)?)
+                    .fetch_optional(p)
+                    .await
+            }
+            Ex::Pool(Pool::Postgres(p)) => {
+                sqlx::query_as_with(sql, pg_args(self.args)?)
+                    .fetch_optional(p)
+                    .await
+            }
+            Ex::Tx(Tx::Sqlite(t)) => {
+                sqlx::query_as_with(sql, sqlite_args(self.args)?)
+                    .fetch_optional(&mut **t)
+                    .await
+            }
+            Ex::Tx(Tx::Postgres(t)) => {
+                sqlx::query_as_with(sql, pg_args(self.args)?)
+                    .fetch_optional(&mut **t)
+                    .await
+            }
+        }
+    }
+
+    pub async fn fetch_one<'a, T: DbRow>(self, ex: impl Into<Ex<'a>>) -> Result<T, sqlx::Error> {
+        self.fetch_optional(ex)
+            .await?
+            .ok_or(sqlx::Error::RowNotFound)
+    }
+
+    /// The first column of the only row.
+    pub async fn scalar<'a, T: DbScalar>(self, ex: impl Into<Ex<'a>>) -> Result<T, sqlx::Error> {
+        self.scalar_optional(ex)
+            .await?
+            .ok_or(sqlx::Error::RowNotFound)
+    }
+
+    pub async fn scalar_optional<'a, T: DbScalar>(
+        self,
+        ex: impl Into<Ex<'a>>,
+    ) -> Result<Option<T>, sqlx::Error> {
+        let sql = AssertSqlSafe(self.sql.into_owned());
+        match ex.into() {
+            Ex::Pool(Pool::Sqlite(p)) => {
+                sqlx::query_scalar_with(sql, sqlite_args(self.args)?)
+                    .fetch_optional(p)
+                    .await
+            }
+            Ex::Pool(Pool::Postgres(p)) => {
+                sqlx::query_scalar_with(sql, pg_args(self.args)?)
+                    .fetch_optional(p)
+                    .await
+            }
+            Ex::Tx(Tx::Sqlite(t)) => {
+                sqlx::query_scalar_with(sql, sqlite_args(self.args)?)
+                    .fetch_optional(&mut **t)
+                    .await
+            }
+            Ex::Tx(Tx::Postgres(t)) => {
+                sqlx::query_scalar_with(sql, pg_args(self.args)?)
+                    .fetch_optional(&mut **t)
+                    .await
+            }
+        }
+    }
+}
+
+/// `$1, $2, …, $n` starting after `offset` placeholders, for `IN (…)` lists.
+pub fn placeholders(offset: usize, n: usize) -> String {
+    (offset + 1..=offset + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Escapes `%`, `_` and `\` for a `LIKE … ESCAPE '\'` pattern.
+pub fn like_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}

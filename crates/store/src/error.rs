@@ -1,0 +1,99 @@
+//! The store's one error type, and the one place database errors are mapped to the
+//! domain errors that explain them.
+
+use domain::DomainError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A rule of the program refused the change; nothing was written.
+    #[error("{0}")]
+    Domain(#[from] DomainError),
+    /// An import file had problems; each names its row. Nothing was written.
+    #[error("{} dòng có lỗi", .0.len())]
+    Rows(Vec<RowIssue>),
+    #[error("database error")]
+    Db(#[source] sqlx::Error),
+    #[error("migration failed")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    /// A stored value the code does not understand (a hand-edited row, say).
+    #[error("corrupt stored value in {table}.{column}: {value}")]
+    Corrupt {
+        table: &'static str,
+        column: &'static str,
+        value: String,
+    },
+    #[error("{0}")]
+    Unsupported(String),
+    #[error("i/o error")]
+    Io(#[from] std::io::Error),
+    #[error("password hashing failed")]
+    Hash,
+}
+
+/// A problem with one row of an import, in the words the row's file uses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowIssue {
+    pub row: usize,
+    /// The field (`parent`, `code`, …); the caller maps it to the file's own header.
+    pub field: &'static str,
+    pub error: DomainError,
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// Unique constraints and the domain error each one means. The name is the PostgreSQL
+/// constraint; SQLite reports the columns instead (`UNIQUE constraint failed: t.c`).
+const UNIQUE: &[(&str, &str)] = &[
+    ("units_code_key", "units.code"),
+    ("users_username_key", "users.username"),
+    ("api_keys_key_hash_key", "api_keys.key_hash"),
+];
+
+/// Which of [`UNIQUE`]'s constraints an error violated, if any.
+pub fn unique_violation(e: &sqlx::Error) -> Option<&'static str> {
+    let db = e.as_database_error()?;
+    if db.kind() != sqlx::error::ErrorKind::UniqueViolation {
+        return None;
+    }
+    let msg = db.message();
+    UNIQUE
+        .iter()
+        .find(|(pg, sqlite)| db.constraint() == Some(*pg) || msg.contains(sqlite))
+        .map(|(pg, _)| *pg)
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        match e {
+            sqlx::Error::RowNotFound => StoreError::Domain(DomainError::NotFound),
+            e => StoreError::Db(e),
+        }
+    }
+}
+
+impl StoreError {
+    /// Maps a unique violation of `constraint` to `err`, anything else as usual.
+    pub fn on_unique(
+        e: sqlx::Error,
+        constraint: &str,
+        err: impl FnOnce() -> DomainError,
+    ) -> StoreError {
+        if unique_violation(&e) == Some(constraint) {
+            StoreError::Domain(err())
+        } else {
+            e.into()
+        }
+    }
+
+    pub fn corrupt(
+        table: &'static str,
+        column: &'static str,
+        value: impl Into<String>,
+    ) -> StoreError {
+        StoreError::Corrupt {
+            table,
+            column,
+            value: value.into(),
+        }
+    }
+}

@@ -1,0 +1,175 @@
+//! Storage on SQLite (embedded default) or PostgreSQL (scale-out): migrations per
+//! engine, one [`Store`] handle, one query module per area. Every write runs in one
+//! transaction together with its audit entry.
+
+pub mod api_keys;
+pub mod audit;
+pub mod backup;
+pub mod db;
+pub mod error;
+pub mod passwords;
+pub mod sessions;
+pub mod units;
+pub mod users;
+
+#[cfg(feature = "testing")]
+pub mod testing;
+
+pub use audit::{AuditActor, AuditEvent};
+pub use db::Engine;
+pub use error::{Result, RowIssue, StoreError};
+
+use db::{Pool, q};
+use sqlx::postgres::PgPoolOptions;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use std::str::FromStr;
+use std::time::Duration;
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// How to open the database. The engine is chosen by the URL: `postgres://` or
+/// `postgresql://` is PostgreSQL, anything else is a SQLite file (`sqlite://path`,
+/// `sqlite:path` or a plain path).
+#[derive(Debug, Clone)]
+pub struct OpenOptions {
+    pub max_connections: u32,
+    pub migrate: bool,
+    pub create_if_missing: bool,
+}
+
+impl Default for OpenOptions {
+    fn default() -> Self {
+        OpenOptions {
+            max_connections: 8,
+            migrate: true,
+            create_if_missing: true,
+        }
+    }
+}
+
+/// Which engine a database URL names.
+pub fn engine_of(url: &str) -> Engine {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Engine::Postgres
+    } else {
+        Engine::Sqlite
+    }
+}
+
+/// The SQLite file a URL names, if it names one.
+pub fn sqlite_path(url: &str) -> Option<&str> {
+    if engine_of(url) == Engine::Postgres {
+        return None;
+    }
+    let p = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+        .unwrap_or(url);
+    Some(p.split('?').next().unwrap_or(p))
+}
+
+/// The database: a pool on one engine.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: Pool,
+}
+
+impl Store {
+    pub async fn open(url: &str, opts: &OpenOptions) -> Result<Store> {
+        let pool = match engine_of(url) {
+            Engine::Postgres => Pool::Postgres(
+                PgPoolOptions::new()
+                    .max_connections(opts.max_connections)
+                    .acquire_timeout(Duration::from_secs(10))
+                    .connect(url)
+                    .await?,
+            ),
+            Engine::Sqlite => {
+                let path = sqlite_path(url).unwrap_or(url);
+                let conn = SqliteConnectOptions::from_str("sqlite://")?
+                    .filename(path)
+                    .create_if_missing(opts.create_if_missing)
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Normal)
+                    .foreign_keys(true)
+                    .busy_timeout(Duration::from_secs(10));
+                Pool::Sqlite(
+                    SqlitePoolOptions::new()
+                        .max_connections(opts.max_connections)
+                        .min_connections(1)
+                        .acquire_timeout(Duration::from_secs(10))
+                        .connect_with(conn)
+                        .await?,
+                )
+            }
+        };
+        let store = Store { pool };
+        if opts.migrate {
+            store.migrate().await?;
+        }
+        Ok(store)
+    }
+
+    /// Applies the engine's pending migrations. Safe to run from several servers at
+    /// once: the migrator takes a lock.
+    pub async fn migrate(&self) -> Result<()> {
+        match &self.pool {
+            Pool::Sqlite(p) => SQLITE_MIGRATIONS.run(p).await?,
+            Pool::Postgres(p) => POSTGRES_MIGRATIONS.run(p).await?,
+        }
+        Ok(())
+    }
+
+    /// Migrations known to this build that the database has not applied yet.
+    pub async fn pending_migrations(&self) -> Result<usize> {
+        let (exists, known) = match &self.pool {
+            Pool::Sqlite(_) => (
+                q(
+                    "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'",
+                ),
+                &SQLITE_MIGRATIONS,
+            ),
+            Pool::Postgres(_) => (
+                q(
+                    "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = '_sqlx_migrations'",
+                ),
+                &POSTGRES_MIGRATIONS,
+            ),
+        };
+        let applied: Vec<i64> = if exists.scalar::<i64>(&self.pool).await? == 0 {
+            Vec::new()
+        } else {
+            q("SELECT version FROM _sqlx_migrations WHERE success = TRUE")
+                .fetch_all::<(i64,)>(&self.pool)
+                .await?
+                .into_iter()
+                .map(|(v,)| v)
+                .collect()
+        };
+        Ok(known
+            .iter()
+            .filter(|m| !applied.contains(&m.version))
+            .count())
+    }
+
+    pub fn engine(&self) -> Engine {
+        self.pool.engine()
+    }
+
+    pub(crate) fn pool(&self) -> &Pool {
+        &self.pool
+    }
+
+    /// For readiness probes: the database answers.
+    pub async fn ping(&self) -> Result<()> {
+        q("SELECT seq FROM audit_head WHERE id = 1")
+            .scalar::<i64>(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await
+    }
+}
