@@ -1,1 +1,577 @@
-fn main() {}
+//! The `songmaytinh` command: a thin shell over the store and the web app. Each command
+//! acts as a system actor, audited like any user.
+
+mod demo;
+mod output;
+
+use anyhow::{Context, Result};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use domain::Lang;
+use domain::users::{Role, Username, check_new_password};
+use output::{Out, fail};
+use std::io::{IsTerminal, Read};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use store::units::{ImportOptions, ImportSource};
+use store::users::NewUser;
+use store::{AuditActor, OpenOptions, Store, StoreError};
+
+#[derive(Parser)]
+#[command(
+    name = "songmaytinh",
+    version,
+    about = "Quản lý Chương trình “Sóng và máy tính cho em” (runs the “Signal and computers for children” programme)"
+)]
+struct Cli {
+    /// Cơ sở dữ liệu: tệp SQLite hoặc postgres://… (database: a SQLite file or a PostgreSQL URL)
+    #[arg(
+        long,
+        global = true,
+        env = "SONGMAYTINH_DB",
+        default_value = "sqlite://./songmaytinh.db"
+    )]
+    db: String,
+    /// Ngôn ngữ thông báo: vi hoặc en (language of messages)
+    #[arg(long, global = true, env = "SONGMAYTINH_LANG", default_value = "vi")]
+    lang: String,
+    /// Nhật ký dạng text hoặc json (log format)
+    #[arg(long, global = true, env = "SONGMAYTINH_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    log_format: LogFormat,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Chạy máy chủ web (serve the web app)
+    Serve(ServeArgs),
+    /// Tạo cơ sở dữ liệu mẫu Đắk Nông và chạy thử tại http://127.0.0.1:8080 (seed a demo and serve it)
+    Demo(DemoArgs),
+    /// Cập nhật cấu trúc cơ sở dữ liệu (apply pending migrations)
+    Migrate,
+    /// Quản lý người dùng (users)
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Nhập dữ liệu từ tệp (import data from a file)
+    #[command(subcommand)]
+    Import(ImportCommand),
+    /// Nhật ký thay đổi (audit trail)
+    #[command(subcommand)]
+    Audit(AuditCommand),
+    /// Sao lưu cơ sở dữ liệu SQLite đang chạy (consistent online copy of the SQLite database)
+    Backup {
+        /// Tệp sao lưu, chưa tồn tại (the backup file; must not exist)
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+#[derive(Args)]
+struct ServeArgs {
+    /// Địa chỉ lắng nghe (address to listen on)
+    #[arg(long, env = "SONGMAYTINH_BIND", default_value = "127.0.0.1:8080")]
+    bind: String,
+    /// Địa chỉ người dùng truy cập; https:// bật cookie Secure (public URL; https enables Secure cookies)
+    #[arg(long, env = "SONGMAYTINH_PUBLIC_URL")]
+    public_url: Option<String>,
+    /// Số kết nối tối đa tới cơ sở dữ liệu (database pool size)
+    #[arg(long, env = "SONGMAYTINH_DB_POOL", default_value_t = 16)]
+    db_pool: u32,
+}
+
+#[derive(Args)]
+struct DemoArgs {
+    /// Tệp SQLite mẫu (the demo database file)
+    #[arg(long, default_value = "./songmaytinh-demo.db")]
+    file: PathBuf,
+    /// Địa chỉ lắng nghe (address to listen on)
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    bind: String,
+    /// Chỉ tạo dữ liệu, không chạy máy chủ (seed only)
+    #[arg(long)]
+    no_serve: bool,
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Thêm người dùng; mật khẩu đọc từ stdin hoặc được tạo và in ra một lần (add a user; password from stdin or generated and printed once)
+    Add {
+        #[arg(long)]
+        username: String,
+        /// admin, so_gddt, ban_dieu_phoi, phong_gddt, truong, so_tttt, so_tai_chinh, mttq, ubnd_tinh
+        #[arg(long)]
+        role: String,
+        /// Mã đơn vị (unit code)
+        #[arg(long)]
+        unit: String,
+        /// Họ và tên (full name); mặc định là tên đăng nhập
+        #[arg(long)]
+        full_name: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// Nhập cây đơn vị từ CSV: level,code,name,parent[,kind,school_level,commune,internet,agency] (import units)
+    Units {
+        file: PathBuf,
+        /// Chỉ kiểm tra, không ghi (check only, write nothing)
+        #[arg(long)]
+        dry_run: bool,
+        /// Kết quả dạng JSON (JSON report)
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Kiểm tra toàn bộ chuỗi nhật ký (verify the whole chain)
+    Verify {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn init_logs(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match format {
+        LogFormat::Text => builder.init(),
+        LogFormat::Json => builder.json().init(),
+    }
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let lang = Lang::parse(&cli.lang).unwrap_or_default();
+    let out = Out { lang };
+    match run(cli, out).await {
+        Ok(code) => code,
+        Err(e) => {
+            fail(lang, &e);
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn open(url: &str, pool: u32) -> Result<Store> {
+    Store::open(
+        url,
+        &OpenOptions {
+            max_connections: pool,
+            ..OpenOptions::default()
+        },
+    )
+    .await
+    .with_context(|| {
+        format!(
+            "không mở được cơ sở dữ liệu {} (cannot open the database)",
+            redact(url)
+        )
+    })
+}
+
+/// The URL without its password, for messages and logs.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..s + 3], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+async fn run(cli: Cli, out: Out) -> Result<ExitCode> {
+    match cli.command {
+        Command::Serve(a) => {
+            init_logs(cli.log_format);
+            let store = open(&cli.db, a.db_pool).await?;
+            let config = web::WebConfig {
+                public_url: a.public_url.unwrap_or_else(|| format!("http://{}", a.bind)),
+                ..web::WebConfig::default()
+            };
+            serve(store, config, &a.bind).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Demo(a) => {
+            init_logs(cli.log_format);
+            let url = format!("sqlite://{}", a.file.display());
+            let fresh = !a.file.exists();
+            let store = open(&url, 8).await?;
+            if fresh {
+                demo::seed(&store, &out).await?;
+            } else {
+                out.info(
+                    &format!("Dùng lại dữ liệu mẫu có sẵn: {}", a.file.display()),
+                    &format!("Reusing the demo database {}", a.file.display()),
+                );
+            }
+            demo::print_logins(&store, &out).await?;
+            if a.no_serve {
+                return Ok(ExitCode::SUCCESS);
+            }
+            let config = web::WebConfig {
+                public_url: format!("http://{}", a.bind),
+                ..web::WebConfig::default()
+            };
+            serve(store, config, &a.bind).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Migrate => {
+            let store = Store::open(
+                &cli.db,
+                &OpenOptions {
+                    migrate: false,
+                    ..OpenOptions::default()
+                },
+            )
+            .await
+            .with_context(|| format!("không mở được cơ sở dữ liệu {}", redact(&cli.db)))?;
+            let pending = store.pending_migrations().await?;
+            store.migrate().await?;
+            out.info(
+                &format!(
+                    "Đã cập nhật cơ sở dữ liệu ({pending} bước mới, {}).",
+                    store.engine().name()
+                ),
+                &format!(
+                    "Database migrated ({pending} new steps, {}).",
+                    store.engine().name()
+                ),
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::User(UserCommand::Add {
+            username,
+            role,
+            unit,
+            full_name,
+            json,
+        }) => {
+            let store = open(&cli.db, 2).await?;
+            user_add(&store, &out, username, role, unit, full_name, json).await
+        }
+        Command::Import(ImportCommand::Units {
+            file,
+            dry_run,
+            json,
+        }) => {
+            let store = open(&cli.db, 2).await?;
+            import_units(&store, &out, file, dry_run, json).await
+        }
+        Command::Audit(AuditCommand::Verify { json }) => {
+            let store = open(&cli.db, 2).await?;
+            audit_verify(&store, &out, json).await
+        }
+        Command::Backup { out: path } => {
+            let store = open(&cli.db, 2).await?;
+            match store.backup_sqlite(&path).await {
+                Ok(bytes) => {
+                    out.info(
+                        &format!("Đã sao lưu {} byte vào {}.", bytes, path.display()),
+                        &format!("Backed up {} bytes to {}.", bytes, path.display()),
+                    );
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(StoreError::Unsupported(msg)) if store.engine() == store::Engine::Postgres => {
+                    out.error(
+                        &format!("Với PostgreSQL, hãy sao lưu bằng pg_dump, ví dụ: pg_dump --format=custom --file={} \"$SONGMAYTINH_DB\" ({msg})", path.display()),
+                        &format!("For PostgreSQL, back up with pg_dump, e.g.: pg_dump --format=custom --file={} \"$SONGMAYTINH_DB\"", path.display()),
+                    );
+                    Ok(ExitCode::from(2))
+                }
+                Err(e) => Err(e.into()),
+            }
+        }
+    }
+}
+
+async fn serve(store: Store, config: web::WebConfig, bind: &str) -> Result<()> {
+    let app = web::Application::build(store.clone(), config.clone(), bind)
+        .await
+        .with_context(|| format!("không lắng nghe được tại {bind} (cannot listen)"))?;
+    tracing::info!(addr = %app.local_addr(), engine = store.engine().name(), "serving");
+    // Expired sessions are removed hourly by whichever server gets there.
+    let purger = store.clone();
+    let policy = config.sessions;
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
+        loop {
+            tick.tick().await;
+            match purger.purge_sessions(policy).await {
+                Ok(n) if n > 0 => tracing::info!(removed = n, "expired sessions removed"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "session purge failed"),
+            }
+        }
+    });
+    app.run_until_stopped(shutdown_signal()).await?;
+    tracing::info!("stopped");
+    store.close().await;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}
+
+async fn user_add(
+    store: &Store,
+    out: &Out,
+    username: String,
+    role: String,
+    unit: String,
+    full_name: Option<String>,
+    json: bool,
+) -> Result<ExitCode> {
+    let username = Username::parse(&username)?;
+    let role = Role::parse(&role)?;
+    let stdin = std::io::stdin();
+    let (password, generated) = if stdin.is_terminal() {
+        (store::passwords::generate_password(), true)
+    } else {
+        let mut s = String::new();
+        stdin.lock().take(4096).read_to_string(&mut s)?;
+        let p = s.lines().next().unwrap_or("").to_string();
+        if p.is_empty() {
+            (store::passwords::generate_password(), true)
+        } else {
+            check_new_password(&p, username.as_str())?;
+            (p, false)
+        }
+    };
+    let hash = store::passwords::hash_password(&password).await?;
+    let user = store
+        .create_user(
+            &AuditActor::system("cli"),
+            None,
+            NewUser {
+                full_name: full_name.unwrap_or_else(|| username.to_string()),
+                username,
+                role,
+                unit_code: unit,
+                password_hash: hash,
+                must_change_password: generated,
+            },
+        )
+        .await?;
+    if json {
+        let v = serde_json::json!({
+            "id": user.id, "username": user.username, "role": user.role, "unit": user.unit_code,
+            "generated_password": generated.then_some(&password),
+        });
+        println!("{v}");
+    } else {
+        out.info(
+            &format!(
+                "Đã tạo người dùng {} ({}) thuộc {} – {}.",
+                user.username,
+                user.role.code(),
+                user.unit_code,
+                user.unit_name
+            ),
+            &format!(
+                "Created user {} ({}) in {} – {}.",
+                user.username,
+                user.role.code(),
+                user.unit_code,
+                user.unit_name
+            ),
+        );
+        if generated {
+            out.info(
+                "Mật khẩu tạm thời (chỉ hiện một lần; phải đổi khi đăng nhập lần đầu):",
+                "Temporary password (shown once; must be changed at first login):",
+            );
+            println!("{password}");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn import_units(
+    store: &Store,
+    out: &Out,
+    file: PathBuf,
+    dry_run: bool,
+    json: bool,
+) -> Result<ExitCode> {
+    let bytes = std::fs::read(&file).with_context(|| {
+        format!(
+            "không đọc được tệp {} (cannot read the file)",
+            file.display()
+        )
+    })?;
+    let sha256 = store::passwords::sha256_hex(&bytes);
+    let parsed = sheets::units::read_units_csv(&bytes[..]).and_then(|f| f.drafts().map(|d| (f, d)));
+    let (sheet, drafts) = match parsed {
+        Ok(x) => x,
+        Err(errors) => {
+            out.row_errors(&errors, json);
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    let source = ImportSource {
+        file_name: file
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        sha256,
+    };
+    let n = drafts.len();
+    match store
+        .import_units(
+            &AuditActor::system("cli"),
+            drafts,
+            ImportOptions {
+                scope: None,
+                source: Some(source),
+                dry_run,
+            },
+        )
+        .await
+    {
+        Ok(s) => {
+            if json {
+                println!(
+                    "{}",
+                    serde_json::json!({ "rows": n, "created": s.created, "updated": s.updated, "unchanged": s.unchanged, "dry_run": dry_run, "errors": [] })
+                );
+            } else {
+                let (vi, en) = if dry_run {
+                    ("Kiểm tra xong, chưa ghi gì", "Checked, nothing written")
+                } else {
+                    ("Đã nhập", "Imported")
+                };
+                out.info(
+                    &format!(
+                        "{vi}: {n} dòng — {} mới, {} cập nhật, {} không đổi.",
+                        s.created, s.updated, s.unchanged
+                    ),
+                    &format!(
+                        "{en}: {n} rows — {} new, {} updated, {} unchanged.",
+                        s.created, s.updated, s.unchanged
+                    ),
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(StoreError::Rows(issues)) => {
+            let errors: Vec<sheets::SheetError> = issues
+                .into_iter()
+                .map(|i| {
+                    sheets::SheetError::new(
+                        i.row,
+                        Some(&sheet.header(i.field)),
+                        i.error.code(),
+                        i.error.message(Lang::Vi),
+                        i.error.message(Lang::En),
+                    )
+                })
+                .collect();
+            out.row_errors(&errors, json);
+            Ok(ExitCode::FAILURE)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn audit_verify(store: &Store, out: &Out, json: bool) -> Result<ExitCode> {
+    let show_progress = !json && std::io::stderr().is_terminal();
+    let v = store
+        .verify_audit(|done, total| {
+            if show_progress {
+                eprint!(
+                    "\r{}",
+                    out.pick(
+                        &format!("Đã kiểm tra {done}/{total} mục…"),
+                        &format!("Checked {done}/{total} entries…")
+                    )
+                );
+            }
+        })
+        .await?;
+    if show_progress {
+        eprintln!();
+    }
+    let (head_seq, head_hash) = store.audit_head().await?;
+    if json {
+        let err = v.chain.as_ref().err();
+        println!(
+            "{}",
+            serde_json::json!({
+                "ok": v.ok(), "entries_checked": v.checked, "head_seq": head_seq, "head_hash": head_hash,
+                "broken_at": err.map(|b| b.seq()), "problem_code": err.map(|b| b.code()),
+                "problem": err.map(|b| b.message(out.lang)), "missing_triggers": v.missing_triggers,
+            })
+        );
+    } else {
+        match &v.chain {
+            Ok(s) => out.info(
+                &format!(
+                    "Chuỗi nhật ký hợp lệ: {} mục, mã băm cuối {}.",
+                    s.entries, s.last_hash
+                ),
+                &format!(
+                    "The audit chain holds: {} entries, last hash {}.",
+                    s.entries, s.last_hash
+                ),
+            ),
+            Err(b) => out.error(&b.message(Lang::Vi), &b.message(Lang::En)),
+        }
+        if v.chain.as_ref().is_ok_and(|s| s.erased_personal > 0) {
+            let n = v.chain.as_ref().map(|s| s.erased_personal).unwrap_or(0);
+            out.info(
+                &format!("{n} mục đã xóa dữ liệu cá nhân theo thời hạn lưu trữ."),
+                &format!("{n} entries had their personal data erased by retention."),
+            );
+        }
+        if !v.missing_triggers.is_empty() {
+            let list = v.missing_triggers.join(", ");
+            out.error(
+                &format!("Bảo vệ chỉ-ghi-thêm đã bị gỡ khỏi cơ sở dữ liệu: thiếu {list}."),
+                &format!(
+                    "The append-only protection was removed from the database: missing {list}."
+                ),
+            );
+        }
+    }
+    if v.ok() {
+        Ok(ExitCode::SUCCESS)
+    } else {
+        Ok(ExitCode::FAILURE)
+    }
+}

@@ -123,6 +123,17 @@ pub struct UnitFilter {
     pub parent_id: Option<i64>,
     /// Folded text (see `text::fold`) the code or name must contain.
     pub search: Option<String>,
+    pub order: UnitOrder,
+}
+
+/// How a list of units is sorted.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum UnitOrder {
+    /// Kind, then name: communes before schools under a district.
+    #[default]
+    KindName,
+    /// Official codes, which group schools by district.
+    Code,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -170,6 +181,17 @@ pub struct ImportSummary {
     pub created: usize,
     pub updated: usize,
     pub unchanged: usize,
+}
+
+/// How to run an import.
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions<'a> {
+    /// With a scope, every unit touched must lie inside it.
+    pub scope: Option<&'a UnitPath>,
+    /// The file, recorded in one audit entry for the whole import.
+    pub source: Option<ImportSource>,
+    /// Do everything, then roll back: the counts of a real run, nothing written.
+    pub dry_run: bool,
 }
 
 /// Where an import came from, recorded in its audit entry.
@@ -259,18 +281,26 @@ impl Store {
         let total: i64 = bind(q(concat!("SELECT COUNT(*) FROM units u ", filtered!())))
             .scalar(self.pool())
             .await?;
-        let items = bind(q(concat!(
-            unit_select!(),
-            filtered!(),
-            "ORDER BY u.kind, u.search_key, u.code LIMIT $8 OFFSET $9"
-        )))
-        .bind(per_page)
-        .bind((page - 1) * per_page)
-        .fetch_all::<UnitRow>(self.pool())
-        .await?
-        .into_iter()
-        .map(Unit::try_from)
-        .collect::<Result<Vec<_>>>()?;
+        let list = match filter.order {
+            UnitOrder::KindName => q(concat!(
+                unit_select!(),
+                filtered!(),
+                "ORDER BY u.kind, u.search_key, u.code LIMIT $8 OFFSET $9"
+            )),
+            UnitOrder::Code => q(concat!(
+                unit_select!(),
+                filtered!(),
+                "ORDER BY u.code LIMIT $8 OFFSET $9"
+            )),
+        };
+        let items = bind(list)
+            .bind(per_page)
+            .bind((page - 1) * per_page)
+            .fetch_all::<UnitRow>(self.pool())
+            .await?
+            .into_iter()
+            .map(Unit::try_from)
+            .collect::<Result<Vec<_>>>()?;
         Ok(Page {
             items,
             total,
@@ -329,19 +359,18 @@ impl Store {
     /// with one audit entry per unit created or changed, or writes nothing and returns
     /// every problem with its row. Units are matched by code; a draft without a code gets
     /// `{parent code}-{name as ASCII}`, the same on every import, so importing a file twice
-    /// changes nothing. With `scope`, every unit touched must lie inside it.
+    /// changes nothing.
     pub async fn import_units(
         &self,
         actor: &AuditActor,
         drafts: Vec<(usize, UnitDraft)>,
-        scope: Option<&UnitPath>,
-        source: Option<ImportSource>,
+        opts: ImportOptions<'_>,
     ) -> Result<ImportSummary> {
         let existing = self.all_unit_refs().await?;
-        let plan = plan_import(&existing, drafts, scope)?;
+        let plan = plan_import(&existing, drafts, opts.scope)?;
         let mut tx = self.pool().begin().await?;
         let summary = apply_import(&mut tx, actor, &existing, plan).await?;
-        if let Some(src) = source {
+        if let Some(src) = opts.source {
             audit::append(
                 &mut tx,
                 actor,
@@ -362,7 +391,9 @@ impl Store {
             )
             .await?;
         }
-        tx.commit().await?;
+        if !opts.dry_run {
+            tx.commit().await?;
+        }
         Ok(summary)
     }
 

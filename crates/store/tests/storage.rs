@@ -9,7 +9,7 @@ use domain::units::{InternetStatus, UnitKind, UnitPath};
 use domain::users::Role;
 use songmaytinh_store::sessions::SessionPolicy;
 use songmaytinh_store::testing::TestDb;
-use songmaytinh_store::units::UnitFilter;
+use songmaytinh_store::units::{ImportOptions, UnitFilter};
 use songmaytinh_store::users::UserChanges;
 use songmaytinh_store::{StoreError, storage_tests};
 
@@ -31,7 +31,7 @@ storage_tests!(
 async fn dak_nong_imports_once(db: &TestDb) {
     let store = &db.store;
     let first = store
-        .import_units(&system(), drafts(DAK_NONG), None, None)
+        .import_units(&system(), drafts(DAK_NONG), ImportOptions::default())
         .await
         .unwrap();
     assert_eq!((first.created, first.updated, first.unchanged), (80, 0, 0));
@@ -39,7 +39,7 @@ async fn dak_nong_imports_once(db: &TestDb) {
     assert_eq!(seq, 80, "one audit entry per unit");
 
     let again = store
-        .import_units(&system(), drafts(DAK_NONG), None, None)
+        .import_units(&system(), drafts(DAK_NONG), ImportOptions::default())
         .await
         .unwrap();
     assert_eq!((again.created, again.updated, again.unchanged), (0, 0, 80));
@@ -86,7 +86,7 @@ school,67663102,Trường xã lạ,663,THCS,Xã Không Có
 school,67663100,Trường trùng mã,663,THCS,
 ";
     let err = store
-        .import_units(&system(), drafts(csv.as_bytes()), None, None)
+        .import_units(&system(), drafts(csv.as_bytes()), ImportOptions::default())
         .await
         .unwrap_err();
     let StoreError::Rows(issues) = err else {
@@ -122,7 +122,7 @@ async fn moving_a_district_moves_its_schools(db: &TestDb) {
     // The 2025 reform: a school moves from its district office to its commune.
     let csv = "level,code,name,parent,school_level\nschool,67663001,Trường THCS Nguyễn Du,663-xa-dak-gan,THCS\n";
     let s = store
-        .import_units(&system(), drafts(csv.as_bytes()), None, None)
+        .import_units(&system(), drafts(csv.as_bytes()), ImportOptions::default())
         .await
         .unwrap();
     assert_eq!((s.created, s.updated), (0, 1));
@@ -139,7 +139,7 @@ async fn moving_a_district_moves_its_schools(db: &TestDb) {
     // Now move the whole district under a new country root: every path below follows.
     let csv = "level,code,name,parent\ncountry,VN,Việt Nam,\nprovince,67,Tỉnh Đắk Nông,VN\n";
     store
-        .import_units(&system(), drafts(csv.as_bytes()), None, None)
+        .import_units(&system(), drafts(csv.as_bytes()), ImportOptions::default())
         .await
         .unwrap();
     let vn = store.unit_by_code("VN").await.unwrap().unwrap();
@@ -637,12 +637,26 @@ async fn scoped_import_stays_in_scope(db: &TestDb) {
     let ok =
         "level,code,name,parent,school_level\nschool,67663050,Trường TH Hòa Bình,663,Tiểu học\n";
     store
-        .import_units(&system(), drafts(ok.as_bytes()), Some(&dak_mil.path), None)
+        .import_units(
+            &system(),
+            drafts(ok.as_bytes()),
+            ImportOptions {
+                scope: Some(&dak_mil.path),
+                ..Default::default()
+            },
+        )
         .await
         .unwrap();
     let out = "level,code,name,parent,school_level\nschool,67666050,Trường TH Ngoài,666,Tiểu học\nschool,67666002,Trường Tiểu học Kim Đồng,663,Tiểu học\n";
     let err = store
-        .import_units(&system(), drafts(out.as_bytes()), Some(&dak_mil.path), None)
+        .import_units(
+            &system(),
+            drafts(out.as_bytes()),
+            ImportOptions {
+                scope: Some(&dak_mil.path),
+                ..Default::default()
+            },
+        )
         .await
         .unwrap_err();
     let StoreError::Rows(issues) = err else {

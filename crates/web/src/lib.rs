@@ -1,1 +1,124 @@
-//! tmp
+//! The web layer: HTML pages and the JSON API over one gate. `build_app` returns the
+//! router; `Application` binds it (port 0 in tests) and serves until told to stop.
+
+pub mod api;
+pub mod assets;
+pub mod cookies;
+pub mod error;
+pub mod gate;
+pub mod i18n;
+pub mod ops;
+pub mod pages;
+pub mod routes;
+pub mod state;
+pub mod views;
+
+pub use state::{AppState, WebConfig};
+
+use axum::Router;
+use axum::http::{HeaderName, HeaderValue, Request, StatusCode, header};
+use axum::middleware::{from_fn, from_fn_with_state};
+use std::collections::HashMap;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use store::Store;
+use tokio::net::TcpListener;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::csrf::CsrfLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// The whole app as a router, built from the route table.
+pub fn build_app(store: Store, config: WebConfig) -> Router {
+    let table = routes::table();
+    let rules: HashMap<_, _> = table
+        .iter()
+        .map(|r| ((r.method.clone(), r.path), r.access))
+        .collect();
+    let state = AppState {
+        store,
+        config: Arc::new(config.clone()),
+        rules: Arc::new(rules),
+    };
+    let mut router: Router<AppState> = Router::new();
+    for r in table {
+        router = router.route(r.path, r.handler);
+    }
+    let csp = HeaderValue::from_static(
+        "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; \
+         frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+    );
+    router
+        .route_layer(from_fn_with_state(state.clone(), gate::gate))
+        .fallback(error::not_found)
+        .with_state(state)
+        .layer(from_fn(error::render_errors))
+        .layer(CsrfLayer::new())
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, config.request_timeout))
+        .layer(RequestBodyLimitLayer::new(config.body_limit))
+        .layer(CompressionLayer::new())
+        .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, csp))
+        .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
+        .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
+        .layer(CatchPanicLayer::new())
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(|req: &Request<_>| {
+                    let id = req.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
+                    tracing::info_span!("request", request_id = %id, method = %req.method(), path = %req.uri().path())
+                })
+                .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
+        )
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+}
+
+/// The app bound to a listener.
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+}
+
+impl Application {
+    /// Binds `addr` (`127.0.0.1:0` picks a free port, as tests do).
+    pub async fn build(
+        store: Store,
+        config: WebConfig,
+        addr: &str,
+    ) -> std::io::Result<Application> {
+        let listener = TcpListener::bind(addr).await?;
+        Ok(Application {
+            listener,
+            router: build_app(store, config),
+        })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener
+            .local_addr()
+            .expect("bound listener has an address")
+    }
+
+    /// Serves until `shutdown` completes, then finishes the requests in flight.
+    pub async fn run_until_stopped(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        axum::serve(
+            self.listener,
+            self.router
+                .into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown)
+        .await
+    }
+}

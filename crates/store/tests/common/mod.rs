@@ -25,7 +25,11 @@ pub fn system() -> AuditActor {
 /// Đắk R'Lấp (666), one directly under the Sở.
 pub async fn seed(store: &Store) {
     store
-        .import_units(&system(), drafts(DAK_NONG), None, None)
+        .import_units(
+            &system(),
+            drafts(DAK_NONG),
+            songmaytinh_store::units::ImportOptions::default(),
+        )
         .await
         .expect("import dak nong");
     let extra = "level,code,name,parent,kind,school_level,commune,internet,agency
@@ -40,7 +44,11 @@ school,67666002,Trường Tiểu học Kim Đồng,666,,Tiểu học,Xã Nhân C
 school,67000001,Trường THPT Đắk Mil,67-SGDDT,,THPT,Thị trấn Đắk Mil,có,
 ";
     store
-        .import_units(&system(), drafts(extra.as_bytes()), None, None)
+        .import_units(
+            &system(),
+            drafts(extra.as_bytes()),
+            songmaytinh_store::units::ImportOptions::default(),
+        )
         .await
         .expect("import extra");
 }

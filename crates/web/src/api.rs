@@ -1,0 +1,396 @@
+//! The JSON API under `/api/v1`. Its OpenAPI document is generated from these handlers
+//! and types (utoipa); a test checks that every API route in the route table is in it.
+
+use crate::error::{AppError, AppResult, ErrorBody};
+use crate::gate::{Actor, TargetUnit, TargetUser};
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::{Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use domain::Lang;
+use domain::dates::rfc3339_millis;
+use domain::units::{InternetStatus, SchoolLevel, UnitKind};
+use domain::users::{Role, Username, check_new_password};
+use serde::{Deserialize, Serialize};
+use store::units::{Unit, UnitFilter, UnitOrder};
+use store::users::{NewUser, User, UserFilter};
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::{IntoParams, Modify, OpenApi, ToSchema};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "songmaytinh API",
+        description = "API JSON của hệ thống quản lý Chương trình “Sóng và máy tính cho em”. \
+                       Xác thực bằng khóa API: `Authorization: Bearer smt_…` (tạo ở trang Tài khoản). \
+                       Mọi dữ liệu được giới hạn trong phạm vi đơn vị của người dùng. \
+                       / JSON API of the “Signal and computers for children” programme. \
+                       Authenticate with an API key (`Authorization: Bearer smt_…`, created on the Account page); \
+                       every answer is limited to the user's scope.",
+        version = "1"
+    ),
+    paths(me, units_list, unit_get, users_list, user_create, user_get, audit_verify),
+    components(schemas(MeOut, UnitOut, UnitPage, UserOut, UserPage, NewUserIn, CreatedUserOut, AuditVerifyOut, ErrorBody)),
+    modifiers(&BearerAuth),
+    security(("api_key" = [])),
+    tags((name = "units", description = "Đơn vị và trường học / units and schools"),
+         (name = "users", description = "Người dùng / users"),
+         (name = "audit", description = "Nhật ký / audit trail"))
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        let mut http = Http::new(HttpAuthScheme::Bearer);
+        http.bearer_format = Some("smt_ + 40 hex".into());
+        components.add_security_scheme("api_key", SecurityScheme::Http(http));
+    }
+}
+
+pub async fn openapi_json() -> Response {
+    match ApiDoc::openapi().to_pretty_json() {
+        Ok(s) => ([(header::CONTENT_TYPE, "application/json")], s).into_response(),
+        Err(e) => AppError::internal(e).into_response(),
+    }
+}
+
+/// The user the request acts as.
+#[derive(Serialize, ToSchema)]
+pub struct MeOut {
+    pub id: i64,
+    pub username: String,
+    pub full_name: String,
+    /// `admin`, `so_gddt`, `ban_dieu_phoi`, `phong_gddt`, `truong`, `so_tttt`, `so_tai_chinh`, `mttq`, `ubnd_tinh`.
+    pub role: String,
+    pub unit_code: String,
+    pub unit_name: String,
+    /// Code of the unit whose subtree this user sees.
+    pub scope_unit_code: String,
+    pub must_change_password: bool,
+}
+
+#[utoipa::path(get, path = "/api/v1/me", tag = "users",
+    responses((status = 200, body = MeOut), (status = 401, body = ErrorBody)))]
+pub async fn me(State(state): State<AppState>, actor: Actor) -> AppResult<Json<MeOut>> {
+    let scope_id = actor.scope.ids().last().unwrap_or(actor.user.unit_id);
+    let scope_code = state
+        .store
+        .unit_by_id(scope_id)
+        .await?
+        .map(|u| u.code.to_string())
+        .unwrap_or_default();
+    let u = &actor.user;
+    Ok(Json(MeOut {
+        id: u.id,
+        username: u.username.to_string(),
+        full_name: u.full_name.clone(),
+        role: u.role.code().into(),
+        unit_code: u.unit_code.clone(),
+        unit_name: u.unit_name.clone(),
+        scope_unit_code: scope_code,
+        must_change_password: u.must_change_password,
+    }))
+}
+
+/// A unit or school.
+#[derive(Serialize, ToSchema)]
+pub struct UnitOut {
+    pub code: String,
+    pub name: String,
+    /// `country`, `province`, `department`, `district`, `commune`, `school`.
+    pub kind: String,
+    /// For departments: `so_gddt`, `so_tttt`, `so_tai_chinh`, `mttq`, `ubnd_tinh`, `other`.
+    pub agency: Option<String>,
+    /// The administrative type as written: tỉnh, huyện, thành phố, xã, phường, thị trấn.
+    pub admin_type: Option<String>,
+    pub parent_code: Option<String>,
+    pub parent_name: Option<String>,
+    /// For schools: `tieu_hoc`, `thcs`, `thpt`, `th_thcs`, `thcs_thpt`, `gdtx`, `khac`.
+    pub school_level: Option<String>,
+    pub commune_name: Option<String>,
+    /// For schools: `connected`, `weak`, `none`, `unknown`.
+    pub internet: Option<String>,
+    /// RFC 3339, UTC.
+    pub updated_at: String,
+}
+
+impl From<&Unit> for UnitOut {
+    fn from(u: &Unit) -> Self {
+        UnitOut {
+            code: u.code.to_string(),
+            name: u.name.clone(),
+            kind: u.kind.code().into(),
+            agency: u.agency.map(|a| a.code().into()),
+            admin_type: u.admin_type.clone(),
+            parent_code: u.parent_code.clone(),
+            parent_name: u.parent_name.clone(),
+            school_level: u.school_level.map(|l| l.code().into()),
+            commune_name: u.commune_name.clone(),
+            internet: u.internet.map(|i| i.code().into()),
+            updated_at: rfc3339_millis(u.updated_at),
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct UnitPage {
+    pub items: Vec<UnitOut>,
+    pub total: i64,
+    pub page: i64,
+    pub per_page: i64,
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct UnitQuery {
+    /// Search in names and codes, accents and case ignored.
+    q: Option<String>,
+    /// `district`, `commune`, `school`, …
+    kind: Option<String>,
+    /// School level code.
+    level: Option<String>,
+    /// Internet status code.
+    internet: Option<String>,
+    /// Only units directly under this unit code.
+    parent: Option<String>,
+    /// 1-based page number.
+    page: Option<i64>,
+    /// At most 500.
+    per_page: Option<i64>,
+}
+
+fn bad(field: &str, value: &str) -> AppError {
+    AppError::BadRequest(format!("{field}={value}"))
+}
+
+#[utoipa::path(get, path = "/api/v1/units", tag = "units", params(UnitQuery),
+    responses((status = 200, body = UnitPage), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+pub async fn units_list(
+    State(state): State<AppState>,
+    actor: Actor,
+    Query(q): Query<UnitQuery>,
+) -> AppResult<Json<UnitPage>> {
+    let kind = q
+        .kind
+        .as_deref()
+        .map(|k| UnitKind::parse(k).map_err(|_| bad("kind", k)))
+        .transpose()?;
+    let school_level = q
+        .level
+        .as_deref()
+        .map(|k| SchoolLevel::parse(k).map_err(|_| bad("level", k)))
+        .transpose()?;
+    let internet = q
+        .internet
+        .as_deref()
+        .map(|k| InternetStatus::parse(k).map_err(|_| bad("internet", k)))
+        .transpose()?;
+    let parent_id = match q.parent.as_deref() {
+        Some(code) => match state.store.unit_by_code(code).await? {
+            Some(u) if actor.sees(&u.path) => Some(u.id),
+            _ => return Err(AppError::not_found()),
+        },
+        None => None,
+    };
+    let filter = UnitFilter {
+        kind,
+        school_level,
+        internet,
+        parent_id,
+        search: q.q.as_deref().map(text::fold),
+        order: UnitOrder::Code,
+    };
+    let page = state
+        .store
+        .list_units(
+            &actor.scope,
+            &filter,
+            q.page.unwrap_or(1),
+            q.per_page.unwrap_or(100),
+        )
+        .await?;
+    Ok(Json(UnitPage {
+        items: page.items.iter().map(UnitOut::from).collect(),
+        total: page.total,
+        page: page.page,
+        per_page: page.per_page,
+    }))
+}
+
+#[utoipa::path(get, path = "/api/v1/units/{code}", tag = "units",
+    params(("code" = String, Path, description = "Unit code")),
+    responses((status = 200, body = UnitOut), (status = 404, body = ErrorBody, description = "No such unit in your scope")))]
+pub async fn unit_get(TargetUnit(u): TargetUnit) -> Json<UnitOut> {
+    Json(UnitOut::from(&u))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct UserOut {
+    pub id: i64,
+    pub username: String,
+    pub full_name: String,
+    pub role: String,
+    pub unit_code: String,
+    pub active: bool,
+    pub must_change_password: bool,
+    pub created_at: String,
+}
+
+impl From<&User> for UserOut {
+    fn from(u: &User) -> Self {
+        UserOut {
+            id: u.id,
+            username: u.username.to_string(),
+            full_name: u.full_name.clone(),
+            role: u.role.code().into(),
+            unit_code: u.unit_code.clone(),
+            active: u.active,
+            must_change_password: u.must_change_password,
+            created_at: rfc3339_millis(u.created_at),
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct UserPage {
+    pub items: Vec<UserOut>,
+    pub total: i64,
+    pub page: i64,
+    pub per_page: i64,
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct UserQuery {
+    q: Option<String>,
+    role: Option<String>,
+    page: Option<i64>,
+    per_page: Option<i64>,
+}
+
+#[utoipa::path(get, path = "/api/v1/users", tag = "users", params(UserQuery),
+    responses((status = 200, body = UserPage), (status = 403, body = ErrorBody)))]
+pub async fn users_list(
+    State(state): State<AppState>,
+    actor: Actor,
+    Query(q): Query<UserQuery>,
+) -> AppResult<Json<UserPage>> {
+    let role = q.role.as_deref().map(Role::parse).transpose()?;
+    let filter = UserFilter {
+        role,
+        search: q.q.as_deref().map(text::fold),
+    };
+    let page = state
+        .store
+        .list_users(
+            &actor.scope,
+            &filter,
+            q.page.unwrap_or(1),
+            q.per_page.unwrap_or(100),
+        )
+        .await?;
+    Ok(Json(UserPage {
+        items: page.items.iter().map(UserOut::from).collect(),
+        total: page.total,
+        page: page.page,
+        per_page: page.per_page,
+    }))
+}
+
+#[utoipa::path(get, path = "/api/v1/users/{id}", tag = "users",
+    params(("id" = i64, Path)),
+    responses((status = 200, body = UserOut), (status = 404, body = ErrorBody)))]
+pub async fn user_get(TargetUser(u): TargetUser) -> Json<UserOut> {
+    Json(UserOut::from(&u))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct NewUserIn {
+    pub username: String,
+    pub full_name: String,
+    pub role: String,
+    pub unit_code: String,
+    /// Omit to have a temporary password generated (returned once).
+    pub password: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CreatedUserOut {
+    pub user: UserOut,
+    /// The generated temporary password, present only when none was sent.
+    pub generated_password: Option<String>,
+}
+
+#[utoipa::path(post, path = "/api/v1/users", tag = "users", request_body = NewUserIn,
+    responses((status = 201, body = CreatedUserOut), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn user_create(
+    State(state): State<AppState>,
+    actor: Actor,
+    Json(body): Json<NewUserIn>,
+) -> AppResult<Response> {
+    let username = Username::parse(&body.username)?;
+    let role = Role::parse(&body.role)?;
+    let (password, generated) = match body.password {
+        Some(p) => {
+            check_new_password(&p, username.as_str())?;
+            (p, false)
+        }
+        None => (store::passwords::generate_password(), true),
+    };
+    let hash = store::passwords::hash_password(&password).await?;
+    let user = state
+        .store
+        .create_user(
+            &actor.audit(),
+            Some(&actor.scope),
+            NewUser {
+                username,
+                full_name: body.full_name,
+                role,
+                unit_code: body.unit_code,
+                password_hash: hash,
+                must_change_password: true,
+            },
+        )
+        .await?;
+    let out = CreatedUserOut {
+        user: UserOut::from(&user),
+        generated_password: generated.then_some(password),
+    };
+    Ok((StatusCode::CREATED, Json(out)).into_response())
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AuditVerifyOut {
+    pub ok: bool,
+    pub entries_checked: u64,
+    pub head_seq: i64,
+    pub head_hash: String,
+    /// The first entry that does not match, when the chain is broken.
+    pub broken_at: Option<i64>,
+    pub problem_code: Option<String>,
+    pub problem: Option<String>,
+    pub missing_triggers: Vec<String>,
+}
+
+#[utoipa::path(get, path = "/api/v1/audit/verify", tag = "audit",
+    responses((status = 200, body = AuditVerifyOut), (status = 403, body = ErrorBody)))]
+pub async fn audit_verify(State(state): State<AppState>) -> AppResult<Json<AuditVerifyOut>> {
+    let v = state.store.verify_audit(|_, _| {}).await?;
+    let (head_seq, head_hash) = state.store.audit_head().await?;
+    let err = v.chain.as_ref().err();
+    Ok(Json(AuditVerifyOut {
+        ok: v.ok(),
+        entries_checked: v.checked,
+        head_seq,
+        head_hash,
+        broken_at: err.map(|b| b.seq()),
+        problem_code: err.map(|b| b.code().to_string()),
+        problem: err.map(|b| b.message(Lang::Vi)),
+        missing_triggers: v.missing_triggers.iter().map(|s| s.to_string()).collect(),
+    }))
+}

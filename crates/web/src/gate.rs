@@ -1,0 +1,479 @@
+//! The gate: every request to a route passes here before its handler. It finds the
+//! route's rule, identifies the user (session cookie or API key), checks the CSRF token
+//! of state-changing requests, and asks `domain::authz::decide` whether this user may
+//! do this here. Refusals are logged. Handlers read the result from the extensions.
+
+use crate::cookies;
+use crate::error::AppError;
+use crate::routes::{Access, Target};
+use crate::state::AppState;
+use axum::body::{Body, to_bytes};
+use axum::extract::{FromRequestParts, MatchedPath, RawPathParams, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use domain::authz::{Action, Decision, Principal, decide};
+use domain::units::UnitPath;
+use domain::{DomainError, Lang};
+use store::AuditActor;
+use store::passwords::{random_token, sha256_hex};
+use store::units::Unit;
+use store::users::User;
+
+/// How the user proved who they are.
+#[derive(Debug, Clone)]
+pub enum Via {
+    Session { id_hash: String },
+    ApiKey { id: i64 },
+}
+
+/// The user making the request, as the gate established.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub user: User,
+    pub scope: UnitPath,
+    pub via: Via,
+}
+
+impl Actor {
+    pub fn principal(&self) -> Principal {
+        Principal {
+            role: self.user.role,
+            scope: self.scope.clone(),
+        }
+    }
+
+    pub fn audit(&self) -> AuditActor {
+        self.user.audit_actor()
+    }
+
+    /// Whether the role allows an action (for showing or hiding links; the gate still
+    /// checks every request).
+    pub fn can(&self, action: Action) -> bool {
+        domain::authz::permits(self.user.role, action)
+    }
+
+    pub fn sees(&self, path: &UnitPath) -> bool {
+        self.scope.contains(path)
+    }
+}
+
+/// The token forms must echo back: the session's, or before login a random one kept in
+/// a cookie (double submit).
+#[derive(Debug, Clone)]
+pub struct CsrfToken(pub String);
+
+/// The unit a `{code}` route is about, loaded and scope-checked by the gate.
+#[derive(Debug, Clone)]
+pub struct TargetUnit(pub Unit);
+
+/// The user an `{id}` route is about, loaded and scope-checked by the gate.
+#[derive(Debug, Clone)]
+pub struct TargetUser(pub User);
+
+/// A one-time message carried across a redirect.
+#[derive(Debug, Clone)]
+pub struct Flash(pub String);
+
+/// The request id, for error pages and logs.
+#[derive(Debug, Clone)]
+pub struct RequestId(pub String);
+
+pub fn lang_of(headers: &HeaderMap) -> Lang {
+    cookies::get(headers, cookies::LANG)
+        .and_then(Lang::parse)
+        .unwrap_or_default()
+}
+
+fn request_id(headers: &HeaderMap) -> String {
+    headers
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("-")
+        .to_string()
+}
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    let v = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = v.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+}
+
+/// Paths a user who must change their password may still use.
+fn allowed_before_password_change(path: &str) -> bool {
+    matches!(
+        path,
+        "/account/password" | "/logout" | "/lang/{code}" | "/static/{file}"
+    )
+}
+
+const FORM_LIMIT: usize = 1024 * 1024;
+
+/// Reads the `_csrf` field of an url-encoded form and puts the body back for the handler.
+async fn form_csrf(req: Request) -> Result<(Request, Option<String>), AppError> {
+    let is_form = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    if !is_form {
+        return Ok((req, None));
+    }
+    let (parts, body) = req.into_parts();
+    let bytes = to_bytes(body, FORM_LIMIT)
+        .await
+        .map_err(|_| AppError::BadRequest("biểu mẫu quá lớn (form too large)".into()))?;
+    let token = form_urlencoded::parse(&bytes)
+        .find(|(k, _)| k == "_csrf")
+        .map(|(_, v)| v.into_owned());
+    Ok((Request::from_parts(parts, Body::from(bytes)), token))
+}
+
+fn same_token(a: &str, b: &str) -> bool {
+    // Compare hashes: equal length and no early exit on the secret itself.
+    sha256_hex(a.as_bytes()) == sha256_hex(b.as_bytes())
+}
+
+fn refuse(
+    reason: &'static str,
+    route: &str,
+    user: Option<&User>,
+    rid: &str,
+    err: AppError,
+) -> Response {
+    tracing::warn!(
+        request_id = rid,
+        route,
+        user = user.map(|u| u.username.as_str()).unwrap_or("-"),
+        reason,
+        "request refused"
+    );
+    err.into_response()
+}
+
+/// The middleware. Installed with `route_layer`, so it runs for every matched route.
+pub async fn gate(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let rid = request_id(req.headers());
+    let Some(route) = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|m| m.as_str().to_string())
+    else {
+        return AppError::not_found().into_response();
+    };
+    let method = req.method().clone();
+    let Some(access) = state.rules.get(&(method.clone(), route.as_str())).copied() else {
+        tracing::error!(request_id = rid, route, %method, "route has no rule: refused");
+        return AppError::forbidden().into_response();
+    };
+    match gate_inner(&state, access, &route, &rid, req, next).await {
+        Ok(res) => res,
+        Err(res) => res,
+    }
+}
+
+async fn gate_inner(
+    state: &AppState,
+    access: Access,
+    route: &str,
+    rid: &str,
+    mut req: Request,
+    next: Next,
+) -> Result<Response, Response> {
+    let is_api = route.starts_with("/api/");
+    let policy = state.config.sessions;
+    let secure = state.config.secure_cookies();
+
+    // Who is asking.
+    let mut actor: Option<Actor> = None;
+    let mut session_csrf: Option<String> = None;
+    let mut bad_session = false;
+    if let Some(key) = bearer(req.headers()) {
+        match state.store.api_key_user(key).await {
+            Ok(Some((user, id))) => {
+                actor = Some(Actor {
+                    scope: user.scope(),
+                    user,
+                    via: Via::ApiKey { id },
+                })
+            }
+            Ok(None) => {
+                return Err(refuse(
+                    "bad_api_key",
+                    route,
+                    None,
+                    rid,
+                    AppError::Unauthenticated,
+                ));
+            }
+            Err(e) => return Err(AppError::from(e).into_response()),
+        }
+    } else if let Some(token) = cookies::get(req.headers(), cookies::SESSION) {
+        match state.store.session(token, policy).await {
+            Ok(Some(s)) => {
+                session_csrf = Some(s.csrf_token.clone());
+                actor = Some(Actor {
+                    scope: s.user.scope(),
+                    user: s.user,
+                    via: Via::Session { id_hash: s.id_hash },
+                });
+            }
+            Ok(None) => bad_session = true,
+            Err(e) => return Err(AppError::from(e).into_response()),
+        }
+    }
+
+    // The CSRF token of this page: the session's, or a pre-login one.
+    let mut new_pre_token = None;
+    let csrf = match &session_csrf {
+        Some(t) => t.clone(),
+        None => match cookies::get(req.headers(), cookies::PRE_CSRF).filter(|t| t.len() == 32) {
+            Some(t) => t.to_string(),
+            None => {
+                let t = random_token(16);
+                new_pre_token = Some(t.clone());
+                t
+            }
+        },
+    };
+
+    // Not logged in where one must be.
+    if actor.is_none() && access != Access::Public {
+        if is_api {
+            return Err(refuse(
+                "unauthenticated",
+                route,
+                None,
+                rid,
+                AppError::Unauthenticated,
+            ));
+        }
+        let next_url = req
+            .uri()
+            .path_and_query()
+            .map(|p| p.as_str().to_string())
+            .unwrap_or_else(|| "/".into());
+        tracing::info!(
+            request_id = rid,
+            route,
+            "not logged in: sent to the login page"
+        );
+        let target = if req.method() == Method::GET {
+            format!(
+                "/login?next={}",
+                form_urlencoded::byte_serialize(next_url.as_bytes()).collect::<String>()
+            )
+        } else {
+            "/login".to_string()
+        };
+        let mut res = Redirect::to(&target).into_response();
+        if bad_session {
+            res.headers_mut()
+                .append(header::SET_COOKIE, cookies::clear(cookies::SESSION, secure));
+        }
+        return Err(res);
+    }
+
+    // State-changing requests from a browser must carry the page's token, and must not
+    // come from another site. API keys are not cookies: no CSRF risk.
+    let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    let by_cookie = !matches!(actor.as_ref().map(|a| &a.via), Some(Via::ApiKey { .. }));
+    if unsafe_method && by_cookie {
+        let cross_site = req
+            .headers()
+            .get("sec-fetch-site")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v == "cross-site");
+        let header_token = req
+            .headers()
+            .get("x-csrf-token")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        let (r, form_token) = match form_csrf(req).await {
+            Ok(x) => x,
+            Err(e) => return Err(e.into_response()),
+        };
+        req = r;
+        let sent = header_token.or(form_token);
+        let ok = !cross_site
+            && new_pre_token.is_none()
+            && sent.as_deref().is_some_and(|s| same_token(s, &csrf));
+        if !ok {
+            return Err(refuse(
+                "csrf",
+                route,
+                actor.as_ref().map(|a| &a.user),
+                rid,
+                AppError::Csrf,
+            ));
+        }
+    }
+
+    if let Some(a) = &actor
+        && a.user.must_change_password
+        && !allowed_before_password_change(route)
+        && access != Access::Public
+    {
+        if is_api || req.method() != Method::GET {
+            return Err(refuse(
+                "password_change_required",
+                route,
+                Some(&a.user),
+                rid,
+                AppError::Domain(DomainError::PasswordChangeRequired),
+            ));
+        }
+        return Err(Redirect::to("/account/password").into_response());
+    }
+
+    // The decision.
+    if let (Access::Allow(action, target), Some(a)) = (access, &actor) {
+        let target_path = match target {
+            Target::None => None,
+            Target::UnitCode => {
+                let code = path_param(&mut req, "code").await;
+                match state.store.unit_by_code(&code).await {
+                    Ok(Some(u)) => {
+                        let p = u.path.clone();
+                        req.extensions_mut().insert(TargetUnit(u));
+                        Some(p)
+                    }
+                    Ok(None) => {
+                        return Err(refuse(
+                            "no_such_unit",
+                            route,
+                            Some(&a.user),
+                            rid,
+                            AppError::not_found(),
+                        ));
+                    }
+                    Err(e) => return Err(AppError::from(e).into_response()),
+                }
+            }
+            Target::UserId => {
+                let id = path_param(&mut req, "id").await.parse::<i64>().ok();
+                let found = match id {
+                    Some(id) => state.store.user_by_id(id).await,
+                    None => Ok(None),
+                };
+                match found {
+                    Ok(Some(u)) => {
+                        let p = u.unit_path.clone();
+                        req.extensions_mut().insert(TargetUser(u));
+                        Some(p)
+                    }
+                    Ok(None) => {
+                        return Err(refuse(
+                            "no_such_user",
+                            route,
+                            Some(&a.user),
+                            rid,
+                            AppError::not_found(),
+                        ));
+                    }
+                    Err(e) => return Err(AppError::from(e).into_response()),
+                }
+            }
+        };
+        match decide(&a.principal(), action, target_path.as_ref()) {
+            Decision::Allow => {}
+            Decision::Forbidden => {
+                return Err(refuse(
+                    "forbidden",
+                    route,
+                    Some(&a.user),
+                    rid,
+                    AppError::forbidden(),
+                ));
+            }
+            // Out of scope looks exactly like "not found": nothing leaks.
+            Decision::OutOfScope => {
+                return Err(refuse(
+                    "out_of_scope",
+                    route,
+                    Some(&a.user),
+                    rid,
+                    AppError::not_found(),
+                ));
+            }
+        }
+    }
+
+    let flash = cookies::get(req.headers(), cookies::FLASH).map(str::to_string);
+    let lang = lang_of(req.headers());
+    let ext = req.extensions_mut();
+    ext.insert(lang);
+    ext.insert(CsrfToken(csrf.clone()));
+    ext.insert(RequestId(rid.to_string()));
+    if let Some(f) = &flash {
+        ext.insert(Flash(f.clone()));
+    }
+    if let Some(a) = actor {
+        ext.insert(a);
+    }
+    let mut res = next.run(req).await;
+    if let Some(t) = new_pre_token {
+        res.headers_mut().append(
+            header::SET_COOKIE,
+            cookies::set(cookies::PRE_CSRF, &t, None, secure),
+        );
+    }
+    if bad_session {
+        res.headers_mut()
+            .append(header::SET_COOKIE, cookies::clear(cookies::SESSION, secure));
+    }
+    if flash.is_some() && res.status() == StatusCode::OK {
+        res.headers_mut()
+            .append(header::SET_COOKIE, cookies::clear(cookies::FLASH, secure));
+    }
+    Ok(res)
+}
+
+async fn path_param(req: &mut Request, name: &str) -> String {
+    let (mut parts, body) = std::mem::replace(req, Request::new(Body::empty())).into_parts();
+    let value = RawPathParams::from_request_parts(&mut parts, &())
+        .await
+        .ok()
+        .and_then(|p| {
+            p.iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| v.to_string())
+        })
+        .unwrap_or_default();
+    *req = Request::from_parts(parts, body);
+    value
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Actor {
+    type Rejection = AppError;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<Actor>()
+            .cloned()
+            .ok_or(AppError::Unauthenticated)
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for TargetUnit {
+    type Rejection = AppError;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<TargetUnit>()
+            .cloned()
+            .ok_or_else(AppError::not_found)
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for TargetUser {
+    type Rejection = AppError;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<TargetUser>()
+            .cloned()
+            .ok_or_else(AppError::not_found)
+    }
+}

@@ -1,0 +1,246 @@
+//! Interface text in Vietnamese (first) and English. Each string is written once with
+//! both languages side by side; templates read them as fields, checked at compile time.
+
+use domain::Lang;
+
+macro_rules! strings {
+    ($($key:ident: $vi:literal, $en:literal;)*) => {
+        /// Every interface string, in one language.
+        pub struct Tr {
+            $(pub $key: &'static str,)*
+        }
+        pub static VI: Tr = Tr { $($key: $vi,)* };
+        pub static EN: Tr = Tr { $($key: $en,)* };
+    };
+}
+
+pub fn tr(lang: Lang) -> &'static Tr {
+    match lang {
+        Lang::Vi => &VI,
+        Lang::En => &EN,
+    }
+}
+
+strings! {
+    app_name: "Sóng và máy tính cho em", "Signal and computers for children";
+    app_owner: "Sở Giáo dục và Đào tạo", "Department of Education and Training";
+    skip_to_content: "Bỏ qua, tới nội dung", "Skip to content";
+    other_language: "English", "Tiếng Việt";
+    other_language_code: "en", "vi";
+    nav_dashboard: "Tổng quan", "Dashboard";
+    nav_units: "Đơn vị", "Units";
+    nav_schools: "Trường học", "Schools";
+    nav_users: "Người dùng", "Users";
+    nav_audit: "Nhật ký", "Audit trail";
+    nav_account: "Tài khoản", "Account";
+    nav_main: "Điều hướng chính", "Main navigation";
+    logout: "Đăng xuất", "Log out";
+    footer_note: "Công khai, minh bạch, hiệu quả và đúng đối tượng.", "Public, transparent, efficient, reaching the right students.";
+
+    login_title: "Đăng nhập", "Log in";
+    login_intro: "Hệ thống quản lý Chương trình “Sóng và máy tính cho em”: khảo sát, tiếp nhận, phân bổ và bàn giao máy tính cho học sinh.", "The system that runs the programme “Signal and computers for children”: survey, receipt, allocation and handover of computers to students.";
+    username: "Tên đăng nhập", "Username";
+    password: "Mật khẩu", "Password";
+    login_button: "Đăng nhập", "Log in";
+    login_help: "Quên mật khẩu? Liên hệ quản trị viên của Sở để được đặt lại.", "Forgot your password? Ask the Department's administrator to reset it.";
+    session_expired: "Phiên làm việc đã hết hạn. Vui lòng đăng nhập lại.", "Your session has expired. Please log in again.";
+
+    dashboard_title: "Tổng quan", "Dashboard";
+    hello: "Xin chào", "Hello";
+    your_role: "Vai trò", "Role";
+    your_unit: "Đơn vị", "Unit";
+    your_scope: "Phạm vi dữ liệu", "Data scope";
+    role_duties: "Nhiệm vụ trong Chương trình", "Your part in the programme";
+    in_scope: "Trong phạm vi", "In your scope";
+    districts: "Cấp huyện", "Districts";
+    communes: "Xã, phường, thị trấn", "Communes";
+    schools: "Trường học", "Schools";
+    departments: "Sở, ban, ngành", "Departments";
+    schools_by_level: "Trường theo cấp học", "Schools by level";
+    schools_by_internet: "Kết nối Internet của trường", "Schools' Internet connection";
+    users_by_role: "Người dùng theo vai trò", "Users by role";
+    audit_chain: "Chuỗi nhật ký", "Audit chain";
+    audit_entries: "mục", "entries";
+    last_hash: "Mã băm cuối", "Last hash";
+    recent_activity: "Hoạt động gần đây", "Recent activity";
+    see_all: "Xem tất cả", "See all";
+    your_school: "Trường của bạn", "Your school";
+    count: "Số lượng", "Count";
+
+    units_title: "Đơn vị và trường học", "Units and schools";
+    schools_title: "Danh sách trường học", "Schools";
+    code: "Mã", "Code";
+    name: "Tên", "Name";
+    level: "Cấp", "Level";
+    kind: "Loại hình", "Type";
+    school_level: "Cấp học", "School level";
+    managing_unit: "Đơn vị quản lý", "Managing unit";
+    commune: "Xã, phường", "Commune";
+    internet: "Internet", "Internet";
+    agency: "Cơ quan", "Body";
+    parent_unit: "Đơn vị cấp trên", "Parent unit";
+    parent_code: "Mã đơn vị cấp trên", "Parent unit code";
+    children: "Đơn vị trực thuộc", "Units under it";
+    search: "Tìm kiếm", "Search";
+    search_units_hint: "Tên hoặc mã, gõ có dấu hay không dấu đều được", "Name or code, with or without accents";
+    filter: "Lọc", "Filter";
+    all: "Tất cả", "All";
+    no_results: "Không có kết quả.", "Nothing found.";
+    page: "Trang", "Page";
+    previous: "Trang trước", "Previous";
+    next: "Trang sau", "Next";
+    total: "Tổng cộng", "Total";
+    details: "Thông tin", "Details";
+    edit: "Sửa", "Edit";
+    save: "Lưu", "Save";
+    cancel: "Hủy", "Cancel";
+    create: "Tạo", "Create";
+    new_unit: "Thêm đơn vị", "Add a unit";
+    edit_unit: "Sửa thông tin đơn vị", "Edit unit";
+    code_help: "Để trống để hệ thống tự đặt mã theo đơn vị cấp trên và tên.", "Leave empty to derive the code from the parent unit and the name.";
+    direct_unit: "Trực thuộc Sở", "Directly under the Department";
+    created_at: "Ngày tạo", "Created";
+    updated_at: "Cập nhật", "Updated";
+    breadcrumb: "Vị trí", "Location";
+    unit_saved: "Đã lưu thông tin đơn vị.", "The unit was saved.";
+
+    account_title: "Tài khoản của tôi", "My account";
+    full_name: "Họ và tên", "Full name";
+    role: "Vai trò", "Role";
+    unit: "Đơn vị", "Unit";
+    unit_code: "Mã đơn vị", "Unit code";
+    change_password: "Đổi mật khẩu", "Change password";
+    must_change_password: "Mật khẩu của bạn do quản trị viên cấp. Hãy đặt mật khẩu mới để tiếp tục.", "Your password was issued by an administrator. Set a new one to continue.";
+    current_password: "Mật khẩu hiện tại", "Current password";
+    new_password: "Mật khẩu mới", "New password";
+    confirm_password: "Nhập lại mật khẩu mới", "Repeat the new password";
+    password_hint: "Ít nhất 10 ký tự; nên dùng một câu dễ nhớ.", "At least 10 characters; a memorable sentence works well.";
+    password_changed: "Đã đổi mật khẩu. Các phiên đăng nhập khác đã bị đóng.", "Password changed. Your other sessions were closed.";
+    api_keys: "Khóa API", "API keys";
+    api_keys_intro: "Khóa API cho phép phần mềm khác đọc dữ liệu qua API JSON với quyền của bạn. Mỗi khóa chỉ hiện một lần khi tạo.", "An API key lets other software use the JSON API with your permissions. A key is shown once, when created.";
+    api_key_name: "Tên gợi nhớ", "Label";
+    api_key_prefix: "Đầu khóa", "Key starts with";
+    last_used: "Dùng lần cuối", "Last used";
+    never: "Chưa dùng", "Never";
+    revoked: "Đã thu hồi", "Revoked";
+    revoke: "Thu hồi", "Revoke";
+    create_api_key: "Tạo khóa mới", "Create a key";
+    api_key_created: "Khóa API mới — hãy sao chép ngay, khóa sẽ không hiện lại:", "New API key — copy it now, it will not be shown again:";
+    api_key_revoked: "Đã thu hồi khóa API.", "The API key was revoked.";
+    api_docs: "Tài liệu API (OpenAPI)", "API documentation (OpenAPI)";
+    status: "Trạng thái", "Status";
+    active: "Đang hoạt động", "Active";
+    disabled: "Đã khóa", "Disabled";
+
+    users_title: "Người dùng", "Users";
+    new_user: "Thêm người dùng", "Add a user";
+    edit_user: "Sửa tài khoản", "Edit account";
+    user_created: "Đã tạo tài khoản. Mật khẩu tạm thời (chỉ hiện một lần), người dùng phải đổi khi đăng nhập lần đầu:", "Account created. Temporary password (shown once); the user must change it at first login:";
+    reset_password: "Đặt lại mật khẩu", "Reset password";
+    password_reset_done: "Đã đặt lại mật khẩu. Mật khẩu tạm thời (chỉ hiện một lần):", "Password reset. Temporary password (shown once):";
+    unlock: "Mở khóa đăng nhập", "Lift login back-off";
+    unlocked: "Đã mở khóa đăng nhập.", "Login back-off lifted.";
+    locked_until: "Tạm khóa đến", "Waiting until";
+    account_active: "Cho phép đăng nhập", "May log in";
+    user_saved: "Đã lưu tài khoản.", "The account was saved.";
+    password_optional_hint: "Để trống để hệ thống tạo mật khẩu tạm thời.", "Leave empty to generate a temporary password.";
+    password_changed_at: "Đổi mật khẩu lần cuối", "Password last changed";
+
+    audit_title: "Nhật ký thay đổi", "Audit trail";
+    audit_intro: "Mọi thay đổi được ghi lại, nối với nhau bằng mã băm SHA-256: sửa hay xóa một mục sẽ làm chuỗi không còn khớp.", "Every change is recorded and chained by SHA-256: editing or deleting an entry breaks the chain.";
+    verify_chain: "Kiểm tra chuỗi", "Verify the chain";
+    chain_ok: "Chuỗi nhật ký toàn vẹn", "The audit chain is intact";
+    chain_broken: "Chuỗi nhật ký KHÔNG toàn vẹn", "The audit chain is NOT intact";
+    entries_checked: "Số mục đã kiểm tra", "Entries checked";
+    erased_personal: "Mục đã xóa dữ liệu cá nhân theo thời hạn lưu trữ", "Entries whose personal data was erased by retention";
+    triggers_missing: "Bảo vệ chỉ-ghi-thêm của cơ sở dữ liệu đã bị gỡ:", "The database's append-only protection was removed:";
+    when: "Thời gian", "When";
+    who: "Người thực hiện", "Who";
+    what: "Nội dung", "What";
+    entity: "Đối tượng", "Object";
+    action: "Thao tác", "Action";
+    older: "Cũ hơn", "Older";
+
+    error_title: "Có lỗi", "Something went wrong";
+    error_forbidden: "Bạn không có quyền truy cập trang này.", "You may not open this page.";
+    error_not_found: "Không tìm thấy trang hoặc dữ liệu này.", "This page or record does not exist.";
+    error_internal: "Hệ thống gặp sự cố. Vui lòng thử lại; nếu vẫn lỗi, báo quản trị viên kèm mã yêu cầu.", "The system had a problem. Please try again; if it persists, tell an administrator the request id.";
+    error_csrf: "Biểu mẫu đã hết hạn hoặc không hợp lệ. Vui lòng tải lại trang và thử lại.", "The form expired or is invalid. Reload the page and try again.";
+    request_id: "Mã yêu cầu", "Request id";
+    back_home: "Về trang tổng quan", "Back to the dashboard";
+    form_has_errors: "Vui lòng sửa các ô được đánh dấu.", "Please correct the marked fields.";
+}
+
+/// What each role does in the programme (PROGRAM.md, "Who takes part"), shown on the
+/// dashboard so that a new official knows where they fit.
+pub fn role_duties(role: domain::users::Role, lang: Lang) -> &'static [&'static str] {
+    use domain::users::Role::*;
+    match (role, lang) {
+        (Admin, Lang::Vi) => &[
+            "Quản lý cây đơn vị, trường học và tài khoản người dùng.",
+            "Theo dõi nhật ký thay đổi và kiểm tra tính toàn vẹn của chuỗi nhật ký.",
+        ],
+        (Admin, Lang::En) => &[
+            "Maintain the tree of units, the schools and the user accounts.",
+            "Watch the audit trail and verify its chain.",
+        ],
+        (SoGddt, Lang::Vi) => &[
+            "Chỉ đạo khảo sát, mua sắm, tiếp nhận, phân bổ và bàn giao máy tính.",
+            "Phê duyệt danh sách của các đơn vị trực thuộc Sở; báo cáo Bộ GD&ĐT và UBND tỉnh.",
+            "Cập nhật danh sách trường và tình trạng kết nối Internet.",
+        ],
+        (SoGddt, Lang::En) => &[
+            "Direct the survey, procurement, receipt, allocation and handover of computers.",
+            "Approve the lists of units directly under the Department; report to the Ministry and the Province.",
+            "Keep the list of schools and their Internet connection up to date.",
+        ],
+        (BanDieuPhoi, Lang::Vi) => &[
+            "Tiếp nhận máy tính mua sắm và được tài trợ, lập biên bản tiếp nhận.",
+            "Tổng hợp danh sách đã duyệt, phân bổ và bàn giao máy cho Phòng GD&ĐT và đơn vị trực thuộc.",
+        ],
+        (BanDieuPhoi, Lang::En) => &[
+            "Receive bought and donated computers, with receipt minutes.",
+            "Aggregate the approved lists; allocate and hand devices to district offices and direct units.",
+        ],
+        (PhongGddt, Lang::Vi) => &[
+            "Duyệt danh sách học sinh do các trường đề nghị.",
+            "Nhận máy từ Ban điều phối, tổ chức bàn giao cho học sinh, báo cáo theo Công văn 5052/BGDĐT-CNTT.",
+            "Tổ chức tập huấn sử dụng, bảo quản máy.",
+        ],
+        (PhongGddt, Lang::En) => &[
+            "Approve the students your schools propose.",
+            "Receive devices from the Board, hand them to students, report per Official Letter 5052/BGDĐT-CNTT.",
+            "Organise training on using and caring for the devices.",
+        ],
+        (Truong, Lang::Vi) => &[
+            "Khảo sát và lập danh sách học sinh thuộc đối tượng, kèm minh chứng.",
+            "Bàn giao máy cho học sinh có biên bản, nhập dữ liệu lên CSDL ngành.",
+        ],
+        (Truong, Lang::En) => &[
+            "Survey and list the students who qualify, with evidence.",
+            "Hand devices to students with signed minutes and record them in the sector database.",
+        ],
+        (SoTttt, Lang::Vi) => &[
+            "Thẩm định chất lượng, cấu hình máy theo Công văn 3693/BTTTT-CNTT.",
+            "Theo dõi trường chưa có Internet, vùng lõm sóng; công bố nền tảng học trực tuyến.",
+        ],
+        (SoTttt, Lang::En) => &[
+            "Appraise devices against Official Letter 3693/BTTTT-CNTT.",
+            "Follow schools without Internet and signal dead zones; publish recommended learning platforms.",
+        ],
+        (SoTaiChinh, Lang::Vi) => {
+            &["Hướng dẫn, giám sát việc mua sắm, đấu thầu và sử dụng kinh phí."]
+        }
+        (SoTaiChinh, Lang::En) => &["Guide and oversee procurement, tendering and spending."],
+        (Mttq, Lang::Vi) => &["Vận động ủng hộ và chuyển kinh phí về Sở GD&ĐT."],
+        (Mttq, Lang::En) => {
+            &["Run fundraising campaigns and transfer the money to the Department."]
+        }
+        (UbndTinh, Lang::Vi) => {
+            &["Theo dõi tiến độ và kết quả thực hiện Chương trình trên địa bàn tỉnh."]
+        }
+        (UbndTinh, Lang::En) => {
+            &["Follow the progress and results of the programme in the province."]
+        }
+    }
+}

@@ -1,0 +1,136 @@
+//! The dashboard: what the user's scope holds and what their role does.
+
+use crate::error::AppResult;
+use crate::gate::Actor;
+use crate::state::AppState;
+use crate::views::{Ctx, Layout, num, render};
+use axum::extract::State;
+use axum::response::Response;
+use domain::units::UnitKind;
+use domain::users::Role;
+use store::audit::AuditEntry;
+use store::units::Unit;
+
+pub struct Card {
+    pub n: String,
+    pub label: &'static str,
+    pub href: String,
+}
+
+pub struct Row {
+    pub label: &'static str,
+    pub n: String,
+    pub href: String,
+    pub class: &'static str,
+}
+
+#[derive(askama::Template)]
+#[template(path = "dashboard.html")]
+struct DashboardPage {
+    l: Layout,
+    full_name: String,
+    role_label: &'static str,
+    unit_name: String,
+    scope_name: String,
+    cards: Vec<Card>,
+    levels: Vec<Row>,
+    internet: Vec<Row>,
+    duties: &'static [&'static str],
+    school: Option<Unit>,
+    users_by_role: Vec<Row>,
+    audit_head: Option<(String, String)>,
+    recent: Vec<AuditEntry>,
+}
+
+pub async fn dashboard(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    actor: Actor,
+) -> AppResult<Response> {
+    let t = ctx.tr();
+    let lang = ctx.lang;
+    let store = &state.store;
+    let scope_id = actor.scope.ids().last().unwrap_or(actor.user.unit_id);
+    let scope_unit = store.unit_by_id(scope_id).await?;
+    let counts = store.scope_counts(&actor.scope).await?;
+
+    let mut cards = Vec::new();
+    for (kind, label, href) in [
+        (UnitKind::District, t.districts, "/units?kind=district"),
+        (UnitKind::Commune, t.communes, "/units?kind=commune"),
+        (UnitKind::School, t.schools, "/schools"),
+        (
+            UnitKind::Department,
+            t.departments,
+            "/units?kind=department",
+        ),
+    ] {
+        let n = counts.of_kind(kind);
+        if n > 0 {
+            cards.push(Card {
+                n: num(n),
+                label,
+                href: href.to_string(),
+            });
+        }
+    }
+    let levels = counts
+        .schools_by_level
+        .iter()
+        .map(|(level, n)| Row {
+            label: level.label(lang),
+            n: num(*n),
+            href: format!("/schools?level={}", level.code()),
+            class: "",
+        })
+        .collect();
+    let internet = counts
+        .schools_by_internet
+        .iter()
+        .map(|(i, n)| Row {
+            label: i.label(lang),
+            n: num(*n),
+            href: format!("/schools?internet={}", i.code()),
+            class: i.code(),
+        })
+        .collect();
+
+    let school = if actor.user.role == Role::Truong {
+        store.unit_by_id(actor.user.unit_id).await?
+    } else {
+        None
+    };
+    let (users_by_role, audit_head, recent) = if actor.user.role == Role::Admin {
+        let users = store
+            .user_counts(&actor.scope)
+            .await?
+            .into_iter()
+            .map(|(r, n)| Row {
+                label: r.label(lang),
+                n: num(n),
+                href: format!("/admin/users?role={}", r.code()),
+                class: "",
+            })
+            .collect();
+        let (seq, hash) = store.audit_head().await?;
+        let recent = store.audit_entries(None, 5, None).await?;
+        (users, Some((num(seq), hash)), recent)
+    } else {
+        (Vec::new(), None, Vec::new())
+    };
+    Ok(render(DashboardPage {
+        l: ctx.layout(t.dashboard_title),
+        full_name: actor.user.full_name.clone(),
+        role_label: actor.user.role.label(lang),
+        unit_name: format!("{} ({})", actor.user.unit_name, actor.user.unit_code),
+        scope_name: scope_unit.map(|u| u.name).unwrap_or_default(),
+        cards,
+        levels,
+        internet,
+        duties: crate::i18n::role_duties(actor.user.role, lang),
+        school,
+        users_by_role,
+        audit_head,
+        recent,
+    }))
+}

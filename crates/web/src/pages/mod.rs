@@ -1,0 +1,8 @@
+//! HTML pages, one module per area.
+
+pub mod account;
+pub mod audit;
+pub mod auth;
+pub mod dashboard;
+pub mod units;
+pub mod users;

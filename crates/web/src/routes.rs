@@ -1,0 +1,248 @@
+//! The route table: every route with the rule the gate enforces for it. The router is
+//! built from this table, and the route × role test reads it, so a route cannot exist
+//! without a rule.
+
+use crate::state::AppState;
+use crate::{api, assets, ops, pages};
+use axum::http::Method;
+use axum::routing::{MethodRouter, get, post};
+use domain::authz::Action;
+
+/// Who may use a route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone: the login page, health probes, static files, the OpenAPI document.
+    Public,
+    /// Any logged-in user, for their own account.
+    SignedIn,
+    /// Users whose role permits the action, on a target inside their scope.
+    Allow(Action, Target),
+}
+
+/// What a route is about, read from its path, for the scope check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    /// Nothing in particular (lists are bounded by scope in their queries).
+    None,
+    /// The unit whose code is the `{code}` path parameter.
+    UnitCode,
+    /// The user whose id is the `{id}` path parameter (their unit is the target).
+    UserId,
+}
+
+pub struct Route {
+    pub method: Method,
+    pub path: &'static str,
+    pub access: Access,
+    pub(crate) handler: MethodRouter<AppState>,
+}
+
+use Access::{Allow, Public, SignedIn};
+use Action::*;
+use Target::{UnitCode, UserId};
+
+fn route(
+    method: Method,
+    path: &'static str,
+    access: Access,
+    handler: MethodRouter<AppState>,
+) -> Route {
+    Route {
+        method,
+        path,
+        access,
+        handler,
+    }
+}
+
+/// Every route of the app.
+pub fn table() -> Vec<Route> {
+    let none = Target::None;
+    vec![
+        // Sign-in, language, operations, static files.
+        route(Method::GET, "/login", Public, get(pages::auth::login_page)),
+        route(Method::POST, "/login", Public, post(pages::auth::login)),
+        route(Method::POST, "/logout", SignedIn, post(pages::auth::logout)),
+        route(
+            Method::GET,
+            "/lang/{code}",
+            Public,
+            get(pages::auth::switch_lang),
+        ),
+        route(Method::GET, "/healthz", Public, get(ops::healthz)),
+        route(Method::GET, "/readyz", Public, get(ops::readyz)),
+        route(Method::GET, "/static/{file}", Public, get(assets::serve)),
+        // Pages.
+        route(
+            Method::GET,
+            "/",
+            Allow(ViewDashboard, none),
+            get(pages::dashboard::dashboard),
+        ),
+        route(
+            Method::GET,
+            "/units",
+            Allow(BrowseUnits, none),
+            get(pages::units::index),
+        ),
+        route(
+            Method::GET,
+            "/units/new",
+            Allow(ManageUnits, none),
+            get(pages::units::new_form),
+        ),
+        route(
+            Method::POST,
+            "/units",
+            Allow(ManageUnits, none),
+            post(pages::units::create),
+        ),
+        route(
+            Method::GET,
+            "/units/{code}",
+            Allow(ViewUnit, UnitCode),
+            get(pages::units::detail),
+        ),
+        route(
+            Method::GET,
+            "/units/{code}/edit",
+            Allow(ManageUnits, UnitCode),
+            get(pages::units::edit_form),
+        ),
+        route(
+            Method::POST,
+            "/units/{code}",
+            Allow(ManageUnits, UnitCode),
+            post(pages::units::update),
+        ),
+        route(
+            Method::GET,
+            "/schools",
+            Allow(BrowseUnits, none),
+            get(pages::units::schools),
+        ),
+        route(Method::GET, "/account", SignedIn, get(pages::account::show)),
+        route(
+            Method::GET,
+            "/account/password",
+            SignedIn,
+            get(pages::account::password_form),
+        ),
+        route(
+            Method::POST,
+            "/account/password",
+            SignedIn,
+            post(pages::account::change_password),
+        ),
+        route(
+            Method::POST,
+            "/account/api-keys",
+            SignedIn,
+            post(pages::account::create_api_key),
+        ),
+        route(
+            Method::POST,
+            "/account/api-keys/{id}/revoke",
+            SignedIn,
+            post(pages::account::revoke_api_key),
+        ),
+        route(
+            Method::GET,
+            "/admin/users",
+            Allow(ViewUsers, none),
+            get(pages::users::index),
+        ),
+        route(
+            Method::GET,
+            "/admin/users/new",
+            Allow(ManageUsers, none),
+            get(pages::users::new_form),
+        ),
+        route(
+            Method::POST,
+            "/admin/users",
+            Allow(ManageUsers, none),
+            post(pages::users::create),
+        ),
+        route(
+            Method::GET,
+            "/admin/users/{id}",
+            Allow(ViewUsers, UserId),
+            get(pages::users::detail),
+        ),
+        route(
+            Method::POST,
+            "/admin/users/{id}",
+            Allow(ManageUsers, UserId),
+            post(pages::users::update),
+        ),
+        route(
+            Method::POST,
+            "/admin/users/{id}/reset-password",
+            Allow(ManageUsers, UserId),
+            post(pages::users::reset_password),
+        ),
+        route(
+            Method::POST,
+            "/admin/users/{id}/unlock",
+            Allow(ManageUsers, UserId),
+            post(pages::users::unlock),
+        ),
+        route(
+            Method::GET,
+            "/admin/audit",
+            Allow(ViewAudit, none),
+            get(pages::audit::index),
+        ),
+        route(
+            Method::GET,
+            "/admin/audit/verify",
+            Allow(ViewAudit, none),
+            get(pages::audit::verify),
+        ),
+        // JSON API.
+        route(
+            Method::GET,
+            "/api/v1/openapi.json",
+            Public,
+            get(api::openapi_json),
+        ),
+        route(Method::GET, "/api/v1/me", SignedIn, get(api::me)),
+        route(
+            Method::GET,
+            "/api/v1/units",
+            Allow(BrowseUnits, none),
+            get(api::units_list),
+        ),
+        route(
+            Method::GET,
+            "/api/v1/units/{code}",
+            Allow(ViewUnit, UnitCode),
+            get(api::unit_get),
+        ),
+        route(
+            Method::GET,
+            "/api/v1/users",
+            Allow(ViewUsers, none),
+            get(api::users_list),
+        ),
+        route(
+            Method::POST,
+            "/api/v1/users",
+            Allow(ManageUsers, none),
+            post(api::user_create),
+        ),
+        route(
+            Method::GET,
+            "/api/v1/users/{id}",
+            Allow(ViewUsers, UserId),
+            get(api::user_get),
+        ),
+        route(
+            Method::GET,
+            "/api/v1/audit/verify",
+            Allow(ViewAudit, none),
+            get(api::audit_verify),
+        ),
+    ]
+}

@@ -1,0 +1,251 @@
+//! What every page shares: the layout (language, user, navigation, CSRF token, flash
+//! message) and the small formatting helpers templates call.
+
+use crate::gate::{Actor, CsrfToken, Flash, RequestId};
+use crate::i18n::{Tr, tr};
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::response::{Html, IntoResponse, Response};
+use domain::Lang;
+use domain::authz::Action;
+
+/// The request as a page sees it.
+#[derive(Debug, Clone)]
+pub struct Ctx {
+    pub lang: Lang,
+    pub actor: Option<Actor>,
+    pub csrf: String,
+    pub flash: Option<String>,
+    pub path: String,
+    pub path_and_query: String,
+    pub request_id: String,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Ctx {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let e = &parts.extensions;
+        Ok(Ctx {
+            lang: e
+                .get::<Lang>()
+                .copied()
+                .unwrap_or_else(|| crate::gate::lang_of(&parts.headers)),
+            actor: e.get::<Actor>().cloned(),
+            csrf: e
+                .get::<CsrfToken>()
+                .map(|c| c.0.clone())
+                .unwrap_or_default(),
+            flash: e.get::<Flash>().map(|f| f.0.clone()),
+            path: parts.uri.path().to_string(),
+            path_and_query: parts
+                .uri
+                .path_and_query()
+                .map(|p| p.as_str().to_string())
+                .unwrap_or_default(),
+            request_id: e
+                .get::<RequestId>()
+                .map(|r| r.0.clone())
+                .unwrap_or_default(),
+        })
+    }
+}
+
+pub struct NavItem {
+    pub href: &'static str,
+    pub label: &'static str,
+    pub current: bool,
+}
+
+/// Everything `base.html` needs.
+pub struct Layout {
+    pub tr: &'static Tr,
+    pub lang: Lang,
+    pub title: String,
+    pub csrf: String,
+    pub user_label: Option<String>,
+    pub nav: Vec<NavItem>,
+    pub flash: Option<String>,
+    /// `/lang/en?next=/units` — the other language, back to this page.
+    pub lang_switch: String,
+}
+
+impl Ctx {
+    pub fn tr(&self) -> &'static Tr {
+        tr(self.lang)
+    }
+
+    pub fn layout(&self, title: impl Into<String>) -> Layout {
+        let t = self.tr();
+        let mut nav = Vec::new();
+        if let Some(a) = &self.actor {
+            let mut add = |href: &'static str, label: &'static str| {
+                let current = if href == "/" {
+                    self.path == "/"
+                } else {
+                    self.path.starts_with(href)
+                };
+                nav.push(NavItem {
+                    href,
+                    label,
+                    current,
+                });
+            };
+            add("/", t.nav_dashboard);
+            if a.can(Action::BrowseUnits) {
+                add("/units", t.nav_units);
+                add("/schools", t.nav_schools);
+            }
+            if a.can(Action::ViewUsers) {
+                add("/admin/users", t.nav_users);
+            }
+            if a.can(Action::ViewAudit) {
+                add("/admin/audit", t.nav_audit);
+            }
+            add("/account", t.nav_account);
+        }
+        let next: String =
+            form_urlencoded::byte_serialize(self.path_and_query.as_bytes()).collect();
+        Layout {
+            tr: t,
+            lang: self.lang,
+            title: title.into(),
+            csrf: self.csrf.clone(),
+            user_label: self
+                .actor
+                .as_ref()
+                .map(|a| format!("{} · {}", a.user.full_name, a.user.role.label(self.lang))),
+            nav,
+            flash: self
+                .flash
+                .as_deref()
+                .and_then(|code| flash_message(code, self.lang))
+                .map(str::to_string),
+            lang_switch: format!("/lang/{}?next={next}", t.other_language_code),
+        }
+    }
+}
+
+/// Flash messages are codes in a cookie; the text comes from here.
+pub fn flash_message(code: &str, lang: Lang) -> Option<&'static str> {
+    let t = tr(lang);
+    Some(match code {
+        "unit_saved" => t.unit_saved,
+        "password_changed" => t.password_changed,
+        "api_key_revoked" => t.api_key_revoked,
+        "user_saved" => t.user_saved,
+        "unlocked" => t.unlocked,
+        _ => return None,
+    })
+}
+
+/// Renders a template to an HTML response.
+pub fn render(t: impl askama::Template) -> Response {
+    match t.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => crate::error::AppError::from(e).into_response(),
+    }
+}
+
+/// `dd/mm/yyyy HH:MM`.
+pub fn when(ms: impl std::borrow::Borrow<i64>) -> String {
+    domain::dates::format_millis(*ms.borrow())
+}
+
+/// `1.234` — thousands grouped the Vietnamese way.
+pub fn num(n: impl std::borrow::Borrow<i64>) -> String {
+    let s = domain::money::Dong(*n.borrow()).to_string();
+    s.trim_end_matches(" đ").to_string()
+}
+
+/// Links for a paged list: the query string of the current request with `page`
+/// replaced.
+pub fn page_href(path: &str, query: &[(&str, String)], page: i64) -> String {
+    let mut ser = form_urlencoded::Serializer::new(String::new());
+    for (k, v) in query {
+        if !v.is_empty() && *k != "page" {
+            ser.append_pair(k, v);
+        }
+    }
+    if page > 1 {
+        ser.append_pair("page", &page.to_string());
+    }
+    let q = ser.finish();
+    if q.is_empty() {
+        path.to_string()
+    } else {
+        format!("{path}?{q}")
+    }
+}
+
+/// A pager for list templates.
+pub struct Pager {
+    pub page: i64,
+    pub pages: i64,
+    pub total: i64,
+    pub prev: Option<String>,
+    pub next: Option<String>,
+}
+
+impl Pager {
+    pub fn new(path: &str, query: &[(&str, String)], page: i64, pages: i64, total: i64) -> Pager {
+        Pager {
+            page,
+            pages,
+            total,
+            prev: (page > 1).then(|| page_href(path, query, page - 1)),
+            next: (page < pages).then(|| page_href(path, query, page + 1)),
+        }
+    }
+}
+
+/// A local path to go back to after login or a language switch; anything else is `/`.
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && !n.contains('\\')
+                && !n.starts_with("/login") =>
+        {
+            n.to_string()
+        }
+        _ => "/".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_is_local_only() {
+        assert_eq!(safe_next(Some("/units?page=2")), "/units?page=2");
+        assert_eq!(safe_next(Some("//evil.example")), "/");
+        assert_eq!(safe_next(Some("https://evil.example")), "/");
+        assert_eq!(safe_next(Some("/\\evil.example")), "/");
+        assert_eq!(safe_next(None), "/");
+    }
+
+    #[test]
+    fn numbers_group_with_dots() {
+        assert_eq!(num(18000), "18.000");
+        assert_eq!(num(7), "7");
+    }
+
+    #[test]
+    fn page_links_keep_filters() {
+        let q = [
+            ("q", "đắk mil".to_string()),
+            ("page", "3".into()),
+            ("level", String::new()),
+        ];
+        assert_eq!(
+            page_href("/schools", &q, 2),
+            "/schools?q=%C4%91%E1%BA%AFk+mil&page=2"
+        );
+        assert_eq!(
+            page_href("/schools", &q, 1),
+            "/schools?q=%C4%91%E1%BA%AFk+mil"
+        );
+    }
+}
