@@ -2,10 +2,12 @@
 //! and types (utoipa); a test checks that every API route in the route table is in it.
 
 use crate::error::{AppError, AppResult, ErrorBody};
+use crate::extract::Json as JsonIn;
+use crate::extract::Query;
 use crate::gate::{Actor, TargetUnit, TargetUser};
 use crate::state::AppState;
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use domain::Lang;
@@ -330,7 +332,7 @@ pub struct CreatedUserOut {
 pub async fn user_create(
     State(state): State<AppState>,
     actor: Actor,
-    Json(body): Json<NewUserIn>,
+    JsonIn(body): JsonIn<NewUserIn>,
 ) -> AppResult<Response> {
     let username = Username::parse(&body.username)?;
     let role = Role::parse(&body.role)?;

@@ -259,14 +259,17 @@ async fn gate_inner(
             route,
             "not logged in: sent to the login page"
         );
-        let target = if req.method() == Method::GET {
+        let mut target = if req.method() == Method::GET {
             format!(
                 "/login?next={}",
                 form_urlencoded::byte_serialize(next_url.as_bytes()).collect::<String>()
             )
         } else {
-            "/login".to_string()
+            "/login?next=%2F".to_string()
         };
+        if bad_session {
+            target.push_str("&expired=1");
+        }
         let mut res = Redirect::to(&target).into_response();
         if bad_session {
             res.headers_mut()

@@ -43,7 +43,8 @@ strings! {
     password: "Mật khẩu", "Password";
     login_button: "Đăng nhập", "Log in";
     login_help: "Quên mật khẩu? Liên hệ quản trị viên của Sở để được đặt lại.", "Forgot your password? Ask the Department's administrator to reset it.";
-    session_expired: "Phiên làm việc đã hết hạn. Vui lòng đăng nhập lại.", "Your session has expired. Please log in again.";
+        session_expired: "Phiên làm việc đã hết hạn. Vui lòng đăng nhập lại.", "Your session has expired. Please log in again.";
+    logged_out: "Bạn đã đăng xuất.", "You have logged out.";
 
     dashboard_title: "Tổng quan", "Dashboard";
     hello: "Xin chào", "Hello";

@@ -5,6 +5,7 @@ pub mod api;
 pub mod assets;
 pub mod cookies;
 pub mod error;
+pub mod extract;
 pub mod gate;
 pub mod i18n;
 pub mod ops;

@@ -2,10 +2,10 @@
 
 use crate::cookies;
 use crate::error::{AppError, AppResult};
+use crate::extract::Form;
 use crate::gate::{Actor, Via};
 use crate::state::AppState;
 use crate::views::{Ctx, Layout, render};
-use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};

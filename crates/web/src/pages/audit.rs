@@ -1,9 +1,10 @@
 //! The audit trail for administrators: recent entries and a check of the chain.
 
 use crate::error::AppResult;
+use crate::extract::Query;
 use crate::state::AppState;
 use crate::views::{Ctx, Layout, render};
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::Response;
 use serde::Deserialize;
 use store::audit::AuditEntry;

@@ -2,11 +2,12 @@
 
 use crate::cookies;
 use crate::error::AppError;
+use crate::extract::Form;
+use crate::extract::Query;
 use crate::gate::{Actor, Via};
 use crate::state::AppState;
 use crate::views::{Ctx, Layout, render, safe_next};
-use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::{DomainError, Lang};
@@ -18,6 +19,7 @@ use store::StoreError;
 struct LoginPage {
     l: Layout,
     error: Option<String>,
+    notice: Option<&'static str>,
     username: String,
     next: String,
 }
@@ -25,6 +27,8 @@ struct LoginPage {
 #[derive(Deserialize)]
 pub struct NextQuery {
     next: Option<String>,
+    logged_out: Option<String>,
+    expired: Option<String>,
 }
 
 pub async fn login_page(ctx: Ctx, Query(q): Query<NextQuery>) -> Response {
@@ -32,9 +36,15 @@ pub async fn login_page(ctx: Ctx, Query(q): Query<NextQuery>) -> Response {
         return Redirect::to(&safe_next(q.next.as_deref())).into_response();
     }
     let t = ctx.tr();
+    let notice = match (&q.logged_out, &q.expired) {
+        (Some(_), _) => Some(t.logged_out),
+        (None, Some(_)) => Some(t.session_expired),
+        _ => None,
+    };
     render(LoginPage {
         l: ctx.layout(t.login_title),
         error: None,
+        notice,
         username: String::new(),
         next: safe_next(q.next.as_deref()),
     })
@@ -108,6 +118,7 @@ pub async fn login(
             let page = LoginPage {
                 l: ctx.layout(t.login_title),
                 error: Some(e.message(ctx.lang)),
+                notice: None,
                 username,
                 next,
             };
@@ -124,7 +135,7 @@ pub async fn logout(State(state): State<AppState>, actor: Actor, headers: Header
     {
         return AppError::from(e).into_response();
     }
-    let mut res = Redirect::to("/login").into_response();
+    let mut res = Redirect::to("/login?logged_out=1").into_response();
     res.headers_mut().append(
         header::SET_COOKIE,
         cookies::clear(cookies::SESSION, state.config.secure_cookies()),

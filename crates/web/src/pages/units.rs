@@ -2,11 +2,12 @@
 //! store's `import_units`, here with one row).
 
 use crate::error::{AppError, AppResult};
+use crate::extract::Form;
+use crate::extract::Query;
 use crate::gate::{Actor, TargetUnit};
 use crate::state::AppState;
 use crate::views::{Ctx, Layout, Pager, render};
-use axum::Form;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::authz::Action;

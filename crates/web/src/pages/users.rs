@@ -2,12 +2,13 @@
 
 use crate::cookies;
 use crate::error::AppResult;
+use crate::extract::Form;
+use crate::extract::Query;
 use crate::gate::{Actor, TargetUser};
 use crate::pages::units::Opt;
 use crate::state::AppState;
 use crate::views::{Ctx, Layout, Pager, render};
-use axum::Form;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::users::{Role, Username, check_new_password};

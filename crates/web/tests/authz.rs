@@ -1,0 +1,239 @@
+//! Every route × every role: allowed, forbidden, or out of scope (shown as not found).
+//! The expectations below are the permission policy written out by hand; the test fails
+//! when the app has a route this table does not list, or the other way round.
+
+extern crate songmaytinh_web as web;
+
+mod common;
+
+use common::{ACTORS, TestApp};
+use reqwest::StatusCode;
+use std::collections::{BTreeSet, HashMap};
+
+/// Outcome letters, one per role in `ACTORS` order
+/// (admin, so_gddt, ban_dieu_phoi, phong_gddt, truong, so_tttt, so_tai_chinh, mttq, ubnd_tinh):
+/// `A` allowed, `F` forbidden (403), `N` out of scope (404).
+/// The third column is the same route on a target outside a district office's and a
+/// school's scope (another district's school, or a user there); empty when the route
+/// has no target. The last column is for somebody not logged in: `A` or `L` (sent to
+/// log in: 303 to /login for pages, 401 for the API).
+const POLICY: &[(&str, &str, &str, &str, char)] = &[
+    ("GET", "/login", "AAAAAAAAA", "", 'A'),
+    ("POST", "/login", "AAAAAAAAA", "", 'A'),
+    ("POST", "/logout", "AAAAAAAAA", "", 'L'),
+    ("GET", "/lang/{code}", "AAAAAAAAA", "", 'A'),
+    ("GET", "/healthz", "AAAAAAAAA", "", 'A'),
+    ("GET", "/readyz", "AAAAAAAAA", "", 'A'),
+    ("GET", "/static/{file}", "AAAAAAAAA", "", 'A'),
+    ("GET", "/", "AAAAAAAAA", "", 'L'),
+    ("GET", "/units", "AAAAAAAAA", "", 'L'),
+    ("GET", "/units/new", "AAFFFFFFF", "", 'L'),
+    ("POST", "/units", "AAFFFFFFF", "", 'L'),
+    ("GET", "/units/{code}", "AAAAAAAAA", "AAANNAAAA", 'L'),
+    ("GET", "/units/{code}/edit", "AAFFFFFFF", "AAFFFFFFF", 'L'),
+    ("POST", "/units/{code}", "AAFFFFFFF", "AAFFFFFFF", 'L'),
+    ("GET", "/schools", "AAAAAAAAA", "", 'L'),
+    ("GET", "/account", "AAAAAAAAA", "", 'L'),
+    ("GET", "/account/password", "AAAAAAAAA", "", 'L'),
+    ("POST", "/account/password", "AAAAAAAAA", "", 'L'),
+    ("POST", "/account/api-keys", "AAAAAAAAA", "", 'L'),
+    (
+        "POST",
+        "/account/api-keys/{id}/revoke",
+        "AAAAAAAAA",
+        "",
+        'L',
+    ),
+    ("GET", "/admin/users", "AFFFFFFFF", "", 'L'),
+    ("GET", "/admin/users/new", "AFFFFFFFF", "", 'L'),
+    ("POST", "/admin/users", "AFFFFFFFF", "", 'L'),
+    ("GET", "/admin/users/{id}", "AFFFFFFFF", "AFFFFFFFF", 'L'),
+    ("POST", "/admin/users/{id}", "AFFFFFFFF", "AFFFFFFFF", 'L'),
+    (
+        "POST",
+        "/admin/users/{id}/reset-password",
+        "AFFFFFFFF",
+        "AFFFFFFFF",
+        'L',
+    ),
+    (
+        "POST",
+        "/admin/users/{id}/unlock",
+        "AFFFFFFFF",
+        "AFFFFFFFF",
+        'L',
+    ),
+    ("GET", "/admin/audit", "AFFFFFFFF", "", 'L'),
+    ("GET", "/admin/audit/verify", "AFFFFFFFF", "", 'L'),
+    ("GET", "/api/v1/openapi.json", "AAAAAAAAA", "", 'A'),
+    ("GET", "/api/v1/me", "AAAAAAAAA", "", 'L'),
+    ("GET", "/api/v1/units", "AAAAAAAAA", "", 'L'),
+    ("GET", "/api/v1/units/{code}", "AAAAAAAAA", "AAANNAAAA", 'L'),
+    ("GET", "/api/v1/users", "AFFFFFFFF", "", 'L'),
+    ("POST", "/api/v1/users", "AFFFFFFFF", "", 'L'),
+    ("GET", "/api/v1/users/{id}", "AFFFFFFFF", "AFFFFFFFF", 'L'),
+    ("GET", "/api/v1/audit/verify", "AFFFFFFFF", "", 'L'),
+];
+
+#[test]
+fn the_policy_lists_every_route_and_only_routes() {
+    let app: BTreeSet<(String, String)> = web::routes::table()
+        .iter()
+        .map(|r| (r.method.to_string(), r.path.to_string()))
+        .collect();
+    let policy: BTreeSet<(String, String)> = POLICY
+        .iter()
+        .map(|(m, p, ..)| (m.to_string(), p.to_string()))
+        .collect();
+    let missing: Vec<_> = app.difference(&policy).collect();
+    let stale: Vec<_> = policy.difference(&app).collect();
+    assert!(
+        missing.is_empty(),
+        "routes without an expectation in POLICY: {missing:?}"
+    );
+    assert!(
+        stale.is_empty(),
+        "POLICY lists routes the app does not have: {stale:?}"
+    );
+    assert_eq!(app.len(), POLICY.len(), "no route listed twice");
+}
+
+struct Targets {
+    code_in: &'static str,
+    code_out: &'static str,
+    user_in: i64,
+    user_out: i64,
+    /// Each actor's own API key id, for the revoke route.
+    keys: HashMap<&'static str, i64>,
+}
+
+fn concrete(path: &str, out: bool, actor: &str, t: &Targets) -> String {
+    if path == "/lang/{code}" {
+        return "/lang/en?next=/".into();
+    }
+    let code = if out { t.code_out } else { t.code_in };
+    let user = if out { t.user_out } else { t.user_in };
+    let key = t.keys.get(actor).copied().unwrap_or(0);
+    path.replace("{file}", "app.css")
+        .replace("{code}", code)
+        .replace("{id}/revoke", &format!("{key}/revoke"))
+        .replace("{id}", &user.to_string())
+}
+
+async fn outcome(
+    app: &TestApp,
+    method: &str,
+    path: &str,
+    actor: Option<&str>,
+) -> (StatusCode, String) {
+    let client = match actor {
+        Some(a) => app.session(a).await,
+        None => {
+            // Somebody who opened the login page first, as a browser would.
+            let http = reqwest::Client::builder()
+                .cookie_store(true)
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap();
+            let page = http
+                .get(app.url("/login"))
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
+            let csrf = common::form_token(&page).unwrap();
+            common::Client {
+                http,
+                base: app.base.clone(),
+                csrf,
+            }
+        }
+    };
+    let res = match (method, path.starts_with("/api/")) {
+        ("GET", _) => client.get(path).await,
+        ("POST", true) => client.post_json(path, &serde_json::json!({})).await,
+        ("POST", false) => client.post(path, &[]).await,
+        _ => unreachable!(),
+    };
+    let location = res
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    (res.status(), location)
+}
+
+fn check(expect: char, public: bool, status: StatusCode, location: &str) -> bool {
+    let to_login = status == StatusCode::SEE_OTHER
+        && location.starts_with("/login")
+        && !location.contains("logged_out");
+    match expect {
+        'A' => {
+            status != StatusCode::FORBIDDEN
+                && status != StatusCode::NOT_FOUND
+                && (public || (status != StatusCode::UNAUTHORIZED && !to_login))
+                && !status.is_server_error()
+        }
+        'F' => status == StatusCode::FORBIDDEN,
+        'N' => status == StatusCode::NOT_FOUND,
+        'L' => to_login || status == StatusCode::UNAUTHORIZED,
+        _ => false,
+    }
+}
+
+async fn every_route_for_every_role(app: &TestApp) {
+    let mut keys = HashMap::new();
+    for (name, ..) in ACTORS {
+        let u = app.user(name).await;
+        let (k, _) = app
+            .db
+            .store
+            .create_api_key(&u.audit_actor(), &u, "matrix")
+            .await
+            .unwrap();
+        keys.insert(name, k.id);
+    }
+    let t = Targets {
+        code_in: "67663001",
+        code_out: "67666002",
+        user_in: app.user("truong_nd_2").await.id,
+        user_out: app.user("truong_kd").await.id,
+        keys,
+    };
+    let mut failures = Vec::new();
+    for (method, path, in_scope, out_scope, anon) in POLICY {
+        let public = *anon == 'A';
+        for (i, (actor, ..)) in ACTORS.iter().enumerate() {
+            for (outs, expected) in [(false, in_scope), (true, out_scope)] {
+                let Some(e) = expected.chars().nth(i) else {
+                    continue;
+                };
+                let p = concrete(path, outs, actor, &t);
+                let (status, loc) = outcome(app, method, &p, Some(actor)).await;
+                if !check(e, public, status, &loc) {
+                    failures.push(format!(
+                        "{method} {p} as {actor}: expected {e}, got {status} {loc}"
+                    ));
+                }
+            }
+        }
+        let p = concrete(path, false, "", &t);
+        let (status, loc) = outcome(app, method, &p, None).await;
+        if !check(*anon, public, status, &loc) {
+            failures.push(format!(
+                "{method} {p} anonymous: expected {anon}, got {status} {loc}"
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} mismatches:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+web_tests!(every_route_for_every_role);
