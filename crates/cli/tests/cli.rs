@@ -7,12 +7,20 @@ use std::process::{Command, Output, Stdio};
 
 fn bin() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_songmaytinh"));
-    c.env_remove("SONGMAYTINH_DB").env_remove("SONGMAYTINH_LANG").env("RUST_LOG", "warn");
+    c.env_remove("SONGMAYTINH_DB")
+        .env_remove("SONGMAYTINH_LANG")
+        .env("RUST_LOG", "warn");
     c
 }
 
 fn run(args: &[&str], db: &str) -> Output {
-    bin().arg("--db").arg(db).args(args).stdin(Stdio::null()).output().expect("run songmaytinh")
+    bin()
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run songmaytinh")
 }
 
 fn stderr(o: &Output) -> String {
@@ -34,14 +42,21 @@ fn temp_dir() -> PathBuf {
 fn tamper(db_file: &Path, sql: &str) {
     let tool = Command::new("sqlite3").arg(db_file).arg(sql).output();
     match tool {
-        Ok(o) => assert!(o.status.success(), "sqlite3: {}", String::from_utf8_lossy(&o.stderr)),
+        Ok(o) => assert!(
+            o.status.success(),
+            "sqlite3: {}",
+            String::from_utf8_lossy(&o.stderr)
+        ),
         Err(_) => {
             let url = format!("sqlite://{}", db_file.display());
             let rt = tokio::runtime::Runtime::new().unwrap();
             rt.block_on(async {
                 use sqlx::Connection;
                 let mut c = sqlx::SqliteConnection::connect(&url).await.unwrap();
-                sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_string())).execute(&mut c).await.unwrap();
+                sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_string()))
+                    .execute(&mut c)
+                    .await
+                    .unwrap();
             });
         }
     }
@@ -51,27 +66,50 @@ fn tamper(db_file: &Path, sql: &str) {
 fn audit_verify_names_the_edited_entry() {
     let dir = temp_dir();
     let file = dir.join("demo.db");
-    let o = bin().args(["demo", "--no-serve", "--file"]).arg(&file).output().unwrap();
+    let o = bin()
+        .args(["demo", "--no-serve", "--file"])
+        .arg(&file)
+        .output()
+        .unwrap();
     assert!(o.status.success(), "{}", stderr(&o));
-    assert!(stdout(&o).contains("maytinh-2022"), "the demo prints its logins");
+    assert!(
+        stdout(&o).contains("maytinh-2022"),
+        "the demo prints its logins"
+    );
     let db = format!("sqlite://{}", file.display());
 
     let ok = run(&["audit", "verify"], &db);
     assert!(ok.status.success(), "{}", stderr(&ok));
-    assert!(stderr(&ok).contains("Chuỗi nhật ký hợp lệ"), "{}", stderr(&ok));
+    assert!(
+        stderr(&ok).contains("Chuỗi nhật ký hợp lệ"),
+        "{}",
+        stderr(&ok)
+    );
 
     // The database itself refuses a plain edit…
-    let refused = Command::new("sqlite3").arg(&file).arg("UPDATE audit_log SET summary = 'x' WHERE seq = 42").output();
+    let refused = Command::new("sqlite3")
+        .arg(&file)
+        .arg("UPDATE audit_log SET summary = 'x' WHERE seq = 42")
+        .output();
     if let Ok(r) = refused {
-        assert!(!r.status.success(), "the append-only trigger refuses the edit");
+        assert!(
+            !r.status.success(),
+            "the append-only trigger refuses the edit"
+        );
     }
     // …so the forger removes the trigger first, and verify still finds the edit.
-    tamper(&file, "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET summary = 'Không có gì' WHERE seq = 42;");
+    tamper(
+        &file,
+        "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET summary = 'Không có gì' WHERE seq = 42;",
+    );
     let bad = run(&["audit", "verify"], &db);
     assert_eq!(bad.status.code(), Some(1));
     let err = stderr(&bad);
     assert!(err.contains("Mục nhật ký #42 không khớp"), "{err}");
-    assert!(err.contains("audit_log_no_update"), "the removed trigger is reported too: {err}");
+    assert!(
+        err.contains("audit_log_no_update"),
+        "the removed trigger is reported too: {err}"
+    );
 
     let json = run(&["audit", "verify", "--json"], &db);
     let v: Value = serde_json::from_str(&stdout(&json)).unwrap();
@@ -81,7 +119,11 @@ fn audit_verify_names_the_edited_entry() {
     assert_eq!(v["entries_checked"], 41);
 
     let en = run(&["--lang", "en", "audit", "verify"], &db);
-    assert!(stderr(&en).contains("Audit entry #42 does not match"), "{}", stderr(&en));
+    assert!(
+        stderr(&en).contains("Audit entry #42 does not match"),
+        "{}",
+        stderr(&en)
+    );
     let _ = std::fs::remove_dir_all(dir);
 }
 
@@ -95,10 +137,14 @@ fn importing_units_reports_rows_and_writes_nothing_on_error() {
     assert!(stderr(&first).contains("80 mới"), "{}", stderr(&first));
     let again = run(&["import", "units", units.to_str().unwrap(), "--json"], &db);
     let v: Value = serde_json::from_str(&stdout(&again)).unwrap();
-    assert_eq!((v["created"].as_i64(), v["unchanged"].as_i64()), (Some(0), Some(80)));
+    assert_eq!(
+        (v["created"].as_i64(), v["unchanged"].as_i64()),
+        (Some(0), Some(80))
+    );
 
     let head = |db: &str| -> i64 {
-        let v: Value = serde_json::from_str(&stdout(&run(&["audit", "verify", "--json"], db))).unwrap();
+        let v: Value =
+            serde_json::from_str(&stdout(&run(&["audit", "verify", "--json"], db))).unwrap();
         v["head_seq"].as_i64().unwrap()
     };
     let before = head(&db);
@@ -121,12 +167,23 @@ fn importing_units_reports_rows_and_writes_nothing_on_error() {
     assert_eq!(v["errors"][0]["code"], "unknown_unit");
     assert_eq!(head(&db), before, "nothing written");
 
-        // A dry run reports what would happen and writes nothing.
+    // A dry run reports what would happen and writes nothing.
     let good = dir.join("good.csv");
-    std::fs::write(&good, "level,code,name,parent,school_level\nschool,67663100,Trường A,663,THCS\n").unwrap();
-    let dry = run(&["import", "units", good.to_str().unwrap(), "--dry-run"], &db);
+    std::fs::write(
+        &good,
+        "level,code,name,parent,school_level\nschool,67663100,Trường A,663,THCS\n",
+    )
+    .unwrap();
+    let dry = run(
+        &["import", "units", good.to_str().unwrap(), "--dry-run"],
+        &db,
+    );
     assert!(dry.status.success(), "{}", stderr(&dry));
-    assert!(stderr(&dry).contains("chưa ghi gì: 1 dòng — 1 mới"), "{}", stderr(&dry));
+    assert!(
+        stderr(&dry).contains("chưa ghi gì: 1 dòng — 1 mới"),
+        "{}",
+        stderr(&dry)
+    );
     assert_eq!(head(&db), before, "nothing written");
     let real = run(&["import", "units", good.to_str().unwrap()], &db);
     assert!(real.status.success());
@@ -139,43 +196,125 @@ fn adding_users_and_backups() {
     let dir = temp_dir();
     let db = format!("sqlite://{}", dir.join("x.db").display());
     let units = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/dak-nong-units.csv");
-    assert!(run(&["import", "units", units.to_str().unwrap()], &db).status.success());
+    assert!(
+        run(&["import", "units", units.to_str().unwrap()], &db)
+            .status
+            .success()
+    );
 
     // Password from stdin.
     let mut child = bin()
-        .args(["--db", &db, "user", "add", "--username", "phong_dakmil", "--role", "phong_gddt", "--unit", "663", "--full-name", "Nguyễn Văn Phòng"])
+        .args([
+            "--db",
+            &db,
+            "user",
+            "add",
+            "--username",
+            "phong_dakmil",
+            "--role",
+            "phong_gddt",
+            "--unit",
+            "663",
+            "--full-name",
+            "Nguyễn Văn Phòng",
+        ])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    child.stdin.take().unwrap().write_all("mật khẩu đủ dài\n".as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all("mật khẩu đủ dài\n".as_bytes())
+        .unwrap();
     let o = child.wait_with_output().unwrap();
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stderr(&o).contains("Đã tạo người dùng phong_dakmil"));
-    assert!(!stdout(&o).contains("mật khẩu"), "a given password is never printed");
+    assert!(
+        !stdout(&o).contains("mật khẩu"),
+        "a given password is never printed"
+    );
 
     // No password given: one is generated and printed once.
-    let o = run(&["user", "add", "--username", "admin", "--role", "admin", "--unit", "67", "--json"], &db);
+    let o = run(
+        &[
+            "user",
+            "add",
+            "--username",
+            "admin",
+            "--role",
+            "admin",
+            "--unit",
+            "67",
+            "--json",
+        ],
+        &db,
+    );
     assert!(o.status.success(), "{}", stderr(&o));
     let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(v["generated_password"].as_str().unwrap().len(), 19);
 
     // Clear one-line errors.
-    let o = run(&["user", "add", "--username", "x_1", "--role", "hieu_truong", "--unit", "67"], &db);
+    let o = run(
+        &[
+            "user",
+            "add",
+            "--username",
+            "x_1",
+            "--role",
+            "hieu_truong",
+            "--unit",
+            "67",
+        ],
+        &db,
+    );
     assert_eq!(o.status.code(), Some(1));
-    assert_eq!(stderr(&o).trim(), "lỗi: Vai trò \"hieu_truong\" không tồn tại.");
-    let o = run(&["user", "add", "--username", "x_2", "--role", "truong", "--unit", "663"], &db);
+    assert_eq!(
+        stderr(&o).trim(),
+        "lỗi: Vai trò \"hieu_truong\" không tồn tại."
+    );
+    let o = run(
+        &[
+            "user",
+            "add",
+            "--username",
+            "x_2",
+            "--role",
+            "truong",
+            "--unit",
+            "663",
+        ],
+        &db,
+    );
     assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("không thể thuộc đơn vị cấp"), "{}", stderr(&o));
-    let o = run(&["user", "add", "--username", "phong_dakmil", "--role", "phong_gddt", "--unit", "663"], &db);
+    assert!(
+        stderr(&o).contains("không thể thuộc đơn vị cấp"),
+        "{}",
+        stderr(&o)
+    );
+    let o = run(
+        &[
+            "user",
+            "add",
+            "--username",
+            "phong_dakmil",
+            "--role",
+            "phong_gddt",
+            "--unit",
+            "663",
+        ],
+        &db,
+    );
     assert!(stderr(&o).contains("đã có người dùng"));
 
     let out = dir.join("backup.db");
     let o = run(&["backup", "--out", out.to_str().unwrap()], &db);
     assert!(o.status.success(), "{}", stderr(&o));
     let copy = format!("sqlite://{}", out.display());
-    let v: Value = serde_json::from_str(&stdout(&run(&["audit", "verify", "--json"], &copy))).unwrap();
+    let v: Value =
+        serde_json::from_str(&stdout(&run(&["audit", "verify", "--json"], &copy))).unwrap();
     assert_eq!(v["ok"], true);
     let again = run(&["backup", "--out", out.to_str().unwrap()], &db);
     assert_eq!(again.status.code(), Some(1), "never overwrites a file");
@@ -202,7 +341,10 @@ fn every_command_has_help() {
         assert!(o.status.success(), "{args:?}");
         assert!(stdout(&o).contains("Usage"), "{args:?}");
     }
-    let o = bin().args(["--db", "/nonexistent/dir/x.db", "migrate"]).output().unwrap();
+    let o = bin()
+        .args(["--db", "/nonexistent/dir/x.db", "migrate"])
+        .output()
+        .unwrap();
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(stderr(&o).lines().count(), 1, "one line: {}", stderr(&o));
 }
@@ -210,13 +352,28 @@ fn every_command_has_help() {
 #[test]
 fn the_commands_run_on_postgres() {
     let rt = tokio::runtime::Runtime::new().unwrap();
-    let Some(db) = rt.block_on(store::testing::TestDb::postgres()) else { return };
+    let Some(db) = rt.block_on(store::testing::TestDb::postgres()) else {
+        return;
+    };
     let units = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/dak-nong-units.csv");
     let o = run(&["import", "units", units.to_str().unwrap()], &db.url);
     assert!(o.status.success(), "{}", stderr(&o));
-    let o = run(&["user", "add", "--username", "admin", "--role", "admin", "--unit", "67"], &db.url);
+    let o = run(
+        &[
+            "user",
+            "add",
+            "--username",
+            "admin",
+            "--role",
+            "admin",
+            "--unit",
+            "67",
+        ],
+        &db.url,
+    );
     assert!(o.status.success(), "{}", stderr(&o));
-    let v: Value = serde_json::from_str(&stdout(&run(&["audit", "verify", "--json"], &db.url))).unwrap();
+    let v: Value =
+        serde_json::from_str(&stdout(&run(&["audit", "verify", "--json"], &db.url))).unwrap();
     assert_eq!(v["ok"], true);
     assert_eq!(v["head_seq"], 82);
     let o = run(&["backup", "--out", "/tmp/x.dump"], &db.url);
