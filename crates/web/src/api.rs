@@ -78,11 +78,10 @@ pub struct MeOut {
 #[utoipa::path(get, path = "/api/v1/me", tag = "users",
     responses((status = 200, body = MeOut), (status = 401, body = ErrorBody)))]
 pub async fn me(State(state): State<AppState>, actor: Actor) -> AppResult<Json<MeOut>> {
-    let scope_id = actor.scope.ids().last().unwrap_or(actor.user.unit_id);
-    let scope_code = state
-        .store
-        .unit_by_id(scope_id)
-        .await?
+    let summary = state.scope_summary(&actor.scope).await?;
+    let scope_code = summary
+        .unit
+        .as_ref()
         .map(|u| u.code.to_string())
         .unwrap_or_default();
     let u = &actor.user;

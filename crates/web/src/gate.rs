@@ -7,6 +7,7 @@ use crate::cookies;
 use crate::error::AppError;
 use crate::routes::{Access, Target};
 use crate::state::AppState;
+use crate::state::CachedSession;
 use axum::body::{Body, to_bytes};
 use axum::extract::{FromRequestParts, MatchedPath, RawPathParams, Request, State};
 use axum::http::request::Parts;
@@ -16,6 +17,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use domain::authz::{Action, Decision, Principal, decide};
 use domain::units::UnitPath;
 use domain::{DomainError, Lang};
+use std::sync::Arc;
 use store::AuditActor;
 use store::passwords::{random_token, sha256_hex};
 use store::units::Unit;
@@ -31,7 +33,7 @@ pub enum Via {
 /// The user making the request, as the gate established.
 #[derive(Debug, Clone)]
 pub struct Actor {
-    pub user: User,
+    pub user: Arc<User>,
     pub scope: UnitPath,
     pub via: Via,
 }
@@ -189,16 +191,32 @@ async fn gate_inner(
     let mut actor: Option<Actor> = None;
     let mut session_csrf: Option<String> = None;
     let mut bad_session = false;
-    if let Some(key) = bearer(req.headers()) {
-        match state.store.api_key_user(key).await {
-            Ok(Some((user, id))) => {
+    if access == Access::Open {
+        // Probes and static files never look at who asks.
+    } else if let Some(key) = bearer(req.headers()) {
+        let key_hash = sha256_hex(key.as_bytes());
+        let found = match state.caches.api_keys.get(&key_hash) {
+            Some(hit) => Some(hit),
+            None => match state.store.api_key_user(key).await {
+                Ok(found) => {
+                    let found = found.map(|(u, id)| (Arc::new(u), id));
+                    if let Some(f) = &found {
+                        state.caches.api_keys.put(key_hash, f.clone());
+                    }
+                    found
+                }
+                Err(e) => return Err(AppError::from(e).into_response()),
+            },
+        };
+        match found {
+            Some((user, id)) => {
                 actor = Some(Actor {
                     scope: user.scope(),
                     user,
                     via: Via::ApiKey { id },
                 })
             }
-            Ok(None) => {
+            None => {
                 return Err(refuse(
                     "bad_api_key",
                     route,
@@ -207,20 +225,47 @@ async fn gate_inner(
                     AppError::Unauthenticated,
                 ));
             }
-            Err(e) => return Err(AppError::from(e).into_response()),
         }
     } else if let Some(token) = cookies::get(req.headers(), cookies::SESSION) {
-        match state.store.session(token, policy).await {
-            Ok(Some(s)) => {
+        let token_hash = sha256_hex(token.as_bytes());
+        let now = domain::dates::now_millis();
+        let found = match state
+            .caches
+            .sessions
+            .get(&token_hash)
+            .filter(|s| s.expires_at > now)
+        {
+            Some(hit) => Some(hit),
+            None => match state.store.session(token, policy).await {
+                Ok(found) => {
+                    let found = found.map(|s| {
+                        Arc::new(CachedSession {
+                            user: Arc::new(s.user),
+                            csrf_token: s.csrf_token,
+                            id_hash: s.id_hash,
+                            expires_at: s.expires_at,
+                        })
+                    });
+                    if let Some(s) = &found {
+                        state.caches.sessions.put(token_hash, s.clone());
+                    }
+                    found
+                }
+                Err(e) => return Err(AppError::from(e).into_response()),
+            },
+        };
+        match found {
+            Some(s) => {
                 session_csrf = Some(s.csrf_token.clone());
                 actor = Some(Actor {
                     scope: s.user.scope(),
-                    user: s.user,
-                    via: Via::Session { id_hash: s.id_hash },
+                    user: s.user.clone(),
+                    via: Via::Session {
+                        id_hash: s.id_hash.clone(),
+                    },
                 });
             }
-            Ok(None) => bad_session = true,
-            Err(e) => return Err(AppError::from(e).into_response()),
+            None => bad_session = true,
         }
     }
 
@@ -239,7 +284,7 @@ async fn gate_inner(
     };
 
     // Not logged in where one must be.
-    if actor.is_none() && access != Access::Public {
+    if actor.is_none() && !matches!(access, Access::Public | Access::Open) {
         if is_api {
             return Err(refuse(
                 "unauthenticated",
@@ -306,7 +351,7 @@ async fn gate_inner(
             return Err(refuse(
                 "csrf",
                 route,
-                actor.as_ref().map(|a| &a.user),
+                actor.as_ref().map(|a| &*a.user),
                 rid,
                 AppError::Csrf,
             ));
@@ -316,7 +361,7 @@ async fn gate_inner(
     if let Some(a) = &actor
         && a.user.must_change_password
         && !allowed_before_password_change(route)
-        && access != Access::Public
+        && !matches!(access, Access::Public | Access::Open)
     {
         if is_api || req.method() != Method::GET {
             return Err(refuse(

@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod assets;
+pub mod cache;
 pub mod cookies;
 pub mod error;
 pub mod extract;
@@ -29,7 +30,9 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::csrf::CsrfLayer;
 use tower_http::limit::RequestBodyLimitLayer;
-use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::request_id::{
+    MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
+};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
@@ -45,6 +48,7 @@ pub fn build_app(store: Store, config: WebConfig) -> Router {
         .collect();
     let state = AppState {
         store,
+        caches: Arc::new(state::Caches::new(config.cache_ttl)),
         config: Arc::new(config.clone()),
         rules: Arc::new(rules),
     };
@@ -80,7 +84,33 @@ pub fn build_app(store: Store, config: WebConfig) -> Router {
                 .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
         )
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
-        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+                .layer(SetRequestIdLayer::new(REQUEST_ID, RequestIds::new()))
+}
+
+/// Request ids: a random prefix per process and a counter, `3f9c2a1b-0000002a`. Unique
+/// across servers without a random draw (a system call) per request.
+#[derive(Clone)]
+struct RequestIds {
+    prefix: Arc<str>,
+    next: Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl RequestIds {
+    fn new() -> Self {
+        RequestIds {
+            prefix: store::passwords::random_token(4).into(),
+            next: Arc::new(0.into()),
+        }
+    }
+}
+
+impl MakeRequestId for RequestIds {
+    fn make_request_id<B>(&mut self, _: &Request<B>) -> Option<RequestId> {
+        let n = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        HeaderValue::from_str(&format!("{}-{n:08x}", self.prefix))
+            .ok()
+            .map(RequestId::new)
+    }
 }
 
 /// The app bound to a listener.

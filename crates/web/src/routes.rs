@@ -11,7 +11,10 @@ use domain::authz::Action;
 /// Who may use a route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Access {
-    /// Anyone: the login page, health probes, static files, the OpenAPI document.
+    /// Anyone, and who they are is never looked up: probes, static files, the OpenAPI
+    /// document, the language switch.
+    Open,
+    /// Anyone; a logged-in user is recognised (the login page sends them home).
     Public,
     /// Any logged-in user, for their own account.
     SignedIn,
@@ -37,7 +40,7 @@ pub struct Route {
     pub(crate) handler: MethodRouter<AppState>,
 }
 
-use Access::{Allow, Public, SignedIn};
+use Access::{Allow, Open, Public, SignedIn};
 use Action::*;
 use Target::{UnitCode, UserId};
 
@@ -66,12 +69,12 @@ pub fn table() -> Vec<Route> {
         route(
             Method::GET,
             "/lang/{code}",
-            Public,
+            Open,
             get(pages::auth::switch_lang),
         ),
-        route(Method::GET, "/healthz", Public, get(ops::healthz)),
-        route(Method::GET, "/readyz", Public, get(ops::readyz)),
-        route(Method::GET, "/static/{file}", Public, get(assets::serve)),
+        route(Method::GET, "/healthz", Open, get(ops::healthz)),
+        route(Method::GET, "/readyz", Open, get(ops::readyz)),
+        route(Method::GET, "/static/{file}", Open, get(assets::serve)),
         // Pages.
         route(
             Method::GET,
@@ -204,7 +207,7 @@ pub fn table() -> Vec<Route> {
         route(
             Method::GET,
             "/api/v1/openapi.json",
-            Public,
+            Open,
             get(api::openapi_json),
         ),
         route(Method::GET, "/api/v1/me", SignedIn, get(api::me)),

@@ -1,12 +1,18 @@
 //! Configuration of the web app and the state every handler shares.
 
+use crate::cache::TtlCache;
 use crate::routes::Access;
 use axum::http::Method;
+use domain::users::Role;
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 use store::Store;
+use store::audit::AuditEntry;
 use store::sessions::SessionPolicy;
+use store::units::ScopeCounts;
+use store::units::Unit;
+use store::users::User;
 
 #[derive(Debug, Clone)]
 pub struct WebConfig {
@@ -18,6 +24,9 @@ pub struct WebConfig {
     pub request_timeout: Duration,
     /// Largest request body accepted (forms, uploads).
     pub body_limit: usize,
+    /// How long this server trusts what it read about a session, an API key or a
+    /// dashboard's counts before reading it again (zero: never cache).
+    pub cache_ttl: Duration,
 }
 
 impl Default for WebConfig {
@@ -27,6 +36,7 @@ impl Default for WebConfig {
             sessions: SessionPolicy::default(),
             request_timeout: Duration::from_secs(30),
             body_limit: 16 * 1024 * 1024,
+            cache_ttl: Duration::from_secs(5),
         }
     }
 }
@@ -43,4 +53,104 @@ pub struct AppState {
     pub config: Arc<WebConfig>,
     /// The route table's rules, by method and path pattern: what the gate enforces.
     pub rules: Arc<HashMap<(Method, &'static str), Access>>,
+    pub caches: Arc<Caches>,
+}
+
+/// What this server remembers for a few seconds (see `cache.rs`).
+pub struct Caches {
+    /// By the SHA-256 of the session token.
+    pub sessions: TtlCache<String, Arc<CachedSession>>,
+    /// By the SHA-256 of the API key: the user and the key's id.
+    pub api_keys: TtlCache<String, (Arc<User>, i64)>,
+    /// By scope path: the scope's top unit and the counts below it.
+    pub scopes: TtlCache<String, Arc<ScopeSummary>>,
+    /// By scope path: what an administrator's dashboard adds.
+    pub admin: TtlCache<String, Arc<AdminSummary>>,
+}
+
+/// A session as the gate needs it.
+pub struct CachedSession {
+    pub user: Arc<User>,
+    pub csrf_token: String,
+    pub id_hash: String,
+    pub expires_at: i64,
+}
+
+pub struct ScopeSummary {
+    pub unit: Option<Unit>,
+    pub counts: ScopeCounts,
+}
+
+pub struct AdminSummary {
+    pub users_by_role: Vec<(Role, i64)>,
+    pub audit_head: (i64, String),
+    pub recent: Vec<AuditEntry>,
+}
+
+impl Caches {
+    pub fn new(ttl: Duration) -> Caches {
+        Caches {
+            sessions: TtlCache::new(ttl, 100_000),
+            api_keys: TtlCache::new(ttl, 10_000),
+            scopes: TtlCache::new(ttl, 10_000),
+            admin: TtlCache::new(ttl, 1_000),
+        }
+    }
+}
+
+impl AppState {
+    /// Forgets what this server cached about a user's sessions and keys: after a password
+    /// change, a role or unit change, disabling, or revoking a key.
+    pub fn forget_user(&self, user_id: i64) {
+        self.caches
+            .sessions
+            .remove_where(|_, s| s.user.id == user_id);
+        self.caches
+            .api_keys
+            .remove_where(|_, (u, _)| u.id == user_id);
+        self.caches.admin.clear();
+    }
+
+    /// The scope's top unit and counts, from this server's cache or the database.
+    pub async fn scope_summary(
+        &self,
+        scope: &domain::units::UnitPath,
+    ) -> Result<Arc<ScopeSummary>, store::StoreError> {
+        let key = scope.as_str().to_string();
+        if let Some(hit) = self.caches.scopes.get(&key) {
+            return Ok(hit);
+        }
+        let unit = match scope.ids().last() {
+            Some(id) => self.store.unit_by_id(id).await?,
+            None => None,
+        };
+        let counts = self.store.scope_counts(scope).await?;
+        let s = Arc::new(ScopeSummary { unit, counts });
+        self.caches.scopes.put(key, s.clone());
+        Ok(s)
+    }
+
+    /// Users by role, the audit head and the latest entries, for an administrator.
+    pub async fn admin_summary(
+        &self,
+        scope: &domain::units::UnitPath,
+    ) -> Result<Arc<AdminSummary>, store::StoreError> {
+        let key = scope.as_str().to_string();
+        if let Some(hit) = self.caches.admin.get(&key) {
+            return Ok(hit);
+        }
+        let s = Arc::new(AdminSummary {
+            users_by_role: self.store.user_counts(scope).await?,
+            audit_head: self.store.audit_head().await?,
+            recent: self.store.audit_entries(None, 5, None).await?,
+        });
+        self.caches.admin.put(key, s.clone());
+        Ok(s)
+    }
+
+    /// Forgets cached counts after units changed.
+    pub fn forget_units(&self) {
+        self.caches.scopes.clear();
+        self.caches.admin.clear();
+    }
 }

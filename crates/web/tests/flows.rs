@@ -17,7 +17,95 @@ web_tests!(
     unit_form_validates_and_audits,
     english_is_available,
     errors_are_pages_or_json,
+    changes_through_this_server_take_effect_at_once,
 );
+
+async fn changes_through_this_server_take_effect_at_once(app: &TestApp) {
+    // The user's session and key are cached by this server after their first use…
+    let mttq = app.session("mttq").await;
+    assert_eq!(mttq.get("/").await.status(), StatusCode::OK);
+    let u = app.user("mttq").await;
+    let (key, secret) = app
+        .db
+        .store
+        .create_api_key(&u.audit_actor(), &u, "k")
+        .await
+        .unwrap();
+    let http = reqwest::Client::new();
+    assert_eq!(
+        http.get(app.url("/api/v1/me"))
+            .bearer_auth(&secret)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::OK
+    );
+
+    // …and revoking the key through the server closes the API at once.
+    let res = mttq
+        .post(&format!("/account/api-keys/{}/revoke", key.id), &[])
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        http.get(app.url("/api/v1/me"))
+            .bearer_auth(&secret)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::UNAUTHORIZED
+    );
+
+    // An administrator disables the account: its next page is the login page.
+    let admin = app.session("admin").await;
+    let res = admin
+        .post(
+            &format!("/admin/users/{}", u.id),
+            &[
+                ("full_name", "Cán bộ mttq"),
+                ("role", "mttq"),
+                ("unit", "67-MTTQ"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert!(!app.user("mttq").await.active);
+    let res = mttq.get("/").await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert!(
+        res.headers()["location"]
+            .to_str()
+            .unwrap()
+            .starts_with("/login")
+    );
+
+    // Dashboard counts follow a unit created through the server.
+    let so = app.session("so_gddt").await;
+    let before = so.get("/").await.text().await.unwrap();
+    assert!(
+        before.contains(">4</span><span class=\"l\">Trường học"),
+        "four schools at first"
+    );
+    let res = so
+        .post(
+            "/units",
+            &[
+                ("level", "school"),
+                ("code", "67663077"),
+                ("name", "Trường TH Mới"),
+                ("parent", "663"),
+                ("school_level", "tieu_hoc"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let after = so.get("/").await.text().await.unwrap();
+    assert!(
+        after.contains(">5</span><span class=\"l\">Trường học"),
+        "five after the new one"
+    );
+}
 
 async fn login_logout_and_backoff(app: &TestApp) {
     // A wrong password: the form again, with the reason in Vietnamese, and 401.

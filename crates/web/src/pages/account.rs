@@ -132,6 +132,7 @@ pub async fn change_password(
         .store
         .set_password(&actor.audit(), actor.user.id, hash, false, keep)
         .await?;
+    state.forget_user(actor.user.id);
     let mut res = Redirect::to("/account").into_response();
     res.headers_mut().append(
         header::SET_COOKIE,
@@ -180,6 +181,7 @@ pub async fn revoke_api_key(
         .store
         .revoke_api_key(&actor.audit(), &actor.user, id)
         .await?;
+    state.forget_user(actor.user.id);
     let mut res = Redirect::to("/account").into_response();
     res.headers_mut().append(
         header::SET_COOKIE,

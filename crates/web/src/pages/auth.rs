@@ -129,11 +129,13 @@ pub async fn login(
 }
 
 pub async fn logout(State(state): State<AppState>, actor: Actor, headers: HeaderMap) -> Response {
-    if let (Via::Session { .. }, Some(token)) =
+    if let (Via::Session { id_hash }, Some(token)) =
         (&actor.via, cookies::get(&headers, cookies::SESSION))
-        && let Err(e) = state.store.delete_session(token).await
     {
-        return AppError::from(e).into_response();
+        state.caches.sessions.remove(id_hash);
+        if let Err(e) = state.store.delete_session(token).await {
+            return AppError::from(e).into_response();
+        }
     }
     let mut res = Redirect::to("/login?logged_out=1").into_response();
     res.headers_mut().append(

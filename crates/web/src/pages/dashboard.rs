@@ -49,10 +49,9 @@ pub async fn dashboard(
 ) -> AppResult<Response> {
     let t = ctx.tr();
     let lang = ctx.lang;
-    let store = &state.store;
-    let scope_id = actor.scope.ids().last().unwrap_or(actor.user.unit_id);
-    let scope_unit = store.unit_by_id(scope_id).await?;
-    let counts = store.scope_counts(&actor.scope).await?;
+    // Counts change when units do, rarely: this server keeps them a few seconds.
+    let summary = state.scope_summary(&actor.scope).await?;
+    let counts = &summary.counts;
 
     let mut cards = Vec::new();
     for (kind, label, href) in [
@@ -95,26 +94,29 @@ pub async fn dashboard(
         })
         .collect();
 
+    // A school's scope is the school itself.
     let school = if actor.user.role == Role::Truong {
-        store.unit_by_id(actor.user.unit_id).await?
+        summary.unit.clone()
     } else {
         None
     };
     let (users_by_role, audit_head, recent) = if actor.user.role == Role::Admin {
-        let users = store
-            .user_counts(&actor.scope)
-            .await?
-            .into_iter()
+        let a = state.admin_summary(&actor.scope).await?;
+        let users = a
+            .users_by_role
+            .iter()
             .map(|(r, n)| Row {
                 label: r.label(lang),
-                n: num(n),
+                n: num(*n),
                 href: format!("/admin/users?role={}", r.code()),
                 class: "",
             })
             .collect();
-        let (seq, hash) = store.audit_head().await?;
-        let recent = store.audit_entries(None, 5, None).await?;
-        (users, Some((num(seq), hash)), recent)
+        (
+            users,
+            Some((num(a.audit_head.0), a.audit_head.1.clone())),
+            a.recent.clone(),
+        )
     } else {
         (Vec::new(), None, Vec::new())
     };
@@ -123,7 +125,11 @@ pub async fn dashboard(
         full_name: actor.user.full_name.clone(),
         role_label: actor.user.role.label(lang),
         unit_name: format!("{} ({})", actor.user.unit_name, actor.user.unit_code),
-        scope_name: scope_unit.map(|u| u.name).unwrap_or_default(),
+        scope_name: summary
+            .unit
+            .as_ref()
+            .map(|u| u.name.clone())
+            .unwrap_or_default(),
         cards,
         levels,
         internet,

@@ -523,6 +523,7 @@ async fn save(
         .await
     {
         Ok(_) => {
+            state.forget_units();
             let to = code
                 .map(|c| format!("/units/{c}"))
                 .unwrap_or_else(|| "/units".into());

@@ -293,6 +293,7 @@ pub async fn update(
         .await
     {
         Ok(_) => {
+            state.forget_user(u.id);
             let mut res = Redirect::to(&format!("/admin/users/{}", u.id)).into_response();
             res.headers_mut().append(
                 header::SET_COOKIE,
@@ -326,6 +327,7 @@ pub async fn reset_password(
         .store
         .set_password(&actor.audit(), u.id, hash, true, None)
         .await?;
+    state.forget_user(u.id);
     let fresh = state.store.user_by_id(u.id).await?.unwrap_or(u);
     Ok(render(detail_page(
         &ctx,

@@ -1,0 +1,101 @@
+//! Short-lived caches of one app server: who a session or API key is, and the counts a
+//! dashboard shows. The database stays the truth; entries live a few seconds, so several
+//! servers agree within that time. A change made through this server drops what it
+//! touches at once. See docs/adr/0007-short-caches.md.
+
+use std::collections::HashMap;
+use std::hash::Hash;
+use std::sync::RwLock;
+use std::time::{Duration, Instant};
+
+/// A map whose entries expire after `ttl`, bounded to `max` entries.
+pub struct TtlCache<K, V> {
+    ttl: Duration,
+    max: usize,
+    map: RwLock<HashMap<K, (Instant, V)>>,
+}
+
+impl<K: Eq + Hash + Clone, V: Clone> TtlCache<K, V> {
+    pub fn new(ttl: Duration, max: usize) -> Self {
+        TtlCache {
+            ttl,
+            max,
+            map: RwLock::new(HashMap::new()),
+        }
+    }
+
+    pub fn get(&self, k: &K) -> Option<V> {
+        if self.ttl.is_zero() {
+            return None;
+        }
+        let map = self.map.read().unwrap_or_else(|p| p.into_inner());
+        match map.get(k) {
+            Some((at, v)) if at.elapsed() < self.ttl => Some(v.clone()),
+            _ => None,
+        }
+    }
+
+    pub fn put(&self, k: K, v: V) {
+        if self.ttl.is_zero() {
+            return;
+        }
+        let mut map = self.map.write().unwrap_or_else(|p| p.into_inner());
+        if map.len() >= self.max {
+            let ttl = self.ttl;
+            map.retain(|_, (at, _)| at.elapsed() < ttl);
+            if map.len() >= self.max {
+                map.clear();
+            }
+        }
+        map.insert(k, (Instant::now(), v));
+    }
+
+    pub fn remove(&self, k: &K) {
+        self.map
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(k);
+    }
+
+    /// Drops every entry for which `f` holds.
+    pub fn remove_where(&self, f: impl Fn(&K, &V) -> bool) {
+        self.map
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .retain(|k, (_, v)| !f(k, v));
+    }
+
+    pub fn clear(&self) {
+        self.map.write().unwrap_or_else(|p| p.into_inner()).clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entries_expire_and_can_be_dropped() {
+        let c: TtlCache<u32, &str> = TtlCache::new(Duration::from_millis(50), 2);
+        c.put(1, "a");
+        assert_eq!(c.get(&1), Some("a"));
+        c.remove(&1);
+        assert_eq!(c.get(&1), None);
+        c.put(2, "b");
+        std::thread::sleep(Duration::from_millis(60));
+        assert_eq!(c.get(&2), None, "expired");
+        c.put(3, "c");
+        c.put(4, "d");
+        c.put(5, "e");
+        assert_eq!(c.get(&5), Some("e"), "bounded: old entries make room");
+        c.remove_where(|k, _| *k == 5);
+        assert_eq!(c.get(&5), None);
+    }
+
+    #[test]
+    fn a_zero_ttl_caches_nothing() {
+        let c: TtlCache<u32, u32> = TtlCache::new(Duration::ZERO, 10);
+        c.put(1, 1);
+        assert_eq!(c.get(&1), None);
+    }
+}
