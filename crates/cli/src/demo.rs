@@ -585,12 +585,93 @@ mod tests {
             "no two schools of a commune share a name"
         );
         assert!(store.verify_audit(|_, _| {}).await.unwrap().ok());
-        let user = store
-            .authenticate("phong_663", DEMO_PASSWORD)
-            .await
-            .unwrap();
-        assert_eq!(user.role, Role::PhongGddt);
+        // Every printed login works.
+        for (username, _, role, _) in users() {
+            let user = store.authenticate(&username, DEMO_PASSWORD).await.unwrap();
+            assert_eq!(user.role, role, "{username}");
+        }
     }
 
-    store::storage_tests!(seeds_the_demo);
+    /// Every login the demo prints reaches its role's dashboard through the real app.
+    async fn every_printed_login_reaches_its_dashboard(db: &TestDb) {
+        use axum::body::{Body, to_bytes};
+        use axum::http::{Request, StatusCode, header};
+        use tower::ServiceExt;
+        seed(
+            &db.store,
+            &Out {
+                lang: domain::Lang::Vi,
+            },
+        )
+        .await
+        .unwrap();
+        let app = web::build_app(db.store.clone(), web::WebConfig::default());
+        for (username, full_name, role, _) in users() {
+            let page = app
+                .clone()
+                .oneshot(Request::get("/login").body(Body::empty()).unwrap())
+                .await
+                .unwrap();
+            let pre = page.headers()[header::SET_COOKIE]
+                .to_str()
+                .unwrap()
+                .split(';')
+                .next()
+                .unwrap()
+                .to_string();
+            let html =
+                String::from_utf8(to_bytes(page.into_body(), 1 << 20).await.unwrap().to_vec())
+                    .unwrap();
+            assert!(html.contains("<html lang=\"vi\"") && html.contains("Đăng nhập"));
+            let token = html
+                .split("name=\"_csrf\" value=\"")
+                .nth(1)
+                .unwrap()
+                .split('"')
+                .next()
+                .unwrap();
+            let form =
+                format!("_csrf={token}&username={username}&password={DEMO_PASSWORD}&next=%2F");
+            let res = app
+                .clone()
+                .oneshot(
+                    Request::post("/login")
+                        .header(header::COOKIE, &pre)
+                        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                        .body(Body::from(form))
+                        .unwrap(),
+                )
+                .await
+                .unwrap();
+            assert_eq!(res.status(), StatusCode::SEE_OTHER, "{username}");
+            let session = res.headers()[header::SET_COOKIE]
+                .to_str()
+                .unwrap()
+                .split(';')
+                .next()
+                .unwrap()
+                .to_string();
+            let home = app
+                .clone()
+                .oneshot(
+                    Request::get("/")
+                        .header(header::COOKIE, &session)
+                        .body(Body::empty())
+                        .unwrap(),
+                )
+                .await
+                .unwrap();
+            assert_eq!(home.status(), StatusCode::OK, "{username}");
+            let html =
+                String::from_utf8(to_bytes(home.into_body(), 1 << 20).await.unwrap().to_vec())
+                    .unwrap();
+            assert!(
+                html.contains(&format!("Xin chào, {}", full_name.replace('\'', "&#39;"))),
+                "{username}"
+            );
+            assert!(html.contains(role.label(domain::Lang::Vi)), "{username}");
+        }
+    }
+
+    store::storage_tests!(seeds_the_demo, every_printed_login_reaches_its_dashboard);
 }

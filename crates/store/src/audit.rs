@@ -213,6 +213,7 @@ impl Store {
     /// Walks the whole chain in pages of a few thousand entries (memory stays flat),
     /// then checks the head and the append-only triggers. `progress` is called after
     /// each page with the number of entries checked so far.
+    #[tracing::instrument(skip_all)]
     pub async fn verify_audit(&self, mut progress: impl FnMut(u64, i64)) -> Result<Verification> {
         let total: i64 = q("SELECT seq FROM audit_head WHERE id = 1")
             .scalar(self.pool())

@@ -360,6 +360,7 @@ impl Store {
     /// every problem with its row. Units are matched by code; a draft without a code gets
     /// `{parent code}-{name as ASCII}`, the same on every import, so importing a file twice
     /// changes nothing.
+    #[tracing::instrument(skip_all, fields(rows = drafts.len(), by = %actor.name, dry_run = opts.dry_run))]
     pub async fn import_units(
         &self,
         actor: &AuditActor,

@@ -251,6 +251,7 @@ impl Store {
 
     /// Creates an account. The role must fit the unit; with `scope`, the unit must lie
     /// inside it (an administrator of a district creates users of that district only).
+    #[tracing::instrument(skip_all, fields(username = %new.username, role = %new.role, unit = %new.unit_code, by = %actor.name))]
     pub async fn create_user(
         &self,
         actor: &AuditActor,
@@ -492,6 +493,7 @@ impl Store {
     /// password and gets the same answer. After a few failures the account must wait
     /// (growing back-off) and attempts in the wait are refused without checking the
     /// password. A successful login is audited.
+    #[tracing::instrument(skip(self, password))]
     pub async fn authenticate(&self, username: &str, password: &str) -> Result<User> {
         let now = now_millis();
         let Some(user) = self.user_by_username(username).await? else {

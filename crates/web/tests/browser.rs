@@ -53,19 +53,21 @@ async fn start_driver() -> Option<(Driver, String)> {
         .local_addr()
         .unwrap()
         .port();
-    let child = Command::new(driver)
-        .arg(format!("--port={port}"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let child = Driver(
+        Command::new(driver)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
     let url = format!("http://127.0.0.1:{port}");
     for _ in 0..100 {
         if tokio::net::TcpStream::connect(("127.0.0.1", port))
             .await
             .is_ok()
         {
-            return Some((Driver(child), url));
+            return Some((child, url));
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }

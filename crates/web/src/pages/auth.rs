@@ -77,6 +77,16 @@ pub async fn login(
     let username = f.username.trim().to_string();
     match state.store.authenticate(&username, &f.password).await {
         Ok(user) => {
+            // A new session for every login; the browser's previous one ends.
+            if let Some(old) = cookies::get(&headers, cookies::SESSION) {
+                state
+                    .caches
+                    .sessions
+                    .remove(&store::passwords::sha256_hex(old.as_bytes()));
+                if let Err(e) = state.store.delete_session(old).await {
+                    return AppError::from(e).into_response();
+                }
+            }
             let ua = headers
                 .get(header::USER_AGENT)
                 .and_then(|v| v.to_str().ok());

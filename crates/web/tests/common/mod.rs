@@ -269,12 +269,12 @@ macro_rules! web_tests {
             mod $name {
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn sqlite() {
-                    let app = crate::common::TestApp::sqlite().await;
+                    let app = $crate::common::TestApp::sqlite().await;
                     super::$name(&app).await;
                 }
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn postgres() {
-                    if let Some(app) = crate::common::TestApp::postgres().await {
+                    if let Some(app) = $crate::common::TestApp::postgres().await {
                         super::$name(&app).await;
                     }
                 }
