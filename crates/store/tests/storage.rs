@@ -245,14 +245,7 @@ async fn users_fit_their_units(db: &TestDb) {
         .create_user(
             &system(),
             None,
-            songmaytinh_store::users::NewUser {
-                username: domain::users::Username::parse("phong_x").unwrap(),
-                full_name: "X".into(),
-                role: Role::PhongGddt,
-                unit_code: "67663001".into(),
-                password_hash: test_hash(),
-                must_change_password: false,
-            },
+            new_user("phong_x", Role::PhongGddt, "67663001"),
         )
         .await
         .unwrap_err();
@@ -268,14 +261,7 @@ async fn users_fit_their_units(db: &TestDb) {
         .create_user(
             &system(),
             None,
-            songmaytinh_store::users::NewUser {
-                username: domain::users::Username::parse("TRUONG_67663001").unwrap(),
-                full_name: "Y".into(),
-                role: Role::Truong,
-                unit_code: "67663001".into(),
-                password_hash: test_hash(),
-                must_change_password: false,
-            },
+            new_user("TRUONG_67663001", Role::Truong, "67663001"),
         )
         .await
         .unwrap_err();
@@ -293,14 +279,7 @@ async fn users_fit_their_units(db: &TestDb) {
         .create_user(
             &system(),
             Some(&dak_mil.path),
-            songmaytinh_store::users::NewUser {
-                username: domain::users::Username::parse("truong_kd").unwrap(),
-                full_name: "Z".into(),
-                role: Role::Truong,
-                unit_code: "67666002".into(),
-                password_hash: test_hash(),
-                must_change_password: false,
-            },
+            new_user("truong_kd", Role::Truong, "67666002"),
         )
         .await
         .unwrap_err();

@@ -138,6 +138,39 @@ pub fn flash_message(code: &str, lang: Lang) -> Option<&'static str> {
     })
 }
 
+/// Problems of a form, each for the field it sits next to.
+#[derive(Debug, Clone, Default)]
+pub struct FieldErrors(pub Vec<(&'static str, String)>);
+
+impl FieldErrors {
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map(|(_, m)| m.as_str())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl From<Vec<(&'static str, String)>> for FieldErrors {
+    fn from(v: Vec<(&'static str, String)>) -> Self {
+        FieldErrors(v)
+    }
+}
+
+/// A redirect after a successful form, with a one-time message for the next page.
+pub fn redirect_with_flash(to: &str, code: &'static str, secure: bool) -> Response {
+    let mut res = axum::response::Redirect::to(to).into_response();
+    res.headers_mut().append(
+        axum::http::header::SET_COOKIE,
+        crate::cookies::set(crate::cookies::FLASH, code, Some(60), secure),
+    );
+    res
+}
+
 /// Renders a template to an HTML response.
 pub fn render(t: impl askama::Template) -> Response {
     match t.render() {

@@ -62,20 +62,20 @@ pub fn test_hash() -> String {
 
 pub const TEST_PASSWORD: &str = "mật khẩu thử 2022";
 
+pub fn new_user(username: &str, role: Role, unit: &str) -> NewUser {
+    NewUser {
+        username: Username::parse(username).unwrap(),
+        full_name: format!("Người dùng {username}"),
+        role,
+        unit_code: unit.to_string(),
+        password_hash: test_hash(),
+        must_change_password: false,
+    }
+}
+
 pub async fn add_user(store: &Store, username: &str, role: Role, unit: &str) -> User {
     store
-        .create_user(
-            &system(),
-            None,
-            NewUser {
-                username: Username::parse(username).unwrap(),
-                full_name: format!("Người dùng {username}"),
-                role,
-                unit_code: unit.to_string(),
-                password_hash: test_hash(),
-                must_change_password: false,
-            },
-        )
+        .create_user(&system(), None, new_user(username, role, unit))
         .await
         .expect("create user")
 }

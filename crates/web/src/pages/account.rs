@@ -1,14 +1,13 @@
 //! One's own account: profile, password, API keys.
 
-use crate::cookies;
 use crate::error::{AppError, AppResult};
 use crate::extract::Form;
 use crate::gate::{Actor, Via};
 use crate::state::AppState;
-use crate::views::{Ctx, Layout, render};
+use crate::views::{Ctx, FieldErrors, Layout, redirect_with_flash, render};
 use axum::extract::{Path, State};
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use domain::DomainError;
 use domain::users::check_new_password;
 use serde::Deserialize;
@@ -59,23 +58,14 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx, actor: Actor) -> AppR
 struct PasswordPage {
     l: Layout,
     forced: bool,
-    errors: Vec<(&'static str, String)>,
-}
-
-impl PasswordPage {
-    fn err(&self, field: &str) -> Option<&str> {
-        self.errors
-            .iter()
-            .find(|(f, _)| *f == field)
-            .map(|(_, m)| m.as_str())
-    }
+    errors: FieldErrors,
 }
 
 pub async fn password_form(ctx: Ctx, actor: Actor) -> Response {
     render(PasswordPage {
         l: ctx.layout(ctx.tr().change_password),
         forced: actor.user.must_change_password,
-        errors: Vec::new(),
+        errors: FieldErrors::default(),
     })
 }
 
@@ -119,7 +109,7 @@ pub async fn change_password(
         let page = PasswordPage {
             l: ctx.layout(ctx.tr().change_password),
             forced: actor.user.must_change_password,
-            errors,
+            errors: errors.into(),
         };
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(page)).into_response());
     }
@@ -133,17 +123,11 @@ pub async fn change_password(
         .set_password(&actor.audit(), actor.user.id, hash, false, keep)
         .await?;
     state.forget_user(actor.user.id);
-    let mut res = Redirect::to("/account").into_response();
-    res.headers_mut().append(
-        header::SET_COOKIE,
-        cookies::set(
-            cookies::FLASH,
-            "password_changed",
-            Some(60),
-            state.config.secure_cookies(),
-        ),
-    );
-    Ok(res)
+    Ok(redirect_with_flash(
+        "/account",
+        "password_changed",
+        state.config.secure_cookies(),
+    ))
 }
 
 #[derive(Deserialize)]
@@ -182,15 +166,9 @@ pub async fn revoke_api_key(
         .revoke_api_key(&actor.audit(), &actor.user, id)
         .await?;
     state.forget_user(actor.user.id);
-    let mut res = Redirect::to("/account").into_response();
-    res.headers_mut().append(
-        header::SET_COOKIE,
-        cookies::set(
-            cookies::FLASH,
-            "api_key_revoked",
-            Some(60),
-            state.config.secure_cookies(),
-        ),
-    );
-    Ok(res)
+    Ok(redirect_with_flash(
+        "/account",
+        "api_key_revoked",
+        state.config.secure_cookies(),
+    ))
 }

@@ -6,10 +6,10 @@ use crate::extract::Form;
 use crate::extract::Query;
 use crate::gate::{Actor, TargetUnit};
 use crate::state::AppState;
-use crate::views::{Ctx, Layout, Pager, render};
+use crate::views::{Ctx, FieldErrors, Layout, Pager, redirect_with_flash, render};
 use axum::extract::State;
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use domain::authz::Action;
 use domain::units::{Agency, InternetStatus, SchoolLevel, UnitDraft, UnitFields, UnitKind};
 use domain::{DomainError, Lang};
@@ -326,20 +326,11 @@ struct FormPage {
     action: String,
     cancel: String,
     f: UnitForm,
-    errors: Vec<(&'static str, String)>,
+    errors: FieldErrors,
     kinds: Vec<Opt>,
     levels: Vec<Opt>,
     internets: Vec<Opt>,
     agencies: Vec<Opt>,
-}
-
-impl FormPage {
-    fn err(&self, field: &str) -> Option<&str> {
-        self.errors
-            .iter()
-            .find(|(f, _)| *f == field)
-            .map(|(_, m)| m.as_str())
-    }
 }
 
 fn form_page(
@@ -348,7 +339,7 @@ fn form_page(
     action: String,
     cancel: String,
     f: UnitForm,
-    errors: Vec<(&'static str, String)>,
+    errors: FieldErrors,
 ) -> FormPage {
     let t = ctx.tr();
     let lang = ctx.lang;
@@ -398,7 +389,7 @@ pub async fn new_form(ctx: Ctx, Query(q): Query<NewQuery>) -> Response {
         "/units".into(),
         cancel,
         f,
-        Vec::new(),
+        FieldErrors::default(),
     ))
 }
 
@@ -423,7 +414,7 @@ pub async fn edit_form(ctx: Ctx, TargetUnit(u): TargetUnit) -> Response {
         format!("/units/{}", u.code),
         format!("/units/{}", u.code),
         f,
-        Vec::new(),
+        FieldErrors::default(),
     ))
 }
 
@@ -477,7 +468,7 @@ async fn save(
             action.clone(),
             cancel.clone(),
             f.clone(),
-            errors,
+            errors.into(),
         );
         (StatusCode::UNPROCESSABLE_ENTITY, render(page)).into_response()
     };
@@ -527,17 +518,7 @@ async fn save(
             let to = code
                 .map(|c| format!("/units/{c}"))
                 .unwrap_or_else(|| "/units".into());
-            let mut res = Redirect::to(&to).into_response();
-            res.headers_mut().append(
-                header::SET_COOKIE,
-                crate::cookies::set(
-                    crate::cookies::FLASH,
-                    "unit_saved",
-                    Some(60),
-                    state.config.secure_cookies(),
-                ),
-            );
-            res
+            redirect_with_flash(&to, "unit_saved", state.config.secure_cookies())
         }
         Err(StoreError::Rows(issues)) => invalid(
             issues

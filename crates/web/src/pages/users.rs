@@ -1,16 +1,15 @@
 //! User management for administrators: list, create, edit, reset password, unlock.
 
-use crate::cookies;
 use crate::error::AppResult;
 use crate::extract::Form;
 use crate::extract::Query;
 use crate::gate::{Actor, TargetUser};
 use crate::pages::units::Opt;
 use crate::state::AppState;
-use crate::views::{Ctx, Layout, Pager, render};
+use crate::views::{Ctx, FieldErrors, Layout, Pager, redirect_with_flash, render};
 use axum::extract::State;
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use domain::users::{Role, Username, check_new_password};
 use domain::{DomainError, Lang};
 use serde::Deserialize;
@@ -111,17 +110,8 @@ struct NewPage {
     l: Layout,
     f: NewUserForm,
     roles: Vec<Opt>,
-    errors: Vec<(&'static str, String)>,
+    errors: FieldErrors,
     created: Option<(i64, String, String)>,
-}
-
-impl NewPage {
-    fn err(&self, field: &str) -> Option<&str> {
-        self.errors
-            .iter()
-            .find(|(f, _)| *f == field)
-            .map(|(_, m)| m.as_str())
-    }
 }
 
 pub async fn new_form(ctx: Ctx) -> Response {
@@ -133,7 +123,7 @@ pub async fn new_form(ctx: Ctx) -> Response {
         l: ctx.layout(ctx.tr().new_user),
         roles: role_opts(ctx.lang, &f.role),
         f,
-        errors: Vec::new(),
+        errors: FieldErrors::default(),
         created: None,
     })
 }
@@ -184,7 +174,7 @@ pub async fn create(
                     role: "truong".into(),
                     ..Default::default()
                 },
-                errors: Vec::new(),
+                errors: FieldErrors::default(),
                 created: Some((user.id, user.username.to_string(), shown)),
             };
             Ok((StatusCode::CREATED, render(page)).into_response())
@@ -203,7 +193,7 @@ fn invalid(ctx: &Ctx, f: NewUserForm, errors: Vec<(&'static str, String)>) -> Re
         l: ctx.layout(ctx.tr().new_user),
         roles: role_opts(ctx.lang, &f.role),
         f,
-        errors,
+        errors: errors.into(),
         created: None,
     };
     (StatusCode::UNPROCESSABLE_ENTITY, render(page)).into_response()
@@ -217,25 +207,16 @@ struct DetailPage {
     role_label: &'static str,
     roles: Vec<Opt>,
     locked: Option<String>,
-    errors: Vec<(&'static str, String)>,
+    errors: FieldErrors,
     new_password: Option<String>,
     is_self: bool,
-}
-
-impl DetailPage {
-    fn err(&self, field: &str) -> Option<&str> {
-        self.errors
-            .iter()
-            .find(|(f, _)| *f == field)
-            .map(|(_, m)| m.as_str())
-    }
 }
 
 fn detail_page(
     ctx: &Ctx,
     actor: &Actor,
     u: User,
-    errors: Vec<(&'static str, String)>,
+    errors: FieldErrors,
     new_password: Option<String>,
 ) -> DetailPage {
     let now = domain::dates::now_millis();
@@ -252,7 +233,7 @@ fn detail_page(
 }
 
 pub async fn detail(ctx: Ctx, actor: Actor, TargetUser(u): TargetUser) -> Response {
-    render(detail_page(&ctx, &actor, u, Vec::new(), None))
+    render(detail_page(&ctx, &actor, u, FieldErrors::default(), None))
 }
 
 #[derive(Deserialize)]
@@ -277,7 +258,13 @@ pub async fn update(
     let role = match Role::parse(&f.role) {
         Ok(r) => r,
         Err(e) => {
-            let page = detail_page(&ctx, &actor, u, vec![("role", e.message(ctx.lang))], None);
+            let page = detail_page(
+                &ctx,
+                &actor,
+                u,
+                vec![("role", e.message(ctx.lang))].into(),
+                None,
+            );
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(page)).into_response());
         }
     };
@@ -294,21 +281,21 @@ pub async fn update(
     {
         Ok(_) => {
             state.forget_user(u.id);
-            let mut res = Redirect::to(&format!("/admin/users/{}", u.id)).into_response();
-            res.headers_mut().append(
-                header::SET_COOKIE,
-                cookies::set(
-                    cookies::FLASH,
-                    "user_saved",
-                    Some(60),
-                    state.config.secure_cookies(),
-                ),
-            );
-            Ok(res)
+            Ok(redirect_with_flash(
+                &format!("/admin/users/{}", u.id),
+                "user_saved",
+                state.config.secure_cookies(),
+            ))
         }
         Err(StoreError::Domain(e)) => {
             let field = e.field().unwrap_or("role");
-            let page = detail_page(&ctx, &actor, u, vec![(field, e.message(ctx.lang))], None);
+            let page = detail_page(
+                &ctx,
+                &actor,
+                u,
+                vec![(field, e.message(ctx.lang))].into(),
+                None,
+            );
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(page)).into_response())
         }
         Err(e) => Err(e.into()),
@@ -333,7 +320,7 @@ pub async fn reset_password(
         &ctx,
         &actor,
         fresh,
-        Vec::new(),
+        FieldErrors::default(),
         Some(password),
     )))
 }
@@ -344,15 +331,9 @@ pub async fn unlock(
     TargetUser(u): TargetUser,
 ) -> AppResult<Response> {
     state.store.unlock_user(&actor.audit(), u.id).await?;
-    let mut res = Redirect::to(&format!("/admin/users/{}", u.id)).into_response();
-    res.headers_mut().append(
-        header::SET_COOKIE,
-        cookies::set(
-            cookies::FLASH,
-            "unlocked",
-            Some(60),
-            state.config.secure_cookies(),
-        ),
-    );
-    Ok(res)
+    Ok(redirect_with_flash(
+        &format!("/admin/users/{}", u.id),
+        "unlocked",
+        state.config.secure_cookies(),
+    ))
 }
