@@ -1,6 +1,8 @@
-//! Vietnamese text: normalisation to NFC and folding for matching and search
-//! (accents, case and spacing ignored).
+//! Vietnamese text: legacy encodings (TCVN3, VNI) detected per cell and turned into
+//! Unicode NFC, folding for matching and search (accents, case and spacing ignored).
 
 pub mod fold;
+pub mod legacy;
 
 pub use fold::{fold, nfc, slug};
+pub use legacy::{CellDecoder, Encoding, to_unicode};
