@@ -78,6 +78,27 @@ pub enum DomainError {
     /// A user may not disable or demote their own account.
     CannotChangeSelf,
     InvalidApiKeyName,
+    MissingName,
+    MissingDob,
+    InvalidDob {
+        value: String,
+    },
+    /// Age outside 5–22 at the round's start.
+    DobOutOfRange {
+        age: i32,
+    },
+    UnknownTier {
+        value: String,
+    },
+    AlreadyHasDevice,
+    InvalidStudentCode {
+        value: String,
+    },
+    /// The same student code on an earlier row of the same file.
+    DuplicateInFile {
+        code: String,
+        first_row: usize,
+    },
     NotFound,
     Forbidden,
 }
@@ -113,6 +134,14 @@ impl DomainError {
             PasswordChangeRequired => "password_change_required",
             CannotChangeSelf => "cannot_change_self",
             InvalidApiKeyName => "invalid_api_key_name",
+            MissingName => "missing_name",
+            MissingDob => "missing_dob",
+            InvalidDob { .. } => "invalid_dob",
+            DobOutOfRange { .. } => "dob_out_of_range",
+            UnknownTier { .. } => "unknown_tier",
+            AlreadyHasDevice => "already_has_device",
+            InvalidStudentCode { .. } => "invalid_student_code",
+            DuplicateInFile { .. } => "duplicate_in_file",
             NotFound => "not_found",
             Forbidden => "forbidden",
         }
@@ -138,6 +167,11 @@ impl DomainError {
             PasswordConfirmationMismatch => "confirm_password",
             WrongCurrentPassword => "current_password",
             InvalidApiKeyName => "name",
+            MissingName => "name",
+            MissingDob | InvalidDob { .. } | DobOutOfRange { .. } => "dob",
+            UnknownTier { .. } => "tier",
+            AlreadyHasDevice => "has_device",
+            InvalidStudentCode { .. } | DuplicateInFile { .. } => "code",
             _ => return None,
         })
     }
@@ -250,7 +284,37 @@ impl DomainError {
             AccountDisabled => lang.pick("Tài khoản đã bị khóa. Liên hệ quản trị viên.", "This account is disabled. Contact an administrator.").into(),
             PasswordChangeRequired => lang.pick("Bạn cần đổi mật khẩu trước khi tiếp tục.", "You must change your password before continuing.").into(),
             CannotChangeSelf => lang.pick("Không thể tự khóa hoặc tự đổi vai trò của chính mình.", "You cannot disable or change the role of your own account.").into(),
-            InvalidApiKeyName => lang.pick("Tên khóa API gồm 1–100 ký tự.", "An API key name has 1–100 characters.").into(),
+                        InvalidApiKeyName => lang.pick("Tên khóa API gồm 1–100 ký tự.", "An API key name has 1–100 characters.").into(),
+            MissingName => lang.pick("Thiếu họ và tên học sinh.", "The student's name is missing.").into(),
+            MissingDob => lang.pick("Thiếu ngày sinh.", "The date of birth is missing.").into(),
+            InvalidDob { value } => if vi {
+                format!("Ngày sinh \"{value}\" không hợp lệ (ghi ngày/tháng/năm, ví dụ 17/09/2009).")
+            } else {
+                format!("The date of birth \"{value}\" is not a date (write day/month/year, e.g. 17/09/2009).")
+            },
+            DobOutOfRange { age } => if vi {
+                format!("Tuổi tính đến đầu đợt là {age}, ngoài khoảng 5–22 tuổi: kiểm tra lại năm sinh.")
+            } else {
+                format!("The age at the start of the round is {age}, outside 5–22: check the year of birth.")
+            },
+            UnknownTier { value } => if value.is_empty() {
+                lang.pick("Chưa ghi đối tượng (hộ nghèo, hộ cận nghèo, mồ côi do Covid-19).", "The tier is missing (poor, near-poor, orphaned by Covid-19).").into()
+            } else if vi {
+                format!("Không nhận ra đối tượng \"{value}\" (hộ nghèo, hộ cận nghèo, mồ côi do Covid-19).")
+            } else {
+                format!("\"{value}\" is not a tier of the programme (poor, near-poor, orphaned by Covid-19).")
+            },
+            AlreadyHasDevice => lang.pick("Học sinh đã có máy tính: không thuộc diện hỗ trợ.", "The student already has a computer: not eligible.").into(),
+            InvalidStudentCode { value } => if vi {
+                format!("Mã học sinh \"{value}\" không hợp lệ: cần 10 chữ số (mã định danh) hoặc 12 chữ số (số CCCD).")
+            } else {
+                format!("Student code \"{value}\" is invalid: 10 digits (sector id) or 12 digits (citizen id).")
+            },
+            DuplicateInFile { code, first_row } => if vi {
+                format!("Mã học sinh {code} đã có ở dòng {first_row} của tệp.")
+            } else {
+                format!("Student code {code} already appears on row {first_row} of the file.")
+            },
             NotFound => lang.pick("Không tìm thấy.", "Not found.").into(),
             Forbidden => lang.pick("Bạn không có quyền thực hiện thao tác này.", "You are not allowed to do this.").into(),
         }

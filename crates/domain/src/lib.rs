@@ -7,6 +7,8 @@ pub mod dates;
 pub mod error;
 pub mod lang;
 pub mod money;
+pub mod programs;
+pub mod students;
 pub mod units;
 pub mod users;
 

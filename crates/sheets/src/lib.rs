@@ -2,6 +2,27 @@
 //! problem. No database here.
 
 pub mod error;
+pub mod reader;
+pub mod students;
 pub mod units;
 
 pub use error::SheetError;
+
+/// `A`, `B`, … `Z`, `AA` for a 0-based column.
+pub fn column_letter(mut i: usize) -> String {
+    let mut s = Vec::new();
+    loop {
+        s.push(b'A' + (i % 26) as u8);
+        if i < 26 {
+            break;
+        }
+        i = i / 26 - 1;
+    }
+    s.reverse();
+    String::from_utf8(s).unwrap_or_default()
+}
+
+/// A date as officials write it, `dd/mm/yyyy`.
+pub fn date_text(d: time::Date) -> String {
+    format!("{:02}/{:02}/{}", d.day(), d.month() as u8, d.year())
+}

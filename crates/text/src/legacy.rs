@@ -347,9 +347,32 @@ fn tcvn3_char(c: char) -> Option<char> {
     TCVN3.iter().find(|(k, _)| *k == c).map(|(_, v)| *v)
 }
 
-/// Decodes TCVN3 text; characters outside the table are kept.
+/// Decodes TCVN3 text; characters outside the table are kept. The base fonts have no
+/// capitals with tone marks, so typists write a capital and then the toned small letter
+/// ("A¸nh" for Ánh): such a pair becomes the toned capital.
 pub fn decode_tcvn3(s: &str) -> String {
-    s.chars().map(|c| tcvn3_char(c).unwrap_or(c)).collect()
+    let decoded: Vec<char> = s.chars().map(|c| tcvn3_char(c).unwrap_or(c)).collect();
+    let mut out = String::with_capacity(s.len() + 8);
+    let mut i = 0;
+    while i < decoded.len() {
+        let c = decoded[i];
+        if let Some(&next) = decoded.get(i + 1)
+            && c.is_uppercase()
+            && let (Some((cap_base, false)), Some((small_base, true))) = (
+                vowel_base(c.to_lowercase().next().unwrap_or(c)),
+                vowel_base(next),
+            )
+            && cap_base == small_base
+            && next.is_lowercase()
+        {
+            out.extend(next.to_uppercase());
+            i += 2;
+            continue;
+        }
+        out.push(c);
+        i += 1;
+    }
+    out
 }
 
 /// Decodes VNI text: two-character sequences first, then single characters.
@@ -620,6 +643,7 @@ mod tests {
             ("K'RÐ", "K'Ré"),
             ("£ §ª", "Ê Đê"),
             ("Ph¹m Hång H\u{ad}¬ng", "Phạm Hồng Hương"),
+            ("NguyÔn ThÞ A¸nh", "Nguyễn Thị Ánh"),
         ];
         for (legacy, unicode) in cases {
             assert_eq!(

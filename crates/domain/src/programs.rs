@@ -1,0 +1,237 @@
+//! Programs, their priority tiers and their survey rounds: data, not code, so that the
+//! next campaign needs no change here. This module holds the rules that read them.
+
+use serde::{Deserialize, Serialize};
+use time::Date;
+
+/// A priority tier of a program: (i) poor household, (ii) near-poor, (iii) a parent
+/// died of Covid-19 in the 2022 plan. `rank` 1 is served first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tier {
+    pub id: i64,
+    pub rank: i32,
+    /// Short code as lists write it: `i`, `ii`, `iii`.
+    pub code: String,
+    pub label: String,
+    /// The evidence the tier needs (certificate, death record).
+    pub evidence: String,
+    /// Whether a claim must be found in a poor/near-poor household register.
+    pub needs_household: Option<HouseholdCategory>,
+    /// How offices write the tier, folded (see [`normalise`]).
+    pub aliases: Vec<String>,
+}
+
+/// Poor or near-poor, as the communes' registers say (Nghị định 07/2021/NĐ-CP).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HouseholdCategory {
+    Ngheo,
+    CanNgheo,
+}
+
+impl HouseholdCategory {
+    pub fn code(self) -> &'static str {
+        match self {
+            HouseholdCategory::Ngheo => "ngheo",
+            HouseholdCategory::CanNgheo => "can_ngheo",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<HouseholdCategory> {
+        match normalise(s).as_str() {
+            "ngheo" | "ho ngheo" | "hn" | "i" => Some(HouseholdCategory::Ngheo),
+            "can ngheo" | "can_ngheo" | "ho can ngheo" | "hcn" | "ii" => {
+                Some(HouseholdCategory::CanNgheo)
+            }
+            _ => None,
+        }
+    }
+
+    pub fn label(self, lang: crate::Lang) -> &'static str {
+        match self {
+            HouseholdCategory::Ngheo => lang.pick("Hộ nghèo", "Poor household"),
+            HouseholdCategory::CanNgheo => lang.pick("Hộ cận nghèo", "Near-poor household"),
+        }
+    }
+}
+
+/// A survey round (đợt) of a program.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Round {
+    pub id: i64,
+    pub program_id: i64,
+    pub name: String,
+    pub opens_on: Date,
+    pub closes_on: Date,
+    pub open: bool,
+}
+
+/// Text folded for matching tiers and names: lower case, no accents, punctuation as
+/// spaces, single spaces. Expects text folded by `text::fold` or plain ASCII.
+pub fn normalise(s: &str) -> String {
+    let lowered: String = s
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '-' {
+                c.to_ascii_lowercase()
+            } else {
+                ' '
+            }
+        })
+        .collect();
+    lowered.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Which tier a cell names. `folded` is the cell folded (accents removed). Every alias
+/// found (longest first, each part of the text used once) names a tier; a student who
+/// fits several tiers counts in the highest. A negation ("không thuộc hộ nghèo") names
+/// none.
+pub fn match_tier<'a>(tiers: &'a [Tier], folded: &str) -> Option<&'a Tier> {
+    let text = normalise(folded);
+    if text.is_empty() || text.split(' ').any(|w| w == "khong") {
+        return None;
+    }
+    let mut padded = format!(" {text} ");
+    let mut aliases: Vec<(&str, &Tier)> = tiers
+        .iter()
+        .flat_map(|t| {
+            t.aliases
+                .iter()
+                .map(move |a| (a.as_str(), t))
+                .chain(std::iter::once((t.code.as_str(), t)))
+        })
+        .collect();
+    aliases.sort_by_key(|(a, _)| std::cmp::Reverse(a.len()));
+    let mut found: Option<&Tier> = None;
+    for (alias, tier) in aliases {
+        let needle = format!(" {} ", normalise(alias));
+        if needle.trim().is_empty() {
+            continue;
+        }
+        while let Some(at) = padded.find(&needle) {
+            padded.replace_range(at + 1..at + needle.len() - 1, &" ".repeat(needle.len() - 2));
+            if found.is_none_or(|f| tier.rank < f.rank) {
+                found = Some(tier);
+            }
+        }
+    }
+    found
+}
+
+/// The 2022 Đắk Nông tiers (Kế hoạch 56/KH-UBND): the seed of the demo and of a new
+/// installation; administrators edit them for the next campaign.
+pub fn tiers_2022() -> Vec<Tier> {
+    let t = |rank: i32,
+             code: &str,
+             label: &str,
+             evidence: &str,
+             needs: Option<HouseholdCategory>,
+             aliases: &[&str]| Tier {
+        id: 0,
+        rank,
+        code: code.into(),
+        label: label.into(),
+        evidence: evidence.into(),
+        needs_household: needs,
+        aliases: aliases.iter().map(|a| normalise(a)).collect(),
+    };
+    vec![
+        t(
+            1,
+            "i",
+            "Học sinh thuộc hộ nghèo",
+            "Giấy chứng nhận hộ nghèo năm hiện hành hoặc danh sách hộ nghèo được UBND xã phê duyệt",
+            Some(HouseholdCategory::Ngheo),
+            &["ho ngheo", "hn", "ngheo", "thuoc ho ngheo"],
+        ),
+        t(
+            2,
+            "ii",
+            "Học sinh thuộc hộ cận nghèo",
+            "Giấy chứng nhận hộ cận nghèo năm hiện hành hoặc danh sách hộ cận nghèo được UBND xã phê duyệt",
+            Some(HouseholdCategory::CanNgheo),
+            &["ho can ngheo", "hcn", "can ngheo", "thuoc ho can ngheo"],
+        ),
+        t(
+            3,
+            "iii",
+            "Học sinh có bố hoặc mẹ tử vong do Covid-19",
+            "Giấy chứng tử hoặc xác nhận của UBND xã về việc bố hoặc mẹ tử vong do Covid-19",
+            None,
+            &[
+                "mo coi do covid-19",
+                "mo coi do covid",
+                "mo coi covid",
+                "mo coi",
+                "tu vong do covid-19",
+                "tu vong do covid",
+                "mat do covid-19",
+                "mat do covid",
+                "bo me tu vong do covid-19",
+            ],
+        ),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fold(s: &str) -> String {
+        // The domain has no text crate: the test folds the few accents it needs.
+        s.to_lowercase()
+            .replace(['ộ', 'ồ'], "o")
+            .replace(['è', 'ẹ'], "e")
+            .replace('ậ', "a")
+            .replace('đ', "d")
+            .replace(['ọ', 'ó'], "o")
+            .replace('ử', "u")
+            .replace(['ố', 'ô'], "o")
+            .replace('ẹ', "e")
+            .replace('ấ', "a")
+            .replace(['ì', 'í'], "i")
+            .replace('ặ', "a")
+            .replace('ư', "u")
+    }
+
+    #[test]
+    fn tiers_as_offices_write_them() {
+        let tiers = tiers_2022();
+        let code = |s: &str| match_tier(&tiers, &fold(s)).map(|t| t.code.clone());
+        for (text, want) in [
+            ("Hộ nghèo", Some("i")),
+            ("HN", Some("i")),
+            ("(i)", Some("i")),
+            ("Hộ nghèo (i)", Some("i")),
+            ("Học sinh thuộc hộ nghèo", Some("i")),
+            ("Hộ cận nghèo", Some("ii")),
+            ("hộ cận nghèo", Some("ii")),
+            ("HCN", Some("ii")),
+            ("Cận nghèo", Some("ii")),
+            ("(ii)", Some("ii")),
+            ("Mồ côi do Covid-19", Some("iii")),
+            ("Bố/mẹ tử vong do Covid-19", Some("iii")),
+            ("Có bố hoặc mẹ tử vong do Covid-19", Some("iii")),
+            ("(iii)", Some("iii")),
+            ("Hộ nghèo, mồ côi do Covid-19", Some("i")),
+            ("Gia đình khó khăn", None),
+            ("Không thuộc hộ nghèo", None),
+            ("", None),
+        ] {
+            assert_eq!(code(text).as_deref(), want, "{text}");
+        }
+    }
+
+    #[test]
+    fn household_categories() {
+        assert_eq!(
+            HouseholdCategory::parse("Hộ nghèo".replace('ộ', "o").replace('è', "e").as_str()),
+            Some(HouseholdCategory::Ngheo)
+        );
+        assert_eq!(
+            HouseholdCategory::parse("can ngheo"),
+            Some(HouseholdCategory::CanNgheo)
+        );
+        assert_eq!(HouseholdCategory::parse("x"), None);
+    }
+}
