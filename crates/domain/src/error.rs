@@ -99,6 +99,18 @@ pub enum DomainError {
         code: String,
         first_row: usize,
     },
+    /// No survey round is open (or the one named does not exist).
+    NoRound,
+    /// The school's list is submitted or approved: it cannot change.
+    ListLocked {
+        status: String,
+    },
+    /// The action does not fit where the list stands (approving a draft, say).
+    WrongListStatus {
+        status: String,
+    },
+    /// A reason is required (returning a row, reopening a list, an override).
+    ReasonRequired,
     NotFound,
     Forbidden,
 }
@@ -142,6 +154,10 @@ impl DomainError {
             AlreadyHasDevice => "already_has_device",
             InvalidStudentCode { .. } => "invalid_student_code",
             DuplicateInFile { .. } => "duplicate_in_file",
+            NoRound => "no_round",
+            ListLocked { .. } => "list_locked",
+            WrongListStatus { .. } => "wrong_list_status",
+            ReasonRequired => "reason_required",
             NotFound => "not_found",
             Forbidden => "forbidden",
         }
@@ -315,6 +331,18 @@ impl DomainError {
             } else {
                 format!("Student code {code} already appears on row {first_row} of the file.")
             },
+                        NoRound => lang.pick("Chưa có đợt khảo sát nào đang mở (hoặc không có đợt này).", "No survey round is open (or there is no such round).").into(),
+            ListLocked { status } => if vi {
+                format!("Danh sách đã ở trạng thái \"{status}\": không thể sửa. Cần mở lại danh sách trước.")
+            } else {
+                format!("The list is \"{status}\": it cannot change. Reopen it first.")
+            },
+            WrongListStatus { status } => if vi {
+                format!("Danh sách đang ở trạng thái \"{status}\": không thực hiện được thao tác này.")
+            } else {
+                format!("The list is \"{status}\": this action does not apply.")
+            },
+            ReasonRequired => lang.pick("Cần ghi lý do.", "A reason is required.").into(),
             NotFound => lang.pick("Không tìm thấy.", "Not found.").into(),
             Forbidden => lang.pick("Bạn không có quyền thực hiện thao tác này.", "You are not allowed to do this.").into(),
         }

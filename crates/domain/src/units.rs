@@ -339,6 +339,11 @@ impl UnitPath {
         UnitPath(format!("/{id}/"))
     }
 
+    /// The whole tree, every root included: the scope of system commands.
+    pub fn everything() -> UnitPath {
+        UnitPath("/".to_string())
+    }
+
     pub fn child(&self, id: i64) -> UnitPath {
         UnitPath(format!("{}{id}/", self.0))
     }

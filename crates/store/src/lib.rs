@@ -8,7 +8,9 @@ pub mod backup;
 pub mod db;
 pub mod error;
 pub mod passwords;
+pub mod programs;
 pub mod sessions;
+pub mod students;
 pub mod units;
 pub mod users;
 

@@ -24,6 +24,20 @@ pub fn sha256_hex(data: &[u8]) -> String {
     hex::encode(Sha256::digest(data))
 }
 
+/// The SHA-256 of everything `r` yields, read in pieces (files of any size).
+pub fn sha256_stream(mut r: impl std::io::Read) -> std::io::Result<String> {
+    let mut h = Sha256::new();
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let n = r.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        h.update(&buf[..n]);
+    }
+    Ok(hex::encode(h.finalize()))
+}
+
 /// Hashes a password with Argon2id (default parameters: 19 MiB, 2 passes) on a
 /// blocking thread, so the server keeps answering while it works.
 pub async fn hash_password(password: &str) -> Result<String> {

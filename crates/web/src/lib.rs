@@ -9,6 +9,7 @@ pub mod error;
 pub mod extract;
 pub mod gate;
 pub mod i18n;
+pub mod imports;
 pub mod ops;
 pub mod pages;
 pub mod routes;

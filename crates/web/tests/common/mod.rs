@@ -80,9 +80,36 @@ pub async fn seed(store: &Store) {
     for (u, role, unit) in ACTORS {
         add_user(store, u, role, unit).await;
     }
+    seed_program(store).await;
     // Targets of user-management routes, distinct from the actors.
     add_user(store, "truong_nd_2", Role::Truong, "67663001").await;
     add_user(store, "truong_kd", Role::Truong, "67666002").await;
+}
+
+/// The 2022 programme with its three tiers and an open round; returns the round id.
+pub async fn seed_program(store: &Store) -> i64 {
+    use time::macros::date;
+    store
+        .create_program(
+            &AuditActor::system("test"),
+            "SMTCE-2022",
+            "Sóng và máy tính cho em 2022",
+            date!(2022 - 01 - 26),
+            date!(2023 - 12 - 31),
+            &domain::programs::tiers_2022(),
+            ("Đợt 1", date!(2022 - 02 - 01), date!(2022 - 03 - 31)),
+        )
+        .await
+        .unwrap()
+        .1
+}
+
+pub fn sample(name: &str) -> Vec<u8> {
+    std::fs::read(format!(
+        "{}/../../data/samples/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap()
 }
 
 pub async fn add_user(store: &Store, username: &str, role: Role, unit: &str) -> User {

@@ -1,0 +1,273 @@
+//! Importing schools' lists, on both engines.
+
+extern crate songmaytinh_web as web;
+
+mod common;
+
+use common::{TestApp, sample};
+use domain::Lang;
+use std::io::Cursor;
+use store::AuditActor;
+use store::students::StudentFilter;
+use web::imports::{ImportError, ImportRequest, import_students};
+
+async fn import(
+    app: &TestApp,
+    school: &str,
+    file: &str,
+    dry_run: bool,
+) -> Result<(web::imports::StudentReport, store::students::ImportOutcome), ImportError> {
+    let unit = app.db.store.unit_by_code(school).await.unwrap().unwrap();
+    let bytes = sample(file);
+    let sha = store::passwords::sha256_hex(&bytes);
+    let req = ImportRequest {
+        school: &unit,
+        round_id: None,
+        file_name: file,
+        sha256: sha,
+        dry_run,
+        lang: Lang::Vi,
+    };
+    import_students(
+        &app.db.store,
+        &AuditActor::system("test"),
+        &req,
+        Cursor::new(bytes),
+    )
+    .await
+}
+
+web_tests!(
+    samples_import_exactly,
+    reimport_changes_nothing,
+    dry_run_writes_nothing,
+    bad_files_write_nothing
+);
+
+async fn samples_import_exactly(app: &TestApp) {
+    let (a, out) = import(app, "67663001", "h1_truong_a.xlsx", false)
+        .await
+        .unwrap();
+    assert_eq!(
+        (a.header_row, a.data_rows, a.imported, a.rejected),
+        (7, 75, 68, 7)
+    );
+    let codes: Vec<(usize, &str)> = a.errors.iter().map(|e| (e.row, e.code.as_str())).collect();
+    assert_eq!(
+        codes,
+        vec![
+            (18, "already_has_device"),
+            (25, "unknown_tier"),
+            (31, "invalid_dob"),
+            (53, "duplicate_in_file"),
+            (64, "missing_dob"),
+            (69, "invalid_student_code"),
+            (74, "dob_out_of_range")
+        ]
+    );
+    assert_eq!(out.written, 68);
+    let (b, out) = import(app, "67666002", "h2_truong_b_tcvn3.xlsx", false)
+        .await
+        .unwrap();
+    assert_eq!((b.header_row, b.imported, b.rejected), (5, 40, 0));
+    assert_eq!(
+        out.duplicate_codes, 5,
+        "the five students both schools listed"
+    );
+
+    // Names are stored in NFC, whatever the file's encoding.
+    let province = app.db.store.unit_by_code("67").await.unwrap().unwrap();
+    let all = app
+        .db
+        .store
+        .list_students(&province.path, &StudentFilter::default(), 1, 500)
+        .await
+        .unwrap();
+    assert_eq!(all.total, 108);
+    use unicode_normalization::UnicodeNormalization;
+    assert!(
+        all.items
+            .iter()
+            .all(|s| s.full_name.nfc().collect::<String>() == s.full_name)
+    );
+    let b_names: Vec<&str> = all
+        .items
+        .iter()
+        .filter(|s| s.school_code == "67666002")
+        .map(|s| s.full_name.as_str())
+        .collect();
+    assert!(
+        b_names.contains(&"Nguyễn Thị Ánh") && b_names.contains(&"Điểu K'Thuận"),
+        "{b_names:?}"
+    );
+    let flagged = app
+        .db
+        .store
+        .list_students(
+            &province.path,
+            &StudentFilter {
+                flag: Some("duplicate_code".into()),
+                ..Default::default()
+            },
+            1,
+            100,
+        )
+        .await
+        .unwrap();
+    let mut codes: Vec<&str> = flagged
+        .items
+        .iter()
+        .filter_map(|s| s.student_code.as_deref())
+        .collect();
+    codes.sort();
+    codes.dedup();
+    assert_eq!(
+        codes,
+        vec![
+            "6716613186",
+            "6767612220",
+            "6776544446",
+            "6776842684",
+            "6783478245"
+        ]
+    );
+    assert_eq!(flagged.total, 10, "both schools' rows are flagged");
+
+    // A school sees its own; the audit entry names the file, not a child.
+    let entries = app
+        .db
+        .store
+        .audit_entries(None, 5, Some("student_import"))
+        .await
+        .unwrap();
+    assert!(entries[0].summary.contains("h2_truong_b_tcvn3.xlsx"));
+    assert!(
+        !entries[0]
+            .changes
+            .as_deref()
+            .unwrap_or("")
+            .contains("Nguyễn")
+    );
+}
+
+async fn reimport_changes_nothing(app: &TestApp) {
+    import(app, "67663001", "h1_truong_a.xlsx", false)
+        .await
+        .unwrap();
+    let head = app.db.store.audit_head().await.unwrap().0;
+    let (r, out) = import(app, "67663001", "h1_truong_a.xlsx", false)
+        .await
+        .unwrap();
+    assert_eq!(r.imported, 68);
+    assert_eq!((out.written, out.unchanged), (0, 68));
+    assert_eq!(
+        app.db.store.audit_head().await.unwrap().0,
+        head + 1,
+        "only the import's own entry"
+    );
+    let school = app
+        .db
+        .store
+        .unit_by_code("67663001")
+        .await
+        .unwrap()
+        .unwrap();
+    let list = app
+        .db
+        .store
+        .list_students(&school.path, &StudentFilter::default(), 1, 500)
+        .await
+        .unwrap();
+    assert_eq!(list.total, 68);
+}
+
+async fn dry_run_writes_nothing(app: &TestApp) {
+    let head = app.db.store.audit_head().await.unwrap();
+    let (r, out) = import(app, "67663001", "h1_truong_a.xlsx", true)
+        .await
+        .unwrap();
+    assert_eq!((r.imported, out.written), (68, 68));
+    let province = app.db.store.unit_by_code("67").await.unwrap().unwrap();
+    assert_eq!(
+        app.db
+            .store
+            .list_students(&province.path, &StudentFilter::default(), 1, 10)
+            .await
+            .unwrap()
+            .total,
+        0
+    );
+    assert_eq!(app.db.store.audit_head().await.unwrap(), head);
+}
+
+async fn bad_files_write_nothing(app: &TestApp) {
+    let unit = app
+        .db
+        .store
+        .unit_by_code("67663001")
+        .await
+        .unwrap()
+        .unwrap();
+    let head = app.db.store.audit_head().await.unwrap();
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        (
+            "not a sheet",
+            b"\x00\x01\x02binary".to_vec(),
+            "not_a_spreadsheet",
+        ),
+        (
+            "no header",
+            "a,b,c\n1,2,3\n".as_bytes().to_vec(),
+            "no_header",
+        ),
+        (
+            "missing tier column",
+            "STT,Họ và tên,Ngày sinh\n1,Nguyễn Văn A,01/02/2010\n"
+                .as_bytes()
+                .to_vec(),
+            "missing_column",
+        ),
+        (
+            "zip that is not a workbook",
+            {
+                let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
+                w.start_file::<_, ()>("hello.txt", Default::default())
+                    .unwrap();
+                std::io::Write::write_all(&mut w, b"hello").unwrap();
+                w.finish().unwrap().into_inner()
+            },
+            "not_a_spreadsheet",
+        ),
+        (
+            "a cell of 10 MB",
+            format!(
+                "STT,Họ và tên,Ngày sinh,Đối tượng\n1,{},01/02/2010,HN\n",
+                "x".repeat(10_000_000)
+            )
+            .into_bytes(),
+            "cell_too_long",
+        ),
+    ];
+    for (what, bytes, code) in cases {
+        let req = ImportRequest {
+            school: &unit,
+            round_id: None,
+            file_name: what,
+            sha256: String::new(),
+            dry_run: false,
+            lang: Lang::Vi,
+        };
+        let r = import_students(
+            &app.db.store,
+            &AuditActor::system("test"),
+            &req,
+            Cursor::new(bytes),
+        )
+        .await;
+        match r {
+            Err(ImportError::File(e)) => assert_eq!(e.code, code, "{what}"),
+            other => panic!("{what}: {other:?}"),
+        }
+    }
+    assert_eq!(app.db.store.audit_head().await.unwrap(), head);
+}
