@@ -26,10 +26,26 @@ pub enum Action {
     ManageUsers,
     /// Read the audit trail and verify its chain.
     ViewAudit,
+    /// See counts of students by tier and unit (no personal data).
+    ViewStudentCounts,
+    /// See students' personal data on the lists of one's scope.
+    ViewStudents,
+    /// Import, add and edit students on lists of one's scope.
+    EditStudents,
+    /// Act on lists: submit, approve, return, reopen (the domain says which role does what).
+    ActOnLists,
+    /// The Board's approval of every list the offices approved.
+    ApproveAggregate,
+    /// Review possible duplicates and resolve flags.
+    ReviewDuplicates,
+    /// See the poor / near-poor household registers.
+    ViewHouseholds,
+    /// Import the registers and check claims against them.
+    ManageHouseholds,
 }
 
 impl Action {
-    pub const ALL: [Action; 7] = [
+    pub const ALL: [Action; 15] = [
         Action::ViewDashboard,
         Action::BrowseUnits,
         Action::ViewUnit,
@@ -37,6 +53,14 @@ impl Action {
         Action::ViewUsers,
         Action::ManageUsers,
         Action::ViewAudit,
+        Action::ViewStudentCounts,
+        Action::ViewStudents,
+        Action::EditStudents,
+        Action::ActOnLists,
+        Action::ApproveAggregate,
+        Action::ReviewDuplicates,
+        Action::ViewHouseholds,
+        Action::ManageHouseholds,
     ];
 
     pub fn code(self) -> &'static str {
@@ -48,6 +72,14 @@ impl Action {
             Action::ViewUsers => "view_users",
             Action::ManageUsers => "manage_users",
             Action::ViewAudit => "view_audit",
+            Action::ViewStudentCounts => "view_student_counts",
+            Action::ViewStudents => "view_students",
+            Action::EditStudents => "edit_students",
+            Action::ActOnLists => "act_on_lists",
+            Action::ApproveAggregate => "approve_aggregate",
+            Action::ReviewDuplicates => "review_duplicates",
+            Action::ViewHouseholds => "view_households",
+            Action::ManageHouseholds => "manage_households",
         }
     }
 }
@@ -62,6 +94,16 @@ pub fn roles_for(action: Action) -> &'static [Role] {
         Action::ViewDashboard | Action::BrowseUnits | Action::ViewUnit => EVERYONE,
         Action::ManageUnits => &[Admin, SoGddt],
         Action::ViewUsers | Action::ManageUsers | Action::ViewAudit => &[Admin],
+        Action::ViewStudentCounts => EVERYONE,
+        // Children's personal data: only the roles that run the lists. Administrators,
+        // the other departments and the leadership see counts.
+        Action::ViewStudents => &[SoGddt, BanDieuPhoi, PhongGddt, Truong],
+        Action::EditStudents => &[SoGddt, PhongGddt, Truong],
+        Action::ActOnLists => &[SoGddt, BanDieuPhoi, PhongGddt, Truong],
+        Action::ApproveAggregate => &[BanDieuPhoi],
+        Action::ReviewDuplicates => &[SoGddt, BanDieuPhoi, PhongGddt],
+        Action::ViewHouseholds => &[SoGddt, BanDieuPhoi, PhongGddt],
+        Action::ManageHouseholds => &[SoGddt, PhongGddt],
     }
 }
 
@@ -130,6 +172,20 @@ mod tests {
     }
 
     #[test]
+    fn personal_data_stays_with_the_lists_roles() {
+        for role in [
+            Role::Admin,
+            Role::SoTttt,
+            Role::SoTaiChinh,
+            Role::Mttq,
+            Role::UbndTinh,
+        ] {
+            assert!(!permits(role, Action::ViewStudents), "{role}");
+            assert!(permits(role, Action::ViewStudentCounts), "{role}");
+        }
+    }
+
+    #[test]
     fn only_admins_manage_users() {
         for role in Role::ALL {
             assert_eq!(
@@ -143,7 +199,7 @@ mod tests {
     proptest! {
         /// Permission never depends on the target, scope never grants a forbidden action.
         #[test]
-        fn forbidden_is_forbidden_everywhere(ri in 0usize..9, ai in 0usize..7, a in 1i64..5, b in 1i64..5) {
+        fn forbidden_is_forbidden_everywhere(ri in 0usize..9, ai in 0usize..15, a in 1i64..5, b in 1i64..5) {
             let role = Role::ALL[ri];
             let action = Action::ALL[ai];
             let who = p(role, UnitPath::root(1).child(a));

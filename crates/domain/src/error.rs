@@ -111,6 +111,12 @@ pub enum DomainError {
     },
     /// A reason is required (returning a row, reopening a list, an override).
     ReasonRequired,
+    /// Rows with open flags (duplicates, already served, household) stop an approval.
+    OpenFlags {
+        rows: usize,
+    },
+    /// An uploaded file waiting for confirmation is gone (expired or already used).
+    UploadExpired,
     NotFound,
     Forbidden,
 }
@@ -158,6 +164,8 @@ impl DomainError {
             ListLocked { .. } => "list_locked",
             WrongListStatus { .. } => "wrong_list_status",
             ReasonRequired => "reason_required",
+            OpenFlags { .. } => "open_flags",
+            UploadExpired => "upload_expired",
             NotFound => "not_found",
             Forbidden => "forbidden",
         }
@@ -342,7 +350,13 @@ impl DomainError {
             } else {
                 format!("The list is \"{status}\": this action does not apply.")
             },
-            ReasonRequired => lang.pick("Cần ghi lý do.", "A reason is required.").into(),
+                        ReasonRequired => lang.pick("Cần ghi lý do.", "A reason is required.").into(),
+            OpenFlags { rows } => if vi {
+                format!("Còn {rows} học sinh có cảnh báo chưa xử lý (trùng lặp, đã nhận máy, hộ nghèo không khớp): xử lý hoặc trả lại các dòng này trước khi duyệt.")
+            } else {
+                format!("{rows} students have open flags (duplicates, already served, household mismatch): resolve or return those rows before approving.")
+            },
+            UploadExpired => lang.pick("Tệp đã tải lên không còn (quá 24 giờ hoặc đã nhập): vui lòng tải lại.", "The uploaded file is gone (older than 24 hours or already imported): upload it again.").into(),
             NotFound => lang.pick("Không tìm thấy.", "Not found.").into(),
             Forbidden => lang.pick("Bạn không có quyền thực hiện thao tác này.", "You are not allowed to do this.").into(),
         }

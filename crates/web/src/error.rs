@@ -77,6 +77,8 @@ fn domain_status(e: &DomainError) -> StatusCode {
         InvalidCredentials => StatusCode::UNAUTHORIZED,
         LoginBackoff { .. } => StatusCode::TOO_MANY_REQUESTS,
         AccountDisabled => StatusCode::FORBIDDEN,
+        UploadExpired => StatusCode::GONE,
+        ListLocked { .. } | WrongListStatus { .. } | OpenFlags { .. } => StatusCode::CONFLICT,
         DuplicateUnitCode { .. } | DuplicateUsername { .. } => StatusCode::CONFLICT,
         _ => StatusCode::UNPROCESSABLE_ENTITY,
     }

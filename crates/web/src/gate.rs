@@ -74,6 +74,10 @@ pub struct TargetUnit(pub Unit);
 #[derive(Debug, Clone)]
 pub struct TargetUser(pub User);
 
+/// The student a `{id}` route is about, loaded and scope-checked by the gate.
+#[derive(Debug, Clone)]
+pub struct TargetStudent(pub store::students::Student);
+
 /// A one-time message carried across a redirect.
 #[derive(Debug, Clone)]
 pub struct Flash(pub String);
@@ -338,12 +342,18 @@ async fn gate_inner(
             .get("x-csrf-token")
             .and_then(|v| v.to_str().ok())
             .map(str::to_string);
+        // Multipart forms (file uploads) carry the token in their action's query string.
+        let query_token = req.uri().query().and_then(|q| {
+            form_urlencoded::parse(q.as_bytes())
+                .find(|(k, _)| k == "_csrf")
+                .map(|(_, v)| v.into_owned())
+        });
         let (r, form_token) = match form_csrf(req).await {
             Ok(x) => x,
             Err(e) => return Err(e.into_response()),
         };
         req = r;
-        let sent = header_token.or(form_token);
+        let sent = header_token.or(form_token).or(query_token);
         let ok = !cross_site
             && new_pre_token.is_none()
             && sent.as_deref().is_some_and(|s| same_token(s, &csrf));
@@ -414,6 +424,29 @@ async fn gate_inner(
                     Ok(None) => {
                         return Err(refuse(
                             "no_such_user",
+                            route,
+                            Some(&a.user),
+                            rid,
+                            AppError::not_found(),
+                        ));
+                    }
+                    Err(e) => return Err(AppError::from(e).into_response()),
+                }
+            }
+            Target::StudentId => {
+                let id = path_param(&mut req, "id").await.parse::<i64>().ok();
+                let found = match id {
+                    Some(id) => state.store.student(id).await,
+                    None => Ok(None),
+                };
+                match found {
+                    Ok(Some((s, path))) => {
+                        req.extensions_mut().insert(TargetStudent(s));
+                        Some(path)
+                    }
+                    Ok(None) => {
+                        return Err(refuse(
+                            "no_such_student",
                             route,
                             Some(&a.user),
                             rid,
@@ -510,6 +543,17 @@ impl<S: Send + Sync> FromRequestParts<S> for TargetUnit {
         parts
             .extensions
             .get::<TargetUnit>()
+            .cloned()
+            .ok_or_else(AppError::not_found)
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for TargetStudent {
+    type Rejection = AppError;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<TargetStudent>()
             .cloned()
             .ok_or_else(AppError::not_found)
     }

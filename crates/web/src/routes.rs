@@ -31,6 +31,8 @@ pub enum Target {
     UnitCode,
     /// The user whose id is the `{id}` path parameter (their unit is the target).
     UserId,
+    /// The student whose id is the `{id}` path parameter (their school is the target).
+    StudentId,
 }
 
 pub struct Route {
@@ -123,6 +125,48 @@ pub fn table() -> Vec<Route> {
             "/schools",
             Allow(BrowseUnits, none),
             get(pages::units::schools),
+        ),
+        route(
+            Method::GET,
+            "/students",
+            Allow(ViewStudentCounts, none),
+            get(pages::students::index),
+        ),
+        route(
+            Method::POST,
+            "/students/board-approve",
+            Allow(ApproveAggregate, none),
+            post(pages::students::board_approve),
+        ),
+        route(
+            Method::GET,
+            "/students/school/{code}",
+            Allow(ViewStudents, UnitCode),
+            get(pages::students::school),
+        ),
+        route(
+            Method::POST,
+            "/students/school/{code}/action",
+            Allow(ActOnLists, UnitCode),
+            post(pages::students::act),
+        ),
+        route(
+            Method::GET,
+            "/students/school/{code}/import",
+            Allow(EditStudents, UnitCode),
+            get(pages::student_import::form),
+        ),
+        route(
+            Method::POST,
+            "/students/school/{code}/import",
+            Allow(EditStudents, UnitCode),
+            post(pages::student_import::upload),
+        ),
+        route(
+            Method::POST,
+            "/students/school/{code}/uploads/{id}/confirm",
+            Allow(EditStudents, UnitCode),
+            post(pages::student_import::confirm),
         ),
         route(Method::GET, "/account", SignedIn, get(pages::account::show)),
         route(

@@ -91,6 +91,7 @@ impl Ctx {
                 });
             };
             add("/", t.nav_dashboard);
+            add("/students", t.nav_students);
             if a.can(Action::BrowseUnits) {
                 add("/units", t.nav_units);
                 add("/schools", t.nav_schools);
@@ -134,6 +135,8 @@ pub fn flash_message(code: &str, lang: Lang) -> Option<&'static str> {
         "api_key_revoked" => t.api_key_revoked,
         "user_saved" => t.user_saved,
         "unlocked" => t.unlocked,
+        "list_saved" => t.list_saved,
+        "imported" => t.imported_done,
         _ => return None,
     })
 }
@@ -180,13 +183,30 @@ pub fn render(t: impl askama::Template) -> Response {
 }
 
 /// `dd/mm/yyyy HH:MM`.
-pub fn when(ms: impl std::borrow::Borrow<i64>) -> String {
-    domain::dates::format_millis(*ms.borrow())
+pub fn when(ms: impl AsI64) -> String {
+    domain::dates::format_millis(ms.as_i64())
+}
+
+/// An `i64` behind any number of references (templates bind by reference).
+pub trait AsI64 {
+    fn as_i64(&self) -> i64;
+}
+
+impl AsI64 for i64 {
+    fn as_i64(&self) -> i64 {
+        *self
+    }
+}
+
+impl<T: AsI64 + ?Sized> AsI64 for &T {
+    fn as_i64(&self) -> i64 {
+        (**self).as_i64()
+    }
 }
 
 /// `1.234` — thousands grouped the Vietnamese way.
-pub fn num(n: impl std::borrow::Borrow<i64>) -> String {
-    let s = domain::money::Dong(*n.borrow()).to_string();
+pub fn num(n: impl AsI64) -> String {
+    let s = domain::money::Dong(n.as_i64()).to_string();
     s.trim_end_matches(" đ").to_string()
 }
 

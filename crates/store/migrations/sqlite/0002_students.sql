@@ -92,7 +92,7 @@ CREATE TABLE students (
     tier_id        INTEGER NOT NULL REFERENCES tiers (id),
     certificate_no TEXT    NULL,
     note           TEXT    NULL,
-    review         TEXT    NOT NULL DEFAULT 'pending' CHECK (review IN ('pending', 'returned', 'approved')),
+    review         TEXT    NOT NULL DEFAULT 'pending' CHECK (review IN ('pending', 'returned', 'approved', 'withdrawn')),
     return_reason  TEXT    NULL,
     served         BOOLEAN NOT NULL DEFAULT FALSE,
     import_id      INTEGER NULL REFERENCES student_imports (id),

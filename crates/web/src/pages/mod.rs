@@ -4,5 +4,7 @@ pub mod account;
 pub mod audit;
 pub mod auth;
 pub mod dashboard;
+pub mod student_import;
+pub mod students;
 pub mod units;
 pub mod users;
