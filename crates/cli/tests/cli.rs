@@ -334,6 +334,10 @@ fn every_command_has_help() {
         vec!["migrate", "--help"],
         vec!["user", "add", "--help"],
         vec!["import", "units", "--help"],
+        vec!["import", "students", "--help"],
+        vec!["students", "--help"],
+        vec!["dedup", "--help"],
+        vec!["program", "list", "--help"],
         vec!["audit", "verify", "--help"],
         vec!["backup", "--help"],
     ] {
@@ -379,5 +383,263 @@ fn the_commands_run_on_postgres() {
     let o = run(&["backup", "--out", "/tmp/x.dump"], &db.url);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("pg_dump"), "{}", stderr(&o));
+    drop(db);
+}
+
+fn sample(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../data/samples")
+        .join(name)
+        .to_str()
+        .unwrap()
+        .to_string()
+}
+
+fn expected() -> Value {
+    serde_json::from_str(&std::fs::read_to_string(sample("expected.json")).unwrap()).unwrap()
+}
+
+fn json_of(o: &Output) -> Value {
+    assert!(o.status.success(), "{}", stderr(o));
+    serde_json::from_str(&stdout(o)).unwrap_or_else(|e| panic!("{e}: {}", stdout(o)))
+}
+
+/// Both sample files through `import students`, `students` and `dedup`, as their
+/// README states, on the database `db` (which has the two schools and an open round).
+fn samples_through_the_commands(db: &str) {
+    let exp = expected();
+    let a = json_of(&run(
+        &[
+            "import",
+            "students",
+            &sample("h1_truong_a.xlsx"),
+            "--school",
+            "67663001",
+            "--json",
+        ],
+        db,
+    ));
+    let keys: Vec<&str> = a.as_object().unwrap().keys().map(|k| k.as_str()).collect();
+    assert_eq!(
+        keys,
+        [
+            "data_rows",
+            "errors",
+            "header_row",
+            "imported",
+            "rejected",
+            "skipped"
+        ]
+    );
+    for k in ["header_row", "data_rows", "imported", "rejected"] {
+        assert_eq!(a[k], exp["a"][k], "{k}");
+    }
+    let rows: Vec<(u64, &str)> = a["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["row"].as_u64().unwrap(), e["code"].as_str().unwrap()))
+        .collect();
+    let want: Vec<(u64, &str)> = exp["a"]["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["row"].as_u64().unwrap(), e["code"].as_str().unwrap()))
+        .collect();
+    assert_eq!(rows, want);
+    assert!(
+        a["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| !e["message"].as_str().unwrap().is_empty() && e["column"].is_string())
+    );
+
+    let b = json_of(&run(
+        &[
+            "import",
+            "students",
+            &sample("h2_truong_b_tcvn3.xlsx"),
+            "--school",
+            "67666002",
+            "--json",
+        ],
+        db,
+    ));
+    for k in ["header_row", "imported", "rejected"] {
+        assert_eq!(b[k], exp["b"][k], "{k}");
+    }
+
+    // Stored names are NFC, in file order; tiers as the README counts them.
+    for (school, key) in [("67663001", "a"), ("67666002", "b")] {
+        let list = json_of(&run(&["students", "--school", school, "--json"], db));
+        let names: Vec<&str> = list
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["name"].as_str().unwrap())
+            .collect();
+        let want: Vec<&str> = exp[key]["names_nfc"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n.as_str().unwrap())
+            .collect();
+        assert_eq!(names, want, "{school}");
+        if key == "a" {
+            for (tier, n) in exp["a"]["tiers"].as_object().unwrap() {
+                let got = list
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .filter(|s| s["tier"] == tier.as_str())
+                    .count();
+                assert_eq!(got as u64, n.as_u64().unwrap(), "tier {tier}");
+            }
+            let first = &list[0];
+            assert!(first["dob"].as_str().unwrap().len() == 10 && first["school"] == school);
+        }
+    }
+
+    // Re-importing changes nothing.
+    let before = stdout(&run(&["students", "--json"], db));
+    run(
+        &[
+            "import",
+            "students",
+            &sample("h1_truong_a.xlsx"),
+            "--school",
+            "67663001",
+            "--json",
+        ],
+        db,
+    );
+    assert_eq!(stdout(&run(&["students", "--json"], db)), before);
+
+    let d = json_of(&run(&["dedup", "--json"], db));
+    let groups = d["groups"].as_array().unwrap();
+    let mut same_code: Vec<String> = groups
+        .iter()
+        .filter(|g| g["reason"] == "same_code")
+        .map(|g| {
+            let s = g["students"].as_array().unwrap();
+            assert_eq!(s.len(), 2);
+            assert_eq!(s[0], s[1]);
+            assert_eq!(g["score"], 1.0);
+            s[0].as_str().unwrap().to_string()
+        })
+        .collect();
+    same_code.sort();
+    let mut want: Vec<String> = exp["b"]["duplicates_same_code"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap().to_string())
+        .collect();
+    want.sort();
+    assert_eq!(same_code, want);
+    let fuzzy: Vec<&Value> = groups
+        .iter()
+        .filter(|g| g["reason"] == "same_person")
+        .collect();
+    assert_eq!(fuzzy.len(), 1, "{d}");
+    let mut pair: Vec<&str> = fuzzy[0]["students"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap())
+        .collect();
+    pair.sort();
+    assert_eq!(
+        pair,
+        [
+            exp["b"]["duplicate_fuzzy"]["code_in_a"].as_str().unwrap(),
+            exp["b"]["duplicate_fuzzy"]["code_in_b"].as_str().unwrap()
+        ]
+    );
+    let score = fuzzy[0]["score"].as_f64().unwrap();
+    assert!((0.0..=1.0).contains(&score));
+
+    // The fuzzy pair is now flagged; the text output names the codes too.
+    let flagged = json_of(&run(&["students", "--school", "67663001", "--json"], db));
+    assert!(flagged.as_array().unwrap().iter().any(|s| {
+        s["code"] == exp["b"]["duplicate_fuzzy"]["code_in_a"]
+            && s["flags"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|f| f == "possible_duplicate")
+    }));
+    let text = run(&["dedup"], db);
+    assert!(text.status.success());
+    assert!(stdout(&text).contains("6737609260"), "{}", stdout(&text));
+    assert!(stderr(&text).contains("6 nhóm"), "{}", stderr(&text));
+
+    // Bad input: a clear refusal naming the reason, nothing written.
+    let dir = temp_dir();
+    let bad = dir.join("list.xlsx");
+    std::fs::write(&bad, b"PK\x03\x04 not really a workbook").unwrap();
+    let o = run(
+        &[
+            "import",
+            "students",
+            bad.to_str().unwrap(),
+            "--school",
+            "67663001",
+        ],
+        db,
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("lỗi:"), "{}", stderr(&o));
+    let after_bad = stdout(&run(&["students", "--json"], db));
+    assert_eq!(
+        after_bad.matches("\"code\"").count(),
+        before.matches("\"code\"").count()
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn samples_import_through_the_command_line_on_the_demo() {
+    let dir = temp_dir();
+    let file = dir.join("demo.db");
+    let o = bin()
+        .args(["demo", "--no-serve", "--file"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    samples_through_the_commands(&format!("sqlite://{}", file.display()));
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn samples_import_through_the_command_line_on_postgres() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let Some(db) = rt.block_on(store::testing::TestDb::postgres()) else {
+        return;
+    };
+    let dir = temp_dir();
+    let units = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/dak-nong-units.csv");
+    assert!(
+        run(&["import", "units", units.to_str().unwrap()], &db.url)
+            .status
+            .success()
+    );
+    let schools = dir.join("schools.csv");
+    std::fs::write(
+        &schools,
+        "level,code,name,parent,kind,school_level,commune,internet,agency
+school,67663001,Trường THCS Nguyễn Du,663,,THCS,Xã Đắk Lao,có,
+school,67666002,Trường Tiểu học Kim Đồng,666,,Tiểu học,Thị trấn Kiến Đức,yếu,
+",
+    )
+    .unwrap();
+    let o = run(&["import", "units", schools.to_str().unwrap()], &db.url);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = run(&["program", "seed-2022"], &db.url);
+    assert!(o.status.success(), "{}", stderr(&o));
+    samples_through_the_commands(&db.url);
+    let _ = std::fs::remove_dir_all(dir);
     drop(db);
 }

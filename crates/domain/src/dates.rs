@@ -27,6 +27,11 @@ pub fn from_millis(ms: Millis) -> OffsetDateTime {
         .unwrap_or(OffsetDateTime::UNIX_EPOCH)
 }
 
+/// Today in Vietnam.
+pub fn today() -> Date {
+    from_millis(now_millis()).to_offset(VIETNAM).date()
+}
+
 /// `dd/mm/yyyy`.
 pub fn format_date(d: Date) -> String {
     d.format(DATE).unwrap_or_default()

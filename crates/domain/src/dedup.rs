@@ -138,34 +138,51 @@ fn hash(parts: &[&str]) -> u64 {
 /// Finds the groups among `records`. `different` holds pairs (lower id first) a person
 /// already decided are different children: they are never proposed again.
 pub fn find_groups(records: &[Record], different: &HashSet<(i64, i64)>) -> Vec<Group> {
-    let mut groups = Vec::new();
+    let mut groups = code_groups(
+        records
+            .iter()
+            .filter_map(|r| Some((r.code.as_deref()?, r.id))),
+        different,
+    );
+    groups.extend(person_groups(records, different));
+    groups
+}
 
-    // Same code at different schools.
-    let mut by_code: HashMap<&str, Vec<usize>> = HashMap::new();
-    for (i, r) in records.iter().enumerate() {
-        if let Some(c) = &r.code {
-            by_code.entry(c.as_str()).or_default().push(i);
-        }
+/// Groups of records sharing a student code, from `(code, id)` pairs in any order.
+pub fn code_groups<'a>(
+    codes: impl IntoIterator<Item = (&'a str, i64)>,
+    different: &HashSet<(i64, i64)>,
+) -> Vec<Group> {
+    let mut by_code: HashMap<&str, Vec<i64>> = HashMap::new();
+    for (c, id) in codes {
+        by_code.entry(c).or_default().push(id);
     }
-    let mut code_groups: Vec<Group> = by_code
+    let mut groups: Vec<Group> = by_code
         .into_values()
         .filter(|v| v.len() > 1)
-        .filter_map(|v| {
-            let mut ids: Vec<i64> = v.iter().map(|i| records[*i].id).collect();
+        .filter_map(|mut ids| {
             ids.sort_unstable();
+            ids.dedup();
             let all_decided = ids
                 .iter()
                 .enumerate()
                 .all(|(k, a)| ids[k + 1..].iter().all(|b| different.contains(&(*a, *b))));
-            (!all_decided).then_some(Group {
+            (ids.len() > 1 && !all_decided).then_some(Group {
                 ids,
                 reason: Reason::SameCode,
                 score: 1.0,
             })
         })
         .collect();
-    code_groups.sort_by(|a, b| a.ids.cmp(&b.ids));
-    groups.extend(code_groups);
+    groups.sort_by(|a, b| a.ids.cmp(&b.ids));
+    groups
+}
+
+/// Groups of records that are probably one child under different codes (or none).
+/// Every comparison is between records of the same birth date, so records may be given
+/// a few birth dates at a time, as long as no date is split between two calls.
+pub fn person_groups(records: &[Record], different: &HashSet<(i64, i64)>) -> Vec<Group> {
+    let mut groups = Vec::new();
 
     // Blocks: (birth date, the name's words in any order), (birth date, given name),
     // (birth date, all but the given name). A one-letter typo leaves one of them intact.

@@ -117,6 +117,21 @@ pub enum DomainError {
     },
     /// An uploaded file waiting for confirmation is gone (expired or already used).
     UploadExpired,
+    /// The school's list in this round already has a student with this code (or this
+    /// name and birth date).
+    DuplicateStudent {
+        code: String,
+    },
+    /// An evidence file is not a photo or a PDF (by its content).
+    EvidenceType {
+        found: String,
+    },
+    /// An evidence file is larger than the limit.
+    EvidenceTooLarge {
+        max_mb: usize,
+    },
+    /// Someone else saved the record since it was opened.
+    StaleEdit,
     NotFound,
     Forbidden,
 }
@@ -166,6 +181,10 @@ impl DomainError {
             ReasonRequired => "reason_required",
             OpenFlags { .. } => "open_flags",
             UploadExpired => "upload_expired",
+            DuplicateStudent { .. } => "duplicate_student",
+            EvidenceType { .. } => "evidence_type",
+            EvidenceTooLarge { .. } => "evidence_too_large",
+            StaleEdit => "stale_edit",
             NotFound => "not_found",
             Forbidden => "forbidden",
         }
@@ -195,7 +214,8 @@ impl DomainError {
             MissingDob | InvalidDob { .. } | DobOutOfRange { .. } => "dob",
             UnknownTier { .. } => "tier",
             AlreadyHasDevice => "has_device",
-            InvalidStudentCode { .. } | DuplicateInFile { .. } => "code",
+            InvalidStudentCode { .. } | DuplicateInFile { .. } | DuplicateStudent { .. } => "code",
+            EvidenceType { .. } | EvidenceTooLarge { .. } => "file",
             _ => return None,
         })
     }
@@ -357,6 +377,22 @@ impl DomainError {
                 format!("{rows} students have open flags (duplicates, already served, household mismatch): resolve or return those rows before approving.")
             },
             UploadExpired => lang.pick("Tệp đã tải lên không còn (quá 24 giờ hoặc đã nhập): vui lòng tải lại.", "The uploaded file is gone (older than 24 hours or already imported): upload it again.").into(),
+            DuplicateStudent { code } => if vi {
+                format!("Danh sách của trường trong đợt này đã có học sinh {code}.")
+            } else {
+                format!("The school's list in this round already has student {code}.")
+            },
+            EvidenceType { found } => if vi {
+                format!("Tệp minh chứng phải là ảnh (JPEG, PNG, WebP, HEIC) hoặc PDF; tệp này là {found}.")
+            } else {
+                format!("Evidence must be a photo (JPEG, PNG, WebP, HEIC) or a PDF; this file is {found}.")
+            },
+            EvidenceTooLarge { max_mb } => if vi {
+                format!("Tệp minh chứng lớn hơn {max_mb} MB: hãy chụp lại ở độ phân giải thấp hơn.")
+            } else {
+                format!("The evidence file is larger than {max_mb} MB: take the photo at a lower resolution.")
+            },
+            StaleEdit => lang.pick("Hồ sơ vừa được người khác sửa: hãy tải lại trang và sửa lại.", "Someone else changed this record: reload the page and edit again.").into(),
             NotFound => lang.pick("Không tìm thấy.", "Not found.").into(),
             Forbidden => lang.pick("Bạn không có quyền thực hiện thao tác này.", "You are not allowed to do this.").into(),
         }

@@ -2,6 +2,7 @@
 //! problem. No database here.
 
 pub mod error;
+pub mod export;
 pub mod reader;
 pub mod students;
 pub mod units;

@@ -291,6 +291,15 @@ impl Store {
             .await?)
     }
 
+    /// The personal details kept beside an entry (JSON), if any. Only for readers
+    /// entitled to the data the entry concerns.
+    pub async fn audit_personal(&self, seq: i64) -> Result<Option<String>> {
+        Ok(q("SELECT data FROM audit_personal WHERE seq = $1")
+            .bind(seq)
+            .scalar_optional(self.pool())
+            .await?)
+    }
+
     /// The head of the chain: how many entries and the last hash. Publishing it (in a
     /// report, say) lets anyone later prove the history before it was not rewritten.
     pub async fn audit_head(&self) -> Result<(i64, String)> {

@@ -12,6 +12,7 @@ pub mod lists;
 pub mod passwords;
 pub mod programs;
 pub mod sessions;
+pub mod student_edit;
 pub mod students;
 pub mod units;
 pub mod users;

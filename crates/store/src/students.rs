@@ -98,7 +98,7 @@ fn upsert_sql(rows: usize, coded: bool) -> String {
     sql
 }
 
-fn key(s: &str) -> String {
+pub(crate) fn key(s: &str) -> String {
     text::fold(s)
 }
 
@@ -142,7 +142,7 @@ async fn write_batch(
 }
 
 /// The list of a school in a round, created as a draft the first time it is touched.
-async fn list_status(tx: &mut Tx, round_id: i64, school_id: i64) -> Result<ListStatus> {
+pub(crate) async fn list_status(tx: &mut Tx, round_id: i64, school_id: i64) -> Result<ListStatus> {
     q("INSERT INTO nomination_lists (round_id, school_id, status, updated_at) VALUES ($1, $2, 'draft', $3)
        ON CONFLICT (round_id, school_id) DO NOTHING")
         .bind(round_id)
@@ -160,14 +160,15 @@ async fn list_status(tx: &mut Tx, round_id: i64, school_id: i64) -> Result<ListS
 
 /// Flags, for this school's list, codes another school also listed and students who
 /// already received a device. Returns (duplicates, served).
-async fn flag_list(tx: &mut Tx, round_id: i64, school_id: i64) -> Result<(u64, u64)> {
+pub(crate) async fn flag_list(tx: &mut Tx, round_id: i64, school_id: i64) -> Result<(u64, u64)> {
     let now = now_millis();
     let dup = q("INSERT INTO student_flags (student_id, kind, detail, created_at)
                  SELECT s.id, 'duplicate_code', NULL, $1 FROM students s
-                  WHERE s.student_code IN (
+                                    WHERE s.round_id = $3 AND s.review <> 'withdrawn' AND s.student_code IN (
                         SELECT a.student_code FROM students a
                           JOIN students b ON b.student_code = a.student_code AND b.school_id <> a.school_id
-                         WHERE a.school_id = $2 AND a.round_id = $3)
+                                         AND b.round_id = a.round_id AND b.review <> 'withdrawn'
+                         WHERE a.school_id = $2 AND a.round_id = $3 AND a.review <> 'withdrawn')
                  ON CONFLICT (student_id, kind) DO NOTHING")
         .bind(now)
         .bind(school_id)

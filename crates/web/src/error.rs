@@ -79,7 +79,12 @@ fn domain_status(e: &DomainError) -> StatusCode {
         AccountDisabled => StatusCode::FORBIDDEN,
         UploadExpired => StatusCode::GONE,
         ListLocked { .. } | WrongListStatus { .. } | OpenFlags { .. } => StatusCode::CONFLICT,
-        DuplicateUnitCode { .. } | DuplicateUsername { .. } => StatusCode::CONFLICT,
+        DuplicateUnitCode { .. }
+        | DuplicateUsername { .. }
+        | DuplicateStudent { .. }
+        | StaleEdit => StatusCode::CONFLICT,
+        EvidenceTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+        EvidenceType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
         _ => StatusCode::UNPROCESSABLE_ENTITY,
     }
 }

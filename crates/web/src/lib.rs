@@ -52,6 +52,7 @@ pub fn build_app(store: Store, config: WebConfig) -> Router {
         caches: Arc::new(state::Caches::new(config.cache_ttl)),
         config: Arc::new(config.clone()),
         rules: Arc::new(rules),
+        jobs: Arc::new(state::Jobs::default()),
     };
     let mut router: Router<AppState> = Router::new();
     for r in table {
@@ -68,7 +69,9 @@ pub fn build_app(store: Store, config: WebConfig) -> Router {
         .layer(from_fn(error::render_errors))
         .layer(CsrfLayer::new())
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, config.request_timeout))
-        .layer(RequestBodyLimitLayer::new(config.body_limit))
+                .layer(RequestBodyLimitLayer::new(config.body_limit))
+        // Extractors (multipart uploads) take the same limit, not axum's 2 MB default.
+        .layer(axum::extract::DefaultBodyLimit::max(config.body_limit))
         .layer(CompressionLayer::new())
         .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, csp))
         .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))

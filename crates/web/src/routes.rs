@@ -44,7 +44,7 @@ pub struct Route {
 
 use Access::{Allow, Open, Public, SignedIn};
 use Action::*;
-use Target::{UnitCode, UserId};
+use Target::{StudentId, UnitCode, UserId};
 
 fn route(
     method: Method,
@@ -167,6 +167,90 @@ pub fn table() -> Vec<Route> {
             "/students/school/{code}/uploads/{id}/confirm",
             Allow(EditStudents, UnitCode),
             post(pages::student_import::confirm),
+        ),
+        route(
+            Method::GET,
+            "/students/school/{code}/new",
+            Allow(EditStudents, UnitCode),
+            get(pages::student_record::new_form),
+        ),
+        route(
+            Method::POST,
+            "/students/school/{code}/new",
+            Allow(EditStudents, UnitCode),
+            post(pages::student_record::create),
+        ),
+        route(
+            Method::GET,
+            "/students/school/{code}/export.xlsx",
+            Allow(ViewStudents, UnitCode),
+            get(pages::students::export_school),
+        ),
+        route(
+            Method::GET,
+            "/students/export.xlsx",
+            Allow(ViewStudents, none),
+            get(pages::students::export_scope),
+        ),
+        route(
+            Method::GET,
+            "/students/{id}",
+            Allow(ViewStudents, StudentId),
+            get(pages::student_record::detail),
+        ),
+        route(
+            Method::GET,
+            "/students/{id}/edit",
+            Allow(EditStudents, StudentId),
+            get(pages::student_record::edit_form),
+        ),
+        route(
+            Method::POST,
+            "/students/{id}",
+            Allow(EditStudents, StudentId),
+            post(pages::student_record::save),
+        ),
+        route(
+            Method::POST,
+            "/students/{id}/withdraw",
+            Allow(EditStudents, StudentId),
+            post(pages::student_record::withdraw),
+        ),
+        route(
+            Method::POST,
+            "/students/{id}/evidence",
+            Allow(EditStudents, StudentId),
+            post(pages::student_record::upload_evidence),
+        ),
+        route(
+            Method::GET,
+            "/students/{id}/evidence/{evidence}",
+            Allow(ViewStudents, StudentId),
+            get(pages::student_record::evidence),
+        ),
+        route(
+            Method::POST,
+            "/students/{id}/flags/{kind}/resolve",
+            Allow(ReviewDuplicates, StudentId),
+            post(pages::student_record::resolve_flag),
+        ),
+        route(
+            Method::GET,
+            "/dedup",
+            Allow(ReviewDuplicates, none),
+            get(pages::dedup::index),
+        ),
+        route(
+            Method::POST,
+            "/dedup/run",
+            Allow(ReviewDuplicates, none),
+            post(pages::dedup::run),
+        ),
+        route(
+            Method::POST,
+            "/dedup/{id}",
+            Allow(ReviewDuplicates, none),
+            post(pages::dedup::decide),
         ),
         route(Method::GET, "/account", SignedIn, get(pages::account::show)),
         route(

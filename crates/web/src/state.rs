@@ -54,6 +54,14 @@ pub struct AppState {
     /// The route table's rules, by method and path pattern: what the gate enforces.
     pub rules: Arc<HashMap<(Method, &'static str), Access>>,
     pub caches: Arc<Caches>,
+    pub jobs: Arc<Jobs>,
+}
+
+/// Long work a page starts and this server runs in the background.
+#[derive(Default)]
+pub struct Jobs {
+    /// A de-duplication run is under way.
+    pub dedup_running: std::sync::atomic::AtomicBool,
 }
 
 /// What this server remembers for a few seconds (see `cache.rs`).

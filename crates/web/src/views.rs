@@ -137,6 +137,12 @@ pub fn flash_message(code: &str, lang: Lang) -> Option<&'static str> {
         "unlocked" => t.unlocked,
         "list_saved" => t.list_saved,
         "imported" => t.imported_done,
+        "student_saved" => t.student_saved,
+        "dedup_started" => t.dedup_started,
+        "dedup_running" => t.dedup_running,
+        "dedup_decided" => t.dedup_decided,
+        "flag_resolved" => t.flag_resolved,
+        "evidence_saved" => t.evidence_saved,
         _ => return None,
     })
 }

@@ -70,6 +70,62 @@ const POLICY: &[(&str, &str, &str, &str, char)] = &[
         "FAFNNFFFF",
         'L',
     ),
+    (
+        "GET",
+        "/students/school/{code}/new",
+        "FAFAAFFFF",
+        "FAFNNFFFF",
+        'L',
+    ),
+    (
+        "POST",
+        "/students/school/{code}/new",
+        "FAFAAFFFF",
+        "FAFNNFFFF",
+        'L',
+    ),
+    (
+        "GET",
+        "/students/school/{code}/export.xlsx",
+        "FAAAAFFFF",
+        "FAANNFFFF",
+        'L',
+    ),
+    ("GET", "/students/export.xlsx", "FAAAAFFFF", "", 'L'),
+    ("GET", "/students/{id}", "FAAAAFFFF", "FAANNFFFF", 'L'),
+    ("GET", "/students/{id}/edit", "FAFAAFFFF", "FAFNNFFFF", 'L'),
+    ("POST", "/students/{id}", "FAFAAFFFF", "FAFNNFFFF", 'L'),
+    (
+        "POST",
+        "/students/{id}/withdraw",
+        "FAFAAFFFF",
+        "FAFNNFFFF",
+        'L',
+    ),
+    (
+        "POST",
+        "/students/{id}/evidence",
+        "FAFAAFFFF",
+        "FAFNNFFFF",
+        'L',
+    ),
+    (
+        "GET",
+        "/students/{id}/evidence/{evidence}",
+        "FAAAAFFFF",
+        "FAANNFFFF",
+        'L',
+    ),
+    (
+        "POST",
+        "/students/{id}/flags/{kind}/resolve",
+        "FAAAFFFFF",
+        "FAANFFFFF",
+        'L',
+    ),
+    ("GET", "/dedup", "FAAAFFFFF", "", 'L'),
+    ("POST", "/dedup/run", "FAAAFFFFF", "", 'L'),
+    ("POST", "/dedup/{id}", "FAAAFFFFF", "", 'L'),
     ("GET", "/account", "AAAAAAAAA", "", 'L'),
     ("GET", "/account/password", "AAAAAAAAA", "", 'L'),
     ("POST", "/account/password", "AAAAAAAAA", "", 'L'),
@@ -140,6 +196,9 @@ struct Targets {
     code_out: &'static str,
     user_in: i64,
     user_out: i64,
+    /// A student of `code_in` and one of `code_out`, each with an evidence file.
+    student_in: (i64, i64),
+    student_out: (i64, i64),
     /// Each actor's own API key id, for the revoke route.
     keys: HashMap<&'static str, i64>,
 }
@@ -151,6 +210,13 @@ fn concrete(path: &str, out: bool, actor: &str, t: &Targets) -> String {
     let code = if out { t.code_out } else { t.code_in };
     let user = if out { t.user_out } else { t.user_in };
     let key = t.keys.get(actor).copied().unwrap_or(0);
+    if path.starts_with("/students/{id}") {
+        let (student, evidence) = if out { t.student_out } else { t.student_in };
+        return path
+            .replace("{id}", &student.to_string())
+            .replace("{evidence}", &evidence.to_string())
+            .replace("{kind}", "duplicate_code");
+    }
     path.replace("{file}", "app.css")
         .replace("{code}", code)
         .replace("{id}/revoke", &format!("{key}/revoke"))
@@ -233,7 +299,50 @@ async fn every_route_for_every_role(app: &TestApp) {
             .unwrap();
         keys.insert(name, k.id);
     }
+    let mut students = Vec::new();
+    for (code, file) in [
+        ("67663001", "h1_truong_a.xlsx"),
+        ("67666002", "h2_truong_b_tcvn3.xlsx"),
+    ] {
+        let school = app.db.store.unit_by_code(code).await.unwrap().unwrap();
+        let bytes = common::sample(file);
+        let req = web::imports::ImportRequest {
+            school: &school,
+            round_id: None,
+            file_name: file,
+            sha256: String::new(),
+            dry_run: false,
+            lang: domain::Lang::Vi,
+        };
+        let sys = store::AuditActor::system("test");
+        web::imports::import_students(&app.db.store, &sys, &req, std::io::Cursor::new(bytes))
+            .await
+            .unwrap();
+        let first = app
+            .db
+            .store
+            .list_students(&school.path, &Default::default(), 1, 1)
+            .await
+            .unwrap()
+            .items[0]
+            .id;
+        let evidence = app
+            .db
+            .store
+            .add_evidence(
+                &sys,
+                first,
+                "gcn.pdf",
+                "application/pdf",
+                b"%PDF-1.4 x".to_vec(),
+            )
+            .await
+            .unwrap();
+        students.push((first, evidence));
+    }
     let t = Targets {
+        student_in: students[0],
+        student_out: students[1],
         code_in: "67663001",
         code_out: "67666002",
         user_in: app.user("truong_nd_2").await.id,

@@ -104,7 +104,7 @@ CREATE TABLE students (
 CREATE UNIQUE INDEX students_round_school_person_key ON students (round_id, school_id, name_key, dob) WHERE student_code IS NULL;
 CREATE INDEX students_code_idx ON students (student_code);
 CREATE INDEX students_school_round_idx ON students (school_id, round_id);
-CREATE INDEX students_dob_idx ON students (dob);
+CREATE INDEX students_dob_idx ON students (dob, id);
 
 -- Reasons to look twice at a nomination; resolving one is explicit and audited.
 CREATE TABLE student_flags (
@@ -130,6 +130,24 @@ CREATE TABLE dedup_decisions (
     decided_at  INTEGER NOT NULL,
     CONSTRAINT dedup_decisions_pair_key UNIQUE (student_a, student_b)
 );
+
+-- Candidate groups found by the last de-duplication run of a round, waiting for a
+-- person's decision. Replaced by each run; a decided group is deleted.
+CREATE TABLE dedup_groups (
+    id          INTEGER PRIMARY KEY,
+    round_id    INTEGER NOT NULL REFERENCES rounds (id),
+    reason      TEXT    NOT NULL CHECK (reason IN ('same_code', 'same_person')),
+    score_pct   INTEGER NOT NULL,
+    members     TEXT    NOT NULL,
+    found_at    INTEGER NOT NULL,
+    CONSTRAINT dedup_groups_round_members_key UNIQUE (round_id, members)
+);
+CREATE TABLE dedup_group_members (
+    group_id    INTEGER NOT NULL REFERENCES dedup_groups (id),
+    student_id  INTEGER NOT NULL REFERENCES students (id),
+    PRIMARY KEY (group_id, student_id)
+);
+CREATE INDEX dedup_group_members_student_idx ON dedup_group_members (student_id);
 
 -- Evidence of a tier (certificate photo, death record), checked by content.
 CREATE TABLE evidence_files (

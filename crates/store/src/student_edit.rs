@@ -1,0 +1,370 @@
+//! One student at a time: entry and edit from the web, withdrawal from a list, the
+//! record of a device received (set by the handover), and evidence files. Every change is
+//! one transaction with its audit entry; the child's details go to the personal side of
+//! the audit, never into the chain's summary.
+
+use crate::db::{Tx, q};
+use crate::error::{Result, StoreError};
+use crate::programs::iso;
+use crate::students::{flag_list, key, list_status};
+use crate::{AuditActor, AuditEvent, Store, audit};
+use domain::DomainError;
+use domain::dates::{Millis, now_millis};
+use domain::students::StudentDraft;
+use serde::Serialize;
+use serde_json::json;
+
+/// An evidence file as listed (without its bytes).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct Evidence {
+    pub id: i64,
+    pub student_id: i64,
+    pub file_name: String,
+    pub content_type: String,
+    pub size: i64,
+    pub sha256: String,
+    pub uploaded_by: String,
+    pub uploaded_at: Millis,
+}
+
+/// Where a student's list stands, read inside a transaction: round, school and the
+/// review of the row.
+async fn owner(tx: &mut Tx, id: i64) -> Result<(i64, i64, String, String)> {
+    let row: Option<(i64, i64, String, String)> = q(
+        "SELECT s.round_id, s.school_id, s.review, u.code FROM students s JOIN units u ON u.id = s.school_id WHERE s.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    row.ok_or_else(|| DomainError::NotFound.into())
+}
+
+async fn editable(tx: &mut Tx, round_id: i64, school_id: i64) -> Result<()> {
+    let status = list_status(tx, round_id, school_id).await?;
+    if status.editable() {
+        Ok(())
+    } else {
+        Err(DomainError::ListLocked {
+            status: status.label(domain::Lang::Vi).to_string(),
+        }
+        .into())
+    }
+}
+
+fn personal(d: &StudentDraft) -> serde_json::Value {
+    json!({
+        "code": d.code.as_ref().map(|c| c.to_string()), "name": d.full_name, "dob": iso(d.dob),
+        "gender": d.gender.map(|g| g.code()), "class": d.class_name, "village": d.village, "commune": d.commune,
+        "parent": d.parent_name, "tier_id": d.tier_id, "certificate_no": d.certificate_no, "note": d.note,
+    })
+}
+
+fn is_unique_violation(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(d) if d.is_unique_violation())
+}
+
+impl Store {
+    /// Adds a student to a school's list (`id = None`) or changes one. An edit must
+    /// carry the `updated_at` the form was opened with: if someone saved in between, the
+    /// edit is refused rather than lost. A returned row goes back to pending. The list
+    /// must be editable. Returns the student's id.
+    pub async fn save_student(
+        &self,
+        actor: &AuditActor,
+        round_id: i64,
+        school_id: i64,
+        id: Option<(i64, Millis)>,
+        d: &StudentDraft,
+    ) -> Result<i64> {
+        let mut tx = self.pool().begin().await?;
+        editable(&mut tx, round_id, school_id).await?;
+        let now = now_millis();
+        let code = d.code.as_ref().map(|c| c.to_string());
+        let label = code.clone().unwrap_or_else(|| iso(d.dob));
+        let created = id.is_none();
+        let written = match id {
+            None => {
+                q("INSERT INTO students (round_id, school_id, student_code, full_name, name_key, dob, gender, ethnicity,
+                        class_name, village, commune, commune_key, parent_name, parent_key, tier_id, certificate_no, note,
+                        created_at, updated_at)
+                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18)
+                   RETURNING id")
+                    .bind(round_id)
+                    .bind(school_id)
+                    .bind(code.clone())
+                    .bind(d.full_name.clone())
+                    .bind(key(&d.full_name))
+                    .bind(iso(d.dob))
+                    .bind(d.gender.map(|g| g.code()))
+                    .bind(d.ethnicity.clone())
+                    .bind(d.class_name.clone())
+                    .bind(d.village.clone())
+                    .bind(d.commune.clone())
+                    .bind(d.commune.as_deref().map(key))
+                    .bind(d.parent_name.clone())
+                    .bind(d.parent_name.as_deref().map(key))
+                    .bind(d.tier_id)
+                    .bind(d.certificate_no.clone())
+                    .bind(d.note.clone())
+                    .bind(now)
+                    .scalar::<i64>(&mut tx)
+                    .await
+            }
+            Some((id, seen)) => {
+                let (r, s, _, _) = owner(&mut tx, id).await?;
+                if (r, s) != (round_id, school_id) {
+                    return Err(DomainError::NotFound.into());
+                }
+                let n = q("UPDATE students SET student_code = $1, full_name = $2, name_key = $3, dob = $4, gender = $5,
+                            ethnicity = $6, class_name = $7, village = $8, commune = $9, commune_key = $10, parent_name = $11,
+                            parent_key = $12, tier_id = $13, certificate_no = $14, note = $15, updated_at = $16,
+                            review = CASE WHEN review = 'returned' THEN 'pending' ELSE review END
+                          WHERE id = $17 AND updated_at = $18")
+                    .bind(code.clone())
+                    .bind(d.full_name.clone())
+                    .bind(key(&d.full_name))
+                    .bind(iso(d.dob))
+                    .bind(d.gender.map(|g| g.code()))
+                    .bind(d.ethnicity.clone())
+                    .bind(d.class_name.clone())
+                    .bind(d.village.clone())
+                    .bind(d.commune.clone())
+                    .bind(d.commune.as_deref().map(key))
+                    .bind(d.parent_name.clone())
+                    .bind(d.parent_name.as_deref().map(key))
+                    .bind(d.tier_id)
+                    .bind(d.certificate_no.clone())
+                    .bind(d.note.clone())
+                    .bind(now.max(seen + 1))
+                    .bind(id)
+                    .bind(seen)
+                    .execute(&mut tx)
+                    .await;
+                match n {
+                    Ok(0) => return Err(DomainError::StaleEdit.into()),
+                    Ok(_) => Ok(id),
+                    Err(e) => Err(e),
+                }
+            }
+        };
+        let id = match written {
+            Ok(id) => id,
+            Err(e) if is_unique_violation(&e) => {
+                return Err(DomainError::DuplicateStudent { code: label }.into());
+            }
+            Err(e) => return Err(e.into()),
+        };
+        flag_list(&mut tx, round_id, school_id).await?;
+        let school_code: String = q("SELECT code FROM units WHERE id = $1")
+            .bind(school_id)
+            .scalar(&mut tx)
+            .await?;
+        let (action, verb) = if created {
+            ("create", "Thêm")
+        } else {
+            ("update", "Sửa")
+        };
+        audit::append(
+            &mut tx,
+            actor,
+            AuditEvent {
+                entity: "student",
+                entity_id: Some(id.to_string()),
+                action,
+                summary: format!(
+                    "{verb} học sinh #{id} trong danh sách trường {school_code} (đợt {round_id})"
+                ),
+                unit_id: Some(school_id),
+                changes: Some(
+                    json!({ "round_id": round_id, "school": school_code, "student_id": id }),
+                ),
+                personal: Some(personal(d)),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Takes a student off a school's list (moved away, listed by mistake), with a
+    /// reason. The list must be editable.
+    pub async fn withdraw_student(&self, actor: &AuditActor, id: i64, reason: &str) -> Result<()> {
+        let reason = reason.split_whitespace().collect::<Vec<_>>().join(" ");
+        if reason.is_empty() || reason.chars().count() > 1000 {
+            return Err(DomainError::ReasonRequired.into());
+        }
+        let mut tx = self.pool().begin().await?;
+        let (round_id, school_id, _, school_code) = owner(&mut tx, id).await?;
+        editable(&mut tx, round_id, school_id).await?;
+        q("UPDATE students SET review = 'withdrawn', return_reason = $1, updated_at = $2 WHERE id = $3")
+            .bind(reason.clone())
+            .bind(now_millis())
+            .bind(id)
+            .execute(&mut tx)
+            .await?;
+        audit::append(
+            &mut tx,
+            actor,
+            AuditEvent {
+                entity: "student",
+                entity_id: Some(id.to_string()),
+                action: "withdraw",
+                summary: format!(
+                    "Rút học sinh #{id} khỏi danh sách trường {school_code} (đợt {round_id})"
+                ),
+                unit_id: Some(school_id),
+                changes: Some(
+                    json!({ "round_id": round_id, "school": school_code, "student_id": id }),
+                ),
+                personal: Some(json!({ "reason": reason })),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Records that these students received a device (the handover calls this), and
+    /// flags `already_served` every other nomination of the same student code in any
+    /// round, so that nobody is served twice without an audited override.
+    pub async fn record_served(&self, actor: &AuditActor, ids: &[i64]) -> Result<u64> {
+        let mut tx = self.pool().begin().await?;
+        let now = now_millis();
+        let mut flagged = 0;
+        for id in ids {
+            let (round_id, school_id, _, school_code) = owner(&mut tx, *id).await?;
+            q("UPDATE students SET served = TRUE, updated_at = $1 WHERE id = $2")
+                .bind(now)
+                .bind(*id)
+                .execute(&mut tx)
+                .await?;
+            flagged += q("INSERT INTO student_flags (student_id, kind, detail, created_at)
+                          SELECT o.id, 'already_served', $1, $2 FROM students o JOIN students s ON s.student_code = o.student_code
+                           WHERE s.id = $3 AND o.id <> s.id AND o.served = FALSE
+                          ON CONFLICT (student_id, kind) DO NOTHING")
+                .bind(format!("{round_id}/{school_code}"))
+                .bind(now)
+                .bind(*id)
+                .execute(&mut tx)
+                .await?;
+            audit::append(
+                &mut tx,
+                actor,
+                AuditEvent {
+                    entity: "student",
+                    entity_id: Some(id.to_string()),
+                    action: "served",
+                    summary: format!(
+                        "Học sinh #{id} của trường {school_code} đã nhận máy (đợt {round_id})"
+                    ),
+                    unit_id: Some(school_id),
+                    changes: Some(
+                        json!({ "round_id": round_id, "school": school_code, "student_id": id }),
+                    ),
+                    personal: None,
+                },
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(flagged)
+    }
+
+    /// Stores an evidence file of a student, with its SHA-256. The caller has checked
+    /// the content type by the bytes; the same bytes twice are stored once.
+    pub async fn add_evidence(
+        &self,
+        actor: &AuditActor,
+        student_id: i64,
+        file_name: &str,
+        content_type: &str,
+        data: Vec<u8>,
+    ) -> Result<i64> {
+        let sha = crate::passwords::sha256_hex(&data);
+        let mut tx = self.pool().begin().await?;
+        let (round_id, school_id, _, school_code) = owner(&mut tx, student_id).await?;
+        let existing: Option<i64> =
+            q("SELECT id FROM evidence_files WHERE student_id = $1 AND sha256 = $2")
+                .bind(student_id)
+                .bind(sha.clone())
+                .scalar_optional(&mut tx)
+                .await?;
+        if let Some(id) = existing {
+            return Ok(id);
+        }
+        let name: String = file_name
+            .chars()
+            .filter(|c| !c.is_control() && *c != '/' && *c != '\\')
+            .take(200)
+            .collect();
+        let size = data.len() as i64;
+        let id: i64 = q("INSERT INTO evidence_files (student_id, file_name, content_type, size, sha256, data, uploaded_by, uploaded_at)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id")
+            .bind(student_id)
+            .bind(if name.trim().is_empty() { "minh-chung".to_string() } else { name })
+            .bind(content_type)
+            .bind(size)
+            .bind(sha.clone())
+            .bind(data)
+            .bind(actor.name.clone())
+            .bind(now_millis())
+            .scalar(&mut tx)
+            .await?;
+        audit::append(
+            &mut tx,
+            actor,
+            AuditEvent {
+                entity: "evidence",
+                entity_id: Some(id.to_string()),
+                action: "upload",
+                summary: format!("Tải minh chứng cho học sinh #{student_id} của trường {school_code}"),
+                unit_id: Some(school_id),
+                changes: Some(json!({
+                    "student_id": student_id, "round_id": round_id, "sha256": sha, "size": size, "content_type": content_type,
+                })),
+                personal: None,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// The evidence files of a student, newest first.
+    pub async fn evidence_files(&self, student_id: i64) -> Result<Vec<Evidence>> {
+        Ok(q(
+            "SELECT id, student_id, file_name, content_type, size, sha256, uploaded_by, uploaded_at
+                FROM evidence_files WHERE student_id = $1 ORDER BY id DESC",
+        )
+        .bind(student_id)
+        .fetch_all(self.pool())
+        .await?)
+    }
+
+    /// One evidence file of a student with its bytes.
+    pub async fn evidence_file(
+        &self,
+        student_id: i64,
+        id: i64,
+    ) -> Result<Option<(Evidence, Vec<u8>)>> {
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            #[sqlx(flatten)]
+            meta: Evidence,
+            data: Vec<u8>,
+        }
+        let r: Option<Row> = q("SELECT id, student_id, file_name, content_type, size, sha256, uploaded_by, uploaded_at, data
+                                  FROM evidence_files WHERE id = $1 AND student_id = $2")
+            .bind(id)
+            .bind(student_id)
+            .fetch_optional(self.pool())
+            .await?;
+        match r {
+            Some(r) if crate::passwords::sha256_hex(&r.data) != r.meta.sha256 => Err(
+                StoreError::corrupt("evidence_files", "sha256", r.meta.sha256),
+            ),
+            Some(r) => Ok(Some((r.meta, r.data))),
+            None => Ok(None),
+        }
+    }
+}
