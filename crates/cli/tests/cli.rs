@@ -335,6 +335,7 @@ fn every_command_has_help() {
         vec!["user", "add", "--help"],
         vec!["import", "units", "--help"],
         vec!["import", "students", "--help"],
+        vec!["import", "households", "--help"],
         vec!["students", "--help"],
         vec!["dedup", "--help"],
         vec!["program", "list", "--help"],
@@ -574,6 +575,37 @@ fn samples_through_the_commands(db: &str) {
     assert!(text.status.success());
     assert!(stdout(&text).contains("6737609260"), "{}", stdout(&text));
     assert!(stderr(&text).contains("6 nhóm"), "{}", stderr(&text));
+
+    // A commune's household register: imported, and the claims checked against it.
+    let dir = temp_dir();
+    let register = dir.join("ho-ngheo.csv");
+    std::fs::write(
+        &register,
+        "STT,Họ và tên chủ hộ,Xã,Loại hộ,Năm\n1,Nguyễn Văn Việt,Xã Đắk Lao,Hộ nghèo,2022\n2,Nguyễn Xuân Việt,Xã Đắk Lao,HCN,2022\n",
+    )
+    .unwrap();
+    let h = json_of(&run(
+        &["import", "households", register.to_str().unwrap(), "--json"],
+        db,
+    ));
+    assert_eq!(
+        (h["households"].as_u64(), h["written"].as_u64()),
+        (Some(2), Some(2))
+    );
+    // Nguyễn Đức Việt is matched twice: both schools still list him (the same-code
+    // group is not decided here).
+    assert_eq!(h["check"]["matched"], 2);
+    assert_eq!(h["check"]["other_category"], 1);
+    let bad_register = dir.join("sai.csv");
+    std::fs::write(&bad_register, "Chủ hộ,Xã,Loại hộ\nY Sơn,Xã Không Có,HN\n").unwrap();
+    let o = run(
+        &["import", "households", bad_register.to_str().unwrap()],
+        db,
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("dòng 2"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("Xã Không Có"), "{}", stderr(&o));
+    let _ = std::fs::remove_dir_all(dir);
 
     // Bad input: a clear refusal naming the reason, nothing written.
     let dir = temp_dir();

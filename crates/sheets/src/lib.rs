@@ -3,6 +3,7 @@
 
 pub mod error;
 pub mod export;
+pub mod households;
 pub mod reader;
 pub mod students;
 pub mod units;

@@ -188,16 +188,22 @@ const SYNONYMS: &[(Field, &[&str])] = &[
 ];
 
 fn match_header(text: &str) -> Option<Field> {
+    match_synonym(SYNONYMS, text)
+}
+
+/// The field whose synonyms name a header cell: exact names first, then the names
+/// ending in `*` as prefixes of whole words.
+pub(crate) fn match_synonym<F: Copy>(table: &[(F, &[&str])], text: &str) -> Option<F> {
     let h = normalise(&text::fold(text));
     if h.is_empty() {
         return None;
     }
-    for (field, names) in SYNONYMS {
+    for (field, names) in table {
         if names.iter().any(|n| !n.ends_with('*') && *n == h) {
             return Some(*field);
         }
     }
-    for (field, names) in SYNONYMS {
+    for (field, names) in table {
         if names.iter().any(|n| {
             n.strip_suffix('*')
                 .is_some_and(|p| h.starts_with(p) && h[p.len()..].starts_with(' '))
@@ -277,7 +283,7 @@ impl Layout {
 }
 
 /// A row of column numbers under the header: `(1) (2) (3)…` or `1 2 3…` or `A B C…`.
-fn is_numbering_row(cells: &[String]) -> bool {
+pub(crate) fn is_numbering_row(cells: &[String]) -> bool {
     let filled: Vec<&String> = cells.iter().filter(|c| !c.trim().is_empty()).collect();
     filled.len() >= 3
         && filled.iter().all(|c| {

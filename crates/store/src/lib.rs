@@ -8,6 +8,7 @@ pub mod backup;
 pub mod db;
 pub mod dedup;
 pub mod error;
+pub mod households;
 pub mod lists;
 pub mod passwords;
 pub mod programs;

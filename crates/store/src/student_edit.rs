@@ -100,7 +100,7 @@ impl Store {
                     .bind(d.class_name.clone())
                     .bind(d.village.clone())
                     .bind(d.commune.clone())
-                    .bind(d.commune.as_deref().map(key))
+                    .bind(d.commune.as_deref().map(text::place_key))
                     .bind(d.parent_name.clone())
                     .bind(d.parent_name.as_deref().map(key))
                     .bind(d.tier_id)
@@ -129,7 +129,7 @@ impl Store {
                     .bind(d.class_name.clone())
                     .bind(d.village.clone())
                     .bind(d.commune.clone())
-                    .bind(d.commune.as_deref().map(key))
+                    .bind(d.commune.as_deref().map(text::place_key))
                     .bind(d.parent_name.clone())
                     .bind(d.parent_name.as_deref().map(key))
                     .bind(d.tier_id)
@@ -155,6 +155,7 @@ impl Store {
             Err(e) => return Err(e.into()),
         };
         flag_list(&mut tx, round_id, school_id).await?;
+        crate::households::check_in_tx(&mut tx, round_id, Some(school_id)).await?;
         let school_code: String = q("SELECT code FROM units WHERE id = $1")
             .bind(school_id)
             .scalar(&mut tx)

@@ -52,6 +52,8 @@ pub struct ImportOutcome {
     pub duplicate_codes: u64,
     /// Students of this list who already received a device.
     pub already_served: u64,
+    /// The list's tier-(i)/(ii) claims checked against the household registers.
+    pub households: crate::households::HouseholdCheck,
 }
 
 const COLUMNS: &str = "round_id, school_id, student_code, full_name, name_key, dob, gender, ethnicity, class_name, village, \
@@ -127,7 +129,7 @@ async fn write_batch(
             .bind(d.class_name.clone())
             .bind(d.village.clone())
             .bind(d.commune.clone())
-            .bind(d.commune.as_deref().map(key))
+            .bind(d.commune.as_deref().map(text::place_key))
             .bind(d.parent_name.clone())
             .bind(d.parent_name.as_deref().map(key))
             .bind(d.tier_id)
@@ -269,6 +271,9 @@ impl Store {
             .execute(&mut tx)
             .await?;
         let (d, s) = flag_list(&mut tx, target.round_id, target.school_id).await?;
+        outcome.households =
+            crate::households::check_in_tx(&mut tx, target.round_id, Some(target.school_id))
+                .await?;
         outcome.duplicate_codes = d;
         outcome.already_served = s;
         let school_code: String = q("SELECT code FROM units WHERE id = $1")

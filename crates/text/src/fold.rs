@@ -33,6 +33,43 @@ pub fn fold(s: &str) -> String {
     out
 }
 
+/// A place name folded without its administrative word, so that "Xã Đắk Lao",
+/// "xa Dak Lao", "X. Đắk Lao" and "Đắk Lao" match. Punctuation other than the
+/// apostrophe of "R'Lấp" becomes a space.
+pub fn place_key(s: &str) -> String {
+    let f: String = fold(s)
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '\'' {
+                c
+            } else {
+                ' '
+            }
+        })
+        .collect();
+    let f = f.split_whitespace().collect::<Vec<_>>().join(" ");
+    for prefix in [
+        "thanh pho ",
+        "thi tran ",
+        "thi xa ",
+        "phuong ",
+        "huyen ",
+        "tinh ",
+        "xa ",
+        "tt ",
+        "tp ",
+        "p ",
+        "x ",
+    ] {
+        if let Some(rest) = f.strip_prefix(prefix)
+            && !rest.is_empty()
+        {
+            return rest.to_string();
+        }
+    }
+    f
+}
+
 /// An ASCII identifier made from a name: folded, anything but letters and digits
 /// becomes one `-`. "Xã Đắk N'Drót" → "xa-dak-n-drot".
 pub fn slug(s: &str) -> String {
@@ -78,7 +115,35 @@ mod tests {
         assert_eq!(slug("  --  "), "");
     }
 
+    #[test]
+    fn place_keys_drop_the_administrative_word() {
+        for s in [
+            "Xã Đắk Lao",
+            "xa dak lao",
+            "X. Đắk Lao",
+            "Đắk Lao",
+            "  XÃ  ĐẮK LAO ",
+        ] {
+            assert_eq!(place_key(s), "dak lao", "{s}");
+        }
+        assert_eq!(place_key("Thị trấn Kiến Đức"), "kien duc");
+        assert_eq!(place_key("TT. Kiến Đức"), "kien duc");
+        assert_eq!(place_key("Huyện Đắk R'Lấp"), "dak r'lap");
+        assert_eq!(place_key("Phường Nghĩa Đức"), "nghia duc");
+        assert_eq!(place_key("Xã"), "xa", "a bare word stays");
+    }
+
     proptest! {
+        #[test]
+                        fn place_keys_ignore_accents(s in "\\PC{0,40}") {
+            prop_assert_eq!(place_key(&fold(&s)), place_key(&s));
+        }
+
+        #[test]
+        fn place_keys_ignore_case(s in "[a-zA-Zàáạảãâầấậẩẫăằắặẳẵèéẹẻẽêềếệểễìíịỉĩòóọỏõôồốộổỗơờớợởỡùúụủũưừứựửữỳýỵỷỹđ '.]{0,30}") {
+            prop_assert_eq!(place_key(&s.to_uppercase()), place_key(&s));
+        }
+
         #[test]
         fn fold_is_idempotent(s in "\\PC{0,40}") {
             let once = fold(&s);

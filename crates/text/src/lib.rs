@@ -4,5 +4,5 @@
 pub mod fold;
 pub mod legacy;
 
-pub use fold::{fold, nfc, slug};
+pub use fold::{fold, nfc, place_key, slug};
 pub use legacy::{CellDecoder, Encoding, to_unicode};

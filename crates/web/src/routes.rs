@@ -252,6 +252,24 @@ pub fn table() -> Vec<Route> {
             Allow(ReviewDuplicates, none),
             post(pages::dedup::decide),
         ),
+        route(
+            Method::GET,
+            "/households",
+            Allow(ViewHouseholds, none),
+            get(pages::households::index),
+        ),
+        route(
+            Method::POST,
+            "/households/import",
+            Allow(ManageHouseholds, none),
+            post(pages::households::upload),
+        ),
+        route(
+            Method::POST,
+            "/households/uploads/{id}/{year}/confirm",
+            Allow(ManageHouseholds, none),
+            post(pages::households::confirm),
+        ),
         route(Method::GET, "/account", SignedIn, get(pages::account::show)),
         route(
             Method::GET,

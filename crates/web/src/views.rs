@@ -138,6 +138,7 @@ pub fn flash_message(code: &str, lang: Lang) -> Option<&'static str> {
         "list_saved" => t.list_saved,
         "imported" => t.imported_done,
         "student_saved" => t.student_saved,
+        "households_imported" => t.households_imported,
         "dedup_started" => t.dedup_started,
         "dedup_running" => t.dedup_running,
         "dedup_decided" => t.dedup_decided,

@@ -271,3 +271,204 @@ async fn bad_files_write_nothing(app: &TestApp) {
     }
     assert_eq!(app.db.store.audit_head().await.unwrap(), head);
 }
+
+const REGISTER: &str = "UBND XÃ ĐẮK LAO,,,,,,
+DANH SÁCH HỘ NGHÈO, HỘ CẬN NGHÈO NĂM 2022,,,,,,
+,,,,,,
+STT,Họ và tên chủ hộ,Thành viên trong hộ,Thôn,Xã,Loại hộ,Số giấy chứng nhận
+(1),(2),(3),(4),(5),(6),(7)
+1,Nguyễn Văn Việt,\"Nguyễn Thị Lan, Nguyễn Đức Việt\",Thôn 4,Xã Đắk Lao,Hộ nghèo,580/GCN-UBND
+2,Nguyễn Xuân Việt,,Thôn 2,Đắk Lao,Hộ cận nghèo,
+,,,,,,
+,NGƯỜI LẬP BIỂU,,,,,
+";
+
+async fn upload_register(
+    c: &common::Client,
+    name: &str,
+    csv: &str,
+) -> (reqwest::StatusCode, String) {
+    let part = reqwest::multipart::Part::bytes(csv.as_bytes().to_vec()).file_name(name.to_string());
+    let form = reqwest::multipart::Form::new()
+        .part("file", part)
+        .text("year", "2022");
+    let res = c
+        .http
+        .post(format!("{}/households/import?_csrf={}", c.base, c.csrf))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    (res.status(), res.text().await.unwrap())
+}
+
+async fn flags_of(app: &TestApp, code: &str) -> Vec<String> {
+    let school = app
+        .db
+        .store
+        .unit_by_code("67663001")
+        .await
+        .unwrap()
+        .unwrap();
+    let page = app
+        .db
+        .store
+        .list_students(
+            &school.path,
+            &StudentFilter {
+                search: Some(code.into()),
+                ..Default::default()
+            },
+            1,
+            1,
+        )
+        .await
+        .unwrap();
+    page.items[0].flags.clone()
+}
+
+web_tests!(household_registers_check_claims);
+
+async fn household_registers_check_claims(app: &TestApp) {
+    let (_, out) = import(app, "67663001", "h1_truong_a.xlsx", false)
+        .await
+        .unwrap();
+    assert_eq!(
+        out.households.claims, 59,
+        "37 of tier (i) and 22 of tier (ii)"
+    );
+    assert_eq!(
+        out.households.unverifiable, 59,
+        "no register yet: nothing is flagged"
+    );
+    assert!(
+        flags_of(app, "6716613186")
+            .await
+            .iter()
+            .all(|f| !f.starts_with("household"))
+    );
+
+    // A district office imports a commune's register: preview, then confirm.
+    let phong = app.session("phong_663").await;
+    let (status, preview) = upload_register(&phong, "ho-ngheo-dak-lao.csv", REGISTER).await;
+    assert_eq!(status, reqwest::StatusCode::OK, "{preview}");
+    assert!(preview.contains("id=\"households\">2<"));
+    assert!(preview.contains("id=\"missing\">57<"), "{preview}");
+    assert!(preview.contains("id=\"other\">1<"));
+    assert!(
+        app.db
+            .store
+            .register_counts(&domain::units::UnitPath::everything())
+            .await
+            .unwrap()
+            .is_empty(),
+        "the preview writes nothing"
+    );
+    let confirm = preview
+        .split("action=\"")
+        .filter_map(|a| a.split('"').next())
+        .find(|a| a.contains("/confirm"))
+        .unwrap()
+        .to_string();
+    let res = phong.post(&confirm, &[]).await;
+    assert_eq!(res.status(), reqwest::StatusCode::SEE_OTHER);
+    let counts = app
+        .db
+        .store
+        .register_counts(&domain::units::UnitPath::everything())
+        .await
+        .unwrap();
+    assert_eq!(counts.len(), 1);
+    assert_eq!(
+        (counts[0].ngheo, counts[0].can_ngheo, counts[0].year),
+        (1, 1, 2022)
+    );
+    let page = phong.get("/households").await.text().await.unwrap();
+    assert!(page.contains("Xã Đắk Lao"));
+
+    // The parent heads a poor household: matched. The other parent's household is
+    // near-poor while the student claims tier (i). The rest are in no household.
+    assert!(
+        flags_of(app, "6716613186")
+            .await
+            .iter()
+            .all(|f| !f.starts_with("household"))
+    );
+    assert!(
+        flags_of(app, "6724628194")
+            .await
+            .contains(&"household_category".to_string())
+    );
+    let missing = app
+        .db
+        .store
+        .list_students(
+            &domain::units::UnitPath::everything(),
+            &StudentFilter {
+                flag: Some("household_missing".into()),
+                ..Default::default()
+            },
+            1,
+            1,
+        )
+        .await
+        .unwrap();
+    assert_eq!(missing.total, 57);
+
+    // The corrected register fixes the claim; importing it again changes nothing.
+    let fixed = REGISTER.replace("Đắk Lao,Hộ cận nghèo", "Đắk Lao,Hộ nghèo");
+    let sys = store::AuditActor::system("test");
+    let province = app.db.store.unit_by_code("67").await.unwrap().unwrap();
+    let req = web::imports::HouseholdRequest {
+        scope: &province.path,
+        file_name: "fixed.csv",
+        sha256: String::new(),
+        year: 2022,
+        dry_run: false,
+        lang: Lang::Vi,
+    };
+    let r = web::imports::import_households(
+        &app.db.store,
+        &sys,
+        &req,
+        Cursor::new(fixed.clone().into_bytes()),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        (r.written, r.check.matched, r.check.other_category),
+        (1, 2, 0)
+    );
+    assert!(
+        flags_of(app, "6724628194")
+            .await
+            .iter()
+            .all(|f| !f.starts_with("household"))
+    );
+    let again =
+        web::imports::import_households(&app.db.store, &sys, &req, Cursor::new(fixed.into_bytes()))
+            .await
+            .unwrap();
+    assert_eq!((again.written, again.unchanged), (0, 2));
+
+    // A register naming a commune outside the office's district is refused whole, with
+    // the row and the reason.
+    let other = "STT,Chủ hộ,Xã,Loại hộ\n1,Y Sơn,Xã Đắk Lao,HN\n2,H'Bia,Thị trấn Kiến Đức,HCN\n";
+    let head = app.db.store.audit_head().await.unwrap();
+    let (status, html) = upload_register(&phong, "sai.csv", other).await;
+    assert_eq!(status, reqwest::StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        html.contains("data-row=\"3\" data-code=\"unknown_commune\""),
+        "{html}"
+    );
+    assert!(html.contains("Kiến Đức"));
+    let bad = "STT,Chủ hộ,Xã,Loại hộ\n1,Y Sơn,Xã Đắk Lao,Khá\n";
+    let (status, html) = upload_register(&phong, "sai2.csv", bad).await;
+    assert_eq!(status, reqwest::StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("data-row=\"2\" data-code=\"unknown_category\""));
+    assert_eq!(
+        app.db.store.audit_head().await.unwrap(),
+        head,
+        "nothing written"
+    );
+}
