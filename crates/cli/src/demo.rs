@@ -379,26 +379,8 @@ pub fn users() -> Vec<(String, &'static str, Role, String)> {
 /// The 2022 Đắk Nông programme (Kế hoạch 56/KH-UBND, 26/01/2022), its three tiers and an
 /// open first survey round.
 pub async fn seed_program(store: &Store, actor: &AuditActor) -> Result<(i64, i64)> {
-    use time::macros::date;
-    let mut tiers = domain::programs::tiers_2022();
-    for t in &mut tiers {
-        t.id = 0;
-    }
-    Ok(store
-        .create_program(
-            actor,
-            "SMTCE-DAKNONG-2022",
-            "Chương trình “Sóng và máy tính cho em” tỉnh Đắk Nông 2022–2023",
-            date!(2022 - 01 - 26),
-            date!(2023 - 12 - 31),
-            &tiers,
-            (
-                "Đợt 1 năm 2022",
-                date!(2022 - 02 - 01),
-                date!(2022 - 03 - 31),
-            ),
-        )
-        .await?)
+    let program = domain::programs::ProgramSpec::of_2022().check()?;
+    Ok(store.create_program_from(actor, &program).await?)
 }
 
 pub async fn seed(store: &Store, out: &Out) -> Result<()> {

@@ -200,6 +200,27 @@ enum ProgramCommand {
     Seed2022,
     /// Liệt kê chương trình và đợt (list programmes and rounds)
     List,
+    /// In mô tả chương trình 2022 dạng JSON, làm mẫu cho chiến dịch mới (print the 2022 programme as JSON, a template for the next campaign)
+    Spec,
+    /// Tạo chương trình mới từ tệp JSON: đối tượng, ngày, đợt đầu tiên (create a programme from a JSON description)
+    Create { file: PathBuf },
+    /// Mở thêm một đợt khảo sát (add a survey round)
+    AddRound {
+        /// Mã chương trình (programme code)
+        #[arg(long)]
+        program: String,
+        /// Tên đợt, ví dụ "Đợt 2" (round name)
+        #[arg(long)]
+        name: String,
+        /// Ngày mở, dd/mm/yyyy (opening date)
+        #[arg(long)]
+        opens: String,
+        /// Ngày đóng, dd/mm/yyyy (closing date)
+        #[arg(long)]
+        closes: String,
+    },
+    /// Đóng một đợt khảo sát (close a round)
+    CloseRound { id: i64 },
 }
 
 #[derive(Subcommand)]
@@ -391,6 +412,88 @@ async fn run(cli: Cli, out: Out) -> Result<ExitCode> {
             out.info(
                 &format!("Đã tạo chương trình #{p} và đợt khảo sát #{r}."),
                 &format!("Created programme #{p} and survey round #{r}."),
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Program(ProgramCommand::Spec) => {
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&domain::programs::ProgramSpec::of_2022())?
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Program(ProgramCommand::Create { file }) => {
+            let text = std::fs::read_to_string(&file).with_context(|| {
+                format!(
+                    "không đọc được tệp {} (cannot read the file)",
+                    file.display()
+                )
+            })?;
+            let spec: domain::programs::ProgramSpec = match serde_json::from_str(&text) {
+                Ok(s) => s,
+                Err(e) => {
+                    out.error(
+                        &format!(
+                            "Tệp JSON không hợp lệ, dòng {}, cột {}: {e}",
+                            e.line(),
+                            e.column()
+                        ),
+                        &format!(
+                            "Invalid JSON at line {}, column {}: {e}",
+                            e.line(),
+                            e.column()
+                        ),
+                    );
+                    return Ok(ExitCode::FAILURE);
+                }
+            };
+            let checked = spec.check()?;
+            let store = open(&cli.db, 2).await?;
+            let (p, r) = store
+                .create_program_from(&AuditActor::system("cli"), &checked)
+                .await?;
+            out.info(
+                &format!(
+                    "Đã tạo chương trình #{p} ({}) và đợt khảo sát #{r}.",
+                    checked.code
+                ),
+                &format!(
+                    "Created programme #{p} ({}) and survey round #{r}.",
+                    checked.code
+                ),
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Program(ProgramCommand::AddRound {
+            program,
+            name,
+            opens,
+            closes,
+        }) => {
+            let date = |s: &str| {
+                domain::students::parse_date(s).ok_or_else(|| domain::DomainError::InvalidProgram {
+                    reason: format!("\"{s}\" không phải ngày dd/mm/yyyy"),
+                })
+            };
+            let (opens, closes) = (date(&opens)?, date(&closes)?);
+            let store = open(&cli.db, 2).await?;
+            let id = store
+                .add_round(&AuditActor::system("cli"), &program, &name, opens, closes)
+                .await?;
+            out.info(
+                &format!("Đã mở đợt khảo sát #{id}."),
+                &format!("Opened survey round #{id}."),
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Program(ProgramCommand::CloseRound { id }) => {
+            let store = open(&cli.db, 2).await?;
+            store
+                .set_round_open(&AuditActor::system("cli"), id, false)
+                .await?;
+            out.info(
+                &format!("Đã đóng đợt khảo sát #{id}."),
+                &format!("Closed survey round #{id}."),
             );
             Ok(ExitCode::SUCCESS)
         }

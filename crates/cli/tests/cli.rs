@@ -675,3 +675,58 @@ school,67666002,Trường Tiểu học Kim Đồng,666,,Tiểu học,Thị trấ
     let _ = std::fs::remove_dir_all(dir);
     drop(db);
 }
+
+#[test]
+fn a_new_campaign_is_data_not_code() {
+    let dir = temp_dir();
+    let db = format!("sqlite://{}", dir.join("p.db").display());
+    let spec = bin().args(["program", "spec"]).output().unwrap();
+    assert!(spec.status.success());
+    let mut v: Value = serde_json::from_slice(&spec.stdout).unwrap();
+    assert_eq!(v["tiers"].as_array().unwrap().len(), 3);
+    v["code"] = "SMTCE-DAKNONG-2023".into();
+    v["name"] = "Sóng và máy tính cho em 2023".into();
+    v["starts_on"] = "01/01/2023".into();
+    v["first_round"]["name"] = "Đợt 1 năm 2023".into();
+    v["first_round"]["opens_on"] = "01/02/2023".into();
+    v["first_round"]["closes_on"] = "31/03/2023".into();
+    // A fourth tier the 2023 plan adds, with its own aliases.
+    v["tiers"].as_array_mut().unwrap().push(serde_json::json!({
+        "rank": 4, "code": "iv", "label": "Học sinh khuyết tật thuộc hộ khó khăn",
+        "evidence": "Giấy xác nhận khuyết tật", "aliases": ["khuyet tat", "KT"]
+    }));
+    let file = dir.join("2023.json");
+    std::fs::write(&file, serde_json::to_string_pretty(&v).unwrap()).unwrap();
+    let o = run(&["program", "create", file.to_str().unwrap()], &db);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = run(&["program", "create", file.to_str().unwrap()], &db);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("đã có chương trình"), "{}", stderr(&o));
+    let o = run(
+        &[
+            "program",
+            "add-round",
+            "--program",
+            "SMTCE-DAKNONG-2023",
+            "--name",
+            "Đợt 2 năm 2023",
+            "--opens",
+            "01/09/2023",
+            "--closes",
+            "30/09/2023",
+        ],
+        &db,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let list = stdout(&run(&["program", "list"], &db));
+    assert!(list.contains("Đợt 2 năm 2023") && list.contains("Sóng và máy tính cho em 2023"));
+    assert!(run(&["program", "close-round", "2"], &db).status.success());
+    assert!(stdout(&run(&["program", "list"], &db)).contains("đã đóng"));
+
+    // A description with a mistake says where.
+    std::fs::write(&file, "{\"code\": \"X\", \"name\": \"y\",}").unwrap();
+    let o = run(&["program", "create", file.to_str().unwrap()], &db);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("dòng 1"), "{}", stderr(&o));
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -132,6 +132,10 @@ pub enum DomainError {
     },
     /// Someone else saved the record since it was opened.
     StaleEdit,
+    /// A program description (tiers, dates, round) that cannot be used, and why.
+    InvalidProgram {
+        reason: String,
+    },
     NotFound,
     Forbidden,
 }
@@ -185,6 +189,7 @@ impl DomainError {
             EvidenceType { .. } => "evidence_type",
             EvidenceTooLarge { .. } => "evidence_too_large",
             StaleEdit => "stale_edit",
+            InvalidProgram { .. } => "invalid_program",
             NotFound => "not_found",
             Forbidden => "forbidden",
         }
@@ -391,6 +396,11 @@ impl DomainError {
                 format!("Tệp minh chứng lớn hơn {max_mb} MB: hãy chụp lại ở độ phân giải thấp hơn.")
             } else {
                 format!("The evidence file is larger than {max_mb} MB: take the photo at a lower resolution.")
+            },
+            InvalidProgram { reason } => if vi {
+                format!("Mô tả chương trình không dùng được: {reason}.")
+            } else {
+                format!("The program description cannot be used: {reason}.")
             },
             StaleEdit => lang.pick("Hồ sơ vừa được người khác sửa: hãy tải lại trang và sửa lại.", "Someone else changed this record: reload the page and edit again.").into(),
             NotFound => lang.pick("Không tìm thấy.", "Not found.").into(),

@@ -1,6 +1,7 @@
 //! Programs, their priority tiers and their survey rounds: data, not code, so that the
 //! next campaign needs no change here. This module holds the rules that read them.
 
+use crate::DomainError;
 use serde::{Deserialize, Serialize};
 use time::Date;
 
@@ -233,5 +234,200 @@ mod tests {
             Some(HouseholdCategory::CanNgheo)
         );
         assert_eq!(HouseholdCategory::parse("x"), None);
+    }
+}
+
+/// A program as an administrator writes it (JSON): what a new campaign needs, with no
+/// change to the code. Dates are `dd/mm/yyyy` (or `yyyy-mm-dd`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProgramSpec {
+    pub code: String,
+    pub name: String,
+    pub starts_on: String,
+    pub ends_on: String,
+    pub tiers: Vec<TierSpec>,
+    pub first_round: RoundSpec,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TierSpec {
+    /// 1 is served first.
+    pub rank: i32,
+    /// `i`, `ii`, `iii`: how lists write the tier in brackets.
+    pub code: String,
+    pub label: String,
+    /// The evidence the tier needs.
+    pub evidence: String,
+    /// `ngheo` or `can_ngheo` when a claim must be found in a household register.
+    #[serde(default)]
+    pub needs_household: Option<String>,
+    /// Other ways offices write the tier (`HN`, `Hộ nghèo`, …).
+    #[serde(default)]
+    pub aliases: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoundSpec {
+    pub name: String,
+    pub opens_on: String,
+    pub closes_on: String,
+}
+
+/// A checked program: dates parsed, tiers in rank order.
+#[derive(Debug, Clone)]
+pub struct CheckedProgram {
+    pub code: String,
+    pub name: String,
+    pub starts_on: Date,
+    pub ends_on: Date,
+    pub tiers: Vec<Tier>,
+    pub round: (String, Date, Date),
+}
+
+fn spec_date(field: &str, s: &str) -> Result<Date, DomainError> {
+    crate::students::parse_date(s).ok_or_else(|| DomainError::InvalidProgram {
+        reason: format!("{field}: \"{s}\" không phải ngày dd/mm/yyyy"),
+    })
+}
+
+impl ProgramSpec {
+    /// The 2022 Đắk Nông program, as a starting point for the next campaign.
+    pub fn of_2022() -> ProgramSpec {
+        ProgramSpec {
+            code: "SMTCE-DAKNONG-2022".into(),
+            name: "Chương trình “Sóng và máy tính cho em” tỉnh Đắk Nông 2022–2023".into(),
+            starts_on: "26/01/2022".into(),
+            ends_on: "31/12/2023".into(),
+            tiers: tiers_2022()
+                .into_iter()
+                .map(|t| TierSpec {
+                    rank: t.rank,
+                    code: t.code,
+                    label: t.label,
+                    evidence: t.evidence,
+                    needs_household: t.needs_household.map(|h| h.code().to_string()),
+                    aliases: t.aliases,
+                })
+                .collect(),
+            first_round: RoundSpec {
+                name: "Đợt 1 năm 2022".into(),
+                opens_on: "01/02/2022".into(),
+                closes_on: "31/03/2022".into(),
+            },
+        }
+    }
+
+    pub fn check(&self) -> Result<CheckedProgram, DomainError> {
+        let bad = |reason: String| DomainError::InvalidProgram { reason };
+        let code = self.code.trim();
+        if code.is_empty()
+            || code.len() > 40
+            || !code
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        {
+            return Err(bad(format!(
+                "code: \"{}\" (chữ, số, -, _; tối đa 40)",
+                self.code
+            )));
+        }
+        let name = self.name.split_whitespace().collect::<Vec<_>>().join(" ");
+        if name.is_empty() || name.chars().count() > 200 {
+            return Err(bad("name: từ 1 đến 200 ký tự".into()));
+        }
+        let starts_on = spec_date("starts_on", &self.starts_on)?;
+        let ends_on = spec_date("ends_on", &self.ends_on)?;
+        if ends_on < starts_on {
+            return Err(bad("ends_on trước starts_on".into()));
+        }
+        if self.tiers.is_empty() {
+            return Err(bad("tiers: cần ít nhất một đối tượng".into()));
+        }
+        let mut tiers = Vec::new();
+        for t in &self.tiers {
+            let needs = match t.needs_household.as_deref() {
+                None | Some("") => None,
+                Some(h) => Some(HouseholdCategory::parse(h).ok_or_else(|| {
+                    bad(format!(
+                        "tiers[{}].needs_household: \"{h}\" (ngheo hoặc can_ngheo)",
+                        t.code
+                    ))
+                })?),
+            };
+            let code = normalise(&t.code);
+            if code.is_empty() || t.label.trim().is_empty() {
+                return Err(bad("tiers: mỗi đối tượng cần code và label".into()));
+            }
+            if tiers
+                .iter()
+                .any(|x: &Tier| x.rank == t.rank || x.code == code)
+            {
+                return Err(bad(format!(
+                    "tiers: trùng thứ tự {} hoặc mã {}",
+                    t.rank, t.code
+                )));
+            }
+            tiers.push(Tier {
+                id: 0,
+                rank: t.rank,
+                code,
+                label: t.label.trim().to_string(),
+                evidence: t.evidence.trim().to_string(),
+                needs_household: needs,
+                aliases: t
+                    .aliases
+                    .iter()
+                    .map(|a| normalise(a))
+                    .filter(|a| !a.is_empty())
+                    .collect(),
+            });
+        }
+        tiers.sort_by_key(|t| t.rank);
+        let r = &self.first_round;
+        let opens = spec_date("first_round.opens_on", &r.opens_on)?;
+        let closes = spec_date("first_round.closes_on", &r.closes_on)?;
+        if closes < opens || r.name.trim().is_empty() {
+            return Err(bad("first_round: cần tên, và ngày đóng sau ngày mở".into()));
+        }
+        Ok(CheckedProgram {
+            code: code.to_string(),
+            name,
+            starts_on,
+            ends_on,
+            tiers,
+            round: (r.name.trim().to_string(), opens, closes),
+        })
+    }
+}
+
+#[cfg(test)]
+mod spec_tests {
+    use super::*;
+
+    #[test]
+    fn the_2022_spec_round_trips_through_json() {
+        let spec = ProgramSpec::of_2022();
+        let json = serde_json::to_string_pretty(&spec).unwrap();
+        let back: ProgramSpec = serde_json::from_str(&json).unwrap();
+        let p = back.check().unwrap();
+        assert_eq!(p.tiers.len(), 3);
+        assert_eq!(p.tiers[0].needs_household, Some(HouseholdCategory::Ngheo));
+        assert_eq!(p.tiers, tiers_2022());
+    }
+
+    #[test]
+    fn a_bad_spec_says_why() {
+        let mut s = ProgramSpec::of_2022();
+        s.tiers[1].rank = 1;
+        assert!(
+            matches!(s.check(), Err(DomainError::InvalidProgram { reason }) if reason.contains("trùng"))
+        );
+        let mut s = ProgramSpec::of_2022();
+        s.first_round.closes_on = "31/13/2022".into();
+        assert!(s.check().is_err());
+        assert!(serde_json::from_str::<ProgramSpec>(r#"{"code":"x","nme":"typo"}"#).is_err());
     }
 }

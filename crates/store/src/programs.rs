@@ -210,4 +210,122 @@ impl Store {
         tx.commit().await?;
         Ok((program_id, round_id))
     }
+
+    /// Creates a program from its checked description (see [`ProgramSpec`]).
+    ///
+    /// [`ProgramSpec`]: domain::programs::ProgramSpec
+    pub async fn create_program_from(
+        &self,
+        actor: &AuditActor,
+        p: &domain::programs::CheckedProgram,
+    ) -> Result<(i64, i64)> {
+        let exists: Option<i64> = q("SELECT id FROM programs WHERE code = $1")
+            .bind(p.code.clone())
+            .scalar_optional(self.pool())
+            .await?;
+        if exists.is_some() {
+            return Err(DomainError::InvalidProgram {
+                reason: format!("đã có chương trình mã {}", p.code),
+            }
+            .into());
+        }
+        self.create_program(
+            actor,
+            &p.code,
+            &p.name,
+            p.starts_on,
+            p.ends_on,
+            &p.tiers,
+            (&p.round.0, p.round.1, p.round.2),
+        )
+        .await
+    }
+
+    /// Adds a survey round to a program, open, audited.
+    pub async fn add_round(
+        &self,
+        actor: &AuditActor,
+        program_code: &str,
+        name: &str,
+        opens_on: Date,
+        closes_on: Date,
+    ) -> Result<i64> {
+        let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
+        if name.is_empty() || closes_on < opens_on {
+            return Err(DomainError::InvalidProgram {
+                reason: "đợt cần tên, và ngày đóng sau ngày mở".into(),
+            }
+            .into());
+        }
+        let mut tx = self.pool().begin().await?;
+        let program_id: Option<i64> = q("SELECT id FROM programs WHERE code = $1")
+            .bind(program_code)
+            .scalar_optional(&mut tx)
+            .await?;
+        let program_id = program_id.ok_or_else(|| DomainError::InvalidProgram {
+            reason: format!("không có chương trình mã {program_code}"),
+        })?;
+        let id: i64 = q(
+            "INSERT INTO rounds (program_id, name, opens_on, closes_on, status, created_at)
+                          VALUES ($1, $2, $3, $4, 'open', $5) RETURNING id",
+        )
+        .bind(program_id)
+        .bind(name.clone())
+        .bind(iso(opens_on))
+        .bind(iso(closes_on))
+        .bind(now_millis())
+        .scalar(&mut tx)
+        .await?;
+        audit::append(
+            &mut tx,
+            actor,
+            AuditEvent {
+                entity: "round",
+                entity_id: Some(id.to_string()),
+                action: "create",
+                summary: format!("Mở đợt khảo sát \"{name}\" của chương trình {program_code}"),
+                changes: Some(json!({ "program": program_code, "name": name, "opens_on": iso(opens_on), "closes_on": iso(closes_on) })),
+                ..AuditEvent::default()
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Opens or closes a round. A closed round takes no new lists; it is no longer the
+    /// default of imports.
+    pub async fn set_round_open(
+        &self,
+        actor: &AuditActor,
+        round_id: i64,
+        open: bool,
+    ) -> Result<()> {
+        let mut tx = self.pool().begin().await?;
+        let n = q("UPDATE rounds SET status = $1 WHERE id = $2")
+            .bind(if open { "open" } else { "closed" })
+            .bind(round_id)
+            .execute(&mut tx)
+            .await?;
+        if n == 0 {
+            return Err(DomainError::NoRound.into());
+        }
+        audit::append(
+            &mut tx,
+            actor,
+            AuditEvent {
+                entity: "round",
+                entity_id: Some(round_id.to_string()),
+                action: if open { "open" } else { "close" },
+                summary: format!(
+                    "{} đợt khảo sát #{round_id}",
+                    if open { "Mở lại" } else { "Đóng" }
+                ),
+                ..AuditEvent::default()
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
 }

@@ -393,5 +393,17 @@ pub fn table() -> Vec<Route> {
             Allow(ViewAudit, none),
             get(api::audit_verify),
         ),
+        route(
+            Method::GET,
+            "/api/v1/students",
+            Allow(ViewStudents, none),
+            get(api::students_list),
+        ),
+        route(
+            Method::GET,
+            "/api/v1/students/counts",
+            Allow(ViewStudentCounts, none),
+            get(api::student_counts),
+        ),
     ]
 }

@@ -175,6 +175,8 @@ const POLICY: &[(&str, &str, &str, &str, char)] = &[
     ("POST", "/api/v1/users", "AFFFFFFFF", "", 'L'),
     ("GET", "/api/v1/users/{id}", "AFFFFFFFF", "AFFFFFFFF", 'L'),
     ("GET", "/api/v1/audit/verify", "AFFFFFFFF", "", 'L'),
+    ("GET", "/api/v1/students", "FAAAAFFFF", "", 'L'),
+    ("GET", "/api/v1/students/counts", "AAAAAAAAA", "", 'L'),
 ];
 
 #[test]

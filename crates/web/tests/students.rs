@@ -472,3 +472,75 @@ async fn household_registers_check_claims(app: &TestApp) {
         "nothing written"
     );
 }
+
+async fn api_get(
+    app: &TestApp,
+    user: &str,
+    path: &str,
+) -> (reqwest::StatusCode, serde_json::Value) {
+    let u = app.user(user).await;
+    let (_, secret) = app
+        .db
+        .store
+        .create_api_key(&u.audit_actor(), &u, "api")
+        .await
+        .unwrap();
+    let res = reqwest::Client::new()
+        .get(app.url(path))
+        .bearer_auth(&secret)
+        .send()
+        .await
+        .unwrap();
+    let status = res.status();
+    (status, res.json().await.unwrap_or(serde_json::Value::Null))
+}
+
+web_tests!(the_api_reads_students_in_scope);
+
+async fn the_api_reads_students_in_scope(app: &TestApp) {
+    import(app, "67663001", "h1_truong_a.xlsx", false)
+        .await
+        .unwrap();
+    import(app, "67666002", "h2_truong_b_tcvn3.xlsx", false)
+        .await
+        .unwrap();
+
+    // A school reads its own list, page by page, and nothing of another school.
+    let (s, v) = api_get(app, "truong_67663001", "/api/v1/students?per_page=50").await;
+    assert_eq!(s, reqwest::StatusCode::OK);
+    assert_eq!(
+        (v["total"].as_i64(), v["items"].as_array().unwrap().len()),
+        (Some(68), 50)
+    );
+    assert_eq!(v["items"][0]["name"], "Nguyễn Đức Việt");
+    assert_eq!(v["items"][0]["dob"], "2009-09-17");
+    assert_eq!(v["items"][0]["flags"][0], "duplicate_code");
+    let (s, _) = api_get(app, "truong_67663001", "/api/v1/students?school=67666002").await;
+    assert_eq!(s, reqwest::StatusCode::NOT_FOUND);
+    let (_, v) = api_get(app, "truong_67663001", "/api/v1/students?tier=iii").await;
+    assert_eq!(v["total"], 9);
+    let (_, v) = api_get(app, "so_gddt", "/api/v1/students?q=nguyen%20duc%20viet").await;
+    assert_eq!(v["total"], 2, "accents and case ignored, both schools");
+    let (s, _) = api_get(app, "so_gddt", "/api/v1/students?review=maybe").await;
+    assert_eq!(s, reqwest::StatusCode::BAD_REQUEST);
+
+    // The Front and the other departments see counts, never a child.
+    let (s, _) = api_get(app, "mttq", "/api/v1/students").await;
+    assert_eq!(s, reqwest::StatusCode::FORBIDDEN);
+    let (s, v) = api_get(app, "mttq", "/api/v1/students/counts").await;
+    assert_eq!(s, reqwest::StatusCode::OK);
+    assert_eq!(v["total"], 108);
+    assert_eq!(
+        (
+            v["by_tier"]["i"].as_i64(),
+            v["by_tier"]["ii"].as_i64(),
+            v["by_tier"]["iii"].as_i64()
+        ),
+        (Some(37 + 29), Some(22 + 10), Some(9 + 1)),
+        "{v}"
+    );
+    let body = v.to_string();
+    assert!(!body.contains("Nguyễn Đức Việt") && !body.contains("6716613186"), "no child in counts");
+    let (_, v) = api_get(app, "phong_663", "/api/v1/students/counts").await;
+    assert_eq!(v["total"], 68, "a district office counts its district");
+}
