@@ -132,6 +132,21 @@ pub fn sniff<R: Read + Seek>(r: &mut R) -> Result<Format, SheetError> {
         };
     }
     if head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+        // An encrypted .xlsx is an OLE container holding an "EncryptedPackage" stream;
+        // its directory sits near the start.
+        let mut first = Vec::with_capacity(64 << 10);
+        (&mut *r)
+            .take(1 << 20)
+            .read_to_end(&mut first)
+            .map_err(io)?;
+        r.seek(SeekFrom::Start(0)).map_err(io)?;
+        let marker: Vec<u8> = "EncryptedPackage"
+            .encode_utf16()
+            .flat_map(|u| u.to_le_bytes())
+            .collect();
+        if first.windows(marker.len()).any(|w| w == marker.as_slice()) {
+            return Err(password());
+        }
         return Ok(Format::Xls);
     }
     // Text: CSV if the first kilobytes look like text (no NUL bytes).

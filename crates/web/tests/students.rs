@@ -209,7 +209,26 @@ async fn bad_files_write_nothing(app: &TestApp) {
         .unwrap()
         .unwrap();
     let head = app.db.store.audit_head().await.unwrap();
+    let fixture = |name: &str| {
+        std::fs::read(format!(
+            "{}/../sheets/tests/fixtures/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap()
+    };
     let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        ("password", fixture("password.xlsx"), "password_protected"),
+        ("zip bomb", fixture("zip_bomb.xlsx"), "zip_bomb"),
+        (
+            "ten million rows",
+            fixture("ten_million_rows.xlsx"),
+            "too_many_rows",
+        ),
+        (
+            "ten megabytes in a cell",
+            fixture("ten_megabyte_cell.xlsx"),
+            "cell_too_long",
+        ),
         (
             "not a sheet",
             b"\x00\x01\x02binary".to_vec(),
@@ -540,7 +559,10 @@ async fn the_api_reads_students_in_scope(app: &TestApp) {
         "{v}"
     );
     let body = v.to_string();
-    assert!(!body.contains("Nguyễn Đức Việt") && !body.contains("6716613186"), "no child in counts");
+    assert!(
+        !body.contains("Nguyễn Đức Việt") && !body.contains("6716613186"),
+        "no child in counts"
+    );
     let (_, v) = api_get(app, "phong_663", "/api/v1/students/counts").await;
     assert_eq!(v["total"], 68, "a district office counts its district");
 }
