@@ -88,35 +88,60 @@ pub fn normalise(s: &str) -> String {
 /// fits several tiers counts in the highest. A negation ("không thuộc hộ nghèo") names
 /// none.
 pub fn match_tier<'a>(tiers: &'a [Tier], folded: &str) -> Option<&'a Tier> {
-    let text = normalise(folded);
-    if text.is_empty() || text.split(' ').any(|w| w == "khong") {
-        return None;
+    TierMatcher::new(tiers).find(folded)
+}
+
+/// [`match_tier`] with the aliases prepared once, for the rows of a whole file.
+#[derive(Debug, Clone)]
+pub struct TierMatcher<'a> {
+    tiers: &'a [Tier],
+    /// `" alias "`, longest alias first, and the tier's index.
+    needles: Vec<(String, usize)>,
+}
+
+impl<'a> TierMatcher<'a> {
+    pub fn new(tiers: &'a [Tier]) -> TierMatcher<'a> {
+        let mut aliases: Vec<(&str, usize)> = tiers
+            .iter()
+            .enumerate()
+            .flat_map(|(i, t)| {
+                t.aliases
+                    .iter()
+                    .map(move |a| (a.as_str(), i))
+                    .chain(std::iter::once((t.code.as_str(), i)))
+            })
+            .collect();
+        aliases.sort_by_key(|(a, _)| std::cmp::Reverse(a.len()));
+        let needles = aliases
+            .into_iter()
+            .map(|(a, i)| (format!(" {} ", normalise(a)), i))
+            .filter(|(n, _)| !n.trim().is_empty())
+            .collect();
+        TierMatcher { tiers, needles }
     }
-    let mut padded = format!(" {text} ");
-    let mut aliases: Vec<(&str, &Tier)> = tiers
-        .iter()
-        .flat_map(|t| {
-            t.aliases
-                .iter()
-                .map(move |a| (a.as_str(), t))
-                .chain(std::iter::once((t.code.as_str(), t)))
-        })
-        .collect();
-    aliases.sort_by_key(|(a, _)| std::cmp::Reverse(a.len()));
-    let mut found: Option<&Tier> = None;
-    for (alias, tier) in aliases {
-        let needle = format!(" {} ", normalise(alias));
-        if needle.trim().is_empty() {
-            continue;
+
+    pub fn tiers(&self) -> &'a [Tier] {
+        self.tiers
+    }
+
+    pub fn find(&self, folded: &str) -> Option<&'a Tier> {
+        let text = normalise(folded);
+        if text.is_empty() || text.split(' ').any(|w| w == "khong") {
+            return None;
         }
-        while let Some(at) = padded.find(&needle) {
-            padded.replace_range(at + 1..at + needle.len() - 1, &" ".repeat(needle.len() - 2));
-            if found.is_none_or(|f| tier.rank < f.rank) {
-                found = Some(tier);
+        let mut padded = format!(" {text} ");
+        let mut found: Option<&Tier> = None;
+        for (needle, i) in &self.needles {
+            let tier = &self.tiers[*i];
+            while let Some(at) = padded.find(needle.as_str()) {
+                padded.replace_range(at + 1..at + needle.len() - 1, &" ".repeat(needle.len() - 2));
+                if found.is_none_or(|f| tier.rank < f.rank) {
+                    found = Some(tier);
+                }
             }
         }
+        found
     }
-    found
 }
 
 /// The 2022 Đắk Nông tiers (Kế hoạch 56/KH-UBND): the seed of the demo and of a new

@@ -2,7 +2,7 @@
 //! and the statuses of a nomination and of a school's list.
 
 use crate::DomainError;
-use crate::programs::{Round, Tier, match_tier};
+use crate::programs::{Round, Tier};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use time::{Date, Month};
@@ -186,6 +186,15 @@ impl StudentDraft {
         round: &Round,
         tiers: &[Tier],
     ) -> Result<StudentDraft, Vec<(&'static str, DomainError)>> {
+        Self::check_with(f, round, &crate::programs::TierMatcher::new(tiers))
+    }
+
+    /// [`StudentDraft::check`] with the tiers' aliases prepared once (a whole file).
+    pub fn check_with(
+        f: &StudentFields,
+        round: &Round,
+        tiers: &crate::programs::TierMatcher<'_>,
+    ) -> Result<StudentDraft, Vec<(&'static str, DomainError)>> {
         let mut errs = Vec::new();
         let name = f.name.split_whitespace().collect::<Vec<_>>().join(" ");
         if name.is_empty() {
@@ -224,7 +233,7 @@ impl StudentDraft {
                 .map_err(|e| errs.push(("code", e)))
                 .ok(),
         };
-        let tier = match_tier(tiers, &f.tier_folded);
+        let tier = tiers.find(&f.tier_folded);
         if tier.is_none() {
             errs.push((
                 "tier",

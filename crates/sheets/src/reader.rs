@@ -475,17 +475,21 @@ fn read_csv<R: Read>(
         newlines,
     };
     let mut buffered = BufReader::with_capacity(1 << 16, guard);
-    // A separator by the first line: Excel in Vietnamese locales writes `;`.
+    // The separator by the first lines (title lines above the header have none): Excel
+    // in Vietnamese locales writes `;`. A comma wins a tie.
     let first = buffered.fill_buf().map_err(io)?;
-    let line_end = first
-        .iter()
-        .position(|b| *b == b'\n')
-        .unwrap_or(first.len());
-    let line = &first[..line_end];
-    let delim = [b',', b';', b'\t']
-        .into_iter()
-        .max_by_key(|d| line.iter().filter(|b| *b == d).count())
-        .unwrap_or(b',');
+    let head: Vec<&[u8]> = first.split(|b| *b == b'\n').take(50).collect();
+    let mut delim = b',';
+    let mut best = 0usize;
+    for d in [b',', b';', b'\t'] {
+        let n: usize = head
+            .iter()
+            .map(|l| l.iter().filter(|b| **b == d).count())
+            .sum();
+        if n > best {
+            (delim, best) = (d, n);
+        }
+    }
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)

@@ -560,6 +560,28 @@ mod tests {
     }
 
     #[test]
+    fn csv_with_title_lines_and_either_separator() {
+        for sep in [",", ";", "\t"] {
+            let csv = format!(
+                "UBND HUYỆN ĐẮK MIL\nTRƯỜNG THCS NGUYỄN DU\n\nSTT{sep}Họ và tên{sep}Ngày sinh{sep}Đối tượng\n1{sep}Nguyễn Văn An{sep}01/02/2010{sep}HN\n"
+            );
+            let mut rows = Vec::new();
+            let s = read_student_list(
+                std::io::Cursor::new(csv.into_bytes()),
+                &Limits::default(),
+                |_, r| {
+                    rows.push(r);
+                    ControlFlow::Continue(())
+                },
+            )
+            .unwrap();
+            assert_eq!((s.layout.header_row, rows.len()), (4, 1), "{sep:?}");
+            assert_eq!(rows[0].row, 5);
+            assert_eq!(rows[0].fields.name, "Nguyễn Văn An");
+        }
+    }
+
+    #[test]
     fn numbering_rows() {
         let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
         assert!(is_numbering_row(&s(&["(1)", "(2)", "(3)", "(4)"])));
@@ -621,8 +643,9 @@ pub fn check_student_list<R: Read + Seek>(
     let mut seen: std::collections::HashMap<u64, usize> = std::collections::HashMap::new();
     let mut accepted = 0;
     let mut rejected = 0;
+    let matcher = domain::programs::TierMatcher::new(tiers);
     let summary = read_student_list(input, limits, |layout, r| {
-        let result = StudentDraft::check(&r.fields, round, tiers);
+        let result = StudentDraft::check_with(&r.fields, round, &matcher);
         let checked = match result {
             Ok(draft) => {
                 let dup = draft.code.as_ref().and_then(|c| {

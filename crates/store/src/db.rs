@@ -199,6 +199,50 @@ pub fn q(sql: &'static str) -> Q {
     }
 }
 
+/// The statement for SQLite: `$n` placeholders become anonymous `?`, with the arguments
+/// laid out in the order they appear (repeated when a placeholder is). SQLite looks up a
+/// named parameter by walking a list, so binding thousands of `$n` in one statement (a
+/// batch insert) costs their square; anonymous ones are bound by position.
+fn for_sqlite(sql: &str, args: Vec<Arg>) -> Result<(String, SqliteArguments), sqlx::Error> {
+    let bytes = sql.as_bytes();
+    let mut out = String::with_capacity(sql.len());
+    let mut order: Vec<usize> = Vec::new();
+    let mut in_quote = false;
+    let mut i = 0;
+    let mut copied = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b == b'\'' {
+            in_quote = !in_quote;
+        } else if b == b'$' && !in_quote {
+            let start = i + 1;
+            let mut end = start;
+            while end < bytes.len() && bytes[end].is_ascii_digit() {
+                end += 1;
+            }
+            if end > start {
+                let n: usize = sql[start..end].parse().unwrap_or(0);
+                out.push_str(&sql[copied..i]);
+                out.push('?');
+                order.push(n);
+                copied = end;
+                i = end;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    out.push_str(&sql[copied..]);
+    let mut laid_out = Vec::with_capacity(order.len());
+    for n in order {
+        let a = args.get(n.wrapping_sub(1)).cloned().ok_or_else(|| {
+            sqlx::Error::Protocol(format!("placeholder ${n} without an argument"))
+        })?;
+        laid_out.push(a);
+    }
+    Ok((out, sqlite_args(laid_out)?))
+}
+
 fn sqlite_args(args: Vec<Arg>) -> Result<SqliteArguments, sqlx::Error> {
     let mut out = SqliteArguments::default();
     for a in args {
@@ -244,21 +288,29 @@ impl Q {
 
     /// Runs a statement; the number of rows it changed.
     pub async fn execute<'a>(self, ex: impl Into<Ex<'a>>) -> Result<u64, sqlx::Error> {
-        let sql = AssertSqlSafe(self.sql.into_owned());
+        let sql = self.sql.into_owned();
         Ok(match ex.into() {
-            Ex::Pool(Pool::Sqlite(p)) => sqlx::query_with(sql, sqlite_args(self.args)?)
-                .execute(p)
-                .await?
-                .rows_affected(),
-            Ex::Pool(Pool::Postgres(p)) => sqlx::query_with(sql, pg_args(self.args)?)
-                .execute(p)
-                .await?
-                .rows_affected(),
-            Ex::Tx(Tx::Sqlite(t)) => sqlx::query_with(sql, sqlite_args(self.args)?)
-                .execute(&mut **t)
-                .await?
-                .rows_affected(),
-            Ex::Tx(Tx::Postgres(t)) => sqlx::query_with(sql, pg_args(self.args)?)
+            Ex::Pool(Pool::Sqlite(p)) => {
+                let (sql, args) = for_sqlite(&sql, self.args)?;
+                sqlx::query_with(AssertSqlSafe(sql), args)
+            }
+            .execute(p)
+            .await?
+            .rows_affected(),
+            Ex::Pool(Pool::Postgres(p)) => {
+                sqlx::query_with(AssertSqlSafe(sql), pg_args(self.args)?)
+                    .execute(p)
+                    .await?
+                    .rows_affected()
+            }
+            Ex::Tx(Tx::Sqlite(t)) => {
+                let (sql, args) = for_sqlite(&sql, self.args)?;
+                sqlx::query_with(AssertSqlSafe(sql), args)
+            }
+            .execute(&mut **t)
+            .await?
+            .rows_affected(),
+            Ex::Tx(Tx::Postgres(t)) => sqlx::query_with(AssertSqlSafe(sql), pg_args(self.args)?)
                 .execute(&mut **t)
                 .await?
                 .rows_affected(),
@@ -269,25 +321,31 @@ impl Q {
         self,
         ex: impl Into<Ex<'a>>,
     ) -> Result<Vec<T>, sqlx::Error> {
-        let sql = AssertSqlSafe(self.sql.into_owned());
+        let sql = self.sql.into_owned();
         match ex.into() {
             Ex::Pool(Pool::Sqlite(p)) => {
-                sqlx::query_as_with(sql, sqlite_args(self.args)?)
-                    .fetch_all(p)
-                    .await
+                {
+                    let (sql, args) = for_sqlite(&sql, self.args)?;
+                    sqlx::query_as_with(AssertSqlSafe(sql), args)
+                }
+                .fetch_all(p)
+                .await
             }
             Ex::Pool(Pool::Postgres(p)) => {
-                sqlx::query_as_with(sql, pg_args(self.args)?)
+                sqlx::query_as_with(AssertSqlSafe(sql), pg_args(self.args)?)
                     .fetch_all(p)
                     .await
             }
             Ex::Tx(Tx::Sqlite(t)) => {
-                sqlx::query_as_with(sql, sqlite_args(self.args)?)
-                    .fetch_all(&mut **t)
-                    .await
+                {
+                    let (sql, args) = for_sqlite(&sql, self.args)?;
+                    sqlx::query_as_with(AssertSqlSafe(sql), args)
+                }
+                .fetch_all(&mut **t)
+                .await
             }
             Ex::Tx(Tx::Postgres(t)) => {
-                sqlx::query_as_with(sql, pg_args(self.args)?)
+                sqlx::query_as_with(AssertSqlSafe(sql), pg_args(self.args)?)
                     .fetch_all(&mut **t)
                     .await
             }
@@ -298,25 +356,31 @@ impl Q {
         self,
         ex: impl Into<Ex<'a>>,
     ) -> Result<Option<T>, sqlx::Error> {
-        let sql = AssertSqlSafe(self.sql.into_owned());
+        let sql = self.sql.into_owned();
         match ex.into() {
             Ex::Pool(Pool::Sqlite(p)) => {
-                sqlx::query_as_with(sql, sqlite_args(self.args)?)
-                    .fetch_optional(p)
-                    .await
+                {
+                    let (sql, args) = for_sqlite(&sql, self.args)?;
+                    sqlx::query_as_with(AssertSqlSafe(sql), args)
+                }
+                .fetch_optional(p)
+                .await
             }
             Ex::Pool(Pool::Postgres(p)) => {
-                sqlx::query_as_with(sql, pg_args(self.args)?)
+                sqlx::query_as_with(AssertSqlSafe(sql), pg_args(self.args)?)
                     .fetch_optional(p)
                     .await
             }
             Ex::Tx(Tx::Sqlite(t)) => {
-                sqlx::query_as_with(sql, sqlite_args(self.args)?)
-                    .fetch_optional(&mut **t)
-                    .await
+                {
+                    let (sql, args) = for_sqlite(&sql, self.args)?;
+                    sqlx::query_as_with(AssertSqlSafe(sql), args)
+                }
+                .fetch_optional(&mut **t)
+                .await
             }
             Ex::Tx(Tx::Postgres(t)) => {
-                sqlx::query_as_with(sql, pg_args(self.args)?)
+                sqlx::query_as_with(AssertSqlSafe(sql), pg_args(self.args)?)
                     .fetch_optional(&mut **t)
                     .await
             }
@@ -340,25 +404,31 @@ impl Q {
         self,
         ex: impl Into<Ex<'a>>,
     ) -> Result<Option<T>, sqlx::Error> {
-        let sql = AssertSqlSafe(self.sql.into_owned());
+        let sql = self.sql.into_owned();
         match ex.into() {
             Ex::Pool(Pool::Sqlite(p)) => {
-                sqlx::query_scalar_with(sql, sqlite_args(self.args)?)
-                    .fetch_optional(p)
-                    .await
+                {
+                    let (sql, args) = for_sqlite(&sql, self.args)?;
+                    sqlx::query_scalar_with(AssertSqlSafe(sql), args)
+                }
+                .fetch_optional(p)
+                .await
             }
             Ex::Pool(Pool::Postgres(p)) => {
-                sqlx::query_scalar_with(sql, pg_args(self.args)?)
+                sqlx::query_scalar_with(AssertSqlSafe(sql), pg_args(self.args)?)
                     .fetch_optional(p)
                     .await
             }
             Ex::Tx(Tx::Sqlite(t)) => {
-                sqlx::query_scalar_with(sql, sqlite_args(self.args)?)
-                    .fetch_optional(&mut **t)
-                    .await
+                {
+                    let (sql, args) = for_sqlite(&sql, self.args)?;
+                    sqlx::query_scalar_with(AssertSqlSafe(sql), args)
+                }
+                .fetch_optional(&mut **t)
+                .await
             }
             Ex::Tx(Tx::Postgres(t)) => {
-                sqlx::query_scalar_with(sql, pg_args(self.args)?)
+                sqlx::query_scalar_with(AssertSqlSafe(sql), pg_args(self.args)?)
                     .fetch_optional(&mut **t)
                     .await
             }
@@ -384,4 +454,24 @@ pub fn like_escape(s: &str) -> String {
         out.push(c);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sqlite_placeholders_become_positional() {
+        let (sql, args) = for_sqlite(
+            "SELECT 1 WHERE ($2 IS NULL OR a = $2) AND b = $1 AND c = '$3'",
+            vec![Arg::I64(Some(1)), Arg::Str(Some("x".into()))],
+        )
+        .unwrap();
+        assert_eq!(
+            sql,
+            "SELECT 1 WHERE (? IS NULL OR a = ?) AND b = ? AND c = '$3'"
+        );
+        assert_eq!(sqlx::Arguments::len(&args), 3);
+        assert!(for_sqlite("SELECT $2", vec![Arg::I64(Some(1))]).is_err());
+    }
 }

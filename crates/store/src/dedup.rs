@@ -96,6 +96,25 @@ impl Store {
             .await?;
         let mut groups = code_groups(pairs.iter().map(|(c, id)| (c.as_str(), *id)), &different);
 
+        let read = self
+            .scan_records(round_id, |batch, read| {
+                groups.extend(person_groups(batch, &different));
+                progress(read);
+            })
+            .await?;
+        groups.sort_by(|a, b| (a.reason as u8, &a.ids).cmp(&(b.reason as u8, &b.ids)));
+        Ok((groups, read))
+    }
+
+    /// Reads the students of a round (withdrawn ones aside) as de-duplication compares
+    /// them, in birth-date order, and hands them over in batches that never split a
+    /// birth date, with the number read so far. Memory holds one batch. Returns how many
+    /// were read.
+    pub async fn scan_records(
+        &self,
+        round_id: i64,
+        mut on_batch: impl FnMut(&[Record], u64),
+    ) -> Result<u64> {
         let mut carry: Vec<Record> = Vec::new();
         let (mut after_dob, mut after_id) = (String::new(), 0i64);
         let mut read = 0u64;
@@ -118,19 +137,15 @@ impl Store {
             read += rows.len() as u64;
             carry.extend(rows.into_iter().map(Record::from));
             if last_page {
-                groups.extend(person_groups(&carry, &different));
-                progress(read);
-                break;
+                on_batch(&carry, read);
+                return Ok(read);
             }
             // Hold back the last birth date: more of it may follow.
             let cut = carry.partition_point(|r| r.dob < after_dob);
             let rest = carry.split_off(cut);
-            groups.extend(person_groups(&carry, &different));
+            on_batch(&carry, read);
             carry = rest;
-            progress(read);
         }
-        groups.sort_by(|a, b| (a.reason as u8, &a.ids).cmp(&(b.reason as u8, &b.ids)));
-        Ok((groups, read))
     }
 
     /// Pairs already decided to be different children (lower id first).

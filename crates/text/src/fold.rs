@@ -6,6 +6,9 @@ use unicode_normalization::char::is_combining_mark;
 
 /// Unicode NFC, the one form text is stored in.
 pub fn nfc(s: &str) -> String {
+    if unicode_normalization::is_nfc_quick(s.chars()) == unicode_normalization::IsNormalized::Yes {
+        return s.to_string();
+    }
     s.nfc().collect()
 }
 

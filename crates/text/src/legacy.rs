@@ -522,14 +522,25 @@ fn reading_score(decoded: &str) -> (i32, i32) {
 /// file is clearly in, or else the text as it is. Returns the encoding and whether the
 /// cell alone was ambiguous.
 pub fn detect_with(s: &str, prior: Option<Encoding>) -> (Encoding, bool) {
+    pick(classify(s), prior)
+}
+
+/// What a cell alone says about its encoding: certain, or the scores of its readings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Class {
+    Fixed(Encoding),
+    Scored { as_is: i32, tcvn: i32, vni: i32 },
+}
+
+fn classify(s: &str) -> Class {
     if s.is_ascii() {
-        return (Encoding::Nfc, false);
+        return Class::Fixed(Encoding::Nfc);
     }
     if s.chars().any(is_combining_mark) {
-        return (Encoding::Nfd, false);
+        return Class::Fixed(Encoding::Nfd);
     }
     if s.chars().any(is_unicode_vietnamese) || !s.chars().any(is_legacy_candidate) {
-        return (Encoding::Nfc, false);
+        return Class::Fixed(Encoding::Nfc);
     }
     let (as_is, _) = reading_score(s);
     let (tcvn, _) = reading_score(&decode_tcvn3(s));
@@ -540,6 +551,14 @@ pub fn detect_with(s: &str, prior: Option<Encoding>) -> (Encoding, bool) {
         reading_score(&decode_vni(s))
     } else {
         (i32::MIN, 0)
+    };
+    Class::Scored { as_is, tcvn, vni }
+}
+
+fn pick(class: Class, prior: Option<Encoding>) -> (Encoding, bool) {
+    let (as_is, tcvn, vni) = match class {
+        Class::Fixed(e) => return (e, false),
+        Class::Scored { as_is, tcvn, vni } => (as_is, tcvn, vni),
     };
     let best = as_is.max(tcvn).max(vni);
     let tied: Vec<Encoding> = [
@@ -593,7 +612,13 @@ pub struct CellDecoder {
     unicode: u32,
     tcvn3: u32,
     vni: u32,
+    /// What each distinct non-ASCII cell said alone: lists repeat their communes, tiers
+    /// and family names on every row.
+    memo: std::collections::HashMap<String, Class>,
 }
+
+/// Distinct cells remembered before the memo starts afresh (bounded memory).
+const MEMO_CELLS: usize = 16_384;
 
 impl CellDecoder {
     pub fn new() -> Self {
@@ -612,7 +637,21 @@ impl CellDecoder {
     }
 
     pub fn decode(&mut self, s: &str) -> (String, Encoding) {
-        let (enc, ambiguous) = detect_with(s, self.prior());
+        if s.is_ascii() {
+            return (s.to_string(), Encoding::Nfc);
+        }
+        let class = match self.memo.get(s) {
+            Some(c) => *c,
+            None => {
+                let c = classify(s);
+                if self.memo.len() >= MEMO_CELLS {
+                    self.memo.clear();
+                }
+                self.memo.insert(s.to_string(), c);
+                c
+            }
+        };
+        let (enc, ambiguous) = pick(class, self.prior());
         if !ambiguous && !s.is_ascii() {
             match enc {
                 Encoding::Tcvn3 => self.tcvn3 += 1,
