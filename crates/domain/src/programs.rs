@@ -97,7 +97,13 @@ pub struct TierMatcher<'a> {
     tiers: &'a [Tier],
     /// `" alias "`, longest alias first, and the tier's index.
     needles: Vec<(String, usize)>,
+    /// Answers already found: a list repeats a handful of ways of writing its tiers.
+    memo: std::cell::RefCell<std::collections::HashMap<String, Option<usize>>>,
 }
+
+/// Distinct tier texts remembered by one matcher; past this the matcher still answers,
+/// it only stops remembering.
+const TIER_MEMO: usize = 4096;
 
 impl<'a> TierMatcher<'a> {
     pub fn new(tiers: &'a [Tier]) -> TierMatcher<'a> {
@@ -117,7 +123,11 @@ impl<'a> TierMatcher<'a> {
             .map(|(a, i)| (format!(" {} ", normalise(a)), i))
             .filter(|(n, _)| !n.trim().is_empty())
             .collect();
-        TierMatcher { tiers, needles }
+        TierMatcher {
+            tiers,
+            needles,
+            memo: Default::default(),
+        }
     }
 
     pub fn tiers(&self) -> &'a [Tier] {
@@ -125,18 +135,31 @@ impl<'a> TierMatcher<'a> {
     }
 
     pub fn find(&self, folded: &str) -> Option<&'a Tier> {
+        if let Some(i) = self.memo.borrow().get(folded) {
+            return i.map(|i| &self.tiers[i]);
+        }
+        let found = self.search(folded);
+        let mut memo = self.memo.borrow_mut();
+        if memo.len() < TIER_MEMO {
+            memo.insert(folded.to_string(), found);
+        }
+        found.map(|i| &self.tiers[i])
+    }
+
+    /// The index of the best-ranked tier any alias of which the text contains.
+    fn search(&self, folded: &str) -> Option<usize> {
         let text = normalise(folded);
         if text.is_empty() || text.split(' ').any(|w| w == "khong") {
             return None;
         }
         let mut padded = format!(" {text} ");
-        let mut found: Option<&Tier> = None;
+        let mut found: Option<usize> = None;
         for (needle, i) in &self.needles {
             let tier = &self.tiers[*i];
             while let Some(at) = padded.find(needle.as_str()) {
                 padded.replace_range(at + 1..at + needle.len() - 1, &" ".repeat(needle.len() - 2));
-                if found.is_none_or(|f| tier.rank < f.rank) {
-                    found = Some(tier);
+                if found.is_none_or(|f| tier.rank < self.tiers[f].rank) {
+                    found = Some(*i);
                 }
             }
         }

@@ -4,7 +4,7 @@
 //! category, `household_category`. Communes without a register for the round's year are
 //! counted as not yet verifiable, never flagged.
 
-use crate::db::{Tx, q};
+use crate::db::{Q, Tx, q};
 use crate::error::{Result, RowIssue, StoreError};
 use crate::{AuditActor, AuditEvent, Store, audit};
 use domain::DomainError;
@@ -287,34 +287,45 @@ pub(crate) async fn check_in_tx(
     let mut after = 0i64;
     let now = now_millis();
     let mut checked: Vec<(i64, Option<(&'static str, String)>)> = Vec::new();
+    // One school's claims through the school's index; `$2 IS NULL OR …` would make the
+    // planner read the whole round for every import.
+    let school = if school_id.is_some() {
+        "s.school_id = $2"
+    } else {
+        "$2 IS NULL"
+    };
     let any_register: bool = q("SELECT EXISTS (SELECT 1 FROM households)")
         .scalar(&mut *tx)
         .await?;
     if !any_register {
-        let n: i64 = q("SELECT COUNT(*) FROM students s JOIN tiers t ON t.id = s.tier_id
-                         WHERE s.round_id = $1 AND ($2 IS NULL OR s.school_id = $2) AND s.review <> 'withdrawn'
-                           AND t.needs_household IS NOT NULL")
-            .bind(round_id)
-            .bind(school_id)
-            .scalar(&mut *tx)
-            .await?;
+        let n: i64 = Q::assembled(format!(
+            "SELECT COUNT(*) FROM students s JOIN tiers t ON t.id = s.tier_id
+              WHERE s.round_id = $1 AND {school} AND s.review <> 'withdrawn'
+                AND t.needs_household IS NOT NULL"
+        ))
+        .bind(round_id)
+        .bind(school_id)
+        .scalar(&mut *tx)
+        .await?;
         out.claims = n as u64;
         out.unverifiable = n as u64;
         return Ok(out);
     }
     loop {
-        let claims: Vec<Claim> = q("SELECT s.id, s.name_key, s.parent_key, s.commune_key, c.name AS school_commune,
-                                           s.certificate_no, t.needs_household AS needs
-                                      FROM students s JOIN tiers t ON t.id = s.tier_id
-                                      JOIN units u ON u.id = s.school_id LEFT JOIN units c ON c.id = u.commune_id
-                                     WHERE s.round_id = $1 AND ($2 IS NULL OR s.school_id = $2) AND s.review <> 'withdrawn'
-                                       AND t.needs_household IS NOT NULL AND s.id > $3
-                                     ORDER BY s.id LIMIT 5000")
-            .bind(round_id)
-            .bind(school_id)
-            .bind(after)
-            .fetch_all(&mut *tx)
-            .await?;
+        let claims: Vec<Claim> = Q::assembled(format!(
+            "SELECT s.id, s.name_key, s.parent_key, s.commune_key, c.name AS school_commune,
+                    s.certificate_no, t.needs_household AS needs
+               FROM students s JOIN tiers t ON t.id = s.tier_id
+               JOIN units u ON u.id = s.school_id LEFT JOIN units c ON c.id = u.commune_id
+              WHERE s.round_id = $1 AND {school} AND s.review <> 'withdrawn'
+                AND t.needs_household IS NOT NULL AND s.id > $3
+              ORDER BY s.id LIMIT 5000"
+        ))
+        .bind(round_id)
+        .bind(school_id)
+        .bind(after)
+        .fetch_all(&mut *tx)
+        .await?;
         let Some(last) = claims.last() else { break };
         after = last.id;
         for c in &claims {

@@ -59,7 +59,8 @@ pub struct ImportOutcome {
 const COLUMNS: &str = "round_id, school_id, student_code, full_name, name_key, dob, gender, ethnicity, class_name, village, \
      commune, commune_key, parent_name, parent_key, tier_id, certificate_no, note, import_id, source_row, created_at, updated_at";
 const NCOLS: usize = 21;
-/// Rows per statement: 21 × 400 = 8,400 parameters, under both engines' limits.
+/// Rows per statement: 21 × 400 = 8,400 parameters, under both engines' limits. Larger
+/// batches were measured and gain nothing: the cost is per row, not per statement.
 const BATCH: usize = 400;
 
 const UPDATE: &str = "full_name = excluded.full_name, name_key = excluded.name_key, dob = excluded.dob, gender = excluded.gender, \
@@ -104,43 +105,44 @@ pub(crate) fn key(s: &str) -> String {
     text::fold(s)
 }
 
-async fn write_batch(
-    tx: &mut Tx,
+/// The statement writing a batch of rows; the rows' text is moved into it.
+fn batch_query(
     target: &ImportTarget,
     import_id: i64,
-    rows: &[(usize, StudentDraft)],
+    rows: Vec<(usize, StudentDraft)>,
     coded: bool,
-) -> Result<u64> {
-    if rows.is_empty() {
-        return Ok(0);
-    }
+) -> (Q, u64) {
     let now = now_millis();
+    let n = rows.len() as u64;
     let mut query = Q::assembled(upsert_sql(rows.len(), coded));
     for (row, d) in rows {
+        let name_key = key(&d.full_name);
+        let commune_key = d.commune.as_deref().map(text::place_key);
+        let parent_key = d.parent_name.as_deref().map(key);
         query = query
             .bind(target.round_id)
             .bind(target.school_id)
             .bind(d.code.as_ref().map(|c| c.to_string()))
-            .bind(d.full_name.clone())
-            .bind(key(&d.full_name))
+            .bind(d.full_name)
+            .bind(name_key)
             .bind(iso(d.dob))
             .bind(d.gender.map(|g| g.code()))
-            .bind(d.ethnicity.clone())
-            .bind(d.class_name.clone())
-            .bind(d.village.clone())
-            .bind(d.commune.clone())
-            .bind(d.commune.as_deref().map(text::place_key))
-            .bind(d.parent_name.clone())
-            .bind(d.parent_name.as_deref().map(key))
+            .bind(d.ethnicity)
+            .bind(d.class_name)
+            .bind(d.village)
+            .bind(d.commune)
+            .bind(commune_key)
+            .bind(d.parent_name)
+            .bind(parent_key)
             .bind(d.tier_id)
-            .bind(d.certificate_no.clone())
-            .bind(d.note.clone())
+            .bind(d.certificate_no)
+            .bind(d.note)
             .bind(import_id)
-            .bind(*row as i64)
+            .bind(row as i64)
             .bind(now)
             .bind(now);
     }
-    Ok(query.execute(&mut *tx).await?)
+    (query, n)
 }
 
 /// The list of a school in a round, created as a draft the first time it is touched.
@@ -164,13 +166,18 @@ pub(crate) async fn list_status(tx: &mut Tx, round_id: i64, school_id: i64) -> R
 /// already received a device. Returns (duplicates, served).
 pub(crate) async fn flag_list(tx: &mut Tx, round_id: i64, school_id: i64) -> Result<(u64, u64)> {
     let now = now_millis();
+    // Every record of the round sharing a code with this school's list and listed by
+    // another school. Driven from the school's rows through the code index (`+` keeps the
+    // planner off the round's index, which would read the whole round on every import).
     let dup = q("INSERT INTO student_flags (student_id, kind, detail, created_at)
-                 SELECT s.id, 'duplicate_code', NULL, $1 FROM students s
-                                    WHERE s.round_id = $3 AND s.review <> 'withdrawn' AND s.student_code IN (
-                        SELECT a.student_code FROM students a
-                          JOIN students b ON b.student_code = a.student_code AND b.school_id <> a.school_id
-                                         AND b.round_id = a.round_id AND b.review <> 'withdrawn'
-                         WHERE a.school_id = $2 AND a.round_id = $3 AND a.review <> 'withdrawn')
+                 SELECT x.id, 'duplicate_code', NULL, $1
+                   FROM students a
+                   JOIN students x ON x.student_code = a.student_code AND +x.round_id = a.round_id
+                                  AND x.review <> 'withdrawn'
+                  WHERE a.school_id = $2 AND a.round_id = $3 AND a.review <> 'withdrawn' AND a.student_code IS NOT NULL
+                    AND EXISTS (SELECT 1 FROM students b
+                                 WHERE b.student_code = a.student_code AND +b.round_id = a.round_id
+                                   AND b.school_id <> a.school_id AND b.review <> 'withdrawn')
                  ON CONFLICT (student_id, kind) DO NOTHING")
         .bind(now)
         .bind(school_id)
@@ -180,7 +187,7 @@ pub(crate) async fn flag_list(tx: &mut Tx, round_id: i64, school_id: i64) -> Res
     let served = q("INSERT INTO student_flags (student_id, kind, detail, created_at)
                     SELECT s.id, 'already_served', NULL, $1 FROM students s
                      WHERE s.school_id = $2 AND s.round_id = $3 AND s.served = FALSE
-                       AND s.student_code IN (SELECT student_code FROM students WHERE served = TRUE AND student_code IS NOT NULL)
+                       AND EXISTS (SELECT 1 FROM students o WHERE o.student_code = s.student_code AND o.served = TRUE)
                     ON CONFLICT (student_id, kind) DO NOTHING")
         .bind(now)
         .bind(school_id)
@@ -236,17 +243,32 @@ impl Store {
             .await?;
         let mut outcome = ImportOutcome::default();
         let mut counts = None;
+        // One statement runs on the database's thread while the next is prepared here.
+        let mut running: Option<(Q, u64)> = None;
+        let record = |outcome: &mut ImportOutcome, rows: u64, changed: u64| {
+            outcome.written += changed;
+            outcome.unchanged += rows - changed;
+        };
         while let Some(msg) = rx.recv().await {
             match msg {
                 ImportMsg::Rows(rows) => {
                     let (coded, plain): (Vec<_>, Vec<_>) =
                         rows.into_iter().partition(|(_, d)| d.code.is_some());
-                    for (part, with_code) in [(&coded, true), (&plain, false)] {
-                        for chunk in part.chunks(BATCH) {
-                            let n =
-                                write_batch(&mut tx, &target, import_id, chunk, with_code).await?;
-                            outcome.written += n;
-                            outcome.unchanged += chunk.len() as u64 - n;
+                    for (part, with_code) in [(coded, true), (plain, false)] {
+                        let mut part = part.into_iter().peekable();
+                        while part.peek().is_some() {
+                            let chunk: Vec<_> = part.by_ref().take(BATCH).collect();
+                            let prepare =
+                                async { batch_query(&target, import_id, chunk, with_code) };
+                            let next = match running.take() {
+                                Some((q, rows)) => {
+                                    let (done, next) = tokio::join!(q.execute(&mut tx), prepare);
+                                    record(&mut outcome, rows, done?);
+                                    next
+                                }
+                                None => prepare.await,
+                            };
+                            running = Some(next);
                         }
                     }
                 }
@@ -255,6 +277,10 @@ impl Store {
                     break;
                 }
             }
+        }
+        if let Some((q, rows)) = running.take() {
+            let done = q.execute(&mut tx).await?;
+            record(&mut outcome, rows, done);
         }
         let Some(c) = counts else {
             return Err(StoreError::Unsupported(
