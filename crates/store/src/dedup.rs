@@ -119,9 +119,12 @@ impl Store {
         let (mut after_dob, mut after_id) = (String::new(), 0i64);
         let mut read = 0u64;
         loop {
+            // A page after the last one, straight off the (dob, id) index: the row value
+            // lets both engines seek it, and `+round_id` keeps SQLite off the round's
+            // index, with which it read and sorted the whole round for every page.
             let rows: Vec<RecordRow> = q("SELECT id, student_code, school_id, name_key, dob, commune_key, parent_key
                                            FROM students
-                                          WHERE round_id = $1 AND review <> 'withdrawn' AND (dob > $2 OR (dob = $2 AND id > $3))
+                                          WHERE +round_id = $1 AND review <> 'withdrawn' AND (dob, id) > ($2, $3)
                                           ORDER BY dob, id LIMIT $4")
                 .bind(round_id)
                 .bind(after_dob.clone())
