@@ -204,6 +204,11 @@ async fn approval_end_to_end(app: &TestApp) {
         .text()
         .await
         .unwrap();
+    // The form shows what is stored, gender included (saving it unchanged keeps it).
+    assert!(
+        form.contains("<option value=\"nam\" selected>"),
+        "the stored gender is selected"
+    );
     let seen = form
         .split("name=\"seen\" value=\"")
         .nth(1)
@@ -222,7 +227,7 @@ async fn approval_end_to_end(app: &TestApp) {
         ("name", "Nguyễn Anh Quân"),
         ("dob", "24/01/2011"),
         ("code", "6724628194"),
-        ("gender", "male"),
+        ("gender", "nam"),
         ("tier", tier.as_str()),
         ("certificate_no", "699/GCN-UBND"),
         ("commune", "Xã Đắk Lao"),
