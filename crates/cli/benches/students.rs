@@ -208,6 +208,15 @@ async fn fresh_store(db: &Path, schools: usize) -> Store {
     store
 }
 
+/// The runtime of the server and of the CLI: two workers, as on the 2-core machine.
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
 /// Only read and check the file: the parse cost of an import.
 fn phase_parse(file: &Path) -> serde_json::Value {
     let rt = tokio::runtime::Runtime::new().unwrap();
@@ -233,12 +242,7 @@ fn phase_parse(file: &Path) -> serde_json::Value {
 
 /// The whole import, as `songmaytinh import students` runs it, into a fresh database.
 fn phase_import(file: &Path) -> serde_json::Value {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    rt.block_on(async {
+    runtime().block_on(async {
         let store = fresh_store(&file.with_extension("db"), 1).await;
         let school = store.unit_by_code("67660000").await.unwrap().unwrap();
         let req = web::imports::ImportRequest {
@@ -265,12 +269,7 @@ fn phase_import(file: &Path) -> serde_json::Value {
 fn phase_dedup_seed(db: &Path, n: usize) -> serde_json::Value {
     use domain::students::{Gender, StudentCode, StudentDraft};
     use store::students::{ImportCounts, ImportMsg, ImportTarget};
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    rt.block_on(async {
+    runtime().block_on(async {
         let schools = 400;
         let store = fresh_store(db, schools).await;
         let round = store.current_round().await.unwrap().unwrap();
@@ -351,12 +350,7 @@ fn phase_dedup_seed(db: &Path, n: usize) -> serde_json::Value {
 }
 
 fn phase_dedup(db: &Path, read_only: bool) -> serde_json::Value {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    rt.block_on(async {
+    runtime().block_on(async {
         let store = Store::open(
             &format!("sqlite://{}", db.display()),
             &OpenOptions::default(),
