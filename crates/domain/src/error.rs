@@ -136,6 +136,23 @@ pub enum DomainError {
     InvalidProgram {
         reason: String,
     },
+    /// A device's serial number is empty.
+    MissingSerial,
+    /// A serial number the registry (or the same file) already has.
+    DuplicateSerial {
+        serial: String,
+    },
+    /// An IMEI that is not 15 digits or whose check digit is wrong.
+    InvalidImei {
+        value: String,
+    },
+    /// A device state change the registry does not allow (handing a rejected device
+    /// to a student, say).
+    ImpossibleTransition {
+        serial: String,
+        from: crate::devices::DeviceState,
+        to: crate::devices::DeviceState,
+    },
     NotFound,
     Forbidden,
 }
@@ -190,6 +207,10 @@ impl DomainError {
             EvidenceTooLarge { .. } => "evidence_too_large",
             StaleEdit => "stale_edit",
             InvalidProgram { .. } => "invalid_program",
+            MissingSerial => "missing_serial",
+            DuplicateSerial { .. } => "duplicate_serial",
+            InvalidImei { .. } => "invalid_imei",
+            ImpossibleTransition { .. } => "impossible_transition",
             NotFound => "not_found",
             Forbidden => "forbidden",
         }
@@ -221,6 +242,8 @@ impl DomainError {
             AlreadyHasDevice => "has_device",
             InvalidStudentCode { .. } | DuplicateInFile { .. } | DuplicateStudent { .. } => "code",
             EvidenceType { .. } | EvidenceTooLarge { .. } => "file",
+            MissingSerial | DuplicateSerial { .. } => "serial",
+            InvalidImei { .. } => "imei",
             _ => return None,
         })
     }
@@ -403,6 +426,22 @@ impl DomainError {
                 format!("The program description cannot be used: {reason}.")
             },
             StaleEdit => lang.pick("Hồ sơ vừa được người khác sửa: hãy tải lại trang và sửa lại.", "Someone else changed this record: reload the page and edit again.").into(),
+            MissingSerial => lang.pick("Thiếu số sê-ri của thiết bị.", "The device's serial number is missing.").into(),
+            DuplicateSerial { serial } => if vi {
+                format!("Số sê-ri {serial} đã có trong sổ theo dõi thiết bị (hoặc lặp lại trong tệp).")
+            } else {
+                format!("Serial number {serial} is already in the registry (or repeated in the file).")
+            },
+            InvalidImei { value } => if vi {
+                format!("IMEI \"{value}\" không hợp lệ: cần đúng 15 chữ số và chữ số cuối đúng theo thuật toán Luhn.")
+            } else {
+                format!("IMEI \"{value}\" is not valid: it needs exactly 15 digits and a correct Luhn check digit.")
+            },
+            ImpossibleTransition { serial, from, to } => if vi {
+                format!("Thiết bị {serial} đang ở trạng thái \"{}\", không thể chuyển sang \"{}\".", from.label(lang), to.label(lang))
+            } else {
+                format!("Device {serial} is \"{}\"; it cannot become \"{}\".", from.label(lang), to.label(lang))
+            },
             NotFound => lang.pick("Không tìm thấy.", "Not found.").into(),
             Forbidden => lang.pick("Bạn không có quyền thực hiện thao tác này.", "You are not allowed to do this.").into(),
         }

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod authz;
 pub mod dates;
 pub mod dedup;
+pub mod devices;
 pub mod error;
 pub mod lang;
 pub mod money;
