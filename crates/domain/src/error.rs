@@ -136,6 +136,10 @@ pub enum DomainError {
     InvalidProgram {
         reason: String,
     },
+    /// A device model id that names no model.
+    UnknownModel {
+        id: i64,
+    },
     /// A device's serial number is empty.
     MissingSerial,
     /// A serial number the registry (or the same file) already has.
@@ -207,6 +211,7 @@ impl DomainError {
             EvidenceTooLarge { .. } => "evidence_too_large",
             StaleEdit => "stale_edit",
             InvalidProgram { .. } => "invalid_program",
+            UnknownModel { .. } => "unknown_model",
             MissingSerial => "missing_serial",
             DuplicateSerial { .. } => "duplicate_serial",
             InvalidImei { .. } => "invalid_imei",
@@ -427,6 +432,11 @@ impl DomainError {
             },
             StaleEdit => lang.pick("Hồ sơ vừa được người khác sửa: hãy tải lại trang và sửa lại.", "Someone else changed this record: reload the page and edit again.").into(),
             MissingSerial => lang.pick("Thiếu số sê-ri của thiết bị.", "The device's serial number is missing.").into(),
+            UnknownModel { id } => if vi {
+                format!("Không có mẫu thiết bị số {id}: hãy khai báo mẫu thiết bị trước.")
+            } else {
+                format!("There is no device model {id}: declare the model first.")
+            },
             DuplicateSerial { serial } => if vi {
                 format!("Số sê-ri {serial} đã có trong sổ theo dõi thiết bị (hoặc lặp lại trong tệp).")
             } else {

@@ -123,6 +123,11 @@ impl From<bool> for Arg {
         Arg::Bool(Some(v))
     }
 }
+impl From<Option<bool>> for Arg {
+    fn from(v: Option<bool>) -> Self {
+        Arg::Bool(v)
+    }
+}
 impl From<String> for Arg {
     fn from(v: String) -> Self {
         Arg::Str(Some(v))

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod backup;
 pub mod db;
 pub mod dedup;
+pub mod devices;
 pub mod error;
 pub mod households;
 pub mod lists;

@@ -1,0 +1,414 @@
+//! The serial-level device registry: models, registration of serials all or nothing,
+//! state changes checked by the domain and again by the database (a trigger over
+//! `device_transitions`), each one dated, attributed and audited.
+
+use crate::db::{Q, q};
+use crate::error::{Result, StoreError};
+use crate::{AuditActor, AuditEvent, Store, audit};
+use domain::dates::now_millis;
+use domain::devices::{self, DeviceKind, DeviceModel, DeviceState, Holder, Imei, Tracked};
+use domain::{DomainError, Lang};
+use serde::Serialize;
+use serde_json::json;
+use std::collections::{BTreeMap, HashMap};
+
+/// One line of a serial list: the file's row number and what it says.
+#[derive(Debug, Clone)]
+pub struct SerialRow {
+    pub row: usize,
+    pub serial: String,
+    pub imei: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SerialError {
+    pub row: usize,
+    pub code: &'static str,
+    pub message: String,
+}
+
+/// What a registration did: all rows, or none when any row is refused.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct RegisterReport {
+    pub imported: usize,
+    pub rejected: usize,
+    pub errors: Vec<SerialError>,
+}
+
+/// Values looked up per statement when checking a file against the registry.
+const LOOKUP: usize = 500;
+/// Devices per insert: 7 × 400 parameters.
+const BATCH: usize = 400;
+
+fn holder_parts(h: Holder) -> (&'static str, Option<i64>) {
+    match h {
+        Holder::Board => ("board", None),
+        Holder::Unit(id) => ("unit", Some(id)),
+        Holder::School(id) => ("school", Some(id)),
+        Holder::Student(id) => ("student", Some(id)),
+        Holder::Nobody => ("nobody", None),
+    }
+}
+
+fn holder_from(kind: &str, id: Option<i64>) -> Result<Holder> {
+    Ok(match (kind, id) {
+        ("board", None) => Holder::Board,
+        ("nobody", None) => Holder::Nobody,
+        ("unit", Some(i)) => Holder::Unit(i),
+        ("school", Some(i)) => Holder::School(i),
+        ("student", Some(i)) => Holder::Student(i),
+        _ => return Err(StoreError::corrupt("devices", "holder_kind", kind)),
+    })
+}
+
+#[derive(sqlx::FromRow)]
+struct DeviceRow {
+    id: i64,
+    serial: String,
+    state: String,
+    holder_kind: String,
+    holder_id: Option<i64>,
+}
+
+impl DeviceRow {
+    fn tracked(&self) -> Result<Tracked> {
+        Ok(Tracked {
+            serial: self.serial.clone(),
+            state: DeviceState::parse(&self.state)
+                .ok_or_else(|| StoreError::corrupt("devices", "state", self.state.clone()))?,
+            holder: holder_from(&self.holder_kind, self.holder_id)?,
+        })
+    }
+}
+
+/// Which of `values` the column `col` of `devices` already holds.
+async fn existing(store: &Store, col: &'static str, values: &[&str]) -> Result<Vec<String>> {
+    let mut found = Vec::new();
+    for chunk in values.chunks(LOOKUP) {
+        let sql = format!(
+            "SELECT {col} FROM devices WHERE {col} IN ({})",
+            crate::db::placeholders(0, chunk.len())
+        );
+        let mut query = Q::assembled(sql);
+        for v in chunk {
+            query = query.bind(v.to_string());
+        }
+        let rows: Vec<(String,)> = query.fetch_all(store.pool()).await?;
+        found.extend(rows.into_iter().map(|(s,)| s));
+    }
+    Ok(found)
+}
+
+impl Store {
+    /// Declares a device model; brand and model are unique together.
+    pub async fn create_device_model(&self, actor: &AuditActor, m: &DeviceModel) -> Result<i64> {
+        let kind = m.kind.ok_or(DomainError::InvalidProgram {
+            reason: "thiếu loại thiết bị".into(),
+        })?;
+        let mut tx = self.pool().begin().await?;
+        let id: i64 = q("INSERT INTO device_models (kind, brand, model, cpu, cpu_cores, ram_mb, storage_gb, screen_tenths,
+                              battery_mah, front_camera_mp, rear_camera_mp, os, wifi, lte, warranty_months, unit_price, created_at)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id")
+            .bind(kind.code())
+            .bind(m.brand.trim().to_string())
+            .bind(m.model.trim().to_string())
+            .bind(m.cpu.clone())
+            .bind(m.cpu_cores.map(i64::from))
+            .bind(m.ram_mb.map(i64::from))
+            .bind(m.storage_gb.map(i64::from))
+            .bind(m.screen_tenths.map(i64::from))
+            .bind(m.battery_mah.map(i64::from))
+            .bind(m.front_camera_mp.map(i64::from))
+            .bind(m.rear_camera_mp.map(i64::from))
+            .bind(m.os.clone())
+            .bind(m.wifi)
+            .bind(m.lte)
+            .bind(m.warranty_months.map(i64::from))
+            .bind(m.unit_price.map(|d| d.0))
+            .bind(now_millis())
+            .scalar(&mut tx)
+            .await?;
+        audit::append(
+            &mut tx,
+            actor,
+            AuditEvent {
+                entity: "device_model",
+                entity_id: Some(id.to_string()),
+                action: "create",
+                summary: format!(
+                    "Khai báo mẫu thiết bị {} {}",
+                    m.brand.trim(),
+                    m.model.trim()
+                ),
+                unit_id: None,
+                changes: Some(serde_json::to_value(m).unwrap_or_default()),
+                personal: None,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// The kind of a model, if it exists.
+    pub async fn device_model_kind(&self, id: i64) -> Result<Option<DeviceKind>> {
+        let kind: Option<String> = q("SELECT kind FROM device_models WHERE id = $1")
+            .bind(id)
+            .scalar_optional(self.pool())
+            .await?;
+        Ok(kind.as_deref().and_then(DeviceKind::parse))
+    }
+
+    /// Registers the serials of a list as received devices of `model_id` from `source`,
+    /// all or nothing: a missing serial, a bad IMEI, a serial or IMEI repeated in the
+    /// list or already in the registry refuses the list, every problem named by its row.
+    pub async fn register_devices(
+        &self,
+        actor: &AuditActor,
+        model_id: i64,
+        source: &str,
+        rows: &[SerialRow],
+        lang: Lang,
+        dry_run: bool,
+    ) -> Result<RegisterReport> {
+        if self.device_model_kind(model_id).await?.is_none() {
+            return Err(DomainError::UnknownModel { id: model_id }.into());
+        }
+        let mut report = RegisterReport::default();
+        let mut bad_rows = std::collections::BTreeSet::new();
+        let mut refuse = |report: &mut RegisterReport, row: usize, e: DomainError| {
+            bad_rows.insert(row);
+            report.errors.push(SerialError {
+                row,
+                code: e.code(),
+                message: e.message(lang),
+            });
+        };
+        let mut clean: Vec<(usize, String, Option<String>)> = Vec::with_capacity(rows.len());
+        let mut seen_serial: HashMap<String, usize> = HashMap::with_capacity(rows.len());
+        let mut seen_imei: HashMap<String, usize> = HashMap::new();
+        for r in rows {
+            let serial = match devices::serial(&r.serial) {
+                Ok(s) => s,
+                Err(e) => {
+                    refuse(&mut report, r.row, e);
+                    continue;
+                }
+            };
+            let imei = match r.imei.as_deref().filter(|s| !s.trim().is_empty()) {
+                None => None,
+                Some(raw) => match Imei::parse(raw) {
+                    Ok(i) => Some(i.as_str().to_string()),
+                    Err(e) => {
+                        refuse(&mut report, r.row, e);
+                        continue;
+                    }
+                },
+            };
+            if seen_serial.insert(serial.clone(), r.row).is_some() {
+                refuse(&mut report, r.row, DomainError::DuplicateSerial { serial });
+                continue;
+            }
+            if let Some(i) = &imei
+                && seen_imei.insert(i.clone(), r.row).is_some()
+            {
+                refuse(
+                    &mut report,
+                    r.row,
+                    DomainError::DuplicateSerial { serial: i.clone() },
+                );
+                continue;
+            }
+            clean.push((r.row, serial, imei));
+        }
+        let serials: Vec<&str> = clean.iter().map(|(_, s, _)| s.as_str()).collect();
+        for s in existing(self, "serial", &serials).await? {
+            refuse(
+                &mut report,
+                seen_serial[&s],
+                DomainError::DuplicateSerial { serial: s },
+            );
+        }
+        let imeis: Vec<&str> = clean.iter().filter_map(|(_, _, i)| i.as_deref()).collect();
+        for i in existing(self, "imei", &imeis).await? {
+            refuse(
+                &mut report,
+                seen_imei[&i],
+                DomainError::DuplicateSerial { serial: i },
+            );
+        }
+        report.errors.sort_by_key(|e| e.row);
+        report.rejected = bad_rows.len();
+        if report.rejected > 0 || dry_run {
+            report.imported = if report.rejected > 0 { 0 } else { clean.len() };
+            return Ok(report);
+        }
+        let now = now_millis();
+        let mut tx = self.pool().begin().await?;
+        for chunk in clean.chunks(BATCH) {
+            let mut sql = String::from(
+                "INSERT INTO devices (serial, imei, model_id, source, state, holder_kind, holder_id, state_changed_at, created_at) VALUES ",
+            );
+            for i in 0..chunk.len() {
+                if i > 0 {
+                    sql.push(',');
+                }
+                let b = i * 4;
+                sql.push_str(&format!(
+                    "(${}, ${}, ${}, ${}, 'received', 'board', NULL, ${b4}, ${b4})",
+                    b + 1,
+                    b + 2,
+                    b + 3,
+                    b + 4,
+                    b4 = chunk.len() * 4 + 1
+                ));
+            }
+            let mut query = Q::assembled(sql);
+            for (_, serial, imei) in chunk {
+                query = query
+                    .bind(serial.clone())
+                    .bind(imei.clone())
+                    .bind(model_id)
+                    .bind(source.to_string());
+            }
+            query.bind(now).execute(&mut tx).await?;
+            let sql = format!(
+                "INSERT INTO device_events (device_id, from_state, to_state, holder_kind, holder_id, actor, note, at)
+                 SELECT id, NULL, 'received', 'board', NULL, $1, $2, $3 FROM devices WHERE serial IN ({})",
+                crate::db::placeholders(3, chunk.len())
+            );
+            let mut query = Q::assembled(sql)
+                .bind(actor.name.clone())
+                .bind(source.to_string())
+                .bind(now);
+            for (_, serial, _) in chunk {
+                query = query.bind(serial.clone());
+            }
+            query.execute(&mut tx).await?;
+        }
+        audit::append(
+            &mut tx,
+            actor,
+            AuditEvent {
+                entity: "devices",
+                entity_id: Some(source.to_string()),
+                action: "register",
+                summary: format!("Tiếp nhận {} thiết bị (mẫu {model_id}, nguồn {source})", clean.len()),
+                unit_id: None,
+                changes: Some(json!({"model_id": model_id, "source": source, "count": clean.len(),
+                                     "first": clean.first().map(|c| &c.1), "last": clean.last().map(|c| &c.1)})),
+                personal: None,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        report.imported = clean.len();
+        Ok(report)
+    }
+
+    /// A device by its serial (as printed; compared normalised).
+    pub async fn device(&self, serial: &str) -> Result<Option<Tracked>> {
+        let s = devices::serial(serial)?;
+        let row: Option<DeviceRow> =
+            q("SELECT id, serial, state, holder_kind, holder_id FROM devices WHERE serial = $1")
+                .bind(s)
+                .fetch_optional(self.pool())
+                .await?;
+        row.map(|r| r.tracked()).transpose()
+    }
+
+    /// Changes a device's state and holder, if the domain allows it; the database checks
+    /// the change again. Dated, attributed and audited in one transaction.
+    pub async fn change_device(
+        &self,
+        actor: &AuditActor,
+        serial: &str,
+        to: DeviceState,
+        holder: Holder,
+        note: Option<&str>,
+    ) -> Result<Tracked> {
+        let s = devices::serial(serial)?;
+        let mut tx = self.pool().begin().await?;
+        let row: DeviceRow =
+            q("SELECT id, serial, state, holder_kind, holder_id FROM devices WHERE serial = $1")
+                .bind(s)
+                .fetch_optional(&mut tx)
+                .await?
+                .ok_or(DomainError::NotFound)?;
+        let before = row.tracked()?;
+        let after = before.change(to, holder)?;
+        let (kind, id) = holder_parts(after.holder);
+        let now = now_millis();
+        let n = q(
+            "UPDATE devices SET state = $1, holder_kind = $2, holder_id = $3, state_changed_at = $4
+                   WHERE id = $5 AND state = $6",
+        )
+        .bind(to.code())
+        .bind(kind)
+        .bind(id)
+        .bind(now)
+        .bind(row.id)
+        .bind(before.state.code())
+        .execute(&mut tx)
+        .await?;
+        if n != 1 {
+            return Err(DomainError::StaleEdit.into());
+        }
+        q("INSERT INTO device_events (device_id, from_state, to_state, holder_kind, holder_id, actor, note, at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+            .bind(row.id)
+            .bind(before.state.code())
+            .bind(to.code())
+            .bind(kind)
+            .bind(id)
+            .bind(actor.name.clone())
+            .bind(note.map(str::to_string))
+            .bind(now)
+            .execute(&mut tx)
+            .await?;
+        audit::append(
+            &mut tx,
+            actor,
+            AuditEvent {
+                entity: "device",
+                entity_id: Some(after.serial.clone()),
+                action: "change_state",
+                summary: format!(
+                    "Thiết bị {}: {} → {}",
+                    after.serial,
+                    before.state.label(Lang::Vi),
+                    to.label(Lang::Vi)
+                ),
+                unit_id: None,
+                changes: Some(json!({"from": before.state.code(), "to": to.code(), "holder": kind, "note": note})),
+                personal: None,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// Devices per state, over the whole registry.
+    pub async fn device_counts(&self) -> Result<BTreeMap<DeviceState, i64>> {
+        let rows: Vec<(String, i64)> = q("SELECT state, COUNT(*) FROM devices GROUP BY state")
+            .fetch_all(self.pool())
+            .await?;
+        rows.into_iter()
+            .map(|(s, n)| {
+                DeviceState::parse(&s)
+                    .map(|st| (st, n))
+                    .ok_or_else(|| StoreError::corrupt("devices", "state", s))
+            })
+            .collect()
+    }
+
+    /// The allowed changes as the database enforces them.
+    pub async fn device_transitions(&self) -> Result<Vec<(String, String)>> {
+        Ok(
+            q("SELECT from_state, to_state FROM device_transitions ORDER BY from_state, to_state")
+                .fetch_all(self.pool())
+                .await?,
+        )
+    }
+}
