@@ -93,6 +93,9 @@ enum Command {
     /// Chương trình, đối tượng và đợt khảo sát (programs, tiers, rounds)
     #[command(subcommand)]
     Program(ProgramCommand),
+    /// Mẫu thiết bị: hãng, model, cấu hình (device models)
+    #[command(subcommand, name = "device-model")]
+    DeviceModel(DeviceModelCommand),
     /// Sao lưu cơ sở dữ liệu SQLite đang chạy (consistent online copy of the SQLite database)
     Backup {
         /// Tệp sao lưu, chưa tồn tại (the backup file; must not exist)
@@ -151,7 +154,30 @@ enum UserCommand {
 }
 
 #[derive(Subcommand)]
+enum DeviceModelCommand {
+    /// Khai báo mẫu thiết bị từ tệp JSON (declare a device model from a JSON file:
+    /// {"kind": "tablet", "brand", "model", "ram_mb", "storage_gb", "screen_tenths", ...})
+    Add { file: PathBuf },
+}
+
+#[derive(Subcommand)]
 enum ImportCommand {
+    /// Nhập danh sách số sê-ri/IMEI thiết bị của nhà cung cấp hoặc nhà tài trợ; có lỗi thì không ghi gì (register a list of device serials, all or nothing)
+    Devices {
+        file: PathBuf,
+        /// Mã mẫu thiết bị (device model id)
+        #[arg(long)]
+        model: i64,
+        /// Nguồn: số biên bản tiếp nhận hoặc số hợp đồng, ví dụ donation:01/BB-TN (source reference)
+        #[arg(long)]
+        source: String,
+        /// Chỉ kiểm tra, không ghi (check only, write nothing)
+        #[arg(long)]
+        dry_run: bool,
+        /// Kết quả dạng JSON: {imported, rejected, errors: [{row, code, message}]}
+        #[arg(long)]
+        json: bool,
+    },
     /// Nhập danh sách học sinh của một trường từ .xlsx, .xls, .ods hoặc .csv (import a school's list of students)
     Students {
         file: PathBuf,
@@ -405,6 +431,40 @@ async fn run(cli: Cli, out: Out) -> Result<ExitCode> {
         Command::Dedup { round, json } => {
             let store = open(&cli.db, 2).await?;
             dedup(&store, &out, round, json).await
+        }
+        Command::DeviceModel(DeviceModelCommand::Add { file }) => {
+            let text = std::fs::read_to_string(&file).with_context(|| {
+                format!(
+                    "không đọc được tệp {} (cannot read the file)",
+                    file.display()
+                )
+            })?;
+            let model: domain::devices::DeviceModel = match serde_json::from_str(&text) {
+                Ok(m) => m,
+                Err(e) => {
+                    out.error(
+                        &format!("Tệp JSON mẫu thiết bị không hợp lệ: {e}"),
+                        &format!("The device model JSON is not valid: {e}"),
+                    );
+                    return Ok(ExitCode::FAILURE);
+                }
+            };
+            let store = open(&cli.db, 2).await?;
+            let id = store
+                .create_device_model(&AuditActor::system("cli"), &model)
+                .await?;
+            println!("{id}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Import(ImportCommand::Devices {
+            file,
+            model,
+            source,
+            dry_run,
+            json,
+        }) => {
+            let store = open(&cli.db, 2).await?;
+            import_devices(&store, &out, file, model, &source, dry_run, json).await
         }
         Command::Program(ProgramCommand::Seed2022) => {
             let store = open(&cli.db, 2).await?;
@@ -869,6 +929,110 @@ async fn import_students(
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+async fn import_devices(
+    store: &Store,
+    out: &Out,
+    file: PathBuf,
+    model: i64,
+    source: &str,
+    dry_run: bool,
+    json: bool,
+) -> Result<ExitCode> {
+    let input = std::fs::File::open(&file).with_context(|| {
+        format!(
+            "không đọc được tệp {} (cannot read the file)",
+            file.display()
+        )
+    })?;
+    if !json {
+        out.info(
+            &format!("Đang đọc {}…", file.display()),
+            &format!("Reading {}…", file.display()),
+        );
+    }
+    let list = match sheets::devices::read_serials(
+        std::io::BufReader::new(input),
+        &sheets::reader::Limits::default(),
+    ) {
+        Ok(l) => l,
+        Err(e) => {
+            out.error(&e.message_vi, &e.message_en);
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    let rows: Vec<store::devices::SerialRow> = list
+        .lines
+        .into_iter()
+        .map(|l| store::devices::SerialRow {
+            row: l.row,
+            serial: l.serial,
+            imei: l.imei,
+        })
+        .collect();
+    let report = store
+        .register_devices(
+            &AuditActor::system("cli"),
+            model,
+            source,
+            &rows,
+            out.lang,
+            dry_run,
+        )
+        .await?;
+    let refused = report.rejected > 0;
+    if json {
+        println!("{}", serde_json::to_string(&report)?);
+    } else {
+        for e in &report.errors {
+            eprintln!(
+                "{} {}: {} [{}]",
+                out.pick("dòng", "row"),
+                e.row,
+                e.message,
+                e.code
+            );
+        }
+        if refused {
+            out.error(
+                &format!(
+                    "{} dòng bị từ chối: không ghi thiết bị nào.",
+                    report.rejected
+                ),
+                &format!(
+                    "{} rows refused: no device was registered.",
+                    report.rejected
+                ),
+            );
+        } else {
+            out.info(
+                &format!(
+                    "{} {} thiết bị (tiêu đề ở dòng {}, {} dòng khác bỏ qua).",
+                    if dry_run {
+                        "Kiểm tra xong"
+                    } else {
+                        "Đã tiếp nhận"
+                    },
+                    report.imported,
+                    list.header_row,
+                    list.skipped
+                ),
+                &format!(
+                    "{} {} devices (header on row {}, {} other rows skipped).",
+                    if dry_run { "Checked" } else { "Registered" },
+                    report.imported,
+                    list.header_row,
+                    list.skipped
+                ),
+            );
+        }
+    }
+    Ok(if refused {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 async fn import_households(

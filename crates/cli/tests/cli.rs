@@ -336,6 +336,8 @@ fn every_command_has_help() {
         vec!["import", "units", "--help"],
         vec!["import", "students", "--help"],
         vec!["import", "households", "--help"],
+        vec!["import", "devices", "--help"],
+        vec!["device-model", "add", "--help"],
         vec!["students", "--help"],
         vec!["dedup", "--help"],
         vec!["program", "list", "--help"],
@@ -729,4 +731,93 @@ fn a_new_campaign_is_data_not_code() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("dòng 1"), "{}", stderr(&o));
     let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn device_serials_are_registered_all_or_nothing() {
+    let dir = temp_dir();
+    let db = format!("sqlite://{}", dir.join("d.db").display());
+    let model = dir.join("tab.json");
+    std::fs::write(
+        &model,
+        r#"{"kind": "tablet", "brand": "Samsung", "model": "Galaxy Tab A8", "ram_mb": 4096, "lte": true}"#,
+    )
+    .unwrap();
+    let o = run(&["device-model", "add", model.to_str().unwrap()], &db);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let id = stdout(&o).trim().to_string();
+
+    let good = dir.join("giao-hang.csv");
+    std::fs::write(
+        &good,
+        "DANH SÁCH MÁY GIAO THEO HỢP ĐỒNG 05/HĐ\nSTT,Số Serial,IMEI\n1,R58R1000A,490154203237518\n2,R58R1000B,352099001761481\n,Tổng cộng: 2 máy,\n",
+    )
+    .unwrap();
+    let args = |f: &Path| {
+        vec![
+            "import".to_string(),
+            "devices".into(),
+            f.to_str().unwrap().into(),
+            "--model".into(),
+            id.clone(),
+            "--source".into(),
+            "contract:05/HĐ".into(),
+            "--json".into(),
+        ]
+    };
+    let a = args(&good);
+    let o = run(&a.iter().map(String::as_str).collect::<Vec<_>>(), &db);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        json_of(&o),
+        serde_json::json!({"imported": 2, "rejected": 0, "errors": []})
+    );
+
+    // A second list repeating a serial and with a bad IMEI: refused, nothing written.
+    let bad = dir.join("lan-2.csv");
+    std::fs::write(
+        &bad,
+        "Số Serial,IMEI\nR58R1000C,\nR58R1000A,\nR58R1000D,490154203237517\n",
+    )
+    .unwrap();
+    let a = args(&bad);
+    let o = run(&a.iter().map(String::as_str).collect::<Vec<_>>(), &db);
+    assert_eq!(o.status.code(), Some(1));
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["imported"], 0);
+    assert_eq!(v["rejected"], 2);
+    let codes: Vec<(u64, String)> = v["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["row"].as_u64().unwrap(),
+                e["code"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        codes,
+        vec![
+            (3, "duplicate_serial".to_string()),
+            (4, "invalid_imei".to_string())
+        ]
+    );
+    assert!(
+        v["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("R58R1000A")
+    );
+    let a = args(&good);
+    let mut again: Vec<&str> = a.iter().map(String::as_str).collect();
+    again[4] = "9999";
+    let o = run(&again, &db);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("Không có mẫu thiết bị số 9999"),
+        "{}",
+        stderr(&o)
+    );
 }

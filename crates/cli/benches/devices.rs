@@ -1,0 +1,158 @@
+//! Benchmark of the device registry, as `docs/PERFORMANCE.md` reports it: registering
+//! 100,000 serials (with IMEIs) from one supplier's file into SQLite, beside the time to
+//! only read the file. Each phase runs in a child process so that its peak memory is its
+//! own.
+//!
+//!     cargo bench -p songmaytinh --bench devices
+//!
+//! `SMT_BENCH_SERIALS` lowers the size for a quick run.
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+use store::{AuditActor, OpenOptions, Store};
+
+fn peak_mib() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .unwrap_or_default()
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .map(|kb| kb / 1024.0)
+        .unwrap_or(f64::NAN)
+}
+
+/// A supplier's list: title rows, a header, then serials and valid IMEIs.
+fn write_csv(path: &Path, n: usize) {
+    let mut w = BufWriter::new(std::fs::File::create(path).unwrap());
+    writeln!(w, "CÔNG TY CỔ PHẦN THIẾT BỊ GIÁO DỤC").unwrap();
+    writeln!(w, "DANH SÁCH MÁY GIAO THEO HỢP ĐỒNG 05/2022/HĐ-SGDĐT").unwrap();
+    writeln!(w, "STT,Tên máy,Số Serial,IMEI").unwrap();
+    for i in 0..n {
+        let body = format!("35209900{:06}", i % 1_000_000);
+        let digits: Vec<u32> = body.bytes().map(|b| u32::from(b - b'0')).collect();
+        let check = domain::devices::luhn_digit(&digits);
+        writeln!(w, "{},Galaxy Tab A8,R58T{:08},{body}{check}", i + 1, i).unwrap();
+    }
+    writeln!(w, ",Tổng cộng,{n} máy,").unwrap();
+}
+
+fn read(file: &Path) -> Vec<store::devices::SerialRow> {
+    let list = sheets::devices::read_serials(
+        std::io::BufReader::new(std::fs::File::open(file).unwrap()),
+        &sheets::reader::Limits::default(),
+    )
+    .unwrap();
+    list.lines
+        .into_iter()
+        .map(|l| store::devices::SerialRow {
+            row: l.row,
+            serial: l.serial,
+            imei: l.imei,
+        })
+        .collect()
+}
+
+fn phase(name: &str, file: &Path) -> serde_json::Value {
+    if name == "read" {
+        let start = Instant::now();
+        let rows = read(file);
+        let secs = start.elapsed().as_secs_f64();
+        return serde_json::json!({"rows": rows.len(), "secs": secs, "peak_mib": peak_mib()});
+    }
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let db = file.with_extension("db");
+        for ext in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{ext}", db.display()));
+        }
+        let store = Store::open(
+            &format!("sqlite://{}", db.display()),
+            &OpenOptions::default(),
+        )
+        .await
+        .unwrap();
+        let sys = AuditActor::system("bench");
+        let model = store
+            .create_device_model(
+                &sys,
+                &domain::devices::DeviceModel {
+                    kind: Some(domain::devices::DeviceKind::Tablet),
+                    brand: "Samsung".into(),
+                    model: "Galaxy Tab A8".into(),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        let start = Instant::now();
+        let rows = read(file);
+        let report = store
+            .register_devices(
+                &sys,
+                model,
+                "contract:05/2022/HĐ-SGDĐT",
+                &rows,
+                domain::Lang::Vi,
+                false,
+            )
+            .await
+            .unwrap();
+        let secs = start.elapsed().as_secs_f64();
+        assert_eq!(report.imported, rows.len(), "{:?}", report.errors.first());
+        serde_json::json!({"rows": report.imported, "secs": secs, "peak_mib": peak_mib()})
+    })
+}
+
+fn child(args: &[&str]) -> serde_json::Value {
+    let out = Command::new(std::env::current_exe().unwrap())
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    serde_json::from_str(text.lines().last().unwrap_or("null")).unwrap()
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if let Some(pos) = args.iter().position(|a| a == "--phase") {
+        println!("{}", phase(&args[pos + 1], &PathBuf::from(&args[pos + 2])));
+        return;
+    }
+    let n: usize = std::env::var("SMT_BENCH_SERIALS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100_000);
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/tmp/bench-devices");
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join(format!("serials-{n}.csv"));
+    if !file.exists() {
+        write_csv(&file, n);
+    }
+    let f = file.to_str().unwrap();
+    let read = child(&["--phase", "read", f]);
+    let register = child(&["--phase", "register", f]);
+    let secs = register["secs"].as_f64().unwrap();
+    println!("| benchmark | serials | read only | register | serials/s | peak memory |");
+    println!("|---|---:|---:|---:|---:|---:|");
+    println!(
+        "| register serials into SQLite | {n} | {:.2} s ({:.0} MiB) | {secs:.2} s | {:.0} | {:.0} MiB |",
+        read["secs"].as_f64().unwrap(),
+        read["peak_mib"].as_f64().unwrap(),
+        n as f64 / secs,
+        register["peak_mib"].as_f64().unwrap(),
+    );
+}
