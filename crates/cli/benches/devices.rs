@@ -69,6 +69,30 @@ fn phase(name: &str, file: &Path) -> serde_json::Value {
         .enable_all()
         .build()
         .unwrap();
+    if name == "stocktake" {
+        return rt.block_on(async {
+            let db = file.with_extension("db");
+            let store = Store::open(
+                &format!("sqlite://{}", db.display()),
+                &OpenOptions::default(),
+            )
+            .await
+            .unwrap();
+            // The scanner saw all but 1% of the devices, and 1% it should not have.
+            let mut scans: Vec<String> = read(file).into_iter().map(|r| r.serial).collect();
+            let n = scans.len();
+            scans.truncate(n - n / 100);
+            scans.extend((0..n / 100).map(|i| format!("UNKNOWN-{i}")));
+            let start = Instant::now();
+            let t = store
+                .stocktake(store::devices::Place::Board, &scans)
+                .await
+                .unwrap();
+            let secs = start.elapsed().as_secs_f64();
+            assert_eq!((t.missing.len(), t.unexpected.len()), (n / 100, n / 100));
+            serde_json::json!({"rows": scans.len(), "secs": secs, "peak_mib": peak_mib()})
+        });
+    }
     rt.block_on(async {
         let db = file.with_extension("db");
         for ext in ["", "-wal", "-shm"] {
@@ -145,6 +169,7 @@ fn main() {
     let f = file.to_str().unwrap();
     let read = child(&["--phase", "read", f]);
     let register = child(&["--phase", "register", f]);
+    let stocktake = child(&["--phase", "stocktake", f]);
     let secs = register["secs"].as_f64().unwrap();
     println!("| benchmark | serials | read only | register | serials/s | peak memory |");
     println!("|---|---:|---:|---:|---:|---:|");
@@ -154,5 +179,12 @@ fn main() {
         read["peak_mib"].as_f64().unwrap(),
         n as f64 / secs,
         register["peak_mib"].as_f64().unwrap(),
+    );
+    let st = stocktake["secs"].as_f64().unwrap();
+    println!(
+        "| stocktake of the Board's store against the registry | {} scans | — | {st:.2} s | {:.0} | {:.0} MiB |",
+        stocktake["rows"],
+        stocktake["rows"].as_f64().unwrap() / st,
+        stocktake["peak_mib"].as_f64().unwrap(),
     );
 }

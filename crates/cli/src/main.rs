@@ -15,7 +15,7 @@ use domain::Lang;
 use domain::users::{Role, Username, check_new_password};
 use output::{Out, fail};
 use std::io::{IsTerminal, Read};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use store::units::{ImportOptions, ImportSource};
 use store::users::NewUser;
@@ -93,6 +93,20 @@ enum Command {
     /// Chương trình, đối tượng và đợt khảo sát (programs, tiers, rounds)
     #[command(subcommand)]
     Program(ProgramCommand),
+    /// Kiểm kê: so danh sách quét mã vạch với sổ theo dõi thiết bị (stocktake: compare scanned serials with the registry)
+    Stocktake {
+        /// Tệp quét: một số sê-ri mỗi dòng, hoặc bảng có cột Số serial (scans: one serial per line, or a table with a serial column)
+        file: PathBuf,
+        /// Kiểm kê tại trường (mã trường); mặc định là kho của Ban điều phối (at a school; default: the Board's store)
+        #[arg(long, conflicts_with = "unit")]
+        school: Option<String>,
+        /// Kiểm kê tại phòng GD&ĐT hoặc đơn vị (mã đơn vị) (at a district office or unit)
+        #[arg(long)]
+        unit: Option<String>,
+        /// Kết quả dạng JSON (JSON report)
+        #[arg(long)]
+        json: bool,
+    },
     /// Mẫu thiết bị: hãng, model, cấu hình (device models)
     #[command(subcommand, name = "device-model")]
     DeviceModel(DeviceModelCommand),
@@ -431,6 +445,15 @@ async fn run(cli: Cli, out: Out) -> Result<ExitCode> {
         Command::Dedup { round, json } => {
             let store = open(&cli.db, 2).await?;
             dedup(&store, &out, round, json).await
+        }
+        Command::Stocktake {
+            file,
+            school,
+            unit,
+            json,
+        } => {
+            let store = open(&cli.db, 2).await?;
+            stocktake(&store, &out, file, school, unit, json).await
         }
         Command::DeviceModel(DeviceModelCommand::Add { file }) => {
             let text = std::fs::read_to_string(&file).with_context(|| {
@@ -925,6 +948,103 @@ async fn import_students(
             &format!(
                 "{} students share a code with another school: flagged for de-duplication.",
                 outcome.duplicate_codes
+            ),
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The serials of a scan file: a table with a serial column, or one serial per line
+/// (what a scanner writes).
+fn read_scans(file: &Path) -> Result<Vec<String>> {
+    let cannot = || {
+        format!(
+            "không đọc được tệp {} (cannot read the file)",
+            file.display()
+        )
+    };
+    let input = std::fs::File::open(file).with_context(cannot)?;
+    match sheets::devices::read_serials(
+        std::io::BufReader::new(input),
+        &sheets::reader::Limits::default(),
+    ) {
+        Ok(list) => Ok(list.lines.into_iter().map(|l| l.serial).collect()),
+        Err(e) if e.code == "no_header" => {
+            let text = std::fs::read_to_string(file).with_context(cannot)?;
+            Ok(text
+                .lines()
+                .map(|l| {
+                    l.split([',', ';', '\t'])
+                        .next()
+                        .unwrap_or("")
+                        .trim()
+                        .to_string()
+                })
+                .filter(|l| !l.is_empty())
+                .collect())
+        }
+        Err(e) => anyhow::bail!("{}", e.message_vi),
+    }
+}
+
+async fn stocktake(
+    store: &Store,
+    out: &Out,
+    file: PathBuf,
+    school: Option<String>,
+    unit: Option<String>,
+    json: bool,
+) -> Result<ExitCode> {
+    let place = match school.as_deref().or(unit.as_deref()) {
+        None => store::devices::Place::Board,
+        Some(code) => {
+            let Some(u) = store.unit_by_code(code).await? else {
+                out.error(
+                    &format!("Không có đơn vị mã {code}."),
+                    &format!("There is no unit {code}."),
+                );
+                return Ok(ExitCode::FAILURE);
+            };
+            if school.is_some() {
+                store::devices::Place::School(u.id)
+            } else {
+                store::devices::Place::Unit(u.id)
+            }
+        }
+    };
+    let scans = read_scans(&file)?;
+    let t = store.stocktake(place, &scans).await?;
+    if json {
+        println!("{}", serde_json::to_string(&t)?);
+    } else {
+        for s in &t.missing {
+            println!("{}\t{s}", out.pick("thiếu", "missing"));
+        }
+        for u in &t.unexpected {
+            let where_ = match u.state {
+                None => out
+                    .pick("không có trong sổ theo dõi", "not in the registry")
+                    .to_string(),
+                Some(st) => st.label(out.lang).to_string(),
+            };
+            println!("{}\t{}\t{where_}", out.pick("thừa", "unexpected"), u.serial);
+        }
+        out.info(
+            &format!(
+                "Kiểm kê: sổ theo dõi có {}, quét được {}, khớp {}, thiếu {}, thừa {}.",
+                t.expected,
+                t.scanned,
+                t.matched,
+                t.missing.len(),
+                t.unexpected.len()
+            ),
+            &format!(
+                "Stocktake: {} expected, {} scanned, {} matched, {} missing, {} unexpected.",
+                t.expected,
+                t.scanned,
+                t.matched,
+                t.missing.len(),
+                t.unexpected.len()
             ),
         );
     }

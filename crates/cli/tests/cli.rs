@@ -338,6 +338,7 @@ fn every_command_has_help() {
         vec!["import", "households", "--help"],
         vec!["import", "devices", "--help"],
         vec!["device-model", "add", "--help"],
+        vec!["stocktake", "--help"],
         vec!["students", "--help"],
         vec!["dedup", "--help"],
         vec!["program", "list", "--help"],

@@ -412,3 +412,106 @@ impl Store {
         )
     }
 }
+
+/// Where a stocktake counts: the Board's store, or what a unit or a school holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Place {
+    Board,
+    Unit(i64),
+    School(i64),
+}
+
+/// A scanned serial the place should not have, and where the registry has it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Unexpected {
+    pub serial: String,
+    /// `None`: the registry does not know this serial.
+    pub state: Option<DeviceState>,
+    pub holder: Option<Holder>,
+}
+
+/// What a stocktake found: the devices the registry expects at the place, those scanned,
+/// those expected but not scanned, and those scanned but not expected.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Stocktake {
+    pub expected: usize,
+    pub scanned: usize,
+    pub matched: usize,
+    pub missing: Vec<String>,
+    pub unexpected: Vec<Unexpected>,
+}
+
+impl Store {
+    /// Compares scanned serials with what the registry expects at `place`. Reads only.
+    pub async fn stocktake(&self, place: Place, scans: &[String]) -> Result<Stocktake> {
+        let (kind, id) = match place {
+            Place::Board => ("board", None),
+            Place::Unit(i) => ("unit", Some(i)),
+            Place::School(i) => ("school", Some(i)),
+        };
+        let mut expected: std::collections::HashSet<String> = std::collections::HashSet::new();
+        let mut after = 0i64;
+        loop {
+            let page: Vec<(i64, String)> = q("SELECT id, serial FROM devices
+                                               WHERE holder_kind = $1 AND ($2 IS NULL OR holder_id = $2) AND id > $3
+                                               ORDER BY id LIMIT 10000")
+                .bind(kind)
+                .bind(id)
+                .bind(after)
+                .fetch_all(self.pool())
+                .await?;
+            let Some(last) = page.last() else { break };
+            after = last.0;
+            expected.extend(page.into_iter().map(|(_, s)| s));
+        }
+        let mut scanned: std::collections::HashSet<String> = std::collections::HashSet::new();
+        let mut unknown_or_elsewhere: Vec<String> = Vec::new();
+        for raw in scans {
+            let Ok(s) = devices::serial(raw) else {
+                continue;
+            };
+            if scanned.insert(s.clone()) && !expected.contains(&s) {
+                unknown_or_elsewhere.push(s);
+            }
+        }
+        let mut out = Stocktake {
+            expected: expected.len(),
+            scanned: scanned.len(),
+            matched: scanned.len() - unknown_or_elsewhere.len(),
+            ..Default::default()
+        };
+        out.missing = expected
+            .into_iter()
+            .filter(|s| !scanned.contains(s))
+            .collect();
+        out.missing.sort();
+        let mut found: HashMap<String, Tracked> = HashMap::new();
+        for chunk in unknown_or_elsewhere.chunks(LOOKUP) {
+            let sql = format!(
+                "SELECT id, serial, state, holder_kind, holder_id FROM devices WHERE serial IN ({})",
+                crate::db::placeholders(0, chunk.len())
+            );
+            let mut query = Q::assembled(sql);
+            for s in chunk {
+                query = query.bind(s.clone());
+            }
+            let rows: Vec<DeviceRow> = query.fetch_all(self.pool()).await?;
+            for r in rows {
+                found.insert(r.serial.clone(), r.tracked()?);
+            }
+        }
+        unknown_or_elsewhere.sort();
+        out.unexpected = unknown_or_elsewhere
+            .into_iter()
+            .map(|serial| {
+                let t = found.get(&serial);
+                Unexpected {
+                    state: t.map(|t| t.state),
+                    holder: t.map(|t| t.holder),
+                    serial,
+                }
+            })
+            .collect();
+        Ok(out)
+    }
+}

@@ -8,7 +8,7 @@ use domain::Lang;
 use domain::devices::{DeviceKind, DeviceModel, DeviceState, Holder, Registry};
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
-use songmaytinh_store::devices::SerialRow;
+use songmaytinh_store::devices::{Place, SerialRow};
 use songmaytinh_store::testing::TestDb;
 use songmaytinh_store::{StoreError, storage_tests};
 
@@ -16,6 +16,7 @@ storage_tests!(
     serials_register_all_or_nothing,
     the_database_refuses_impossible_changes,
     random_changes_keep_the_registry_consistent,
+    a_stocktake_names_missing_and_unexpected_serials,
 );
 
 fn tablet() -> DeviceModel {
@@ -280,4 +281,52 @@ async fn random_changes_keep_the_registry_consistent(db: &TestDb) {
         assert_eq!(store.device(&d.serial).await.unwrap().as_ref(), Some(d));
     }
     assert!(store.verify_audit(|_, _| {}).await.unwrap().ok());
+}
+
+async fn a_stocktake_names_missing_and_unexpected_serials(db: &TestDb) {
+    let store = &db.store;
+    let model = store
+        .create_device_model(&system(), &tablet())
+        .await
+        .unwrap();
+    let serials: Vec<String> = (1..=6).map(|i| format!("ST-{i}")).collect();
+    let list: Vec<(&str, Option<&str>)> = serials.iter().map(|s| (s.as_str(), None)).collect();
+    store
+        .register_devices(&system(), model, "t", &rows(&list), Lang::Vi, false)
+        .await
+        .unwrap();
+    // ST-6 goes to a school; the others stay with the Board.
+    for (to, h) in [
+        (DeviceState::Appraised, Holder::Board),
+        (DeviceState::InStock, Holder::Board),
+        (DeviceState::Allocated, Holder::Board),
+        (DeviceState::WithUnit, Holder::Unit(5)),
+        (DeviceState::WithSchool, Holder::School(9)),
+    ] {
+        store
+            .change_device(&system(), "ST-6", to, h, None)
+            .await
+            .unwrap();
+    }
+    let scans: Vec<String> = ["st-1", "ST-2", "ST-2", "ST-3", "ST-4", "ST-6", "XX-1", " "]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let t = store.stocktake(Place::Board, &scans).await.unwrap();
+    assert_eq!((t.expected, t.scanned, t.matched), (5, 6, 4));
+    assert_eq!(t.missing, vec!["ST-5".to_string()]);
+    assert_eq!(t.unexpected.len(), 2);
+    assert_eq!(t.unexpected[0].serial, "ST-6");
+    assert_eq!(t.unexpected[0].state, Some(DeviceState::WithSchool));
+    assert_eq!(t.unexpected[0].holder, Some(Holder::School(9)));
+    assert_eq!(
+        (t.unexpected[1].serial.as_str(), t.unexpected[1].state),
+        ("XX-1", None)
+    );
+    let at_school = store
+        .stocktake(Place::School(9), &["ST-6".to_string()])
+        .await
+        .unwrap();
+    assert_eq!((at_school.expected, at_school.matched), (1, 1));
+    assert!(at_school.missing.is_empty() && at_school.unexpected.is_empty());
 }
