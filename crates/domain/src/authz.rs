@@ -42,10 +42,14 @@ pub enum Action {
     ViewHouseholds,
     /// Import the registers and check claims against them.
     ManageHouseholds,
+    /// See the device registry: models, their check against the spec profiles, counts.
+    ViewDevices,
+    /// Enter and edit the spec profiles (the appraising department).
+    EditSpecProfiles,
 }
 
 impl Action {
-    pub const ALL: [Action; 15] = [
+    pub const ALL: [Action; 17] = [
         Action::ViewDashboard,
         Action::BrowseUnits,
         Action::ViewUnit,
@@ -61,6 +65,8 @@ impl Action {
         Action::ReviewDuplicates,
         Action::ViewHouseholds,
         Action::ManageHouseholds,
+        Action::ViewDevices,
+        Action::EditSpecProfiles,
     ];
 
     pub fn code(self) -> &'static str {
@@ -79,6 +85,8 @@ impl Action {
             Action::ApproveAggregate => "approve_aggregate",
             Action::ReviewDuplicates => "review_duplicates",
             Action::ViewHouseholds => "view_households",
+            Action::ViewDevices => "view_devices",
+            Action::EditSpecProfiles => "edit_spec_profiles",
             Action::ManageHouseholds => "manage_households",
         }
     }
@@ -104,6 +112,18 @@ pub fn roles_for(action: Action) -> &'static [Role] {
         Action::ReviewDuplicates => &[SoGddt, BanDieuPhoi, PhongGddt],
         Action::ViewHouseholds => &[SoGddt, BanDieuPhoi, PhongGddt],
         Action::ManageHouseholds => &[SoGddt, PhongGddt],
+        // Devices carry no personal data; the province-level roles follow them. District
+        // offices and schools will see what they hold when handover comes.
+        Action::ViewDevices => &[
+            Admin,
+            SoGddt,
+            BanDieuPhoi,
+            SoTttt,
+            SoTaiChinh,
+            Mttq,
+            UbndTinh,
+        ],
+        Action::EditSpecProfiles => &[SoTttt],
     }
 }
 

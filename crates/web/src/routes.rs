@@ -270,6 +270,30 @@ pub fn table() -> Vec<Route> {
             Allow(ManageHouseholds, none),
             post(pages::households::confirm),
         ),
+        route(
+            Method::GET,
+            "/devices",
+            Allow(ViewDevices, none),
+            get(pages::devices::index),
+        ),
+        route(
+            Method::GET,
+            "/devices/models/{id}",
+            Allow(ViewDevices, none),
+            get(pages::devices::model),
+        ),
+        route(
+            Method::GET,
+            "/devices/profiles",
+            Allow(ViewDevices, none),
+            get(pages::devices::profiles),
+        ),
+        route(
+            Method::POST,
+            "/devices/profiles/{kind}",
+            Allow(EditSpecProfiles, none),
+            post(pages::devices::save_profile),
+        ),
         route(Method::GET, "/account", SignedIn, get(pages::account::show)),
         route(
             Method::GET,

@@ -92,6 +92,9 @@ impl Ctx {
             };
             add("/", t.nav_dashboard);
             add("/students", t.nav_students);
+            if a.can(Action::ViewDevices) {
+                add("/devices", t.nav_devices);
+            }
             if a.can(Action::BrowseUnits) {
                 add("/units", t.nav_units);
                 add("/schools", t.nav_schools);
@@ -144,6 +147,7 @@ pub fn flash_message(code: &str, lang: Lang) -> Option<&'static str> {
         "dedup_decided" => t.dedup_decided,
         "flag_resolved" => t.flag_resolved,
         "evidence_saved" => t.evidence_saved,
+        "profile_saved" => t.profile_saved,
         _ => return None,
     })
 }

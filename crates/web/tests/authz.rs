@@ -135,6 +135,10 @@ const POLICY: &[(&str, &str, &str, &str, char)] = &[
         "",
         'L',
     ),
+    ("GET", "/devices", "AAAFFAAAA", "", 'L'),
+    ("GET", "/devices/models/{id}", "AAAFFAAAA", "", 'L'),
+    ("GET", "/devices/profiles", "AAAFFAAAA", "", 'L'),
+    ("POST", "/devices/profiles/{kind}", "FFFFFAFFF", "", 'L'),
     ("GET", "/account", "AAAAAAAAA", "", 'L'),
     ("GET", "/account/password", "AAAAAAAAA", "", 'L'),
     ("POST", "/account/password", "AAAAAAAAA", "", 'L'),
@@ -212,6 +216,8 @@ struct Targets {
     student_out: (i64, i64),
     /// Each actor's own API key id, for the revoke route.
     keys: HashMap<&'static str, i64>,
+    /// A device model.
+    model: i64,
 }
 
 fn concrete(path: &str, out: bool, actor: &str, t: &Targets) -> String {
@@ -221,6 +227,11 @@ fn concrete(path: &str, out: bool, actor: &str, t: &Targets) -> String {
     let code = if out { t.code_out } else { t.code_in };
     let user = if out { t.user_out } else { t.user_in };
     let key = t.keys.get(actor).copied().unwrap_or(0);
+    if path.starts_with("/devices/") {
+        return path
+            .replace("{id}", &t.model.to_string())
+            .replace("{kind}", "tablet");
+    }
     if path.starts_with("/students/{id}") {
         let (student, evidence) = if out { t.student_out } else { t.student_in };
         return path
@@ -359,6 +370,20 @@ async fn every_route_for_every_role(app: &TestApp) {
         user_in: app.user("truong_nd_2").await.id,
         user_out: app.user("truong_kd").await.id,
         keys,
+        model: app
+            .db
+            .store
+            .create_device_model(
+                &store::AuditActor::system("test"),
+                &domain::devices::DeviceModel {
+                    kind: Some(domain::devices::DeviceKind::Tablet),
+                    brand: "Samsung".into(),
+                    model: "Galaxy Tab A8".into(),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap(),
     };
     let mut failures = Vec::new();
     for (method, path, in_scope, out_scope, anon) in POLICY {

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod auth;
 pub mod dashboard;
 pub mod dedup;
+pub mod devices;
 pub mod households;
 pub mod student_import;
 pub mod student_record;
