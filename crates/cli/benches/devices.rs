@@ -7,24 +7,17 @@
 //!
 //! `SMT_BENCH_SERIALS` lowers the size for a quick run.
 
+mod common;
+
+use common::{child, peak_mib};
+
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::Instant;
 use store::{AuditActor, OpenOptions, Store};
-
-fn peak_mib() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .unwrap_or_default()
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
-        .map(|kb| kb / 1024.0)
-        .unwrap_or(f64::NAN)
-}
 
 /// A supplier's list: title rows, a header, then serials and valid IMEIs.
 fn write_csv(path: &Path, n: usize) {
@@ -134,20 +127,6 @@ fn phase(name: &str, file: &Path) -> serde_json::Value {
         assert_eq!(report.imported, rows.len(), "{:?}", report.errors.first());
         serde_json::json!({"rows": report.imported, "secs": secs, "peak_mib": peak_mib()})
     })
-}
-
-fn child(args: &[&str]) -> serde_json::Value {
-    let out = Command::new(std::env::current_exe().unwrap())
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let text = String::from_utf8_lossy(&out.stdout);
-    serde_json::from_str(text.lines().last().unwrap_or("null")).unwrap()
 }
 
 fn main() {

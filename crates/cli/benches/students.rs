@@ -12,13 +12,16 @@
 //! Sizes can be lowered for a quick run: `SMT_BENCH_CSV_ROWS`, `SMT_BENCH_XLSX_ROWS`,
 //! `SMT_BENCH_DEDUP_STUDENTS`.
 
+mod common;
+
+use common::{child, peak_mib};
+
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use std::io::{BufWriter, Write};
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::Instant;
 use store::{AuditActor, OpenOptions, Store};
 
@@ -91,17 +94,6 @@ fn env_usize(name: &str, default: usize) -> usize {
         .ok()
         .and_then(|v| v.replace('_', "").parse().ok())
         .unwrap_or(default)
-}
-
-/// Peak resident memory of this process so far, in MiB.
-fn peak_mib() -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
-        .map(|kb| kb / 1024.0)
-        .unwrap_or(f64::NAN)
 }
 
 fn write_csv(path: &Path, rows: usize) {
@@ -381,20 +373,6 @@ fn phase_dedup(db: &Path, read_only: bool) -> serde_json::Value {
             .count();
         serde_json::json!({ "students": run.students, "groups": run.groups.len(), "same_person": same_person, "secs": secs, "peak_mib": peak_mib() })
     })
-}
-
-fn child(args: &[&str]) -> serde_json::Value {
-    let out = Command::new(std::env::current_exe().unwrap())
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let text = String::from_utf8_lossy(&out.stdout);
-    serde_json::from_str(text.lines().last().unwrap_or("null")).unwrap()
 }
 
 fn main() {

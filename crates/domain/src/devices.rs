@@ -396,6 +396,28 @@ pub struct SpecProfile {
     pub min_warranty_months: Option<u32>,
 }
 
+impl SpecProfile {
+    /// A profile that requires nothing yet.
+    pub fn none(kind: DeviceKind, name: &str) -> SpecProfile {
+        SpecProfile {
+            kind,
+            name: name.into(),
+            sample: false,
+            min_cpu_cores: None,
+            min_ram_mb: None,
+            min_storage_gb: None,
+            min_screen_tenths: None,
+            min_battery_mah: None,
+            min_front_camera_mp: None,
+            min_rear_camera_mp: None,
+            os_any_of: Vec::new(),
+            wifi_required: false,
+            lte_required: false,
+            min_warranty_months: None,
+        }
+    }
+}
+
 /// One line of the check of a model against a profile.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -569,20 +591,10 @@ fn text_key(s: &str) -> String {
 /// the official ones.
 pub fn sample_profiles() -> Vec<SpecProfile> {
     let base = |kind: DeviceKind, name: &str| SpecProfile {
-        kind,
-        name: name.into(),
         sample: true,
-        min_cpu_cores: None,
-        min_ram_mb: None,
-        min_storage_gb: None,
-        min_screen_tenths: None,
-        min_battery_mah: None,
-        min_front_camera_mp: None,
-        min_rear_camera_mp: None,
-        os_any_of: Vec::new(),
         wifi_required: true,
-        lte_required: false,
         min_warranty_months: Some(12),
+        ..SpecProfile::none(kind, name)
     };
     vec![
         SpecProfile {

@@ -405,25 +405,7 @@ async fn profiles_page(
         .into_iter()
         .map(|k| match stored.iter().find(|p| p.kind == k) {
             Some(p) => view(p, lang),
-            None => view(
-                &SpecProfile {
-                    kind: k,
-                    name: k.label(lang).to_string(),
-                    sample: false,
-                    min_cpu_cores: None,
-                    min_ram_mb: None,
-                    min_storage_gb: None,
-                    min_screen_tenths: None,
-                    min_battery_mah: None,
-                    min_front_camera_mp: None,
-                    min_rear_camera_mp: None,
-                    os_any_of: Vec::new(),
-                    wifi_required: false,
-                    lte_required: false,
-                    min_warranty_months: None,
-                },
-                lang,
-            ),
+            None => view(&SpecProfile::none(k, k.label(lang)), lang),
         })
         .collect();
     if let Some((field, message)) = &error
