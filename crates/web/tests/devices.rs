@@ -49,7 +49,16 @@ async fn spec_profiles_are_edited_by_the_appraisers_and_models_checked(app: &Tes
         )
         .await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(res.text().await.unwrap().contains("Hãy nhập một số"));
+    let page = res.text().await.unwrap();
+    assert!(page.contains("Hãy nhập một số"));
+    assert!(
+        page.contains("name=\"ram_gb\" aria-invalid=\"true\" aria-describedby=\"tablet-error\""),
+        "the field in error is marked and described"
+    );
+    assert!(
+        page.contains("value=\"ba\""),
+        "what was typed stays in the form"
+    );
     assert!(store.spec_profiles().await.unwrap().is_empty());
     let fields = [
         ("name", "Máy tính bảng — Công văn 3693"),

@@ -333,6 +333,8 @@ pub struct ProfileView {
     pub lines: Vec<(&'static str, String)>,
     /// The field in error and the message, after a refused save of this profile.
     pub error: Option<(String, String)>,
+    /// The name of the field in error (`ram_gb`), or empty.
+    pub bad: String,
 }
 
 fn opt(v: Option<u32>) -> String {
@@ -382,6 +384,7 @@ fn view(p: &SpecProfile, lang: Lang) -> ProfileView {
         warranty: opt(p.min_warranty_months),
         lines,
         error: None,
+        bad: String::new(),
     }
 }
 
@@ -398,6 +401,7 @@ async fn profiles_page(
     ctx: &Ctx,
     actor: &Actor,
     error: Option<(String, String)>,
+    typed: Option<&ProfileForm>,
 ) -> AppResult<Response> {
     let lang = ctx.lang;
     let stored = state.store.spec_profiles().await?;
@@ -411,7 +415,24 @@ async fn profiles_page(
     if let Some((field, message)) = &error
         && let Some(p) = profiles.iter_mut().find(|p| field.starts_with(p.kind))
     {
+        p.bad = field[p.kind.len() + 1..].to_string();
         p.error = Some((field.clone(), message.clone()));
+        // What was typed stays in the form, to be corrected rather than typed again.
+        if let Some(f) = typed {
+            p.name = f.name.clone();
+            p.sample = f.sample.is_some();
+            p.cpu_cores = f.cpu_cores.clone();
+            p.ram_gb = f.ram_gb.clone();
+            p.storage_gb = f.storage_gb.clone();
+            p.screen_in = f.screen_in.clone();
+            p.battery_mah = f.battery_mah.clone();
+            p.front_mp = f.front_mp.clone();
+            p.rear_mp = f.rear_mp.clone();
+            p.os = f.os.clone();
+            p.wifi = f.wifi.is_some();
+            p.lte = f.lte.is_some();
+            p.warranty = f.warranty.clone();
+        }
     }
     let status = if error.is_some() {
         axum::http::StatusCode::UNPROCESSABLE_ENTITY
@@ -434,7 +455,7 @@ pub async fn profiles(
     ctx: Ctx,
     actor: Actor,
 ) -> AppResult<Response> {
-    profiles_page(&state, &ctx, &actor, None).await
+    profiles_page(&state, &ctx, &actor, None, None).await
 }
 
 #[derive(Deserialize)]
@@ -535,7 +556,7 @@ pub async fn save_profile(
         error = bad("name", "Hãy đặt tên cho cấu hình.", "Name the profile.");
     }
     if let Some(e) = error {
-        return profiles_page(&state, &ctx, &actor, Some(e)).await;
+        return profiles_page(&state, &ctx, &actor, Some(e), Some(&f)).await;
     }
     let p = SpecProfile {
         kind,
