@@ -6,7 +6,7 @@
 use crate::db::{Tx, q};
 use crate::error::{Result, StoreError};
 use crate::programs::iso;
-use crate::students::{flag_list, key, list_status};
+use crate::students::{bind_draft, flag_list, list_status};
 use crate::{AuditActor, AuditEvent, Store, audit};
 use domain::DomainError;
 use domain::dates::{Millis, now_millis};
@@ -84,29 +84,17 @@ impl Store {
         let created = id.is_none();
         let written = match id {
             None => {
-                q("INSERT INTO students (round_id, school_id, student_code, full_name, name_key, dob, gender, ethnicity,
-                        class_name, village, commune, commune_key, parent_name, parent_key, tier_id, certificate_no, note,
-                        created_at, updated_at)
-                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18)
-                   RETURNING id")
+                bind_draft(
+                    q("INSERT INTO students (round_id, school_id, student_code, full_name, name_key, dob, gender, ethnicity,
+                            class_name, village, commune, commune_key, parent_name, parent_key, tier_id, certificate_no, note,
+                            created_at, updated_at)
+                       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18)
+                       RETURNING id")
                     .bind(round_id)
-                    .bind(school_id)
-                    .bind(code.clone())
-                    .bind(d.full_name.clone())
-                    .bind(key(&d.full_name))
-                    .bind(iso(d.dob))
-                    .bind(d.gender.map(|g| g.code()))
-                    .bind(d.ethnicity.clone())
-                    .bind(d.class_name.clone())
-                    .bind(d.village.clone())
-                    .bind(d.commune.clone())
-                    .bind(d.commune.as_deref().map(text::place_key))
-                    .bind(d.parent_name.clone())
-                    .bind(d.parent_name.as_deref().map(key))
-                    .bind(d.tier_id)
-                    .bind(d.certificate_no.clone())
-                    .bind(d.note.clone())
-                    .bind(now)
+                    .bind(school_id),
+                    d.clone(),
+                )
+                .bind(now)
                     .scalar::<i64>(&mut tx)
                     .await
             }
@@ -115,26 +103,11 @@ impl Store {
                 if (r, s) != (round_id, school_id) {
                     return Err(DomainError::NotFound.into());
                 }
-                let n = q("UPDATE students SET student_code = $1, full_name = $2, name_key = $3, dob = $4, gender = $5,
+                let n = bind_draft(q("UPDATE students SET student_code = $1, full_name = $2, name_key = $3, dob = $4, gender = $5,
                             ethnicity = $6, class_name = $7, village = $8, commune = $9, commune_key = $10, parent_name = $11,
                             parent_key = $12, tier_id = $13, certificate_no = $14, note = $15, updated_at = $16,
                             review = CASE WHEN review = 'returned' THEN 'pending' ELSE review END
-                          WHERE id = $17 AND updated_at = $18")
-                    .bind(code.clone())
-                    .bind(d.full_name.clone())
-                    .bind(key(&d.full_name))
-                    .bind(iso(d.dob))
-                    .bind(d.gender.map(|g| g.code()))
-                    .bind(d.ethnicity.clone())
-                    .bind(d.class_name.clone())
-                    .bind(d.village.clone())
-                    .bind(d.commune.clone())
-                    .bind(d.commune.as_deref().map(text::place_key))
-                    .bind(d.parent_name.clone())
-                    .bind(d.parent_name.as_deref().map(key))
-                    .bind(d.tier_id)
-                    .bind(d.certificate_no.clone())
-                    .bind(d.note.clone())
+                          WHERE id = $17 AND updated_at = $18"), d.clone())
                     .bind(now.max(seen + 1))
                     .bind(id)
                     .bind(seen)

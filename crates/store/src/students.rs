@@ -105,6 +105,32 @@ pub(crate) fn key(s: &str) -> String {
     text::fold(s)
 }
 
+/// Binds a draft's columns in the order every statement on `students` lists them:
+/// student_code, full_name, name_key, dob, gender, ethnicity, class_name, village,
+/// commune, commune_key, parent_name, parent_key, tier_id, certificate_no, note. The
+/// draft's text is moved into the statement.
+pub(crate) fn bind_draft(query: Q, d: StudentDraft) -> Q {
+    let name_key = key(&d.full_name);
+    let commune_key = d.commune.as_deref().map(text::place_key);
+    let parent_key = d.parent_name.as_deref().map(key);
+    query
+        .bind(d.code.as_ref().map(|c| c.to_string()))
+        .bind(d.full_name)
+        .bind(name_key)
+        .bind(iso(d.dob))
+        .bind(d.gender.map(|g| g.code()))
+        .bind(d.ethnicity)
+        .bind(d.class_name)
+        .bind(d.village)
+        .bind(d.commune)
+        .bind(commune_key)
+        .bind(d.parent_name)
+        .bind(parent_key)
+        .bind(d.tier_id)
+        .bind(d.certificate_no)
+        .bind(d.note)
+}
+
 /// The statement writing a batch of rows; the rows' text is moved into it.
 fn batch_query(
     target: &ImportTarget,
@@ -116,27 +142,7 @@ fn batch_query(
     let n = rows.len() as u64;
     let mut query = Q::assembled(upsert_sql(rows.len(), coded));
     for (row, d) in rows {
-        let name_key = key(&d.full_name);
-        let commune_key = d.commune.as_deref().map(text::place_key);
-        let parent_key = d.parent_name.as_deref().map(key);
-        query = query
-            .bind(target.round_id)
-            .bind(target.school_id)
-            .bind(d.code.as_ref().map(|c| c.to_string()))
-            .bind(d.full_name)
-            .bind(name_key)
-            .bind(iso(d.dob))
-            .bind(d.gender.map(|g| g.code()))
-            .bind(d.ethnicity)
-            .bind(d.class_name)
-            .bind(d.village)
-            .bind(d.commune)
-            .bind(commune_key)
-            .bind(d.parent_name)
-            .bind(parent_key)
-            .bind(d.tier_id)
-            .bind(d.certificate_no)
-            .bind(d.note)
+        query = bind_draft(query.bind(target.round_id).bind(target.school_id), d)
             .bind(import_id)
             .bind(row as i64)
             .bind(now)
