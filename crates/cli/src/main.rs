@@ -1005,7 +1005,31 @@ async fn stocktake(
                 );
                 return Ok(ExitCode::FAILURE);
             };
-            if school.is_some() {
+            let is_school = u.kind == domain::units::UnitKind::School;
+            if school.is_some() != is_school {
+                out.error(
+                    &format!(
+                        "Đơn vị {code} ({}) không phải {}.",
+                        u.name,
+                        if is_school {
+                            "phòng GD&ĐT hay đơn vị"
+                        } else {
+                            "trường học"
+                        }
+                    ),
+                    &format!(
+                        "Unit {code} ({}) is not {}.",
+                        u.name,
+                        if is_school {
+                            "an office or unit"
+                        } else {
+                            "a school"
+                        }
+                    ),
+                );
+                return Ok(ExitCode::FAILURE);
+            }
+            if is_school {
                 store::devices::Place::School(u.id)
             } else {
                 store::devices::Place::Unit(u.id)

@@ -373,6 +373,27 @@ pub struct DeviceModel {
     pub unit_price: Option<crate::money::Dong>,
 }
 
+impl DeviceModel {
+    /// A model can be declared when its kind, brand and model are known.
+    pub fn check(&self) -> Result<DeviceKind, DomainError> {
+        let invalid = |reason_vi, reason_en| DomainError::InvalidDeviceModel {
+            reason_vi,
+            reason_en,
+        };
+        let kind = self.kind.ok_or(invalid(
+            "thiếu loại thiết bị (laptop, tablet hoặc desktop)",
+            "the type is missing (laptop, tablet or desktop)",
+        ))?;
+        if self.brand.trim().is_empty() {
+            return Err(invalid("thiếu hãng sản xuất", "the brand is missing"));
+        }
+        if self.model.trim().is_empty() {
+            return Err(invalid("thiếu tên model", "the model name is missing"));
+        }
+        Ok(kind)
+    }
+}
+
 /// The minimums for one kind of device, entered by the appraising department per
 /// program; `None` or `false` is "no requirement". A sample profile (mẫu) is labelled as
 /// such until replaced by the official figures.

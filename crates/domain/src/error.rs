@@ -136,6 +136,15 @@ pub enum DomainError {
     InvalidProgram {
         reason: String,
     },
+    /// A device model that cannot be declared, and why.
+    InvalidDeviceModel {
+        reason_vi: &'static str,
+        reason_en: &'static str,
+    },
+    /// A brand and model already declared.
+    DuplicateDeviceModel {
+        name: String,
+    },
     /// A device model id that names no model.
     UnknownModel {
         id: i64,
@@ -212,6 +221,8 @@ impl DomainError {
             StaleEdit => "stale_edit",
             InvalidProgram { .. } => "invalid_program",
             UnknownModel { .. } => "unknown_model",
+            InvalidDeviceModel { .. } => "invalid_device_model",
+            DuplicateDeviceModel { .. } => "duplicate_device_model",
             MissingSerial => "missing_serial",
             DuplicateSerial { .. } => "duplicate_serial",
             InvalidImei { .. } => "invalid_imei",
@@ -432,6 +443,16 @@ impl DomainError {
             },
             StaleEdit => lang.pick("Hồ sơ vừa được người khác sửa: hãy tải lại trang và sửa lại.", "Someone else changed this record: reload the page and edit again.").into(),
             MissingSerial => lang.pick("Thiếu số sê-ri của thiết bị.", "The device's serial number is missing.").into(),
+            InvalidDeviceModel { reason_vi, reason_en } => if vi {
+                format!("Mẫu thiết bị không hợp lệ: {reason_vi}.")
+            } else {
+                format!("The device model is not valid: {reason_en}.")
+            },
+            DuplicateDeviceModel { name } => if vi {
+                format!("Mẫu thiết bị {name} đã được khai báo.")
+            } else {
+                format!("Device model {name} is already declared.")
+            },
             UnknownModel { id } => if vi {
                 format!("Không có mẫu thiết bị số {id}: hãy khai báo mẫu thiết bị trước.")
             } else {

@@ -104,9 +104,8 @@ async fn existing(store: &Store, col: &'static str, values: &[&str]) -> Result<V
 impl Store {
     /// Declares a device model; brand and model are unique together.
     pub async fn create_device_model(&self, actor: &AuditActor, m: &DeviceModel) -> Result<i64> {
-        let kind = m.kind.ok_or(DomainError::InvalidProgram {
-            reason: "thiếu loại thiết bị".into(),
-        })?;
+        let kind = m.check()?;
+        let name = format!("{} {}", m.brand.trim(), m.model.trim());
         let mut tx = self.pool().begin().await?;
         let id: i64 = q("INSERT INTO device_models (kind, brand, model, cpu, cpu_cores, ram_mb, storage_gb, screen_tenths,
                               battery_mah, front_camera_mp, rear_camera_mp, os, wifi, lte, warranty_months, unit_price, created_at)
@@ -129,7 +128,12 @@ impl Store {
             .bind(m.unit_price.map(|d| d.0))
             .bind(now_millis())
             .scalar(&mut tx)
-            .await?;
+            .await
+            .map_err(|e| {
+                StoreError::on_unique(e, "device_models_brand_model_key", || {
+                    DomainError::DuplicateDeviceModel { name: name.clone() }
+                })
+            })?;
         audit::append(
             &mut tx,
             actor,

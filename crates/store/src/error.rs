@@ -47,6 +47,7 @@ const UNIQUE: &[(&str, &str)] = &[
     ("units_code_key", "units.code"),
     ("users_username_key", "users.username"),
     ("api_keys_key_hash_key", "api_keys.key_hash"),
+    ("device_models_brand_model_key", "device_models.brand"),
 ];
 
 /// Which of [`UNIQUE`]'s constraints an error violated, if any.
