@@ -166,6 +166,36 @@ pub enum DomainError {
         from: crate::devices::DeviceState,
         to: crate::devices::DeviceState,
     },
+    /// A donor that cannot be recorded, and why.
+    InvalidDonor {
+        field: &'static str,
+        reason_vi: String,
+        reason_en: String,
+    },
+    /// A donation (receipt) that cannot be recorded, and why.
+    InvalidDonation {
+        field: &'static str,
+        reason_vi: String,
+        reason_en: String,
+    },
+    /// A receipt minutes number already used.
+    DuplicateMinutesNo {
+        no: String,
+    },
+    /// An appraisal that cannot be recorded, and why.
+    InvalidAppraisal {
+        field: &'static str,
+        reason_vi: &'static str,
+        reason_en: &'static str,
+    },
+    /// A batch cannot pass before its model has passed.
+    ModelNotAppraised {
+        model: String,
+    },
+    /// An appraisal of a batch that has no device waiting for it.
+    NothingToAppraise {
+        source: String,
+    },
     NotFound,
     Forbidden,
 }
@@ -227,6 +257,12 @@ impl DomainError {
             DuplicateSerial { .. } => "duplicate_serial",
             InvalidImei { .. } => "invalid_imei",
             ImpossibleTransition { .. } => "impossible_transition",
+            InvalidDonor { .. } => "invalid_donor",
+            InvalidDonation { .. } => "invalid_donation",
+            DuplicateMinutesNo { .. } => "duplicate_minutes_no",
+            InvalidAppraisal { .. } => "invalid_appraisal",
+            ModelNotAppraised { .. } => "model_not_appraised",
+            NothingToAppraise { .. } => "nothing_to_appraise",
             NotFound => "not_found",
             Forbidden => "forbidden",
         }
@@ -260,6 +296,11 @@ impl DomainError {
             EvidenceType { .. } | EvidenceTooLarge { .. } => "file",
             MissingSerial | DuplicateSerial { .. } => "serial",
             InvalidImei { .. } => "imei",
+            InvalidDonor { field, .. }
+            | InvalidDonation { field, .. }
+            | InvalidAppraisal { field, .. } => field,
+            DuplicateMinutesNo { .. } => "minutes_no",
+            ModelNotAppraised { .. } | NothingToAppraise { .. } => "source",
             _ => return None,
         })
     }
@@ -462,6 +503,36 @@ impl DomainError {
                 format!("Số sê-ri {serial} đã có trong sổ theo dõi thiết bị (hoặc lặp lại trong tệp).")
             } else {
                 format!("Serial number {serial} is already in the registry (or repeated in the file).")
+            },
+            InvalidDonor { reason_vi, reason_en, .. } => if vi {
+                format!("Thông tin nhà tài trợ chưa đúng: {reason_vi}.")
+            } else {
+                format!("The donor's details are not right: {reason_en}.")
+            },
+            InvalidDonation { reason_vi, reason_en, .. } => if vi {
+                format!("Biên bản tiếp nhận chưa ghi được: {reason_vi}.")
+            } else {
+                format!("The receipt cannot be recorded: {reason_en}.")
+            },
+            DuplicateMinutesNo { no } => if vi {
+                format!("Số biên bản {no} đã được dùng cho một lần tiếp nhận khác.")
+            } else {
+                format!("Minutes number {no} is already used by another receipt.")
+            },
+            InvalidAppraisal { reason_vi, reason_en, .. } => if vi {
+                format!("Kết quả thẩm định chưa ghi được: {reason_vi}.")
+            } else {
+                format!("The appraisal cannot be recorded: {reason_en}.")
+            },
+            ModelNotAppraised { model } => if vi {
+                format!("Mẫu {model} chưa được thẩm định đạt: hãy thẩm định mẫu máy trước khi cho lô hàng đạt.")
+            } else {
+                format!("Model {model} has not passed appraisal: appraise the model before passing a batch.")
+            },
+            NothingToAppraise { source } => if vi {
+                format!("Lô {source} không còn thiết bị nào chờ thẩm định.")
+            } else {
+                format!("Batch {source} has no device waiting for appraisal.")
             },
             InvalidImei { value } => if vi {
                 format!("IMEI \"{value}\" không hợp lệ: cần đúng 15 chữ số và chữ số cuối đúng theo thuật toán Luhn.")

@@ -7,6 +7,7 @@ pub mod authz;
 pub mod dates;
 pub mod dedup;
 pub mod devices;
+pub mod donations;
 pub mod error;
 pub mod lang;
 pub mod money;

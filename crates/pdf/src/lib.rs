@@ -1,0 +1,12 @@
+//! Printable administrative documents as PDF: A4, the Nghị định 30/2020 layout, and a
+//! bundled Times-compatible font (Tinos, SIL OFL 1.1) that has every Vietnamese letter,
+//! so that nothing is fetched and every office prints the same page.
+
+pub mod layout;
+pub mod receipt;
+
+pub use receipt::{Letterhead, Party, ReceiptLine, ReceiptMinutes, receipt_minutes};
+
+/// Every letter of Vietnamese, lower and upper case, precomposed (NFC).
+pub const VIETNAMESE_LETTERS: &str = "aàáảãạăằắẳẵặâầấẩẫậeèéẻẽẹêềếểễệiìíỉĩịoòóỏõọôồốổỗộơờớởỡợuùúủũụưừứửữựyỳýỷỹỵđ\
+AÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬEÈÉẺẼẸÊỀẾỂỄỆIÌÍỈĨỊOÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢUÙÚỦŨỤƯỪỨỬỮỰYỲÝỶỸỴĐ";

@@ -1,0 +1,181 @@
+//! The receipt minutes as a person reads and prints them: the text extracted by poppler's
+//! `pdftotext` (installed by `.ci/run`) must give back every Vietnamese letter.
+
+use domain::money::Dong;
+use songmaytinh_pdf::{
+    Letterhead, Party, ReceiptLine, ReceiptMinutes, VIETNAMESE_LETTERS, receipt_minutes,
+};
+use std::io::Write;
+use std::process::Command;
+use time::macros::date;
+
+fn minutes(devices: usize) -> ReceiptMinutes {
+    ReceiptMinutes {
+        letterhead: Letterhead {
+            parent_body: "Sở Giáo dục và Đào tạo Đắk Nông".into(),
+            issuing_body: "Ban Tiếp nhận, điều phối máy tính".into(),
+            place_name: "Đắk Nông".into(),
+        },
+        number: "12/BB-BTNĐP".into(),
+        date: date!(2022 - 03 - 05),
+        place: "Sở Giáo dục và Đào tạo tỉnh Đắk Nông, số 1 đường 23/3, phường Nghĩa Trung, thành phố Gia Nghĩa".into(),
+        programme: "Chương trình \"Sóng và máy tính cho em\"".into(),
+        giver: Party {
+            name: "Công ty Cổ phần Viễn thông Hưng Thịnh Đắk Nông".into(),
+            representative: "Nguyễn Thị Hồng Nhung".into(),
+            position: Some("Phó Giám đốc".into()),
+            address: Some("Thôn Đức Ái, xã Đức Mạnh, huyện Đắk Mil".into()),
+            phone: Some("0261 3544 123".into()),
+            tax_code: Some("6400123456".into()),
+        },
+        receiver: Party {
+            name: "Ban Tiếp nhận, điều phối máy tính".into(),
+            representative: "Trần Văn Bình".into(),
+            position: Some("Phó Trưởng ban".into()),
+            ..Party::default()
+        },
+        lines: vec![
+            ReceiptLine {
+                description: "Máy tính bảng Samsung Galaxy Tab A8 LTE".into(),
+                quantity: devices as u32,
+                condition: "Mới".into(),
+                unit_value: Dong(4_990_000),
+                serials: (0..devices)
+                    .map(|i| (format!("R9AT{i:06}"), Some("356938035643809".into())))
+                    .collect(),
+            },
+            ReceiptLine {
+                description: "Máy tính xách tay Lenovo IdeaPad 3 15ITL6".into(),
+                quantity: 1,
+                condition: "Đã qua sử dụng".into(),
+                unit_value: Dong(8_500_000),
+                serials: vec![("PF3ABCDE".into(), None)],
+            },
+        ],
+        note: Some(format!("Kiểm tra bảng chữ: {VIETNAMESE_LETTERS}")),
+    }
+}
+
+fn pdftotext(pdf: &[u8], layout: bool) -> String {
+    let dir = std::env::temp_dir().join(format!("smt-pdf-{}-{layout}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("bien_ban.pdf");
+    std::fs::File::create(&path)
+        .unwrap()
+        .write_all(pdf)
+        .unwrap();
+    let mut cmd = Command::new("pdftotext");
+    if layout {
+        cmd.arg("-layout");
+    }
+    let out = cmd
+        .arg("-enc")
+        .arg("UTF-8")
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect(
+            "pdftotext (Debian package poppler-utils) is needed by this test; .ci/run installs it",
+        );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::fs::remove_dir_all(&dir).ok();
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn squeeze(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[test]
+fn every_vietnamese_letter_comes_back_from_the_pdf() {
+    let pdf = receipt_minutes(&minutes(3));
+    assert!(pdf.starts_with(b"%PDF-"));
+    let text = squeeze(&pdftotext(&pdf, false));
+    for expected in [
+        "SỞ GIÁO DỤC VÀ ĐÀO TẠO ĐẮK NÔNG",
+        "BAN TIẾP NHẬN, ĐIỀU PHỐI MÁY TÍNH",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+        "Số: 12/BB-BTNĐP",
+        "Đắk Nông, ngày 05 tháng 3 năm 2022",
+        "BIÊN BẢN",
+        "Về việc tiếp nhận thiết bị ủng hộ Chương trình \"Sóng và máy tính cho em\"",
+        "I. BÊN GIAO (bên ủng hộ): Công ty Cổ phần Viễn thông Hưng Thịnh Đắk Nông",
+        "- Đại diện: Nguyễn Thị Hồng Nhung",
+        "II. BÊN NHẬN: Ban Tiếp nhận, điều phối máy tính",
+        "Máy tính bảng Samsung Galaxy Tab A8 LTE",
+        "Đã qua sử dụng",
+        "4.990.000",
+        "23.470.000",
+        "Tổng giá trị (bằng chữ): Hai mươi ba triệu bốn trăm bảy mươi nghìn đồng.",
+        "ĐẠI DIỆN BÊN GIAO",
+        "ĐẠI DIỆN BÊN NHẬN",
+        "(Ký, ghi rõ họ tên)",
+        "PHỤ LỤC",
+        "(Kèm theo Biên bản số 12/BB-BTNĐP ngày 05 tháng 3 năm 2022)",
+        "R9AT000002",
+        "356938035643809",
+        "PF3ABCDE",
+    ] {
+        assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
+    }
+    let letters = text
+        .split("Kiểm tra bảng chữ: ")
+        .nth(1)
+        .expect("the note is printed");
+    let printed: String = letters
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .take(VIETNAMESE_LETTERS.chars().count())
+        .collect();
+    assert_eq!(printed, VIETNAMESE_LETTERS);
+}
+
+#[test]
+fn the_page_reads_as_the_official_form() {
+    let pdf = receipt_minutes(&minutes(3));
+    // To look at the page: SMT_PDF_DUMP=/tmp cargo test -p songmaytinh-pdf, then pdftoppm.
+    if let Ok(dir) = std::env::var("SMT_PDF_DUMP") {
+        std::fs::write(
+            std::path::Path::new(&dir).join("bien_ban_tiep_nhan.pdf"),
+            &pdf,
+        )
+        .unwrap();
+    }
+    insta::assert_snapshot!(pdftotext(&pdf, true));
+}
+
+#[test]
+fn a_long_list_of_serials_breaks_pages_and_numbers_them() {
+    let pdf = receipt_minutes(&minutes(400));
+    let text = pdftotext(&pdf, false);
+    let pages: Vec<&str> = text
+        .split('\u{c}')
+        .filter(|p| !p.trim().is_empty())
+        .collect();
+    assert!(pages.len() >= 10, "{} pages", pages.len());
+    // Every serial once; the header row repeats on each page of the appendix.
+    for i in [0, 199, 399] {
+        assert_eq!(text.matches(&format!("R9AT{i:06}")).count(), 1);
+    }
+    let appendix = pages.iter().filter(|p| p.contains("R9AT")).count();
+    assert_eq!(
+        text.matches("Số sê-ri").count(),
+        appendix + 1,
+        "the header on each appendix page, and the sentence in the minutes"
+    );
+    assert!(
+        pages[1].trim_start().starts_with('2'),
+        "page 2 numbered: {:?}",
+        &pages[1][..40]
+    );
+}
+
+#[test]
+fn the_same_minutes_give_the_same_bytes() {
+    assert_eq!(receipt_minutes(&minutes(5)), receipt_minutes(&minutes(5)));
+}
