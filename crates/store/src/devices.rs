@@ -2,7 +2,7 @@
 //! state changes checked by the domain and again by the database (a trigger over
 //! `device_transitions`), each one dated, attributed and audited.
 
-use crate::db::{Q, q};
+use crate::db::{Q, Tx, q};
 use crate::error::{Result, StoreError};
 use crate::{AuditActor, AuditEvent, Store, audit};
 use domain::dates::now_millis;
@@ -101,6 +101,114 @@ async fn existing(store: &Store, col: &'static str, values: &[&str]) -> Result<V
     Ok(found)
 }
 
+/// One change of a device, as recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct DeviceEvent {
+    pub from_state: Option<String>,
+    pub to_state: String,
+    pub holder_kind: String,
+    pub holder_id: Option<i64>,
+    pub actor: String,
+    pub note: Option<String>,
+    pub at: i64,
+}
+
+/// A serial and IMEI checked and normalised, with the row it came from.
+#[derive(Debug, Clone)]
+pub(crate) struct CleanSerial {
+    pub serial: String,
+    pub imei: Option<String>,
+    #[allow(dead_code)]
+    pub row: usize,
+}
+
+/// Inserts checked serials as received devices held by the Board, each with its first
+/// event, in the caller's transaction. A serial registered meanwhile by someone else
+/// fails on the unique key and is reported as a duplicate serial.
+pub(crate) async fn insert_devices(
+    store: &Store,
+    tx: &mut Tx,
+    actor: &AuditActor,
+    model_id: i64,
+    source: &str,
+    donation_item_id: Option<i64>,
+    clean: &[CleanSerial],
+) -> Result<()> {
+    let now = now_millis();
+    for chunk in clean.chunks(BATCH) {
+        let mut sql = String::from(
+            "INSERT INTO devices (serial, imei, model_id, source, donation_item_id, state, holder_kind, holder_id, state_changed_at, created_at) VALUES ",
+        );
+        let tail = chunk.len() * 2;
+        for i in 0..chunk.len() {
+            if i > 0 {
+                sql.push(',');
+            }
+            let b = i * 2;
+            sql.push_str(&format!(
+                "(${}, ${}, ${m}, ${s}, ${d}, 'received', 'board', NULL, ${t}, ${t})",
+                b + 1,
+                b + 2,
+                m = tail + 1,
+                s = tail + 2,
+                d = tail + 3,
+                t = tail + 4,
+            ));
+        }
+        let mut query = Q::assembled(sql);
+        for c in chunk {
+            query = query.bind(c.serial.clone()).bind(c.imei.clone());
+        }
+        let inserted = query
+            .bind(model_id)
+            .bind(source.to_string())
+            .bind(donation_item_id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await;
+        if let Err(e) = inserted {
+            // Registered meanwhile by another request: name the serial, not the key.
+            let col = match crate::error::unique_violation(&e) {
+                Some("devices_serial_key") => "serial",
+                Some("devices_imei_key") => "imei",
+                _ => return Err(e.into()),
+            };
+            let values: Vec<&str> = chunk
+                .iter()
+                .filter_map(|c| {
+                    if col == "serial" {
+                        Some(c.serial.as_str())
+                    } else {
+                        c.imei.as_deref()
+                    }
+                })
+                .collect();
+            let taken = existing(store, col, &values).await?;
+            return Err(DomainError::DuplicateSerial {
+                serial: taken
+                    .into_iter()
+                    .next()
+                    .unwrap_or_else(|| values.join(", ")),
+            }
+            .into());
+        }
+        let sql = format!(
+            "INSERT INTO device_events (device_id, from_state, to_state, holder_kind, holder_id, actor, note, at)
+             SELECT id, NULL, 'received', 'board', NULL, $1, $2, $3 FROM devices WHERE serial IN ({})",
+            crate::db::placeholders(3, chunk.len())
+        );
+        let mut query = Q::assembled(sql)
+            .bind(actor.name.clone())
+            .bind(source.to_string())
+            .bind(now);
+        for c in chunk {
+            query = query.bind(c.serial.clone());
+        }
+        query.execute(&mut *tx).await?;
+    }
+    Ok(())
+}
+
 impl Store {
     /// Declares a device model; brand and model are unique together.
     pub async fn create_device_model(&self, actor: &AuditActor, m: &DeviceModel) -> Result<i64> {
@@ -180,6 +288,40 @@ impl Store {
         if self.device_model_kind(model_id).await?.is_none() {
             return Err(DomainError::UnknownModel { id: model_id }.into());
         }
+        let (mut report, clean) = self.check_serials(rows, lang).await?;
+        if report.rejected > 0 || dry_run {
+            report.imported = if report.rejected > 0 { 0 } else { clean.len() };
+            return Ok(report);
+        }
+        let mut tx = self.pool().begin().await?;
+        insert_devices(self, &mut tx, actor, model_id, source, None, &clean).await?;
+        audit::append(
+            &mut tx,
+            actor,
+            AuditEvent {
+                entity: "devices",
+                entity_id: Some(source.to_string()),
+                action: "register",
+                summary: format!("Tiếp nhận {} thiết bị (mẫu {model_id}, nguồn {source})", clean.len()),
+                unit_id: None,
+                changes: Some(json!({"model_id": model_id, "source": source, "count": clean.len(),
+                                     "first": clean.first().map(|c| &c.serial), "last": clean.last().map(|c| &c.serial)})),
+                personal: None,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        report.imported = clean.len();
+        Ok(report)
+    }
+
+    /// Checks serials against each other and the registry: the problems by row, and the
+    /// normalised serials and IMEIs when there are none.
+    pub(crate) async fn check_serials(
+        &self,
+        rows: &[SerialRow],
+        lang: Lang,
+    ) -> Result<(RegisterReport, Vec<CleanSerial>)> {
         let mut report = RegisterReport::default();
         let mut bad_rows = std::collections::BTreeSet::new();
         let mut refuse = |report: &mut RegisterReport, row: usize, e: DomainError| {
@@ -190,7 +332,7 @@ impl Store {
                 message: e.message(lang),
             });
         };
-        let mut clean: Vec<(usize, String, Option<String>)> = Vec::with_capacity(rows.len());
+        let mut clean: Vec<CleanSerial> = Vec::with_capacity(rows.len());
         let mut seen_serial: HashMap<String, usize> = HashMap::with_capacity(rows.len());
         let mut seen_imei: HashMap<String, usize> = HashMap::new();
         for r in rows {
@@ -225,9 +367,13 @@ impl Store {
                 );
                 continue;
             }
-            clean.push((r.row, serial, imei));
+            clean.push(CleanSerial {
+                serial,
+                imei,
+                row: r.row,
+            });
         }
-        let serials: Vec<&str> = clean.iter().map(|(_, s, _)| s.as_str()).collect();
+        let serials: Vec<&str> = clean.iter().map(|c| c.serial.as_str()).collect();
         for s in existing(self, "serial", &serials).await? {
             refuse(
                 &mut report,
@@ -235,7 +381,7 @@ impl Store {
                 DomainError::DuplicateSerial { serial: s },
             );
         }
-        let imeis: Vec<&str> = clean.iter().filter_map(|(_, _, i)| i.as_deref()).collect();
+        let imeis: Vec<&str> = clean.iter().filter_map(|c| c.imei.as_deref()).collect();
         for i in existing(self, "imei", &imeis).await? {
             refuse(
                 &mut report,
@@ -245,71 +391,7 @@ impl Store {
         }
         report.errors.sort_by_key(|e| e.row);
         report.rejected = bad_rows.len();
-        if report.rejected > 0 || dry_run {
-            report.imported = if report.rejected > 0 { 0 } else { clean.len() };
-            return Ok(report);
-        }
-        let now = now_millis();
-        let mut tx = self.pool().begin().await?;
-        for chunk in clean.chunks(BATCH) {
-            let mut sql = String::from(
-                "INSERT INTO devices (serial, imei, model_id, source, state, holder_kind, holder_id, state_changed_at, created_at) VALUES ",
-            );
-            for i in 0..chunk.len() {
-                if i > 0 {
-                    sql.push(',');
-                }
-                let b = i * 4;
-                sql.push_str(&format!(
-                    "(${}, ${}, ${}, ${}, 'received', 'board', NULL, ${b4}, ${b4})",
-                    b + 1,
-                    b + 2,
-                    b + 3,
-                    b + 4,
-                    b4 = chunk.len() * 4 + 1
-                ));
-            }
-            let mut query = Q::assembled(sql);
-            for (_, serial, imei) in chunk {
-                query = query
-                    .bind(serial.clone())
-                    .bind(imei.clone())
-                    .bind(model_id)
-                    .bind(source.to_string());
-            }
-            query.bind(now).execute(&mut tx).await?;
-            let sql = format!(
-                "INSERT INTO device_events (device_id, from_state, to_state, holder_kind, holder_id, actor, note, at)
-                 SELECT id, NULL, 'received', 'board', NULL, $1, $2, $3 FROM devices WHERE serial IN ({})",
-                crate::db::placeholders(3, chunk.len())
-            );
-            let mut query = Q::assembled(sql)
-                .bind(actor.name.clone())
-                .bind(source.to_string())
-                .bind(now);
-            for (_, serial, _) in chunk {
-                query = query.bind(serial.clone());
-            }
-            query.execute(&mut tx).await?;
-        }
-        audit::append(
-            &mut tx,
-            actor,
-            AuditEvent {
-                entity: "devices",
-                entity_id: Some(source.to_string()),
-                action: "register",
-                summary: format!("Tiếp nhận {} thiết bị (mẫu {model_id}, nguồn {source})", clean.len()),
-                unit_id: None,
-                changes: Some(json!({"model_id": model_id, "source": source, "count": clean.len(),
-                                     "first": clean.first().map(|c| &c.1), "last": clean.last().map(|c| &c.1)})),
-                personal: None,
-            },
-        )
-        .await?;
-        tx.commit().await?;
-        report.imported = clean.len();
-        Ok(report)
+        Ok((report, clean))
     }
 
     /// A device by its serial (as printed; compared normalised).
@@ -393,6 +475,19 @@ impl Store {
         .await?;
         tx.commit().await?;
         Ok(after)
+    }
+
+    /// Everything that happened to a device, oldest first.
+    pub async fn device_history(&self, serial: &str) -> Result<Vec<DeviceEvent>> {
+        let s = devices::serial(serial)?;
+        Ok(q(
+            "SELECT e.from_state, e.to_state, e.holder_kind, e.holder_id, e.actor, e.note, e.at
+                FROM device_events e JOIN devices d ON d.id = e.device_id
+               WHERE d.serial = $1 ORDER BY e.id",
+        )
+        .bind(s)
+        .fetch_all(self.pool())
+        .await?)
     }
 
     /// Devices per state, over the whole registry.

@@ -48,6 +48,9 @@ const UNIQUE: &[(&str, &str)] = &[
     ("users_username_key", "users.username"),
     ("api_keys_key_hash_key", "api_keys.key_hash"),
     ("device_models_brand_model_key", "device_models.brand"),
+    ("devices_serial_key", "devices.serial"),
+    ("devices_imei_key", "devices.imei"),
+    ("donations_minutes_no_key", "donations.minutes_no"),
 ];
 
 /// Which of [`UNIQUE`]'s constraints an error violated, if any.

@@ -8,6 +8,7 @@ pub mod backup;
 pub mod db;
 pub mod dedup;
 pub mod devices;
+pub mod donations;
 pub mod error;
 pub mod households;
 pub mod lists;
