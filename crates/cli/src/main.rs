@@ -2,6 +2,7 @@
 //! acts as a system actor, audited like any user.
 
 mod demo;
+mod donations;
 mod output;
 
 /// mimalloc: the server allocates many small strings per request; glibc's malloc showed up
@@ -110,6 +111,39 @@ enum Command {
     /// Mẫu thiết bị: hãng, model, cấu hình (device models)
     #[command(subcommand, name = "device-model")]
     DeviceModel(DeviceModelCommand),
+    /// Nhà tài trợ (donors)
+    #[command(subcommand)]
+    Donor(donations::DonorCommand),
+    /// Tiếp nhận thiết bị ủng hộ và biên bản tiếp nhận (devices received in kind, receipt minutes)
+    #[command(subcommand)]
+    Donation(donations::DonationCommand),
+    /// Ghi kết quả thẩm định mẫu máy hoặc lô hàng (record the appraisal of a model or a delivered batch)
+    Appraise {
+        /// Mã mẫu thiết bị (device model id)
+        #[arg(long)]
+        model: i64,
+        /// Lô hàng, ví dụ donation:12/BB-BTNĐP; bỏ trống để thẩm định mẫu máy (the batch; omit to appraise the model)
+        #[arg(long)]
+        batch: Option<String>,
+        /// Kết quả (verdict)
+        #[arg(long, value_enum)]
+        result: donations::VerdictArg,
+        /// Ngày thẩm định dd/mm/yyyy; mặc định hôm nay (date; default today)
+        #[arg(long)]
+        date: Option<String>,
+        /// Nhận xét; bắt buộc khi không đạt (notes; required for a failure)
+        #[arg(long)]
+        notes: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Nhập kho các thiết bị đã thẩm định đạt của một lô (put a batch's appraised devices in stock)
+    StockIn {
+        #[arg(long)]
+        model: i64,
+        #[arg(long)]
+        batch: String,
+    },
     /// Sao lưu cơ sở dữ liệu SQLite đang chạy (consistent online copy of the SQLite database)
     Backup {
         /// Tệp sao lưu, chưa tồn tại (the backup file; must not exist)
@@ -454,6 +488,29 @@ async fn run(cli: Cli, out: Out) -> Result<ExitCode> {
         } => {
             let store = open(&cli.db, 2).await?;
             stocktake(&store, &out, file, school, unit, json).await
+        }
+        Command::Donor(cmd) => {
+            let store = open(&cli.db, 2).await?;
+            donations::donor(&store, &out, cmd).await
+        }
+        Command::Donation(cmd) => {
+            let store = open(&cli.db, 2).await?;
+            donations::donation(&store, &out, cmd).await
+        }
+        Command::Appraise {
+            model,
+            batch,
+            result,
+            date,
+            notes,
+            json,
+        } => {
+            let store = open(&cli.db, 2).await?;
+            donations::appraise(&store, &out, model, batch, result, date, notes, json).await
+        }
+        Command::StockIn { model, batch } => {
+            let store = open(&cli.db, 2).await?;
+            donations::stock_in(&store, &out, model, &batch).await
         }
         Command::DeviceModel(DeviceModelCommand::Add { file }) => {
             let text = std::fs::read_to_string(&file).with_context(|| {

@@ -339,6 +339,11 @@ fn every_command_has_help() {
         vec!["import", "devices", "--help"],
         vec!["device-model", "add", "--help"],
         vec!["stocktake", "--help"],
+        vec!["donor", "add", "--help"],
+        vec!["donation", "add", "--help"],
+        vec!["donation", "minutes", "--help"],
+        vec!["appraise", "--help"],
+        vec!["stock-in", "--help"],
         vec!["students", "--help"],
         vec!["dedup", "--help"],
         vec!["program", "list", "--help"],
@@ -820,5 +825,158 @@ fn device_serials_are_registered_all_or_nothing() {
         stderr(&o).contains("Không có mẫu thiết bị số 9999"),
         "{}",
         stderr(&o)
+    );
+}
+
+#[test]
+fn a_donation_is_received_printed_appraised_and_stocked() {
+    let dir = temp_dir();
+    let db = format!("sqlite://{}", dir.join("d.db").display());
+    let model = dir.join("tab.json");
+    std::fs::write(
+        &model,
+        r#"{"kind": "tablet", "brand": "Samsung", "model": "Galaxy Tab A8", "ram_mb": 4096, "lte": true}"#,
+    )
+    .unwrap();
+    let o = run(&["device-model", "add", model.to_str().unwrap()], &db);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let model_id = stdout(&o).trim().to_string();
+    let donor = dir.join("donor.json");
+    std::fs::write(
+        &donor,
+        r#"{"kind": "organisation", "name": "Công ty Cổ phần Viễn thông Hưng Thịnh", "tax_code": "6400123456", "publish_name": true}"#,
+    )
+    .unwrap();
+    let o = run(&["donor", "add", donor.to_str().unwrap()], &db);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let donor_id = stdout(&o).trim().to_string();
+    // The donor's own list of serials, as a spreadsheet beside the receipt.
+    std::fs::write(
+        dir.join("serials.csv"),
+        "DANH SÁCH MÁY ỦNG HỘ\nSTT,Số Serial,IMEI\n1,R9HT001,490154203237518\n2,R9HT002,\n",
+    )
+    .unwrap();
+    let receipt = |no: &str, serials_file: &str| {
+        format!(
+            r#"{{"donor_id": {donor_id}, "minutes_no": "{no}", "received_on": "05/03/2022", "place": "Sở GD&ĐT Đắk Nông",
+                "donor_rep": {{"name": "Nguyễn Thị Hồng Nhung", "position": "Phó Giám đốc"}},
+                "board_rep": {{"name": "Trần Văn Bình"}},
+                "items": [{{"model_id": {model_id}, "condition": "new", "unit_value": "4.990.000", "serials_file": "{serials_file}"}}]}}"#
+        )
+    };
+    let file = dir.join("bb12.json");
+    std::fs::write(&file, receipt("12/BB-BTNĐP", "serials.csv")).unwrap();
+    let o = run(&["donation", "add", file.to_str().unwrap(), "--json"], &db);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v = json_of(&o);
+    assert_eq!(
+        (v["devices"].as_u64(), v["errors"].as_array().map(Vec::len)),
+        (Some(2), Some(0))
+    );
+
+    // The same serials again under another number: refused by line and device, nothing kept.
+    let again = dir.join("bb13.json");
+    std::fs::write(&again, receipt("13/BB-BTNĐP", "serials.csv")).unwrap();
+    let o = run(&["donation", "add", again.to_str().unwrap(), "--json"], &db);
+    assert_eq!(o.status.code(), Some(1));
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["id"], Value::Null);
+    assert_eq!(v["errors"][0]["code"], "duplicate_serial");
+    assert_eq!(
+        (
+            v["errors"][0]["line"].as_u64(),
+            v["errors"][0]["row"].as_u64()
+        ),
+        (Some(1), Some(1))
+    );
+    let o = run(&["donation", "list", "--json"], &db);
+    assert_eq!(json_of(&o).as_array().unwrap().len(), 1);
+
+    let pdf = dir.join("bb.pdf");
+    let o = run(
+        &[
+            "donation",
+            "minutes",
+            "12/BB-BTNĐP",
+            "--out",
+            pdf.to_str().unwrap(),
+        ],
+        &db,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = Command::new("pdftotext")
+        .args([pdf.to_str().unwrap(), "-"])
+        .output()
+        .expect("pdftotext (poppler-utils) is needed by this test");
+    let text = String::from_utf8(text.stdout).unwrap();
+    for s in [
+        "BIÊN BẢN",
+        "Số: 12/BB-BTNĐP",
+        "Công ty Cổ phần Viễn thông Hưng Thịnh",
+        "Chín triệu chín trăm tám mươi nghìn đồng",
+        "R9HT002",
+    ] {
+        assert!(text.contains(s), "{s} in {text}");
+    }
+    let o = run(
+        &[
+            "donation",
+            "minutes",
+            "99/BB",
+            "--out",
+            pdf.to_str().unwrap(),
+        ],
+        &db,
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("Không có biên bản tiếp nhận số 99/BB"),
+        "{}",
+        stderr(&o)
+    );
+
+    // Appraisal: the batch cannot pass before the model; then both pass and stock in.
+    let batch = "donation:12/BB-BTNĐP";
+    let o = run(
+        &[
+            "appraise", "--model", &model_id, "--batch", batch, "--result", "pass",
+        ],
+        &db,
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("chưa được thẩm định đạt"),
+        "{}",
+        stderr(&o)
+    );
+    let o = run(
+        &[
+            "appraise",
+            "--model",
+            &model_id,
+            "--result",
+            "pass",
+            "--date",
+            "10/03/2022",
+        ],
+        &db,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = run(
+        &[
+            "appraise", "--model", &model_id, "--batch", batch, "--result", "pass", "--json",
+        ],
+        &db,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(json_of(&o)["devices"], 2);
+    let o = run(&["stock-in", "--model", &model_id, "--batch", batch], &db);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let scans = dir.join("scans.txt");
+    std::fs::write(&scans, "R9HT001\nR9HT002\n").unwrap();
+    let v = json_of(&run(&["stocktake", scans.to_str().unwrap(), "--json"], &db));
+    assert_eq!(
+        (v["expected"].as_u64(), v["matched"].as_u64()),
+        (Some(2), Some(2))
     );
 }

@@ -188,7 +188,7 @@ pub struct Layout {
 
 /// Space under a line of `size` points: Vietnamese letters stack marks above and below.
 pub fn leading(size: f32) -> f32 {
-    size * 1.32
+    size * 1.25
 }
 
 impl Layout {

@@ -246,7 +246,7 @@ pub fn receipt_minutes(m: &ReceiptMinutes) -> Vec<u8> {
     );
     // The closing sentence and the signatures stay on one page: a page with only
     // signatures on it would not be accepted.
-    l.ensure(leading(BODY) * 9.0 + 10.0);
+    l.ensure(leading(BODY) * 8.0 + 10.0);
     l.paragraph(
         "Biên bản được lập thành 02 bản có giá trị pháp lý như nhau, mỗi bên giữ 01 bản./.",
         Style::Regular,

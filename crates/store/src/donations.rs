@@ -1005,4 +1005,18 @@ impl Store {
             )
             .collect()
     }
+
+    /// The province's name as a place ("Đắk Nông" for the root unit "Tỉnh Đắk Nông").
+    pub async fn province_place_name(&self) -> Result<String> {
+        let name: Option<String> =
+            q("SELECT name FROM units WHERE parent_id IS NULL ORDER BY id LIMIT 1")
+                .scalar_optional(self.pool())
+                .await?;
+        let name = name.unwrap_or_default();
+        Ok(["Tỉnh ", "tỉnh ", "Thành phố ", "thành phố "]
+            .iter()
+            .find_map(|p| name.strip_prefix(p))
+            .unwrap_or(&name)
+            .to_string())
+    }
 }

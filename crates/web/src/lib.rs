@@ -12,6 +12,7 @@ pub mod i18n;
 pub mod imports;
 pub mod ops;
 pub mod pages;
+pub mod papers;
 pub mod routes;
 pub mod state;
 pub mod views;

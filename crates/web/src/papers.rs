@@ -1,0 +1,68 @@
+//! Documents to print, assembled from the records: the receipt minutes of a donation.
+
+use domain::Lang;
+use pdf::{Letterhead, Party, ReceiptLine, ReceiptMinutes};
+use store::Store;
+use store::donations::DonationRecord;
+
+/// The Board's name as its minutes print it.
+pub const BOARD_NAME: &str = "Ban Tiếp nhận, điều phối máy tính";
+
+/// The receipt minutes of a recorded donation.
+pub fn receipt_minutes(rec: &DonationRecord, province: &str) -> ReceiptMinutes {
+    ReceiptMinutes {
+        letterhead: Letterhead {
+            parent_body: format!("Sở Giáo dục và Đào tạo {province}"),
+            issuing_body: BOARD_NAME.to_string(),
+            place_name: province.to_string(),
+        },
+        number: rec.minutes_no.clone(),
+        date: rec.received_on,
+        place: rec.place.clone(),
+        programme: "Chương trình \"Sóng và máy tính cho em\"".to_string(),
+        giver: Party {
+            name: rec.donor.name.clone(),
+            representative: rec.donor_rep_name.clone(),
+            position: rec.donor_rep_position.clone(),
+            address: rec.donor.address.clone(),
+            phone: rec.donor.phone.clone(),
+            tax_code: rec.donor.tax_code.clone(),
+        },
+        receiver: Party {
+            name: BOARD_NAME.to_string(),
+            representative: rec.board_rep_name.clone(),
+            position: rec.board_rep_position.clone(),
+            ..Party::default()
+        },
+        lines: rec
+            .items
+            .iter()
+            .map(|i| ReceiptLine {
+                description: format!("{} {}", i.kind.label(Lang::Vi), i.model_name),
+                quantity: i.quantity as u32,
+                condition: i.condition.label(Lang::Vi).to_string(),
+                unit_value: i.unit_value,
+                serials: i.serials.clone(),
+            })
+            .collect(),
+        note: rec.note.clone(),
+    }
+}
+
+/// A file name for the minutes: `bien-ban-tiep-nhan-12-bb-btndp.pdf`.
+pub fn receipt_file_name(minutes_no: &str) -> String {
+    format!("bien-ban-tiep-nhan-{}.pdf", text::fold::slug(minutes_no))
+}
+
+/// The PDF of a donation's receipt minutes, if the donation exists.
+pub async fn receipt_minutes_pdf(
+    store: &Store,
+    id: i64,
+) -> store::Result<Option<(String, Vec<u8>)>> {
+    let Some(rec) = store.donation(id).await? else {
+        return Ok(None);
+    };
+    let province = store.province_place_name().await?;
+    let bytes = pdf::receipt_minutes(&receipt_minutes(&rec, &province));
+    Ok(Some((receipt_file_name(&rec.minutes_no), bytes)))
+}
