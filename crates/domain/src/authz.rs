@@ -46,10 +46,15 @@ pub enum Action {
     ViewDevices,
     /// Enter and edit the spec profiles (the appraising department).
     EditSpecProfiles,
+    /// Receive devices: donors, receipts in kind and their documents, serial intake,
+    /// putting appraised batches in stock (the Board).
+    ReceiveDevices,
+    /// Record appraisals of models and delivered batches (the appraising department).
+    AppraiseDevices,
 }
 
 impl Action {
-    pub const ALL: [Action; 17] = [
+    pub const ALL: [Action; 19] = [
         Action::ViewDashboard,
         Action::BrowseUnits,
         Action::ViewUnit,
@@ -67,6 +72,8 @@ impl Action {
         Action::ManageHouseholds,
         Action::ViewDevices,
         Action::EditSpecProfiles,
+        Action::ReceiveDevices,
+        Action::AppraiseDevices,
     ];
 
     pub fn code(self) -> &'static str {
@@ -87,6 +94,8 @@ impl Action {
             Action::ViewHouseholds => "view_households",
             Action::ViewDevices => "view_devices",
             Action::EditSpecProfiles => "edit_spec_profiles",
+            Action::ReceiveDevices => "receive_devices",
+            Action::AppraiseDevices => "appraise_devices",
             Action::ManageHouseholds => "manage_households",
         }
     }
@@ -123,7 +132,8 @@ pub fn roles_for(action: Action) -> &'static [Role] {
             Mttq,
             UbndTinh,
         ],
-        Action::EditSpecProfiles => &[SoTttt],
+        Action::EditSpecProfiles | Action::AppraiseDevices => &[SoTttt],
+        Action::ReceiveDevices => &[BanDieuPhoi],
     }
 }
 

@@ -477,6 +477,19 @@ impl Store {
         Ok(after)
     }
 
+    /// The serial of the device printed with this serial or IMEI, if the registry has it.
+    pub async fn find_device(&self, serial_or_imei: &str) -> Result<Option<String>> {
+        let Ok(s) = devices::serial(serial_or_imei) else {
+            return Ok(None);
+        };
+        Ok(
+            q("SELECT serial FROM devices WHERE serial = $1 OR imei = $1")
+                .bind(s)
+                .scalar_optional(self.pool())
+                .await?,
+        )
+    }
+
     /// Everything that happened to a device, oldest first.
     pub async fn device_history(&self, serial: &str) -> Result<Vec<DeviceEvent>> {
         let s = devices::serial(serial)?;

@@ -30,6 +30,11 @@ const FILES: &[(&str, &str, &[u8])] = &[
         include_bytes!("../static/app.js"),
     ),
     (
+        "scan.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../static/scan.js"),
+    ),
+    (
         "favicon.svg",
         "image/svg+xml",
         include_bytes!("../static/favicon.svg"),

@@ -148,6 +148,12 @@ pub fn flash_message(code: &str, lang: Lang) -> Option<&'static str> {
         "flag_resolved" => t.flag_resolved,
         "evidence_saved" => t.evidence_saved,
         "profile_saved" => t.profile_saved,
+        "donor_saved" => t.donor_saved,
+        "donation_saved" => t.donation_saved,
+        "document_saved" => t.document_saved,
+        "appraisal_saved" => t.appraisal_saved,
+        "stocked_in" => t.stocked_in,
+        "devices_registered" => t.devices_registered,
         _ => return None,
     })
 }

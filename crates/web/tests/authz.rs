@@ -139,6 +139,41 @@ const POLICY: &[(&str, &str, &str, &str, char)] = &[
     ("GET", "/devices/models/{id}", "AAAFFAAAA", "", 'L'),
     ("GET", "/devices/profiles", "AAAFFAAAA", "", 'L'),
     ("POST", "/devices/profiles/{kind}", "FFFFFAFFF", "", 'L'),
+    ("GET", "/devices/batches", "AAAFFAAAA", "", 'L'),
+    ("POST", "/devices/appraisals", "FFFFFAFFF", "", 'L'),
+    (
+        "GET",
+        "/devices/appraisals/{id}/documents/{doc}",
+        "AAAFFAAAA",
+        "",
+        'L',
+    ),
+    ("POST", "/devices/batches/stock-in", "FFAFFFFFF", "", 'L'),
+    ("GET", "/devices/intake", "FFAFFFFFF", "", 'L'),
+    ("POST", "/devices/intake", "FFAFFFFFF", "", 'L'),
+    ("GET", "/devices/intake/check", "FFAFFFFFF", "", 'L'),
+    ("GET", "/devices/stocktake", "AAAFFAAAA", "", 'L'),
+    ("POST", "/devices/stocktake", "AAAFFAAAA", "", 'L'),
+    ("GET", "/devices/find", "AAAFFAAAA", "", 'L'),
+    ("GET", "/devices/serial/{serial}", "AAAFFAAAA", "", 'L'),
+    ("GET", "/donors", "AAAFFAAAA", "", 'L'),
+    ("GET", "/donors/new", "FFAFFFFFF", "", 'L'),
+    ("POST", "/donors", "FFAFFFFFF", "", 'L'),
+    ("GET", "/donors/{id}", "AAAFFAAAA", "", 'L'),
+    ("POST", "/donors/{id}", "FFAFFFFFF", "", 'L'),
+    ("GET", "/donations", "AAAFFAAAA", "", 'L'),
+    ("GET", "/donations/new", "FFAFFFFFF", "", 'L'),
+    ("POST", "/donations", "FFAFFFFFF", "", 'L'),
+    ("GET", "/donations/{id}", "AAAFFAAAA", "", 'L'),
+    ("GET", "/donations/{id}/bien-ban.pdf", "AAAFFAAAA", "", 'L'),
+    ("POST", "/donations/{id}/documents", "FFAFFFFFF", "", 'L'),
+    (
+        "GET",
+        "/donations/{id}/documents/{doc}",
+        "AAAFFAAAA",
+        "",
+        'L',
+    ),
     ("GET", "/account", "AAAAAAAAA", "", 'L'),
     ("GET", "/account/password", "AAAAAAAAA", "", 'L'),
     ("POST", "/account/password", "AAAAAAAAA", "", 'L'),
@@ -218,6 +253,10 @@ struct Targets {
     keys: HashMap<&'static str, i64>,
     /// A device model.
     model: i64,
+    /// A donor, a receipt with a document, an appraisal with a document.
+    donor: i64,
+    donation: (i64, i64),
+    appraisal: (i64, i64),
 }
 
 fn concrete(path: &str, out: bool, actor: &str, t: &Targets) -> String {
@@ -227,9 +266,23 @@ fn concrete(path: &str, out: bool, actor: &str, t: &Targets) -> String {
     let code = if out { t.code_out } else { t.code_in };
     let user = if out { t.user_out } else { t.user_in };
     let key = t.keys.get(actor).copied().unwrap_or(0);
+    if path.starts_with("/devices/appraisals/") {
+        return path
+            .replace("{id}", &t.appraisal.0.to_string())
+            .replace("{doc}", &t.appraisal.1.to_string());
+    }
+    if path.starts_with("/donations/") {
+        return path
+            .replace("{id}", &t.donation.0.to_string())
+            .replace("{doc}", &t.donation.1.to_string());
+    }
+    if path.starts_with("/donors/") {
+        return path.replace("{id}", &t.donor.to_string());
+    }
     if path.starts_with("/devices/") {
         return path
             .replace("{id}", &t.model.to_string())
+            .replace("{serial}", "AUTHZ-0001")
             .replace("{kind}", "tablet");
     }
     if path.starts_with("/students/{id}") {
@@ -362,6 +415,109 @@ async fn every_route_for_every_role(app: &TestApp) {
             .unwrap();
         students.push((first, evidence));
     }
+    let store = &app.db.store;
+    let system = store::AuditActor::system("test");
+    let model = store
+        .create_device_model(
+            &system,
+            &domain::devices::DeviceModel {
+                kind: Some(domain::devices::DeviceKind::Tablet),
+                brand: "Samsung".into(),
+                model: "Galaxy Tab A8".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let donor = store
+        .save_donor(
+            &system,
+            None,
+            &domain::donations::Donor {
+                kind: domain::donations::DonorKind::Organisation,
+                name: "Công ty A".into(),
+                contact_person: None,
+                phone: None,
+                email: None,
+                address: None,
+                tax_code: None,
+                publish_name: true,
+                earmark: Default::default(),
+            },
+        )
+        .await
+        .unwrap();
+    let donation_id = store
+        .record_donation(
+            &system,
+            &domain::donations::Donation {
+                donor_id: donor,
+                minutes_no: "1/BB".into(),
+                received_on: time::macros::date!(2022 - 03 - 05),
+                place: "Gia Nghĩa".into(),
+                donor_rep: domain::donations::Signatory {
+                    name: "A".into(),
+                    position: None,
+                },
+                board_rep: domain::donations::Signatory {
+                    name: "B".into(),
+                    position: None,
+                },
+                note: None,
+                items: vec![domain::donations::DonationItem {
+                    model_id: model,
+                    quantity: 1,
+                    condition: domain::donations::Condition::New,
+                    unit_value: domain::money::Dong(1),
+                    serials: vec![domain::donations::ItemSerial {
+                        serial: "AUTHZ-0001".into(),
+                        imei: None,
+                    }],
+                }],
+            },
+            domain::Lang::Vi,
+        )
+        .await
+        .unwrap()
+        .id
+        .unwrap();
+    let pdf = b"%PDF-1.4 test".to_vec();
+    let donation_doc = store
+        .add_document(
+            &system,
+            store::donations::DocumentOwner::Donation(donation_id),
+            "a.pdf",
+            "application/pdf",
+            pdf.clone(),
+        )
+        .await
+        .unwrap();
+    let appraisal_id = store
+        .appraise(
+            &system,
+            &domain::donations::Appraisal {
+                model_id: model,
+                source: None,
+                verdict: domain::donations::Verdict::Pass,
+                appraised_on: time::macros::date!(2022 - 03 - 10),
+                notes: None,
+            },
+        )
+        .await
+        .unwrap()
+        .id;
+    let appraisal_doc = store
+        .add_document(
+            &system,
+            store::donations::DocumentOwner::Appraisal(appraisal_id),
+            "b.pdf",
+            "application/pdf",
+            pdf,
+        )
+        .await
+        .unwrap();
+    let donation = (donation_id, donation_doc);
+    let appraisal = (appraisal_id, appraisal_doc);
     let t = Targets {
         student_in: students[0],
         student_out: students[1],
@@ -370,20 +526,10 @@ async fn every_route_for_every_role(app: &TestApp) {
         user_in: app.user("truong_nd_2").await.id,
         user_out: app.user("truong_kd").await.id,
         keys,
-        model: app
-            .db
-            .store
-            .create_device_model(
-                &store::AuditActor::system("test"),
-                &domain::devices::DeviceModel {
-                    kind: Some(domain::devices::DeviceKind::Tablet),
-                    brand: "Samsung".into(),
-                    model: "Galaxy Tab A8".into(),
-                    ..Default::default()
-                },
-            )
-            .await
-            .unwrap(),
+        model,
+        donor,
+        donation,
+        appraisal,
     };
     let mut failures = Vec::new();
     for (method, path, in_scope, out_scope, anon) in POLICY {

@@ -141,12 +141,13 @@ pub struct ModelLine {
 #[template(path = "devices/index.html")]
 struct IndexPage {
     l: Layout,
+    can_receive: bool,
     states: Vec<StateLine>,
     total: String,
     models: Vec<ModelLine>,
 }
 
-pub async fn index(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
+pub async fn index(State(state): State<AppState>, ctx: Ctx, actor: Actor) -> AppResult<Response> {
     let lang = ctx.lang;
     let counts = state.store.device_counts().await?;
     let profiles = state.store.spec_profiles().await?;
@@ -214,6 +215,7 @@ pub async fn index(State(state): State<AppState>, ctx: Ctx) -> AppResult<Respons
         .collect();
     Ok(render(IndexPage {
         l: ctx.layout(ctx.tr().nav_devices),
+        can_receive: actor.can(Action::ReceiveDevices),
         states,
         total: crate::views::num(counts.values().sum::<i64>()),
         models,
@@ -586,4 +588,30 @@ pub async fn save_profile(
         "profile_saved",
         state.config.secure_cookies(),
     ))
+}
+
+#[derive(Deserialize)]
+pub struct FindQuery {
+    #[serde(default)]
+    serial: String,
+}
+
+/// The lookup box: to the device's page by its serial as printed.
+pub async fn find(
+    State(state): State<AppState>,
+    crate::extract::Query(q): crate::extract::Query<FindQuery>,
+) -> AppResult<Response> {
+    // By serial or IMEI; an unknown one goes to its page, which says it is not there.
+    let s = match state.store.find_device(&q.serial).await? {
+        Some(s) => s,
+        None => domain::devices::serial(&q.serial).unwrap_or_default(),
+    };
+    if s.is_empty() {
+        return Ok(axum::response::Redirect::to("/devices").into_response());
+    }
+    let enc: String = form_urlencoded::byte_serialize(s.as_bytes()).collect();
+    Ok(
+        axum::response::Redirect::to(&format!("/devices/serial/{}", enc.replace('+', "%20")))
+            .into_response(),
+    )
 }

@@ -1,0 +1,1067 @@
+//! Devices given in kind: donors (their contacts seen only by the Board, which keeps
+//! them), receipts recorded with their serials all or nothing, the printable receipt
+//! minutes, and the documents kept with each receipt.
+
+use crate::error::{AppError, AppResult};
+use crate::extract::Form;
+use crate::gate::Actor;
+use crate::state::AppState;
+use crate::views::{Ctx, Layout, num, redirect_with_flash, render};
+use axum::extract::{Multipart, Path, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use domain::authz::Action;
+use domain::dates::{format_date, format_millis, today};
+use domain::donations::{
+    Condition, Donation, DonationItem, Donor, DonorKind, Earmark, ItemSerial, Signatory,
+};
+use domain::money::Dong;
+use domain::{DomainError, Lang};
+use serde::Deserialize;
+use store::donations::{DocumentOwner, DonationOutcome};
+
+/// A kept document at most this large (a scanned deed of gift, an appraisal report).
+pub const MAX_DOCUMENT_BYTES: usize = 20 * 1024 * 1024;
+
+/// What a kept document is, by its bytes: a PDF, a photo or scan, or an office file.
+pub fn document_type(bytes: &[u8]) -> Result<&'static str, String> {
+    if bytes.starts_with(b"%PDF-") {
+        return Ok("application/pdf");
+    }
+    match infer::get(bytes) {
+        Some(t)
+            if matches!(
+                t.mime_type(),
+                "image/jpeg"
+                    | "image/png"
+                    | "image/webp"
+                    | "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+                    | "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            ) =>
+        {
+            Ok(t.mime_type())
+        }
+        Some(t) => Err(t.mime_type().to_string()),
+        None if bytes.is_empty() => Err("tệp rỗng (empty)".into()),
+        None => Err("không rõ (unknown)".into()),
+    }
+}
+
+/// The one file of a multipart form's `file` field, read up to `max` bytes; `Err(true)`
+/// when larger.
+pub async fn read_file(
+    multipart: &mut Multipart,
+    max: usize,
+) -> AppResult<Result<Option<(String, Vec<u8>)>, ()>> {
+    while let Some(mut field) = multipart
+        .next_field()
+        .await
+        .map_err(|e| AppError::BadRequest(e.body_text()))?
+    {
+        if field.name() != Some("file") {
+            continue;
+        }
+        let name = field.file_name().unwrap_or("tai-lieu").to_string();
+        let mut bytes = Vec::new();
+        while let Some(chunk) = field
+            .chunk()
+            .await
+            .map_err(|e| AppError::BadRequest(e.body_text()))?
+        {
+            if bytes.len() + chunk.len() > max {
+                return Ok(Err(()));
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        if bytes.is_empty() && name.is_empty() {
+            return Ok(Ok(None));
+        }
+        return Ok(Ok(Some((name, bytes))));
+    }
+    Ok(Ok(None))
+}
+
+/// A stored file sent back inline, never cached by a shared machine, never run as a page.
+pub fn file_response(file_name: &str, content_type: &str, data: Vec<u8>) -> Response {
+    let ascii: String = file_name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || ".-_".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let encoded: String = form_urlencoded::byte_serialize(file_name.as_bytes()).collect();
+    let disposition = format!(
+        "inline; filename=\"{ascii}\"; filename*=UTF-8''{}",
+        encoded.replace('+', "%20")
+    );
+    let mut res = data.into_response();
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_str(content_type)
+            .unwrap_or(HeaderValue::from_static("application/octet-stream")),
+    );
+    if let Ok(v) = HeaderValue::from_str(&disposition) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("sandbox; default-src 'none'; img-src 'self'; object-src 'self'"),
+    );
+    res
+}
+
+fn with_status(status: StatusCode, res: Response) -> Response {
+    let (mut parts, body) = res.into_parts();
+    parts.status = status;
+    Response::from_parts(parts, body)
+}
+
+// ---------------------------------------------------------------- donors
+
+pub struct DonorLine {
+    pub id: i64,
+    pub name: String,
+    pub kind: &'static str,
+    pub public: bool,
+    pub earmark: String,
+    pub donations: String,
+    pub devices: String,
+    pub value: String,
+}
+
+#[derive(askama::Template)]
+#[template(path = "donations/donors.html")]
+struct DonorsPage {
+    l: Layout,
+    rows: Vec<DonorLine>,
+    can_edit: bool,
+}
+
+/// "Huyện Đắk Mil · hộ nghèo": what a donor asked their gift to be used for.
+async fn earmark_text(state: &AppState, e: &Earmark, lang: Lang) -> AppResult<String> {
+    let mut parts = Vec::new();
+    if let Some(id) = e.unit_id {
+        parts.push(match state.store.unit_by_id(id).await? {
+            Some(u) => u.name,
+            None => format!("#{id}"),
+        });
+    }
+    if let Some(rank) = e.tier {
+        parts.push(tier_label(state, rank, lang).await?);
+    }
+    Ok(parts.join(" · "))
+}
+
+async fn tiers(state: &AppState) -> AppResult<Vec<(u8, String)>> {
+    let Some(round) = state.store.current_round().await? else {
+        return Ok(Vec::new());
+    };
+    Ok(state
+        .store
+        .tiers(round.program_id)
+        .await?
+        .into_iter()
+        .filter_map(|t| {
+            u8::try_from(t.rank)
+                .ok()
+                .map(|r| (r, format!("({}) {}", t.code, t.label)))
+        })
+        .collect())
+}
+
+async fn tier_label(state: &AppState, rank: u8, lang: Lang) -> AppResult<String> {
+    Ok(tiers(state)
+        .await?
+        .into_iter()
+        .find(|(r, _)| *r == rank)
+        .map(|(_, l)| l)
+        .unwrap_or_else(|| format!("{} {rank}", lang.pick("Đối tượng", "Tier"))))
+}
+
+pub async fn donors(State(state): State<AppState>, ctx: Ctx, actor: Actor) -> AppResult<Response> {
+    let lang = ctx.lang;
+    let mut rows = Vec::new();
+    for r in state.store.donors().await? {
+        rows.push(DonorLine {
+            id: r.id,
+            name: r.donor.name.clone(),
+            kind: r.donor.kind.label(lang),
+            public: r.donor.publish_name,
+            earmark: earmark_text(&state, &r.donor.earmark, lang).await?,
+            donations: num(r.donations),
+            devices: num(r.devices),
+            value: r.total_value.to_string(),
+        });
+    }
+    Ok(render(DonorsPage {
+        l: ctx.layout(ctx.tr().donors),
+        rows,
+        can_edit: actor.can(Action::ReceiveDevices),
+    })
+    .into_response())
+}
+
+#[derive(Deserialize, Default, Clone)]
+pub struct DonorForm {
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    contact_person: String,
+    #[serde(default)]
+    phone: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    address: String,
+    #[serde(default)]
+    tax_code: String,
+    #[serde(default)]
+    publish_name: Option<String>,
+    #[serde(default)]
+    earmark_unit: String,
+    #[serde(default)]
+    earmark_tier: String,
+}
+
+fn some(s: &str) -> Option<String> {
+    let t = s.trim();
+    (!t.is_empty()).then(|| t.to_string())
+}
+
+#[derive(askama::Template)]
+#[template(path = "donations/donor.html")]
+struct DonorPage {
+    l: Layout,
+    id: Option<i64>,
+    f: DonorForm,
+    can_edit: bool,
+    /// Contacts and tax code: only for those who keep them.
+    show_contacts: bool,
+    earmark: String,
+    tiers: Vec<(String, String)>,
+    error: Option<String>,
+    bad: String,
+    donations: Vec<DonationLine>,
+}
+
+fn form_of(d: &Donor, unit_code: String) -> DonorForm {
+    DonorForm {
+        kind: d.kind.code().into(),
+        name: d.name.clone(),
+        contact_person: d.contact_person.clone().unwrap_or_default(),
+        phone: d.phone.clone().unwrap_or_default(),
+        email: d.email.clone().unwrap_or_default(),
+        address: d.address.clone().unwrap_or_default(),
+        tax_code: d.tax_code.clone().unwrap_or_default(),
+        publish_name: d.publish_name.then(|| "1".into()),
+        earmark_unit: unit_code,
+        earmark_tier: d.earmark.tier.map(|t| t.to_string()).unwrap_or_default(),
+    }
+}
+
+async fn donor_page(
+    state: &AppState,
+    ctx: &Ctx,
+    actor: &Actor,
+    id: Option<i64>,
+    typed: Option<DonorForm>,
+    error: Option<(String, String)>,
+) -> AppResult<Response> {
+    let lang = ctx.lang;
+    let stored = match id {
+        Some(id) => Some(
+            state
+                .store
+                .donor(id)
+                .await?
+                .ok_or_else(AppError::not_found)?,
+        ),
+        None => None,
+    };
+    let f = match (&typed, &stored) {
+        (Some(t), _) => t.clone(),
+        (None, Some(d)) => {
+            let code = match d.earmark.unit_id {
+                Some(u) => state
+                    .store
+                    .unit_by_id(u)
+                    .await?
+                    .map(|u| u.code.to_string())
+                    .unwrap_or_default(),
+                None => String::new(),
+            };
+            form_of(d, code)
+        }
+        (None, None) => DonorForm {
+            kind: "organisation".into(),
+            publish_name: Some("1".into()),
+            ..DonorForm::default()
+        },
+    };
+    let earmark = match &stored {
+        Some(d) => earmark_text(state, &d.earmark, lang).await?,
+        None => String::new(),
+    };
+    let donations = match id {
+        Some(id) => state
+            .store
+            .donations()
+            .await?
+            .into_iter()
+            .filter(|d| d.donor_id == id)
+            .map(|d| line_of(&d))
+            .collect(),
+        None => Vec::new(),
+    };
+    let title = stored
+        .as_ref()
+        .map(|d| d.name.clone())
+        .unwrap_or_else(|| ctx.tr().donor_new.to_string());
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let (bad, error) = error.map(|(f, m)| (f, Some(m))).unwrap_or_default();
+    Ok(with_status(
+        status,
+        render(DonorPage {
+            l: ctx.layout(title),
+            id,
+            f,
+            can_edit: actor.can(Action::ReceiveDevices),
+            show_contacts: actor.can(Action::ReceiveDevices),
+            earmark,
+            tiers: tiers(state)
+                .await?
+                .into_iter()
+                .map(|(r, l)| (r.to_string(), l))
+                .collect(),
+            error,
+            bad,
+            donations,
+        })
+        .into_response(),
+    ))
+}
+
+pub async fn new_donor(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    actor: Actor,
+) -> AppResult<Response> {
+    donor_page(&state, &ctx, &actor, None, None, None).await
+}
+
+pub async fn donor(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    actor: Actor,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    donor_page(&state, &ctx, &actor, Some(id), None, None).await
+}
+
+async fn save(
+    state: &AppState,
+    ctx: &Ctx,
+    actor: &Actor,
+    id: Option<i64>,
+    f: DonorForm,
+) -> AppResult<Response> {
+    let lang = ctx.lang;
+    let fail = |field: &str, msg: String| Some((field.to_string(), msg));
+    let mut error = None;
+    let kind = DonorKind::parse(&f.kind);
+    if kind.is_none() {
+        error = fail(
+            "kind",
+            lang.pick(
+                "Hãy chọn tổ chức hoặc cá nhân.",
+                "Choose organisation or person.",
+            )
+            .into(),
+        );
+    }
+    let mut unit_id = None;
+    if error.is_none() && !f.earmark_unit.trim().is_empty() {
+        match state.store.unit_by_code(f.earmark_unit.trim()).await? {
+            Some(u) => unit_id = Some(u.id),
+            None => {
+                error = fail(
+                    "earmark_unit",
+                    DomainError::UnknownUnit {
+                        code: f.earmark_unit.trim().to_string(),
+                    }
+                    .message(lang),
+                )
+            }
+        }
+    }
+    let tier = match f.earmark_tier.trim() {
+        "" => None,
+        t => t.parse::<u8>().ok(),
+    };
+    if let Some(e) = error {
+        return donor_page(state, ctx, actor, id, Some(f), Some(e)).await;
+    }
+    let d = Donor {
+        kind: kind.unwrap_or(DonorKind::Organisation),
+        name: f.name.clone(),
+        contact_person: some(&f.contact_person),
+        phone: some(&f.phone),
+        email: some(&f.email),
+        address: some(&f.address),
+        tax_code: some(&f.tax_code),
+        publish_name: f.publish_name.is_some(),
+        earmark: Earmark { unit_id, tier },
+    };
+    match state.store.save_donor(&actor.audit(), id, &d).await {
+        Ok(new_id) => Ok(redirect_with_flash(
+            &format!("/donors/{new_id}"),
+            "donor_saved",
+            state.config.secure_cookies(),
+        )),
+        Err(store::StoreError::Domain(e)) if e.field().is_some() => {
+            let field = match e.field() {
+                Some("earmark_tier") => "earmark_tier",
+                Some(f) => f,
+                None => "",
+            };
+            donor_page(
+                state,
+                ctx,
+                actor,
+                id,
+                Some(f),
+                Some((field.to_string(), e.message(lang))),
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn create_donor(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    actor: Actor,
+    Form(f): Form<DonorForm>,
+) -> AppResult<Response> {
+    save(&state, &ctx, &actor, None, f).await
+}
+
+pub async fn update_donor(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    actor: Actor,
+    Path(id): Path<i64>,
+    Form(f): Form<DonorForm>,
+) -> AppResult<Response> {
+    save(&state, &ctx, &actor, Some(id), f).await
+}
+
+// ---------------------------------------------------------------- donations
+
+pub struct DonationLine {
+    pub id: i64,
+    pub minutes_no: String,
+    pub received_on: String,
+    pub donor: String,
+    pub devices: String,
+    pub value: String,
+}
+
+fn line_of(d: &store::donations::DonationSummary) -> DonationLine {
+    DonationLine {
+        id: d.id,
+        minutes_no: d.minutes_no.clone(),
+        received_on: format_date(d.received_on),
+        donor: d.donor_name.clone(),
+        devices: num(d.devices),
+        value: d.total_value.to_string(),
+    }
+}
+
+#[derive(askama::Template)]
+#[template(path = "donations/index.html")]
+struct DonationsPage {
+    l: Layout,
+    rows: Vec<DonationLine>,
+    total_devices: String,
+    total_value: String,
+    can_edit: bool,
+}
+
+pub async fn donations(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    actor: Actor,
+) -> AppResult<Response> {
+    let list = state.store.donations().await?;
+    let total_devices: i64 = list.iter().map(|d| d.devices).sum();
+    let total_value = Dong::sum(list.iter().map(|d| d.total_value)).unwrap_or(Dong::ZERO);
+    Ok(render(DonationsPage {
+        l: ctx.layout(ctx.tr().donations),
+        rows: list.iter().map(line_of).collect(),
+        total_devices: num(total_devices),
+        total_value: total_value.to_string(),
+        can_edit: actor.can(Action::ReceiveDevices),
+    })
+    .into_response())
+}
+
+/// One line of the receipt form, as typed.
+#[derive(Clone, Default)]
+pub struct ItemFields {
+    pub model_id: String,
+    pub condition: String,
+    pub unit_value: String,
+    pub serials: String,
+    /// Marks for the form after a refusal.
+    pub model_bad: bool,
+    pub value_bad: bool,
+}
+
+#[derive(Clone, Default)]
+pub struct ReceiptFields {
+    pub donor_id: String,
+    pub minutes_no: String,
+    pub received_on: String,
+    pub place: String,
+    pub donor_rep: String,
+    pub donor_rep_position: String,
+    pub board_rep: String,
+    pub board_rep_position: String,
+    pub note: String,
+    pub items: Vec<ItemFields>,
+}
+
+/// Repeated fields (one per line of the receipt) keep their order: the form is read
+/// as pairs rather than into a struct.
+fn receipt_fields(body: &[u8]) -> ReceiptFields {
+    let mut f = ReceiptFields::default();
+    let mut items: Vec<ItemFields> = Vec::new();
+    let cur = |items: &mut Vec<ItemFields>, k: &str| {
+        // A field for line i: `model_id`, `condition`, `unit_value`, `serials` in order;
+        // a new line starts at each `model_id`.
+        if k == "model_id" || items.is_empty() {
+            items.push(ItemFields::default());
+        }
+    };
+    for (k, v) in form_urlencoded::parse(body) {
+        let v = v.into_owned();
+        match k.as_ref() {
+            "donor_id" => f.donor_id = v,
+            "minutes_no" => f.minutes_no = v,
+            "received_on" => f.received_on = v,
+            "place" => f.place = v,
+            "donor_rep" => f.donor_rep = v,
+            "donor_rep_position" => f.donor_rep_position = v,
+            "board_rep" => f.board_rep = v,
+            "board_rep_position" => f.board_rep_position = v,
+            "note" => f.note = v,
+            "model_id" | "condition" | "unit_value" | "serials" => {
+                cur(&mut items, k.as_ref());
+                let it = items.last_mut().expect("a line");
+                match k.as_ref() {
+                    "model_id" => it.model_id = v,
+                    "condition" => it.condition = v,
+                    "unit_value" => it.unit_value = v,
+                    _ => it.serials = v,
+                }
+            }
+            _ => {}
+        }
+    }
+    // Lines left entirely empty are not lines.
+    items.retain(|i| {
+        !(i.model_id.trim().is_empty()
+            && i.serials.trim().is_empty()
+            && i.unit_value.trim().is_empty())
+    });
+    f.items = items;
+    f
+}
+
+/// Serials as pasted from a spreadsheet or typed by a scanner: one device per line, the
+/// IMEI after a tab, a comma or a semicolon.
+pub fn parse_serial_lines(text: &str) -> Vec<ItemSerial> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(|l| {
+            let mut parts = l.splitn(2, ['\t', ',', ';']);
+            let serial = parts.next().unwrap_or("").trim().to_string();
+            let imei = parts
+                .next()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string);
+            ItemSerial { serial, imei }
+        })
+        .collect()
+}
+
+pub struct ModelOption {
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(askama::Template)]
+#[template(path = "donations/new.html")]
+struct NewDonationPage {
+    l: Layout,
+    f: ReceiptFields,
+    donors: Vec<(String, String)>,
+    models: Vec<ModelOption>,
+    error: Option<String>,
+    bad: String,
+    problems: Vec<String>,
+}
+
+async fn new_page(
+    state: &AppState,
+    ctx: &Ctx,
+    mut f: ReceiptFields,
+    error: Option<(String, String)>,
+    problems: Vec<String>,
+) -> AppResult<Response> {
+    let donors = state
+        .store
+        .donors()
+        .await?
+        .into_iter()
+        .map(|d| (d.id.to_string(), d.donor.name))
+        .collect();
+    let models = state
+        .store
+        .device_models()
+        .await?
+        .into_iter()
+        .map(|m| ModelOption {
+            id: m.id.to_string(),
+            name: format!(
+                "{} {} ({})",
+                m.model.brand,
+                m.model.model,
+                m.model.kind.map(|k| k.label(ctx.lang)).unwrap_or_default()
+            ),
+        })
+        .collect();
+    let status = if error.is_some() || !problems.is_empty() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let (bad, error) = error.map(|(f, m)| (f, Some(m))).unwrap_or_default();
+    for (i, it) in f.items.iter_mut().enumerate() {
+        it.model_bad = bad == format!("model_id-{i}");
+        it.value_bad = bad == format!("unit_value-{i}");
+    }
+    Ok(with_status(
+        status,
+        render(NewDonationPage {
+            l: ctx.layout(ctx.tr().donation_new),
+            f,
+            donors,
+            models,
+            error,
+            bad,
+            problems,
+        })
+        .into_response(),
+    ))
+}
+
+pub async fn new_donation(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
+    let mut f = ReceiptFields {
+        received_on: format_date(today()),
+        place: "Sở Giáo dục và Đào tạo".into(),
+        ..ReceiptFields::default()
+    };
+    f.items = vec![
+        ItemFields {
+            condition: "new".into(),
+            ..ItemFields::default()
+        };
+        3
+    ];
+    new_page(&state, &ctx, f, None, Vec::new()).await
+}
+
+pub async fn create_donation(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    actor: Actor,
+    body: axum::body::Bytes,
+) -> AppResult<Response> {
+    let lang = ctx.lang;
+    let f = receipt_fields(&body);
+    let refuse = |field: &str, msg: String| (field.to_string(), msg);
+    let checked: Result<Donation, (String, String)> = (|| {
+        let Ok(donor_id) = f.donor_id.trim().parse::<i64>() else {
+            return Err(refuse(
+                "donor_id",
+                lang.pick("Hãy chọn nhà tài trợ.", "Choose the donor.")
+                    .into(),
+            ));
+        };
+        let Some(received_on) = domain::students::parse_date(&f.received_on) else {
+            return Err(refuse(
+                "received_on",
+                lang.pick(
+                    "Ngày tiếp nhận cần có dạng dd/mm/yyyy.",
+                    "The date of receipt reads dd/mm/yyyy.",
+                )
+                .into(),
+            ));
+        };
+        let mut items = Vec::new();
+        for (i, it) in f.items.iter().enumerate() {
+            let line = i + 1;
+            let Ok(model_id) = it.model_id.trim().parse::<i64>() else {
+                return Err(refuse(
+                    &format!("model_id-{i}"),
+                    format!(
+                        "{} {line}: {}",
+                        lang.pick("Dòng", "Line"),
+                        lang.pick("hãy chọn mẫu thiết bị.", "choose the device model.")
+                    ),
+                ));
+            };
+            let Some(unit_value) = Dong::parse(if it.unit_value.trim().is_empty() {
+                "0"
+            } else {
+                &it.unit_value
+            }) else {
+                return Err(refuse(
+                    &format!("unit_value-{i}"),
+                    format!(
+                        "{} {line}: {}",
+                        lang.pick("Dòng", "Line"),
+                        lang.pick(
+                            "giá trị cần là số tiền đồng, ví dụ 4.990.000.",
+                            "the value is an amount in đồng, e.g. 4.990.000."
+                        )
+                    ),
+                ));
+            };
+            let serials = parse_serial_lines(&it.serials);
+            items.push(DonationItem {
+                model_id,
+                quantity: serials.len() as u32,
+                condition: Condition::parse(&it.condition).unwrap_or(Condition::New),
+                unit_value,
+                serials,
+            });
+        }
+        Ok(Donation {
+            donor_id,
+            minutes_no: f.minutes_no.clone(),
+            received_on,
+            place: f.place.clone(),
+            donor_rep: Signatory {
+                name: f.donor_rep.clone(),
+                position: some(&f.donor_rep_position),
+            },
+            board_rep: Signatory {
+                name: f.board_rep.clone(),
+                position: some(&f.board_rep_position),
+            },
+            note: some(&f.note),
+            items,
+        })
+    })();
+    let d = match checked {
+        Ok(d) => d,
+        Err(e) => return new_page(&state, &ctx, f, Some(e), Vec::new()).await,
+    };
+    match state.store.record_donation(&actor.audit(), &d, lang).await {
+        Ok(DonationOutcome { id: Some(id), .. }) => Ok(redirect_with_flash(
+            &format!("/donations/{id}"),
+            "donation_saved",
+            state.config.secure_cookies(),
+        )),
+        Ok(out) => {
+            let problems = out.errors.into_iter().map(|e| e.message).collect();
+            new_page(&state, &ctx, f, None, problems).await
+        }
+        Err(store::StoreError::Domain(e)) => {
+            let field = match e.field() {
+                Some("items") => "items".to_string(),
+                Some(x) => x.to_string(),
+                None => String::new(),
+            };
+            new_page(&state, &ctx, f, Some((field, e.message(lang))), Vec::new()).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub struct ItemLine {
+    pub line_no: i64,
+    pub model_id: i64,
+    pub description: String,
+    pub quantity: String,
+    pub condition: &'static str,
+    pub unit_value: String,
+    pub value: String,
+    pub serials: Vec<(String, String)>,
+}
+
+pub struct DocumentLine {
+    pub id: i64,
+    pub name: String,
+    pub size: String,
+    pub sha256: String,
+    pub by: String,
+    pub at: String,
+}
+
+#[derive(askama::Template)]
+#[template(path = "donations/show.html")]
+struct DonationPage {
+    l: Layout,
+    id: i64,
+    minutes_no: String,
+    received_on: String,
+    place: String,
+    donor_id: i64,
+    donor: String,
+    donor_rep: String,
+    board_rep: String,
+    note: String,
+    total: String,
+    total_words: String,
+    recorded: String,
+    source: String,
+    items: Vec<ItemLine>,
+    documents: Vec<DocumentLine>,
+    can_edit: bool,
+    error: Option<String>,
+}
+
+fn size_text(bytes: i64) -> String {
+    if bytes >= 1024 * 1024 {
+        format!("{:.1} MB", bytes as f64 / 1024.0 / 1024.0).replace('.', ",")
+    } else {
+        format!("{} KB", (bytes + 1023) / 1024)
+    }
+}
+
+pub fn document_lines(docs: Vec<store::donations::Document>) -> Vec<DocumentLine> {
+    docs.into_iter()
+        .map(|d| DocumentLine {
+            id: d.id,
+            name: d.file_name,
+            size: size_text(d.size),
+            sha256: d.sha256,
+            by: d.uploaded_by,
+            at: format_millis(d.uploaded_at),
+        })
+        .collect()
+}
+
+async fn donation_page(
+    state: &AppState,
+    ctx: &Ctx,
+    actor: &Actor,
+    id: i64,
+    error: Option<String>,
+) -> AppResult<Response> {
+    let lang = ctx.lang;
+    let rec = state
+        .store
+        .donation(id)
+        .await?
+        .ok_or_else(AppError::not_found)?;
+    let documents = document_lines(state.store.documents(DocumentOwner::Donation(id)).await?);
+    let sig = |name: &str, pos: &Option<String>| match pos {
+        Some(p) => format!("{name} ({p})"),
+        None => name.to_string(),
+    };
+    let items = rec
+        .items
+        .iter()
+        .map(|i| ItemLine {
+            line_no: i.line_no,
+            model_id: i.model_id,
+            description: format!("{} {}", i.kind.label(lang), i.model_name),
+            quantity: num(i.quantity),
+            condition: i.condition.label(lang),
+            unit_value: i.unit_value.to_string(),
+            value: Dong(i.unit_value.0.saturating_mul(i.quantity)).to_string(),
+            serials: i
+                .serials
+                .iter()
+                .map(|(s, imei)| (s.clone(), imei.clone().unwrap_or_default()))
+                .collect(),
+        })
+        .collect();
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    Ok(with_status(
+        status,
+        render(DonationPage {
+            l: ctx.layout(format!("{} {}", ctx.tr().minutes_no, rec.minutes_no)),
+            id,
+            minutes_no: rec.minutes_no.clone(),
+            received_on: format_date(rec.received_on),
+            place: rec.place.clone(),
+            donor_id: rec.donor_id,
+            donor: rec.donor.name.clone(),
+            donor_rep: sig(&rec.donor_rep_name, &rec.donor_rep_position),
+            board_rep: sig(&rec.board_rep_name, &rec.board_rep_position),
+            note: rec.note.clone().unwrap_or_default(),
+            total: rec.total_value.to_string(),
+            total_words: rec.total_value.in_words(),
+            recorded: format!("{} · {}", rec.recorded_by, format_millis(rec.created_at)),
+            source: rec.source(),
+            items,
+            documents,
+            can_edit: actor.can(Action::ReceiveDevices),
+            error,
+        })
+        .into_response(),
+    ))
+}
+
+pub async fn donation(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    actor: Actor,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    donation_page(&state, &ctx, &actor, id, None).await
+}
+
+pub async fn minutes_pdf(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    let (name, bytes) = crate::papers::receipt_minutes_pdf(&state.store, id)
+        .await?
+        .ok_or_else(AppError::not_found)?;
+    Ok(file_response(&name, "application/pdf", bytes))
+}
+
+pub async fn upload_document(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    actor: Actor,
+    Path(id): Path<i64>,
+    mut multipart: Multipart,
+) -> AppResult<Response> {
+    let lang = ctx.lang;
+    if state.store.donation(id).await?.is_none() {
+        return Err(AppError::not_found());
+    }
+    let file = read_file(&mut multipart, MAX_DOCUMENT_BYTES).await?;
+    let (name, bytes) = match file {
+        Err(()) => {
+            let msg = format!(
+                "{} {} MB.",
+                lang.pick(
+                    "Tệp lớn hơn giới hạn",
+                    "The file is larger than the limit of"
+                ),
+                MAX_DOCUMENT_BYTES / 1024 / 1024
+            );
+            let page = donation_page(&state, &ctx, &actor, id, Some(msg)).await?;
+            return Ok(with_status(StatusCode::PAYLOAD_TOO_LARGE, page));
+        }
+        Ok(None) => {
+            let msg = lang
+                .pick("Chưa chọn tệp.", "No file was chosen.")
+                .to_string();
+            return donation_page(&state, &ctx, &actor, id, Some(msg)).await;
+        }
+        Ok(Some(f)) => f,
+    };
+    let content_type = match document_type(&bytes) {
+        Ok(t) => t,
+        Err(found) => {
+            let msg = format!(
+                "{} ({found}).",
+                lang.pick(
+                    "Chỉ nhận tệp PDF, ảnh (JPEG, PNG, WebP), Word hoặc Excel",
+                    "Only PDF, photos (JPEG, PNG, WebP), Word or Excel files are accepted"
+                )
+            );
+            let page = donation_page(&state, &ctx, &actor, id, Some(msg)).await?;
+            return Ok(with_status(StatusCode::UNSUPPORTED_MEDIA_TYPE, page));
+        }
+    };
+    state
+        .store
+        .add_document(
+            &actor.audit(),
+            DocumentOwner::Donation(id),
+            &name,
+            content_type,
+            bytes,
+        )
+        .await?;
+    Ok(redirect_with_flash(
+        &format!("/donations/{id}"),
+        "document_saved",
+        state.config.secure_cookies(),
+    ))
+}
+
+pub async fn document(
+    State(state): State<AppState>,
+    Path((id, doc)): Path<(i64, i64)>,
+) -> AppResult<Response> {
+    let (meta, data) = state
+        .store
+        .document(DocumentOwner::Donation(id), doc)
+        .await?
+        .ok_or_else(AppError::not_found)?;
+    Ok(file_response(&meta.file_name, &meta.content_type, data))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serials_paste_from_a_spreadsheet() {
+        let s = parse_serial_lines("R9HT001\t490154203237518\n\n  R9HT002 \nR9HT003;  \n");
+        assert_eq!(s.len(), 3);
+        assert_eq!(s[0].imei.as_deref(), Some("490154203237518"));
+        assert_eq!(
+            (s[1].serial.as_str(), s[1].imei.as_deref()),
+            ("R9HT002", None)
+        );
+        assert_eq!(s[2].imei, None);
+    }
+
+    #[test]
+    fn repeated_fields_make_lines() {
+        let f = receipt_fields(
+            b"donor_id=1&model_id=3&condition=new&unit_value=1.000&serials=A%0AB&model_id=&condition=new&unit_value=&serials=&model_id=4&condition=used&unit_value=5&serials=C",
+        );
+        assert_eq!(f.items.len(), 2);
+        assert_eq!(f.items[0].serials, "A\nB");
+        assert_eq!(
+            (f.items[1].model_id.as_str(), f.items[1].condition.as_str()),
+            ("4", "used")
+        );
+    }
+}
