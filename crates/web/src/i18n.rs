@@ -265,6 +265,7 @@ strings! {
     appraise_notes: "Nhận xét (bắt buộc khi không đạt)", "Notes (required for a failure)";
     appraise_report: "Biên bản thẩm định (PDF, ảnh; không bắt buộc)", "Appraisal report (PDF, photo; optional)";
     appraised_on: "Ngày thẩm định", "Appraised on";
+    appraise_notes_short: "Nhận xét", "Notes";
     appraisal_history: "Lịch sử thẩm định", "Appraisals";
     appraisals_none: "Chưa có kết quả thẩm định nào.", "No appraisal yet.";
     appraisal_saved: "Đã ghi kết quả thẩm định.", "Appraisal recorded.";

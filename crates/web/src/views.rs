@@ -81,6 +81,11 @@ impl Ctx {
             let mut add = |href: &'static str, label: &'static str| {
                 let current = if href == "/" {
                     self.path == "/"
+                } else if href == "/devices" {
+                    // Donations and donors are part of the devices' area.
+                    ["/devices", "/donations", "/donors"]
+                        .iter()
+                        .any(|p| self.path.starts_with(p))
                 } else {
                     self.path.starts_with(href)
                 };

@@ -51,7 +51,9 @@
       area.value = (area.value && !/\n$/.test(area.value) ? area.value + "\n" : area.value) + s + "\n";
       recount();
       var li = document.createElement("li");
-      li.textContent = s;
+      var code = document.createElement("code");
+      code.textContent = s;
+      li.appendChild(code);
       list.insertBefore(li, list.firstChild);
       say(box.getAttribute("data-msg-added").replace("{}", s), false);
       if (check) {
@@ -59,10 +61,14 @@
           .then(function (r) { return r.ok ? r.json() : null; })
           .then(function (j) {
             if (j && j.known) {
+              // Already in the registry: beep, mark it, and take it off the list to
+              // register (the registry would refuse the whole list for it).
               beep(2);
               li.className = "bad";
-              li.textContent = s + " — " + j.message;
-              say(j.message, true);
+              li.appendChild(document.createTextNode(" — " + j.message));
+              say(s + " — " + j.message, true);
+              area.value = area.value.split("\n").filter(function (l) { return norm(l.split(/[\t,;]/)[0] || "") !== s; }).join("\n");
+              recount();
             }
           })
           .catch(function () {});

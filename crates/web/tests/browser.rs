@@ -1,6 +1,8 @@
 //! Pages in a real browser (Debian's Chromium through ChromeDriver): log in with the
 //! keyboard on a phone-sized screen, search schools as one types (htmx), switch to
-//! English, log out; every field has a label; nothing scrolls sideways on a phone.
+//! English, log out; every field has a label; nothing scrolls sideways on a phone. A
+//! barcode scanner (keystrokes ending in Enter) feeds the intake page: the running
+//! count, a beep and a red line for a repeat or a serial the registry already has.
 //! Screenshots land in `target/tmp/screenshots/`.
 //!
 //! Skipped with a notice when `chromedriver` is missing, unless
@@ -270,5 +272,159 @@ async fn an_official_on_a_phone() {
         .await
         .unwrap();
     assert_eq!(notice, "Bạn đã đăng xuất.");
+    c.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_scanner_feeds_the_intake_page() {
+    let Some((_driver, driver_url)) = start_driver().await else {
+        return;
+    };
+    let app = TestApp::sqlite().await;
+    let store = &app.db.store;
+    let sys = store::AuditActor::system("test");
+    let model = store
+        .create_device_model(
+            &sys,
+            &domain::devices::DeviceModel {
+                kind: Some(domain::devices::DeviceKind::Tablet),
+                brand: "Samsung".into(),
+                model: "Galaxy Tab A8".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    store
+        .register_devices(
+            &sys,
+            model,
+            "contract:01/HĐ",
+            &[store::devices::SerialRow {
+                row: 1,
+                serial: "KNOWN-1".into(),
+                imei: None,
+            }],
+            domain::Lang::Vi,
+            false,
+        )
+        .await
+        .unwrap();
+    let c = browser(&driver_url).await;
+    c.set_window_size(390, 844).await.unwrap();
+    c.goto(&app.url("/login")).await.unwrap();
+    c.find(Locator::Id("username"))
+        .await
+        .unwrap()
+        .send_keys("ban_dieu_phoi")
+        .await
+        .unwrap();
+    c.find(Locator::Id("password"))
+        .await
+        .unwrap()
+        .send_keys(&format!("{PASSWORD}{}", Key::Enter))
+        .await
+        .unwrap();
+    c.wait().for_element(Locator::Css("main h1")).await.unwrap();
+    c.goto(&app.url("/devices/intake")).await.unwrap();
+    c.wait()
+        .for_element(Locator::Css("[data-scan-input]"))
+        .await
+        .unwrap();
+    // Count the beeps: a stand-in for the speaker.
+    c.execute(
+        "window.beeps = 0; window.AudioContext = function () { return { currentTime: 0, destination: {}, \
+           createOscillator: function () { return { frequency: {}, connect: function () {}, start: function () { window.beeps++; }, stop: function () {} }; }, \
+           createGain: function () { return { gain: {}, connect: function () {} }; } }; };",
+        vec![],
+    )
+    .await
+    .unwrap();
+    let focused = c
+        .execute("return document.activeElement.id;", vec![])
+        .await
+        .unwrap();
+    assert_eq!(focused, "scan", "the page is ready for the scanner");
+    page_is_usable(&c, "intake").await;
+    let scan = c.find(Locator::Id("scan")).await.unwrap();
+    let count = || async {
+        c.find(Locator::Css("[data-scan-count]"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    };
+    for s in ["r9ht 001", "R9HT002"] {
+        scan.send_keys(&format!("{s}{}", Key::Enter)).await.unwrap();
+    }
+    assert_eq!(count().await, "2");
+    let beeps = |c: &fantoccini::Client| {
+        let c = c.clone();
+        async move {
+            c.execute("return window.beeps;", vec![])
+                .await
+                .unwrap()
+                .as_i64()
+                .unwrap()
+        }
+    };
+    assert_eq!(beeps(&c).await, 0);
+    // The same barcode again: two beeps, a red status, not counted twice.
+    scan.send_keys(&format!("R9HT001{}", Key::Enter))
+        .await
+        .unwrap();
+    assert_eq!(count().await, "2");
+    assert_eq!(beeps(&c).await, 2);
+    let status = c.find(Locator::Css("[data-scan-status]")).await.unwrap();
+    assert_eq!(
+        status.attr("class").await.unwrap().as_deref(),
+        Some("scan-status bad")
+    );
+    assert!(status.text().await.unwrap().contains("R9HT001"));
+    // A serial the registry has: beeps when the server answers, and is taken off.
+    scan.send_keys(&format!("known-1{}", Key::Enter))
+        .await
+        .unwrap();
+    let mut marked = false;
+    for _ in 0..50 {
+        if js_bool(
+            &c,
+            "return !!document.querySelector('[data-scan-list] li.bad');",
+        )
+        .await
+        {
+            marked = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(marked, "the known serial is marked");
+    assert_eq!(beeps(&c).await, 4);
+    assert_eq!(count().await, "2");
+    shot(&c, "intake-phone").await;
+    // Register what was scanned.
+    c.execute(
+        &format!("document.getElementById('model_id').value = '{model}'; document.getElementById('source').value = 'contract:05/2022/HĐ';"),
+        vec![],
+    )
+    .await
+    .unwrap();
+    c.find(Locator::Css(
+        "form[action='/devices/intake'] button[type=submit]",
+    ))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+    c.wait()
+        .for_element(Locator::Css("article.flash"))
+        .await
+        .unwrap();
+    assert_eq!(c.current_url().await.unwrap().path(), "/devices/batches");
+    for s in ["R9HT001", "R9HT002"] {
+        assert!(store.device(s).await.unwrap().is_some(), "{s} registered");
+    }
     c.close().await.unwrap();
 }

@@ -49,6 +49,8 @@ pub struct AppraisalLine {
     pub id: i64,
     pub model: String,
     pub target: String,
+    /// A batch reference (shown as code) rather than "the model".
+    pub is_batch: bool,
     pub verdict: String,
     pub verdict_class: &'static str,
     pub on: String,
@@ -112,8 +114,17 @@ async fn page(
             rejected: num(b.rejected),
             in_stock: num(b.in_stock),
             total: num(b.total),
-            verdict: label(b.batch_verdict),
-            verdict_class: class(b.batch_verdict),
+            // A batch of a model that failed is rejected with it.
+            verdict: match (b.batch_verdict, b.model_verdict) {
+                (None, Some(Verdict::Fail)) => lang
+                    .pick("Không đạt (theo mẫu máy)", "Failed (with its model)")
+                    .to_string(),
+                (v, _) => label(v),
+            },
+            verdict_class: class(b.batch_verdict.or(match b.model_verdict {
+                Some(Verdict::Fail) => Some(Verdict::Fail),
+                _ => None,
+            })),
             can_pass: b.model_verdict == Some(Verdict::Pass),
             waiting: b.received > 0,
             stockable: b.appraised > 0,
@@ -129,6 +140,7 @@ async fn page(
         appraisals.push(AppraisalLine {
             id: a.id,
             model: names.get(&a.model_id).cloned().unwrap_or_default(),
+            is_batch: a.source.is_some(),
             target: a
                 .source
                 .clone()
