@@ -62,6 +62,99 @@ fn phase(name: &str, file: &Path) -> serde_json::Value {
         .enable_all()
         .build()
         .unwrap();
+    if name == "minutes" {
+        // One receipt of 1,000 devices (the appendix lists every serial): record it, then
+        // print its minutes as the web's download does.
+        return rt.block_on(async {
+            let db = file.with_extension("minutes.db");
+            for ext in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{ext}", db.display()));
+            }
+            let store = Store::open(
+                &format!("sqlite://{}", db.display()),
+                &OpenOptions::default(),
+            )
+            .await
+            .unwrap();
+            let sys = AuditActor::system("bench");
+            let model = store
+                .create_device_model(
+                    &sys,
+                    &domain::devices::DeviceModel {
+                        kind: Some(domain::devices::DeviceKind::Tablet),
+                        brand: "Samsung".into(),
+                        model: "Galaxy Tab A8".into(),
+                        ..Default::default()
+                    },
+                )
+                .await
+                .unwrap();
+            use domain::donations::*;
+            let donor = store
+                .save_donor(
+                    &sys,
+                    None,
+                    &Donor {
+                        kind: DonorKind::Organisation,
+                        name: "Công ty Cổ phần Viễn thông Hưng Thịnh Đắk Nông".into(),
+                        contact_person: None,
+                        phone: None,
+                        email: None,
+                        address: None,
+                        tax_code: None,
+                        publish_name: true,
+                        earmark: Earmark::default(),
+                    },
+                )
+                .await
+                .unwrap();
+            let serials: Vec<ItemSerial> = read(file)
+                .into_iter()
+                .take(1_000)
+                .map(|r| ItemSerial {
+                    serial: r.serial,
+                    imei: r.imei,
+                })
+                .collect();
+            let n = serials.len();
+            let out = store
+                .record_donation(
+                    &sys,
+                    &Donation {
+                        donor_id: donor,
+                        minutes_no: "12/BB-BTNĐP".into(),
+                        received_on: time::macros::date!(2022 - 03 - 05),
+                        place: "Gia Nghĩa".into(),
+                        donor_rep: Signatory {
+                            name: "Nguyễn Thị Hồng Nhung".into(),
+                            position: None,
+                        },
+                        board_rep: Signatory {
+                            name: "Trần Văn Bình".into(),
+                            position: None,
+                        },
+                        note: None,
+                        items: vec![DonationItem {
+                            model_id: model,
+                            quantity: n as u32,
+                            condition: Condition::New,
+                            unit_value: domain::money::Dong(4_990_000),
+                            serials,
+                        }],
+                    },
+                    domain::Lang::Vi,
+                )
+                .await
+                .unwrap();
+            let start = Instant::now();
+            let (_, pdf) = web::papers::receipt_minutes_pdf(&store, out.id.unwrap())
+                .await
+                .unwrap()
+                .unwrap();
+            let secs = start.elapsed().as_secs_f64();
+            serde_json::json!({"rows": n, "secs": secs, "bytes": pdf.len(), "peak_mib": peak_mib()})
+        });
+    }
     if name == "stocktake" {
         return rt.block_on(async {
             let db = file.with_extension("db");
@@ -149,6 +242,7 @@ fn main() {
     let read = child(&["--phase", "read", f]);
     let register = child(&["--phase", "register", f]);
     let stocktake = child(&["--phase", "stocktake", f]);
+    let minutes = child(&["--phase", "minutes", f]);
     let secs = register["secs"].as_f64().unwrap();
     println!("| benchmark | serials | read only | register | serials/s | peak memory |");
     println!("|---|---:|---:|---:|---:|---:|");
@@ -165,5 +259,13 @@ fn main() {
         stocktake["rows"],
         stocktake["rows"].as_f64().unwrap() / st,
         stocktake["peak_mib"].as_f64().unwrap(),
+    );
+    let ms = minutes["secs"].as_f64().unwrap();
+    println!(
+        "| receipt minutes PDF (appendix of every serial) | {} serials | — | {ms:.2} s ({} KiB) | {:.0} | {:.0} MiB |",
+        minutes["rows"],
+        minutes["bytes"].as_u64().unwrap() / 1024,
+        minutes["rows"].as_f64().unwrap() / ms,
+        minutes["peak_mib"].as_f64().unwrap(),
     );
 }
