@@ -34,6 +34,22 @@ fn write_csv(path: &Path, n: usize) {
     writeln!(w, ",Tổng cộng,{n} máy,").unwrap();
 }
 
+/// The one model every phase registers devices of.
+async fn tablet(store: &Store, sys: &AuditActor) -> i64 {
+    store
+        .create_device_model(
+            sys,
+            &domain::devices::DeviceModel {
+                kind: Some(domain::devices::DeviceKind::Tablet),
+                brand: "Samsung".into(),
+                model: "Galaxy Tab A8".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap()
+}
+
 fn read(file: &Path) -> Vec<store::devices::SerialRow> {
     let list = sheets::devices::read_serials(
         std::io::BufReader::new(std::fs::File::open(file).unwrap()),
@@ -77,18 +93,7 @@ fn phase(name: &str, file: &Path) -> serde_json::Value {
             .await
             .unwrap();
             let sys = AuditActor::system("bench");
-            let model = store
-                .create_device_model(
-                    &sys,
-                    &domain::devices::DeviceModel {
-                        kind: Some(domain::devices::DeviceKind::Tablet),
-                        brand: "Samsung".into(),
-                        model: "Galaxy Tab A8".into(),
-                        ..Default::default()
-                    },
-                )
-                .await
-                .unwrap();
+            let model = tablet(&store, &sys).await;
             use domain::donations::*;
             let donor = store
                 .save_donor(
@@ -191,18 +196,7 @@ fn phase(name: &str, file: &Path) -> serde_json::Value {
         .await
         .unwrap();
         let sys = AuditActor::system("bench");
-        let model = store
-            .create_device_model(
-                &sys,
-                &domain::devices::DeviceModel {
-                    kind: Some(domain::devices::DeviceKind::Tablet),
-                    brand: "Samsung".into(),
-                    model: "Galaxy Tab A8".into(),
-                    ..Default::default()
-                },
-            )
-            .await
-            .unwrap();
+        let model = tablet(&store, &sys).await;
         let start = Instant::now();
         let rows = read(file);
         let report = store

@@ -206,6 +206,21 @@ impl DonorDb {
     }
 }
 
+/// An uploaded file's name as kept: no path, no control characters, at most 200
+/// characters, `default` when nothing is left.
+pub(crate) fn clean_file_name(raw: &str, default: &str) -> String {
+    let name: String = raw
+        .chars()
+        .filter(|c| !c.is_control() && *c != '/' && *c != '\\')
+        .take(200)
+        .collect();
+    if name.trim().is_empty() {
+        default.to_string()
+    } else {
+        name
+    }
+}
+
 /// The latest verdict of a model (`source` None) or of a batch.
 async fn latest_verdict(
     tx: &mut Tx,
@@ -701,17 +716,13 @@ impl Store {
         if let Some(id) = same {
             return Ok(id);
         }
-        let name: String = file_name
-            .chars()
-            .filter(|c| !c.is_control() && *c != '/' && *c != '\\')
-            .take(200)
-            .collect();
+        let name = clean_file_name(file_name, "tai-lieu");
         let size = data.len() as i64;
         let id: i64 = q("INSERT INTO documents (owner_kind, owner_id, file_name, content_type, size, sha256, data, uploaded_by, uploaded_at)
                          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id")
             .bind(kind)
             .bind(owner_id)
-            .bind(if name.trim().is_empty() { "tai-lieu".to_string() } else { name.clone() })
+            .bind(name.clone())
             .bind(content_type)
             .bind(size)
             .bind(sha.clone())

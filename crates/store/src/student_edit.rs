@@ -266,16 +266,12 @@ impl Store {
         if let Some(id) = existing {
             return Ok(id);
         }
-        let name: String = file_name
-            .chars()
-            .filter(|c| !c.is_control() && *c != '/' && *c != '\\')
-            .take(200)
-            .collect();
+        let name = crate::donations::clean_file_name(file_name, "minh-chung");
         let size = data.len() as i64;
         let id: i64 = q("INSERT INTO evidence_files (student_id, file_name, content_type, size, sha256, data, uploaded_by, uploaded_at)
                          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id")
             .bind(student_id)
-            .bind(if name.trim().is_empty() { "minh-chung".to_string() } else { name })
+            .bind(name)
             .bind(content_type)
             .bind(size)
             .bind(sha.clone())

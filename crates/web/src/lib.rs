@@ -7,6 +7,7 @@ pub mod cache;
 pub mod cookies;
 pub mod error;
 pub mod extract;
+pub mod files;
 pub mod gate;
 pub mod i18n;
 pub mod imports;

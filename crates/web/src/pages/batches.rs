@@ -4,10 +4,9 @@
 
 use crate::error::{AppError, AppResult};
 use crate::extract::Form;
+use crate::files::{TooLarge, inline_file, read_field, with_status};
 use crate::gate::Actor;
-use crate::pages::donations::{
-    DocumentLine, MAX_DOCUMENT_BYTES, document_lines, document_type, file_response,
-};
+use crate::pages::donations::{DocumentLine, MAX_DOCUMENT_BYTES, document_lines, document_type};
 use crate::state::AppState;
 use crate::views::{Ctx, Layout, num, redirect_with_flash, render};
 use axum::extract::{Multipart, Path, State};
@@ -164,19 +163,19 @@ async fn page(
     } else {
         StatusCode::OK
     };
-    let res = render(BatchesPage {
-        l: ctx.layout(ctx.tr().batches),
-        models: models.into_values().collect(),
-        appraisals,
-        can_appraise: actor.can(Action::AppraiseDevices),
-        can_stock: actor.can(Action::ReceiveDevices),
-        today: format_date(today()),
-        error,
-    })
-    .into_response();
-    let (mut parts, body) = res.into_parts();
-    parts.status = status;
-    Ok(Response::from_parts(parts, body))
+    Ok(with_status(
+        status,
+        render(BatchesPage {
+            l: ctx.layout(ctx.tr().batches),
+            models: models.into_values().collect(),
+            appraisals,
+            can_appraise: actor.can(Action::AppraiseDevices),
+            can_stock: actor.can(Action::ReceiveDevices),
+            today: format_date(today()),
+            error,
+        })
+        .into_response(),
+    ))
 }
 
 pub async fn batches(State(state): State<AppState>, ctx: Ctx, actor: Actor) -> AppResult<Response> {
@@ -202,20 +201,10 @@ pub async fn appraise(
         let name = field.name().unwrap_or("").to_string();
         if name == "file" {
             let fname = field.file_name().unwrap_or("").to_string();
-            let mut bytes = Vec::new();
-            while let Some(chunk) = field
-                .chunk()
-                .await
-                .map_err(|e| AppError::BadRequest(e.body_text()))?
-            {
-                if bytes.len() + chunk.len() > MAX_DOCUMENT_BYTES {
-                    too_large = true;
-                    break;
-                }
-                bytes.extend_from_slice(&chunk);
-            }
-            if !bytes.is_empty() {
-                file = Some((fname, bytes));
+            match read_field(&mut field, MAX_DOCUMENT_BYTES).await? {
+                Err(TooLarge) => too_large = true,
+                Ok(bytes) if bytes.is_empty() => {}
+                Ok(bytes) => file = Some((fname, bytes)),
             }
         } else {
             let text = field
@@ -375,5 +364,5 @@ pub async fn appraisal_document(
         .document(DocumentOwner::Appraisal(id), doc)
         .await?
         .ok_or_else(AppError::not_found)?;
-    Ok(file_response(&meta.file_name, &meta.content_type, data))
+    Ok(inline_file(&meta.file_name, &meta.content_type, data))
 }

@@ -4,11 +4,12 @@
 
 use crate::error::{AppError, AppResult};
 use crate::extract::Form;
+use crate::files::{TooLarge, inline_file, read_file, with_status};
 use crate::gate::Actor;
 use crate::state::AppState;
 use crate::views::{Ctx, Layout, num, redirect_with_flash, render};
 use axum::extract::{Multipart, Path, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use domain::authz::Action;
 use domain::dates::{format_date, format_millis, today};
@@ -45,84 +46,6 @@ pub fn document_type(bytes: &[u8]) -> Result<&'static str, String> {
         None if bytes.is_empty() => Err("tệp rỗng (empty)".into()),
         None => Err("không rõ (unknown)".into()),
     }
-}
-
-/// The one file of a multipart form's `file` field, read up to `max` bytes; `Err(true)`
-/// when larger.
-pub async fn read_file(
-    multipart: &mut Multipart,
-    max: usize,
-) -> AppResult<Result<Option<(String, Vec<u8>)>, ()>> {
-    while let Some(mut field) = multipart
-        .next_field()
-        .await
-        .map_err(|e| AppError::BadRequest(e.body_text()))?
-    {
-        if field.name() != Some("file") {
-            continue;
-        }
-        let name = field.file_name().unwrap_or("tai-lieu").to_string();
-        let mut bytes = Vec::new();
-        while let Some(chunk) = field
-            .chunk()
-            .await
-            .map_err(|e| AppError::BadRequest(e.body_text()))?
-        {
-            if bytes.len() + chunk.len() > max {
-                return Ok(Err(()));
-            }
-            bytes.extend_from_slice(&chunk);
-        }
-        if bytes.is_empty() && name.is_empty() {
-            return Ok(Ok(None));
-        }
-        return Ok(Ok(Some((name, bytes))));
-    }
-    Ok(Ok(None))
-}
-
-/// A stored file sent back inline, never cached by a shared machine, never run as a page.
-pub fn file_response(file_name: &str, content_type: &str, data: Vec<u8>) -> Response {
-    let ascii: String = file_name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || ".-_".contains(c) {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let encoded: String = form_urlencoded::byte_serialize(file_name.as_bytes()).collect();
-    let disposition = format!(
-        "inline; filename=\"{ascii}\"; filename*=UTF-8''{}",
-        encoded.replace('+', "%20")
-    );
-    let mut res = data.into_response();
-    let h = res.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_str(content_type)
-            .unwrap_or(HeaderValue::from_static("application/octet-stream")),
-    );
-    if let Ok(v) = HeaderValue::from_str(&disposition) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    h.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-store"),
-    );
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("sandbox; default-src 'none'; img-src 'self'; object-src 'self'"),
-    );
-    res
-}
-
-fn with_status(status: StatusCode, res: Response) -> Response {
-    let (mut parts, body) = res.into_parts();
-    parts.status = status;
-    Response::from_parts(parts, body)
 }
 
 // ---------------------------------------------------------------- donors
@@ -619,6 +542,25 @@ pub struct ModelOption {
     pub name: String,
 }
 
+/// Every device model for a select: "Samsung Galaxy Tab A8 (Máy tính bảng)".
+pub async fn model_options(state: &AppState, lang: Lang) -> AppResult<Vec<ModelOption>> {
+    Ok(state
+        .store
+        .device_models()
+        .await?
+        .into_iter()
+        .map(|m| ModelOption {
+            id: m.id.to_string(),
+            name: format!(
+                "{} {} ({})",
+                m.model.brand,
+                m.model.model,
+                m.model.kind.map(|k| k.label(lang)).unwrap_or_default()
+            ),
+        })
+        .collect())
+}
+
 #[derive(askama::Template)]
 #[template(path = "donations/new.html")]
 struct NewDonationPage {
@@ -645,21 +587,7 @@ async fn new_page(
         .into_iter()
         .map(|d| (d.id.to_string(), d.donor.name))
         .collect();
-    let models = state
-        .store
-        .device_models()
-        .await?
-        .into_iter()
-        .map(|m| ModelOption {
-            id: m.id.to_string(),
-            name: format!(
-                "{} {} ({})",
-                m.model.brand,
-                m.model.model,
-                m.model.kind.map(|k| k.label(ctx.lang)).unwrap_or_default()
-            ),
-        })
-        .collect();
+    let models = model_options(state, ctx.lang).await?;
     let status = if error.is_some() || !problems.is_empty() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
@@ -957,7 +885,7 @@ pub async fn minutes_pdf(
     let (name, bytes) = crate::papers::receipt_minutes_pdf(&state.store, id)
         .await?
         .ok_or_else(AppError::not_found)?;
-    Ok(file_response(&name, "application/pdf", bytes))
+    Ok(inline_file(&name, "application/pdf", bytes))
 }
 
 pub async fn upload_document(
@@ -971,9 +899,9 @@ pub async fn upload_document(
     if state.store.donation(id).await?.is_none() {
         return Err(AppError::not_found());
     }
-    let file = read_file(&mut multipart, MAX_DOCUMENT_BYTES).await?;
+    let file = read_file(&mut multipart, MAX_DOCUMENT_BYTES, "tai-lieu").await?;
     let (name, bytes) = match file {
-        Err(()) => {
+        Err(TooLarge) => {
             let msg = format!(
                 "{} {} MB.",
                 lang.pick(
@@ -1033,7 +961,7 @@ pub async fn document(
         .document(DocumentOwner::Donation(id), doc)
         .await?
         .ok_or_else(AppError::not_found)?;
-    Ok(file_response(&meta.file_name, &meta.content_type, data))
+    Ok(inline_file(&meta.file_name, &meta.content_type, data))
 }
 
 #[cfg(test)]

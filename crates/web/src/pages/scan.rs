@@ -4,8 +4,9 @@
 
 use crate::error::{AppError, AppResult};
 use crate::extract::{Form, Query};
+use crate::files::with_status;
 use crate::gate::Actor;
-use crate::pages::donations::{ModelOption, parse_serial_lines};
+use crate::pages::donations::{ModelOption, model_options, parse_serial_lines};
 use crate::state::AppState;
 use crate::views::{Ctx, Layout, num, redirect_with_flash, render};
 use axum::Json;
@@ -17,30 +18,6 @@ use domain::devices::{DeviceState, Holder};
 use domain::{DomainError, Lang};
 use serde::Deserialize;
 use store::devices::{Place, SerialRow};
-
-fn with_status(status: StatusCode, res: Response) -> Response {
-    let (mut parts, body) = res.into_parts();
-    parts.status = status;
-    Response::from_parts(parts, body)
-}
-
-async fn model_options(state: &AppState, lang: Lang) -> AppResult<Vec<ModelOption>> {
-    Ok(state
-        .store
-        .device_models()
-        .await?
-        .into_iter()
-        .map(|m| ModelOption {
-            id: m.id.to_string(),
-            name: format!(
-                "{} {} ({})",
-                m.model.brand,
-                m.model.model,
-                m.model.kind.map(|k| k.label(lang)).unwrap_or_default()
-            ),
-        })
-        .collect())
-}
 
 #[derive(Deserialize, Default, Clone)]
 pub struct IntakeForm {

@@ -4,12 +4,13 @@
 
 use crate::error::{AppError, AppResult};
 use crate::extract::Form;
+use crate::files::{TooLarge, inline_file, read_file, with_status};
 use crate::gate::{Actor, TargetStudent, TargetUnit};
 use crate::pages::students::{flag_label, iso_to_vn, review_label};
 use crate::state::AppState;
 use crate::views::{Ctx, FieldErrors, Layout, redirect_with_flash, render};
 use axum::extract::{Multipart, Path, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use domain::authz::Action;
 use domain::programs::{Round, Tier};
@@ -521,33 +522,12 @@ pub async fn upload_evidence(
     TargetStudent(s): TargetStudent,
     mut multipart: Multipart,
 ) -> AppResult<Response> {
-    let mut file: Option<(String, Vec<u8>)> = None;
-    let mut too_large = false;
-    while let Some(mut field) = multipart
-        .next_field()
-        .await
-        .map_err(|e| AppError::BadRequest(e.body_text()))?
-    {
-        if field.name() != Some("file") {
-            continue;
-        }
-        let name = field.file_name().unwrap_or("minh-chung").to_string();
-        let mut bytes = Vec::new();
-        // Read in chunks and stop at the limit, never holding more than it.
-        while let Some(chunk) = field
-            .chunk()
-            .await
-            .map_err(|e| AppError::BadRequest(e.body_text()))?
-        {
-            if bytes.len() + chunk.len() > MAX_EVIDENCE_BYTES {
-                too_large = true;
-                break;
-            }
-            bytes.extend_from_slice(&chunk);
-        }
-        file = Some((name, bytes));
-        break;
-    }
+    // Read in chunks and stop at the limit, never holding more than it.
+    let (file, too_large) =
+        match read_file(&mut multipart, MAX_EVIDENCE_BYTES, "minh-chung").await? {
+            Ok(f) => (f, false),
+            Err(TooLarge) => (None, true),
+        };
     let refuse = |e: DomainError| e.message(ctx.lang);
     let error = if too_large {
         Some(refuse(DomainError::EvidenceTooLarge {
@@ -572,9 +552,7 @@ pub async fn upload_evidence(
             StatusCode::UNPROCESSABLE_ENTITY
         };
         let page = detail_page(&state, &ctx, &actor, s, Some(msg)).await?;
-        let (mut parts, body) = page.into_parts();
-        parts.status = status;
-        return Ok(Response::from_parts(parts, body));
+        return Ok(with_status(status, page));
     }
     let Some((name, bytes)) = file else {
         return Err(AppError::BadRequest("file".into()));
@@ -601,41 +579,5 @@ pub async fn evidence(
         .evidence_file(s.id, evidence_id)
         .await?
         .ok_or_else(AppError::not_found)?;
-    let ascii: String = meta
-        .file_name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || ".-_".contains(c) {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let encoded: String = form_urlencoded::byte_serialize(meta.file_name.as_bytes()).collect();
-    let disposition = format!(
-        "inline; filename=\"{ascii}\"; filename*=UTF-8''{}",
-        encoded.replace('+', "%20")
-    );
-    let mut res = data.into_response();
-    let h = res.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_str(&meta.content_type)
-            .unwrap_or(HeaderValue::from_static("application/octet-stream")),
-    );
-    if let Ok(v) = HeaderValue::from_str(&disposition) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    // A child's certificate: never cached by a shared machine's browser or a proxy,
-    // and never run as a page.
-    h.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-store"),
-    );
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("sandbox; default-src 'none'; img-src 'self'; object-src 'self'"),
-    );
-    Ok(res)
+    Ok(inline_file(&meta.file_name, &meta.content_type, data))
 }
