@@ -206,6 +206,24 @@ impl DonorDb {
     }
 }
 
+/// What of a donor the audit chain may hold: nothing that identifies a person.
+fn donor_public(d: &Donor) -> serde_json::Value {
+    json!({
+        "kind": d.kind.code(),
+        "name": (d.kind == DonorKind::Organisation).then_some(&d.name),
+        "publish_name": d.publish_name,
+        "earmark": d.earmark,
+    })
+}
+
+/// The rest, kept beside the chain.
+fn donor_private(d: &Donor) -> serde_json::Value {
+    json!({
+        "name": d.name, "contact_person": d.contact_person, "phone": d.phone, "email": d.email,
+        "address": d.address, "tax_code": d.tax_code,
+    })
+}
+
 /// An uploaded file's name as kept: no path, no control characters, at most 200
 /// characters, `default` when nothing is left.
 pub(crate) fn clean_file_name(raw: &str, default: &str) -> String {
@@ -365,10 +383,14 @@ impl Store {
                 entity: "donor",
                 entity_id: Some(id.to_string()),
                 action: if before.is_some() { "update" } else { "create" },
-                summary: format!("Nhà tài trợ {}", d.name),
+                summary: match d.kind {
+                    DonorKind::Organisation => format!("Nhà tài trợ {}", d.name),
+                    DonorKind::Person => format!("Nhà tài trợ cá nhân #{id}"),
+                },
                 unit_id: None,
-                changes: Some(json!({"before": before, "after": d})),
-                personal: None,
+                changes: Some(json!({"before": before.as_ref().map(donor_public), "after": donor_public(&d)})),
+                // A person's name and anyone's contacts stay beside the chain, erasable.
+                personal: Some(json!({"before": before.as_ref().map(donor_private), "after": donor_private(&d)})),
             },
         )
         .await?;
@@ -552,7 +574,10 @@ impl Store {
                 summary: format!(
                     "Tiếp nhận {} thiết bị của {} theo biên bản {}",
                     clean.len(),
-                    donor.name,
+                    match donor.kind {
+                        DonorKind::Organisation => donor.name.clone(),
+                        DonorKind::Person => format!("nhà tài trợ cá nhân #{}", d.donor_id),
+                    },
                     d.minutes_no
                 ),
                 unit_id: None,

@@ -138,7 +138,13 @@ async fn donors_are_checked_and_audited(db: &TestDb) {
     assert_eq!((p.donations, p.devices, p.total_value), (0, 0, Dong(0)));
     let audit = store.audit_entries(None, 10, Some("donor")).await.unwrap();
     assert_eq!(audit[0].action, "update");
-    assert!(audit[0].changes.as_deref().unwrap().contains("\"before\""));
+    let chained = audit[0].changes.as_deref().unwrap();
+    assert!(chained.contains("\"before\""));
+    // A person who gives: neither the name nor the phone is in the chain, only beside it.
+    assert!(!chained.contains("Nhà hảo tâm Đắk Mil") && !chained.contains("0912345678"));
+    assert!(!audit[0].summary.contains("Nhà hảo tâm Đắk Mil"));
+    let personal = store.audit_personal(audit[0].seq).await.unwrap().unwrap();
+    assert!(personal.contains("0912345678") && personal.contains("Nhà hảo tâm Đắk Mil"));
     assert_eq!(
         code_of(
             store
