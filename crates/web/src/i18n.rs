@@ -306,6 +306,8 @@ strings! {
     device_history: "Quá trình của thiết bị", "The device's history";
     find_serial: "Tra cứu thiết bị theo số sê-ri hoặc IMEI", "Look a device up by serial or IMEI";
     find: "Tìm", "Find";
+    card_devices_waiting: "Thiết bị chờ thẩm định", "Devices awaiting appraisal";
+    card_devices_in_stock: "Thiết bị trong kho", "Devices in stock";
     holder: "Người giữ", "Holder";
     at: "Thời điểm", "When";
     by: "Người thực hiện", "By";

@@ -74,6 +74,8 @@ pub struct Caches {
     pub scopes: TtlCache<String, Arc<ScopeSummary>>,
     /// By scope path: what an administrator's dashboard adds.
     pub admin: TtlCache<String, Arc<AdminSummary>>,
+    /// The registry's devices per state (one entry).
+    pub devices: TtlCache<(), Arc<std::collections::BTreeMap<domain::devices::DeviceState, i64>>>,
 }
 
 /// A session as the gate needs it.
@@ -102,6 +104,7 @@ impl Caches {
             api_keys: TtlCache::new(ttl, 10_000),
             scopes: TtlCache::new(ttl, 10_000),
             admin: TtlCache::new(ttl, 1_000),
+            devices: TtlCache::new(ttl, 1),
         }
     }
 }
@@ -154,6 +157,24 @@ impl AppState {
         });
         self.caches.admin.put(key, s.clone());
         Ok(s)
+    }
+
+    /// Devices per state, from this server's cache or the database.
+    pub async fn device_counts(
+        &self,
+    ) -> Result<Arc<std::collections::BTreeMap<domain::devices::DeviceState, i64>>, store::StoreError>
+    {
+        if let Some(hit) = self.caches.devices.get(&()) {
+            return Ok(hit);
+        }
+        let c = Arc::new(self.store.device_counts().await?);
+        self.caches.devices.put((), c.clone());
+        Ok(c)
+    }
+
+    /// Forgets cached device counts after devices changed through this server.
+    pub fn forget_devices(&self) {
+        self.caches.devices.clear();
     }
 
     /// Forgets cached counts after units changed.

@@ -251,7 +251,9 @@ async fn a_donation_goes_from_receipt_to_stock_through_the_pages(app: &TestApp) 
         "stocking in is the Board's"
     );
 
-    // The Board stocks the batch in.
+    // The Board stocks the batch in (its dashboard, read first, is cached a few seconds).
+    let home = board.get("/").await.text().await.unwrap();
+    assert!(home.contains("<span class=\"n\">0</span><span class=\"l\">Thiết bị trong kho</span>"));
     let page = board.get("/devices/batches").await.text().await.unwrap();
     assert!(page.contains("action=\"/devices/batches/stock-in\""));
     let res = board
@@ -264,6 +266,15 @@ async fn a_donation_goes_from_receipt_to_stock_through_the_pages(app: &TestApp) 
     assert_eq!(
         store.device("R9HT001").await.unwrap().unwrap().state,
         DeviceState::InStock
+    );
+    // The dashboard counts it at once on this server (its 5-second cache is forgotten).
+    let home = board.get("/").await.text().await.unwrap();
+    assert!(
+        home.contains("<span class=\"n\">2</span><span class=\"l\">Thiết bị trong kho</span>"),
+        "{home}"
+    );
+    assert!(
+        home.contains("<span class=\"n\">0</span><span class=\"l\">Thiết bị chờ thẩm định</span>")
     );
 
     // Scanner intake: a known serial is reported; a new batch is registered.

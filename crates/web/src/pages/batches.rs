@@ -308,6 +308,7 @@ pub async fn appraise(
             )
             .await?;
     }
+    state.forget_devices();
     Ok(redirect_with_flash(
         "/devices/batches",
         "appraisal_saved",
@@ -341,11 +342,14 @@ pub async fn stock_in(
         .stock_in(&actor.audit(), model_id, f.source.trim())
         .await
     {
-        Ok(_) => Ok(redirect_with_flash(
-            "/devices/batches",
-            "stocked_in",
-            state.config.secure_cookies(),
-        )),
+        Ok(_) => Ok({
+            state.forget_devices();
+            redirect_with_flash(
+                "/devices/batches",
+                "stocked_in",
+                state.config.secure_cookies(),
+            )
+        }),
         Err(store::StoreError::Domain(e))
             if !matches!(e, DomainError::NotFound | DomainError::Forbidden) =>
         {

@@ -73,6 +73,28 @@ pub async fn dashboard(
             });
         }
     }
+    // The devices' work waiting, for those who follow devices.
+    if actor.can(domain::authz::Action::ViewDevices) {
+        let devices = state.device_counts().await?;
+        for (st, label, href) in [
+            (
+                domain::devices::DeviceState::Received,
+                t.card_devices_waiting,
+                "/devices/batches",
+            ),
+            (
+                domain::devices::DeviceState::InStock,
+                t.card_devices_in_stock,
+                "/devices",
+            ),
+        ] {
+            cards.push(Card {
+                n: num(devices.get(&st).copied().unwrap_or(0)),
+                label,
+                href: href.to_string(),
+            });
+        }
+    }
     let levels = counts
         .schools_by_level
         .iter()

@@ -717,11 +717,14 @@ pub async fn create_donation(
         Err(e) => return new_page(&state, &ctx, f, Some(e), Vec::new()).await,
     };
     match state.store.record_donation(&actor.audit(), &d, lang).await {
-        Ok(DonationOutcome { id: Some(id), .. }) => Ok(redirect_with_flash(
-            &format!("/donations/{id}"),
-            "donation_saved",
-            state.config.secure_cookies(),
-        )),
+        Ok(DonationOutcome { id: Some(id), .. }) => Ok({
+            state.forget_devices();
+            redirect_with_flash(
+                &format!("/donations/{id}"),
+                "donation_saved",
+                state.config.secure_cookies(),
+            )
+        }),
         Ok(out) => {
             let problems = out.errors.into_iter().map(|e| e.message).collect();
             new_page(&state, &ctx, f, None, problems).await

@@ -117,11 +117,14 @@ pub async fn register(
         .register_devices(&actor.audit(), model_id, &source, &rows, lang, false)
         .await
     {
-        Ok(r) if r.rejected == 0 => Ok(redirect_with_flash(
-            "/devices/batches",
-            "devices_registered",
-            state.config.secure_cookies(),
-        )),
+        Ok(r) if r.rejected == 0 => {
+            state.forget_devices();
+            Ok(redirect_with_flash(
+                "/devices/batches",
+                "devices_registered",
+                state.config.secure_cookies(),
+            ))
+        }
         Ok(r) => {
             let problems = r
                 .errors
