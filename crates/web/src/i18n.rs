@@ -288,6 +288,10 @@ strings! {
     intake_help: "Chọn mẫu máy và lô hàng, rồi quét mã vạch từng máy: máy quét gõ số sê-ri và Enter. Quét trùng hoặc số đã có trong sổ sẽ kêu bíp và báo đỏ.", "Choose the model and the batch, then scan each device: the scanner types the serial and Enter. A repeat, or a serial the registry has, beeps and shows in red.";
     intake_refused: "Chưa đăng ký: hãy sửa các dòng sau rồi lưu lại.", "Nothing was registered: correct these lines and save again.";
     intake_save: "Đăng ký các thiết bị đã quét", "Register the scanned devices";
+    intake_file: "Hoặc tải danh sách của nhà cung cấp, nhà tài trợ", "Or upload the supplier's or donor's list";
+    intake_file_help: "Tệp Excel (.xlsx, .xls), .ods hoặc .csv có cột Số sê-ri (và IMEI nếu có); dòng tiêu đề, dòng tổng cộng và chữ ký được bỏ qua. Có một dòng sai thì không ghi gì, mọi dòng sai được liệt kê.", "An Excel (.xlsx, .xls), .ods or .csv file with a Serial column (and IMEI if any); title, total and signature rows are skipped. One wrong row and nothing is written; every wrong row is listed.";
+    intake_file_field: "Tệp danh sách số sê-ri", "The list of serials";
+    intake_file_save: "Tải lên và đăng ký", "Upload and register";
     devices_registered: "Đã đăng ký các thiết bị; chúng đang chờ thẩm định.", "Devices registered; they await appraisal.";
     scan_here: "Quét mã vạch vào ô này", "Scan barcodes into this box";
     scan_repeat: "Trùng: {} đã được quét.", "Repeat: {} was already scanned.";

@@ -331,6 +331,12 @@ pub fn table() -> Vec<Route> {
             post(pages::scan::register),
         ),
         route(
+            Method::POST,
+            "/devices/intake/file",
+            Allow(ReceiveDevices, none),
+            post(pages::scan::register_file),
+        ),
+        route(
             Method::GET,
             "/devices/intake/check",
             Allow(ReceiveDevices, none),

@@ -151,6 +151,7 @@ const POLICY: &[(&str, &str, &str, &str, char)] = &[
     ("POST", "/devices/batches/stock-in", "FFAFFFFFF", "", 'L'),
     ("GET", "/devices/intake", "FFAFFFFFF", "", 'L'),
     ("POST", "/devices/intake", "FFAFFFFFF", "", 'L'),
+    ("POST", "/devices/intake/file", "FFAFFFFFF", "", 'L'),
     ("GET", "/devices/intake/check", "FFAFFFFFF", "", 'L'),
     ("GET", "/devices/stocktake", "AAAFFAAAA", "", 'L'),
     ("POST", "/devices/stocktake", "AAAFFAAAA", "", 'L'),

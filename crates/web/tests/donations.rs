@@ -326,8 +326,53 @@ async fn a_donation_goes_from_receipt_to_stock_through_the_pages(app: &TestApp) 
         DeviceState::Received
     );
 
+    // The supplier's own spreadsheet, uploaded: a bad IMEI refuses the file by its row.
+    let csv = |body: &str| {
+        format!(
+            "DANH SÁCH MÁY GIAO THEO HỢP ĐỒNG 06/2022\nSTT,Số Serial,IMEI\n{body},Tổng cộng: 2 máy,\n"
+        )
+    };
+    let fields = [("model_id", m.as_str()), ("source", "contract:06/2022/HĐ")];
+    let res = multipart(
+        &board,
+        "/devices/intake/file",
+        &fields,
+        Some((
+            "giao-hang.csv",
+            csv("1,FILE-1,490154203237518\n2,FILE-2,490154203237517\n").into_bytes(),
+        )),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = res.text().await.unwrap();
+    assert!(page.contains("Dòng trong tệp 4: IMEI"), "{page}");
+    assert!(store.device("FILE-1").await.unwrap().is_none());
+    let res = multipart(
+        &board,
+        "/devices/intake/file",
+        &fields,
+        Some((
+            "giao-hang.csv",
+            csv("1,FILE-1,352099001761481\n2,FILE-2,\n").into_bytes(),
+        )),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        store.device("FILE-2").await.unwrap().unwrap().state,
+        DeviceState::Received
+    );
+    let res = multipart(
+        &board,
+        "/devices/intake/file",
+        &fields,
+        Some(("anh.png", b"\x89PNG\r\n\x1a\n0000".to_vec())),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
     // Stocktake of the Board's store (everything it holds, appraised or not): two
-    // scanned, two not found on the shelf, one serial the registry does not know.
+    // scanned, four not found on the shelf, one serial the registry does not know.
     let res = mttq
         .post(
             "/devices/stocktake",
@@ -336,7 +381,7 @@ async fn a_donation_goes_from_receipt_to_stock_through_the_pages(app: &TestApp) 
         .await;
     assert_eq!(res.status(), StatusCode::OK);
     let page = res.text().await.unwrap();
-    assert!(page.contains("id=\"missing-count\">2<"), "{page}");
+    assert!(page.contains("id=\"missing-count\">4<"), "{page}");
     assert!(page.contains("id=\"unexpected-count\">1<"));
     assert!(page.contains("Không có trong sổ theo dõi"));
 

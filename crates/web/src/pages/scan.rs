@@ -4,7 +4,7 @@
 
 use crate::error::{AppError, AppResult};
 use crate::extract::{Form, Query};
-use crate::files::with_status;
+use crate::files::{TooLarge, read_field, with_status};
 use crate::gate::Actor;
 use crate::pages::donations::{ModelOption, model_options, parse_serial_lines};
 use crate::state::AppState;
@@ -74,6 +74,30 @@ pub async fn intake(State(state): State<AppState>, ctx: Ctx) -> AppResult<Respon
     intake_page(&state, &ctx, IntakeForm::default(), None, Vec::new()).await
 }
 
+/// The model and the batch of an intake, or the field in error and why.
+fn model_and_batch(f: &IntakeForm, lang: Lang) -> Result<(i64, String), (&'static str, String)> {
+    let Ok(model_id) = f.model_id.trim().parse::<i64>() else {
+        return Err((
+            "model_id",
+            lang.pick("Hãy chọn mẫu thiết bị.", "Choose the device model.")
+                .to_string(),
+        ));
+    };
+    let source = f.source.trim().to_string();
+    if !(source.starts_with("contract:") || source.starts_with("donation:")) || source.len() < 10 {
+        return Err((
+            "source",
+            lang.pick(
+                "Nguồn cần ghi rõ: contract:<số hợp đồng> hoặc donation:<số biên bản>.",
+                "Write the source as contract:<contract no> or donation:<minutes no>.",
+            )
+            .to_string(),
+        ));
+    }
+    Ok((model_id, source))
+}
+
+/// Serials scanned or pasted into the page.
 pub async fn register(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -81,22 +105,10 @@ pub async fn register(
     Form(f): Form<IntakeForm>,
 ) -> AppResult<Response> {
     let lang = ctx.lang;
-    let Ok(model_id) = f.model_id.trim().parse::<i64>() else {
-        let msg = lang
-            .pick("Hãy chọn mẫu thiết bị.", "Choose the device model.")
-            .to_string();
-        return intake_page(&state, &ctx, f, Some(("model_id", msg)), Vec::new()).await;
+    let (model_id, source) = match model_and_batch(&f, lang) {
+        Ok(x) => x,
+        Err(e) => return intake_page(&state, &ctx, f, Some(e), Vec::new()).await,
     };
-    let source = f.source.trim().to_string();
-    if !(source.starts_with("contract:") || source.starts_with("donation:")) || source.len() < 10 {
-        let msg = lang
-            .pick(
-                "Nguồn cần ghi rõ: contract:<số hợp đồng> hoặc donation:<số biên bản>.",
-                "Write the source as contract:<contract no> or donation:<minutes no>.",
-            )
-            .to_string();
-        return intake_page(&state, &ctx, f, Some(("source", msg)), Vec::new()).await;
-    }
     let rows: Vec<SerialRow> = parse_serial_lines(&f.serials)
         .into_iter()
         .enumerate()
@@ -112,9 +124,110 @@ pub async fn register(
             .to_string();
         return intake_page(&state, &ctx, f, Some(("serials", msg)), Vec::new()).await;
     }
+    let target = Intake {
+        model_id,
+        source: &source,
+        row: ("Dòng", "Line"),
+    };
+    register_rows(&state, &ctx, &actor, f, &target, rows).await
+}
+
+/// A supplier's or donor's list (.xlsx, .xls, .ods, .csv) uploaded with its model and batch.
+pub async fn register_file(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    actor: Actor,
+    mut multipart: axum::extract::Multipart,
+) -> AppResult<Response> {
+    let lang = ctx.lang;
+    let mut f = IntakeForm::default();
+    let mut file: Option<Vec<u8>> = None;
+    let mut too_large = false;
+    let bad = |e: axum::extract::multipart::MultipartError| AppError::BadRequest(e.body_text());
+    while let Some(mut field) = multipart.next_field().await.map_err(bad)? {
+        match field.name().unwrap_or("") {
+            "file" => match read_field(&mut field, state.config.body_limit).await? {
+                Err(TooLarge) => too_large = true,
+                Ok(b) if b.is_empty() => {}
+                Ok(b) => file = Some(b),
+            },
+            "model_id" => f.model_id = field.text().await.map_err(bad)?,
+            "source" => f.source = field.text().await.map_err(bad)?,
+            _ => {}
+        }
+    }
+    let (model_id, source) = match model_and_batch(&f, lang) {
+        Ok(x) => x,
+        Err(e) => return intake_page(&state, &ctx, f, Some(e), Vec::new()).await,
+    };
+    let Some(bytes) = file.filter(|_| !too_large) else {
+        let msg = if too_large {
+            format!(
+                "{} {} MB.",
+                lang.pick(
+                    "Tệp lớn hơn giới hạn",
+                    "The file is larger than the limit of"
+                ),
+                state.config.body_limit / 1024 / 1024
+            )
+        } else {
+            lang.pick("Chưa chọn tệp.", "No file was chosen.")
+                .to_string()
+        };
+        return intake_page(&state, &ctx, f, Some(("file", msg)), Vec::new()).await;
+    };
+    // Reading a spreadsheet is CPU work: off the async threads.
+    let list = tokio::task::spawn_blocking(move || {
+        sheets::devices::read_serials(
+            std::io::Cursor::new(bytes),
+            &sheets::reader::Limits::default(),
+        )
+    })
+    .await
+    .map_err(|e| AppError::Internal(Box::new(e)))?;
+    let list = match list {
+        Ok(l) => l,
+        Err(e) => {
+            let msg = lang.pick(&e.message_vi, &e.message_en).to_string();
+            return intake_page(&state, &ctx, f, Some(("file", msg)), Vec::new()).await;
+        }
+    };
+    let rows: Vec<SerialRow> = list
+        .lines
+        .into_iter()
+        .map(|l| SerialRow {
+            row: l.row,
+            serial: l.serial,
+            imei: l.imei,
+        })
+        .collect();
+    let target = Intake {
+        model_id,
+        source: &source,
+        row: ("Dòng trong tệp", "Row of the file"),
+    };
+    register_rows(&state, &ctx, &actor, f, &target, rows).await
+}
+
+/// Where registered serials go, and how their rows are named in messages.
+struct Intake<'a> {
+    model_id: i64,
+    source: &'a str,
+    row: (&'static str, &'static str),
+}
+
+async fn register_rows(
+    state: &AppState,
+    ctx: &Ctx,
+    actor: &Actor,
+    f: IntakeForm,
+    to: &Intake<'_>,
+    rows: Vec<SerialRow>,
+) -> AppResult<Response> {
+    let lang = ctx.lang;
     match state
         .store
-        .register_devices(&actor.audit(), model_id, &source, &rows, lang, false)
+        .register_devices(&actor.audit(), to.model_id, to.source, &rows, lang, false)
         .await
     {
         Ok(r) if r.rejected == 0 => {
@@ -129,14 +242,14 @@ pub async fn register(
             let problems = r
                 .errors
                 .into_iter()
-                .map(|e| format!("{} {}: {}", lang.pick("Dòng", "Line"), e.row, e.message))
+                .map(|e| format!("{} {}: {}", lang.pick(to.row.0, to.row.1), e.row, e.message))
                 .collect();
-            intake_page(&state, &ctx, f, None, problems).await
+            intake_page(state, ctx, f, None, problems).await
         }
         Err(store::StoreError::Domain(e @ DomainError::UnknownModel { .. })) => {
             intake_page(
-                &state,
-                &ctx,
+                state,
+                ctx,
                 f,
                 Some(("model_id", e.message(lang))),
                 Vec::new(),
