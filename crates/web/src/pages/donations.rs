@@ -21,6 +21,9 @@ use domain::{DomainError, Lang};
 use serde::Deserialize;
 use store::donations::{DocumentOwner, DonationOutcome};
 
+/// Lines the receipt form offers at most (a receipt may hold more through the CLI).
+const MAX_FORM_LINES: usize = 30;
+
 /// A kept document at most this large (a scanned deed of gift, an appraisal report).
 pub const MAX_DOCUMENT_BYTES: usize = 20 * 1024 * 1024;
 
@@ -594,6 +597,17 @@ async fn new_page(
         StatusCode::OK
     };
     let (bad, error) = error.map(|(f, m)| (f, Some(m))).unwrap_or_default();
+    // Room for another line after those typed, and at least three.
+    let blank = ItemFields {
+        condition: "new".into(),
+        ..ItemFields::default()
+    };
+    if f.items.len() < MAX_FORM_LINES {
+        f.items.push(blank.clone());
+    }
+    while f.items.len() < 3 {
+        f.items.push(blank.clone());
+    }
     for (i, it) in f.items.iter_mut().enumerate() {
         it.model_bad = bad == format!("model_id-{i}");
         it.value_bad = bad == format!("unit_value-{i}");
@@ -614,18 +628,11 @@ async fn new_page(
 }
 
 pub async fn new_donation(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
-    let mut f = ReceiptFields {
+    let f = ReceiptFields {
         received_on: format_date(today()),
         place: "Sở Giáo dục và Đào tạo".into(),
         ..ReceiptFields::default()
     };
-    f.items = vec![
-        ItemFields {
-            condition: "new".into(),
-            ..ItemFields::default()
-        };
-        3
-    ];
     new_page(&state, &ctx, f, None, Vec::new()).await
 }
 
