@@ -137,6 +137,10 @@ async fn a_donation_goes_from_receipt_to_stock_through_the_pages(app: &TestApp) 
         page.contains("R9HT003, 490154203237517"),
         "what was typed stays"
     );
+    assert!(
+        page.matches("name=\"model_id\"").count() >= 3,
+        "room for more lines after those typed"
+    );
     assert!(store.donations().await.unwrap().is_empty());
     assert!(store.device("R9HT001").await.unwrap().is_none());
 
