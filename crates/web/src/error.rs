@@ -20,6 +20,8 @@ pub enum AppError {
     BadRequest(String),
     /// An import's rows, each with its problem.
     Rows(Vec<RowError>),
+    /// The address exists, for other methods (listed in the `Allow` header).
+    MethodNotAllowed(String),
     Internal(Box<dyn std::error::Error + Send + Sync>),
 }
 
@@ -148,6 +150,12 @@ impl AppError {
                 field: None,
                 rows: rows.clone(),
             },
+            AppError::MethodNotAllowed(_) => plain(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method_not_allowed",
+                "Địa chỉ này không nhận yêu cầu kiểu này (ví dụ: mở trực tiếp một địa chỉ chỉ dùng để gửi biểu mẫu).",
+                "This address does not take this kind of request (for example, opening an address that only receives a form).",
+            ),
             AppError::Internal(_) => plain(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "internal",
@@ -210,6 +218,11 @@ impl IntoResponse for AppError {
         if info.status == StatusCode::UNAUTHORIZED {
             res.headers_mut()
                 .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        if let AppError::MethodNotAllowed(allow) = &self
+            && let Ok(v) = HeaderValue::from_str(allow)
+        {
+            res.headers_mut().insert(header::ALLOW, v);
         }
         res.extensions_mut().insert(info);
         res

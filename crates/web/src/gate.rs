@@ -170,6 +170,17 @@ pub async fn gate(State(state): State<AppState>, req: Request, next: Next) -> Re
     };
     let method = req.method().clone();
     let Some(access) = state.rules.get(&(method.clone(), route.as_str())).copied() else {
+        // The address exists for other methods: say which (a GET on a form's target).
+        let mut allow: Vec<&str> = state
+            .rules
+            .keys()
+            .filter(|(_, p)| *p == route.as_str())
+            .map(|(m, _)| m.as_str())
+            .collect();
+        if !allow.is_empty() {
+            allow.sort_unstable();
+            return AppError::MethodNotAllowed(allow.join(", ")).into_response();
+        }
         tracing::error!(request_id = rid, route, %method, "route has no rule: refused");
         return AppError::forbidden().into_response();
     };

@@ -18,7 +18,34 @@ web_tests!(
     english_is_available,
     errors_are_pages_or_json,
     changes_through_this_server_take_effect_at_once,
+    a_form_target_opened_directly_says_which_methods_it_takes,
 );
+
+async fn a_form_target_opened_directly_says_which_methods_it_takes(app: &TestApp) {
+    // A form's target opened in the address bar: 405 with `Allow`, a page in Vietnamese,
+    // not "forbidden".
+    let board = app.session("ban_dieu_phoi").await;
+    let res = board.get("/devices/batches/stock-in").await;
+    assert_eq!(res.status(), StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(res.headers()["allow"], "POST");
+    let page = res.text().await.unwrap();
+    assert!(
+        page.contains("Địa chỉ này không nhận yêu cầu kiểu này"),
+        "{page}"
+    );
+    // The API answers in JSON, and lists every method of the address.
+    let res = board
+        .http
+        .delete(app.url("/api/v1/users"))
+        .header("x-csrf-token", &board.csrf)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(res.headers()["allow"], "GET, POST");
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "method_not_allowed");
+}
 
 async fn changes_through_this_server_take_effect_at_once(app: &TestApp) {
     // The user's session and key are cached by this server after their first use…
