@@ -191,13 +191,17 @@ async fn an_official_on_a_phone() {
     q.send_keys("kim dong").await.unwrap();
     let mut found = false;
     for _ in 0..50 {
+        // Read through script: htmx may swap the element between a find and a read.
         let html = c
-            .find(Locator::Id("results"))
+            .execute(
+                "const r = document.getElementById('results'); return r ? r.innerHTML : '';",
+                vec![],
+            )
             .await
             .unwrap()
-            .html(false)
-            .await
-            .unwrap();
+            .as_str()
+            .unwrap_or("")
+            .to_string();
         if html.contains("Trường Tiểu học Kim Đồng") && !html.contains("Trường THCS Nguyễn Du")
         {
             found = true;
