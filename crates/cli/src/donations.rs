@@ -350,12 +350,7 @@ pub async fn donation(store: &Store, out: &Out, cmd: DonationCommand) -> Result<
             minutes_no,
             out: path,
         } => {
-            let id = store
-                .donations()
-                .await?
-                .into_iter()
-                .find(|d| d.minutes_no == minutes_no.trim())
-                .map(|d| d.id);
+            let id = store.donation_id(&minutes_no).await?;
             let Some(id) = id else {
                 out.error(
                     &format!("Không có biên bản tiếp nhận số {minutes_no}."),

@@ -414,11 +414,9 @@ impl Donation {
 
     /// The declared value of everything received.
     pub fn total_value(&self) -> Option<Dong> {
-        Dong::sum(
-            self.items
-                .iter()
-                .map(|i| i.value().unwrap_or(Dong(i64::MAX))),
-        )
+        self.items
+            .iter()
+            .try_fold(Dong::ZERO, |sum, i| sum.checked_add(i.value()?))
     }
 
     /// Where the devices of this donation come from, as the registry records it.

@@ -13,6 +13,7 @@ use domain::donations::{
     Appraisal, Condition, Donation, Donor, DonorKind, Earmark, Verdict, source_of_minutes,
 };
 use domain::money::Dong;
+use domain::units::UnitKind;
 use domain::{DomainError, Lang};
 use serde::Serialize;
 use serde_json::json;
@@ -328,15 +329,32 @@ impl Store {
     /// Records a donor (`id` None) or changes one; audited with the values before.
     pub async fn save_donor(&self, actor: &AuditActor, id: Option<i64>, d: &Donor) -> Result<i64> {
         let d = d.checked()?;
-        if let Some(unit) = d.earmark.unit_id
-            && self.unit_by_id(unit).await?.is_none()
-        {
-            return Err(DomainError::InvalidDonor {
-                field: "earmark_unit",
-                reason_vi: "đơn vị được chỉ định không có trong danh mục".into(),
-                reason_en: "the earmarked unit does not exist".into(),
+        if let Some(unit) = d.earmark.unit_id {
+            // A gift is earmarked for a district (its schools) or one school.
+            let kind = self.unit_by_id(unit).await?.map(|u| u.kind);
+            if !matches!(kind, Some(UnitKind::District | UnitKind::School)) {
+                return Err(DomainError::InvalidDonor {
+                    field: "earmark_unit",
+                    reason_vi: "chỉ định được một huyện hoặc một trường có trong danh mục".into(),
+                    reason_en: "the earmark names a district or a school in the list of units"
+                        .into(),
+                }
+                .into());
             }
-            .into());
+        }
+        if let Some(tier) = d.earmark.tier {
+            let known: Option<i64> = q("SELECT id FROM tiers WHERE rank = $1 LIMIT 1")
+                .bind(i64::from(tier))
+                .scalar_optional(self.pool())
+                .await?;
+            if known.is_none() {
+                return Err(DomainError::InvalidDonor {
+                    field: "earmark_tier",
+                    reason_vi: "đối tượng ưu tiên không có trong chương trình".into(),
+                    reason_en: "the program has no such tier".into(),
+                }
+                .into());
+            }
         }
         let before = match id {
             Some(id) => Some(self.donor(id).await?.ok_or(DomainError::NotFound)?),
@@ -624,6 +642,14 @@ impl Store {
                 })
             })
             .collect()
+    }
+
+    /// The id of the receipt with this minutes number.
+    pub async fn donation_id(&self, minutes_no: &str) -> Result<Option<i64>> {
+        Ok(q("SELECT id FROM donations WHERE minutes_no = $1")
+            .bind(minutes_no.trim().to_string())
+            .scalar_optional(self.pool())
+            .await?)
     }
 
     /// A receipt with its donor, lines and serials.

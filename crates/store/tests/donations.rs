@@ -122,8 +122,43 @@ async fn donors_are_checked_and_audited(db: &TestDb) {
         ),
         "invalid_donor"
     );
+    // A commune is not a place a gift can be earmarked for; a tier must exist.
     let dak_mil = store.unit_by_code("663").await.unwrap().unwrap();
+    let communes = store
+        .list_units(
+            &dak_mil.path,
+            &songmaytinh_store::units::UnitFilter {
+                kind: Some(domain::units::UnitKind::Commune),
+                ..Default::default()
+            },
+            1,
+            1,
+        )
+        .await
+        .unwrap();
+    marked.earmark.unit_id = Some(communes.items[0].id);
+    let e = store
+        .save_donor(&system(), None, &marked)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&e, StoreError::Domain(d) if d.field() == Some("earmark_unit")),
+        "{e:?}"
+    );
     marked.earmark.unit_id = Some(dak_mil.id);
+    let e = store
+        .save_donor(&system(), None, &marked)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&e, StoreError::Domain(d) if d.field() == Some("earmark_tier")),
+        "no programme yet: {e:?}"
+    );
+    let program = domain::programs::ProgramSpec::of_2022().check().unwrap();
+    store
+        .create_program_from(&system(), &program)
+        .await
+        .unwrap();
     let pid = store.save_donor(&system(), None, &marked).await.unwrap();
     marked.phone = Some("0912345678".into());
     store

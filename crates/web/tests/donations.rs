@@ -144,6 +144,19 @@ async fn a_donation_goes_from_receipt_to_stock_through_the_pages(app: &TestApp) 
     assert!(store.donations().await.unwrap().is_empty());
     assert!(store.device("R9HT001").await.unwrap().is_none());
 
+    // A line without its declared value: the minutes print it, so it is asked for.
+    let mut no_value = receipt("R9HT001");
+    no_value[8].1 = String::new();
+    let res = post_receipt(no_value).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = res.text().await.unwrap();
+    assert!(
+        page.contains("Dòng 1: nhập đơn giá khai báo bằng đồng"),
+        "{page}"
+    );
+    assert!(page.contains("name=\"unit_value\" value=\"\" inputmode=\"numeric\" placeholder=\"4.990.000\" aria-invalid=\"true\""));
+    assert!(store.donations().await.unwrap().is_empty());
+
     let res = post_receipt(receipt("R9HT001\nR9HT002\t490154203237518\n")).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let donation_path = location(&res);

@@ -72,8 +72,14 @@ struct DonorsPage {
     can_edit: bool,
 }
 
-/// "Huyện Đắk Mil · hộ nghèo": what a donor asked their gift to be used for.
-async fn earmark_text(state: &AppState, e: &Earmark, lang: Lang) -> AppResult<String> {
+/// "Huyện Đắk Mil · (i) hộ nghèo": what a donor asked their gift to be used for, given the
+/// tiers of the current programme.
+async fn earmark_text(
+    state: &AppState,
+    e: &Earmark,
+    tiers: &[(u8, String)],
+    lang: Lang,
+) -> AppResult<String> {
     let mut parts = Vec::new();
     if let Some(id) = e.unit_id {
         parts.push(match state.store.unit_by_id(id).await? {
@@ -82,7 +88,13 @@ async fn earmark_text(state: &AppState, e: &Earmark, lang: Lang) -> AppResult<St
         });
     }
     if let Some(rank) = e.tier {
-        parts.push(tier_label(state, rank, lang).await?);
+        parts.push(
+            tiers
+                .iter()
+                .find(|(r, _)| *r == rank)
+                .map(|(_, l)| l.clone())
+                .unwrap_or_else(|| format!("{} {rank}", lang.pick("Đối tượng", "Tier"))),
+        );
     }
     Ok(parts.join(" · "))
 }
@@ -104,17 +116,9 @@ async fn tiers(state: &AppState) -> AppResult<Vec<(u8, String)>> {
         .collect())
 }
 
-async fn tier_label(state: &AppState, rank: u8, lang: Lang) -> AppResult<String> {
-    Ok(tiers(state)
-        .await?
-        .into_iter()
-        .find(|(r, _)| *r == rank)
-        .map(|(_, l)| l)
-        .unwrap_or_else(|| format!("{} {rank}", lang.pick("Đối tượng", "Tier"))))
-}
-
 pub async fn donors(State(state): State<AppState>, ctx: Ctx, actor: Actor) -> AppResult<Response> {
     let lang = ctx.lang;
+    let tiers = tiers(&state).await?;
     let mut rows = Vec::new();
     for r in state.store.donors().await? {
         rows.push(DonorLine {
@@ -122,7 +126,7 @@ pub async fn donors(State(state): State<AppState>, ctx: Ctx, actor: Actor) -> Ap
             name: r.donor.name.clone(),
             kind: r.donor.kind.label(lang),
             public: r.donor.publish_name,
-            earmark: earmark_text(&state, &r.donor.earmark, lang).await?,
+            earmark: earmark_text(&state, &r.donor.earmark, &tiers, lang).await?,
             donations: num(r.donations),
             devices: num(r.devices),
             value: r.total_value.to_string(),
@@ -235,8 +239,9 @@ async fn donor_page(
             ..DonorForm::default()
         },
     };
+    let tiers = tiers(state).await?;
     let earmark = match &stored {
-        Some(d) => earmark_text(state, &d.earmark, lang).await?,
+        Some(d) => earmark_text(state, &d.earmark, &tiers, lang).await?,
         None => String::new(),
     };
     let donations = match id {
@@ -269,11 +274,7 @@ async fn donor_page(
             can_edit: actor.can(Action::ReceiveDevices),
             show_contacts: actor.can(Action::ReceiveDevices),
             earmark,
-            tiers: tiers(state)
-                .await?
-                .into_iter()
-                .map(|(r, l)| (r.to_string(), l))
-                .collect(),
+            tiers: tiers.into_iter().map(|(r, l)| (r.to_string(), l)).collect(),
             error,
             bad,
             donations,
@@ -337,7 +338,20 @@ async fn save(
     }
     let tier = match f.earmark_tier.trim() {
         "" => None,
-        t => t.parse::<u8>().ok(),
+        t => match t.parse::<u8>() {
+            Ok(v) => Some(v),
+            Err(_) => {
+                error = error.or(fail(
+                    "earmark_tier",
+                    lang.pick(
+                        "Hãy chọn đối tượng trong danh sách.",
+                        "Choose a tier from the list.",
+                    )
+                    .into(),
+                ));
+                None
+            }
+        },
     };
     if let Some(e) = error {
         return donor_page(state, ctx, actor, id, Some(f), Some(e)).await;
@@ -676,19 +690,29 @@ pub async fn create_donation(
                     ),
                 ));
             };
-            let Some(unit_value) = Dong::parse(if it.unit_value.trim().is_empty() {
-                "0"
-            } else {
-                &it.unit_value
-            }) else {
+            // The declared value is written on the minutes: never assumed.
+            let Some(unit_value) = Dong::parse(&it.unit_value) else {
                 return Err(refuse(
                     &format!("unit_value-{i}"),
                     format!(
                         "{} {line}: {}",
                         lang.pick("Dòng", "Line"),
                         lang.pick(
-                            "giá trị cần là số tiền đồng, ví dụ 4.990.000.",
-                            "the value is an amount in đồng, e.g. 4.990.000."
+                            "nhập đơn giá khai báo bằng đồng, ví dụ 4.990.000 (0 nếu nhà tài trợ không khai báo).",
+                            "enter the declared unit value in đồng, e.g. 4.990.000 (0 if the donor declares none)."
+                        )
+                    ),
+                ));
+            };
+            let Some(condition) = Condition::parse(&it.condition) else {
+                return Err(refuse(
+                    "items",
+                    format!(
+                        "{} {line}: {}",
+                        lang.pick("Dòng", "Line"),
+                        lang.pick(
+                            "hãy chọn tình trạng mới hoặc đã qua sử dụng.",
+                            "choose new or used."
                         )
                     ),
                 ));
@@ -697,7 +721,7 @@ pub async fn create_donation(
             items.push(DonationItem {
                 model_id,
                 quantity: serials.len() as u32,
-                condition: Condition::parse(&it.condition).unwrap_or(Condition::New),
+                condition,
                 unit_value,
                 serials,
             });
