@@ -4,9 +4,11 @@
 
 use crate::error::{AppError, AppResult};
 use crate::extract::Form;
-use crate::files::{TooLarge, inline_file, read_field, with_status};
+use crate::files::{TooLarge, read_field, with_status};
 use crate::gate::Actor;
-use crate::pages::donations::{DocumentLine, MAX_DOCUMENT_BYTES, document_lines, document_type};
+use crate::pages::donations::{
+    DocumentLine, MAX_DOCUMENT_BYTES, document_lines, document_type, send_document,
+};
 use crate::state::AppState;
 use crate::views::{Ctx, Layout, num, redirect_with_flash, render};
 use axum::extract::{Multipart, Path, State};
@@ -363,10 +365,5 @@ pub async fn appraisal_document(
     State(state): State<AppState>,
     Path((id, doc)): Path<(i64, i64)>,
 ) -> AppResult<Response> {
-    let (meta, data) = state
-        .store
-        .document(DocumentOwner::Appraisal(id), doc)
-        .await?
-        .ok_or_else(AppError::not_found)?;
-    Ok(inline_file(&meta.file_name, &meta.content_type, data))
+    send_document(&state, DocumentOwner::Appraisal(id), doc).await
 }

@@ -986,16 +986,25 @@ pub async fn upload_document(
     ))
 }
 
+/// A kept document of its owner, sent back inline; another owner's id finds nothing.
+pub async fn send_document(
+    state: &AppState,
+    owner: DocumentOwner,
+    doc: i64,
+) -> AppResult<Response> {
+    let (meta, data) = state
+        .store
+        .document(owner, doc)
+        .await?
+        .ok_or_else(AppError::not_found)?;
+    Ok(inline_file(&meta.file_name, &meta.content_type, data))
+}
+
 pub async fn document(
     State(state): State<AppState>,
     Path((id, doc)): Path<(i64, i64)>,
 ) -> AppResult<Response> {
-    let (meta, data) = state
-        .store
-        .document(DocumentOwner::Donation(id), doc)
-        .await?
-        .ok_or_else(AppError::not_found)?;
-    Ok(inline_file(&meta.file_name, &meta.content_type, data))
+    send_document(&state, DocumentOwner::Donation(id), doc).await
 }
 
 #[cfg(test)]
