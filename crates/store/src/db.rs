@@ -45,8 +45,25 @@ impl Pool {
     /// (`BEGIN IMMEDIATE`), so a transaction that reads then writes never fails half-way
     /// because another writer committed in between.
     pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
+        self.begin_sqlite_with("BEGIN IMMEDIATE").await
+    }
+
+    /// [`Pool::begin`] for a transaction that writes many rows. On SQLite, statements
+    /// keep their journal (the pages they change, to undo themselves) in memory rather
+    /// than in a temporary file, and the connection may cache 128 MiB of pages instead of
+    /// 32 MiB, so that the indexes of a large list are not spilled and read back
+    /// (1,000,000 rows: 16.4 s → 13.0 s; 256 MiB was slower again). Both settings hold
+    /// for the connection until [`Tx::end_bulk`].
+    pub async fn begin_bulk(&self) -> Result<Tx, sqlx::Error> {
+        self.begin_sqlite_with(
+            "PRAGMA temp_store = MEMORY; PRAGMA cache_size = -131072; BEGIN IMMEDIATE",
+        )
+        .await
+    }
+
+    async fn begin_sqlite_with(&self, begin: &'static str) -> Result<Tx, sqlx::Error> {
         Ok(match self {
-            Pool::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
+            Pool::Sqlite(p) => Tx::Sqlite(p.begin_with(begin).await?),
             Pool::Postgres(p) => Tx::Postgres(p.begin().await?),
         })
     }
@@ -71,6 +88,17 @@ impl Tx {
             Tx::Sqlite(t) => t.commit().await,
             Tx::Postgres(t) => t.commit().await,
         }
+    }
+
+    /// Puts back what [`Pool::begin_bulk`] changed, for the connection's next
+    /// transactions.
+    pub async fn end_bulk(&mut self) -> Result<(), sqlx::Error> {
+        if let Tx::Sqlite(t) = self {
+            sqlx::raw_sql("PRAGMA temp_store = DEFAULT; PRAGMA cache_size = -32768")
+                .execute(&mut **t)
+                .await?;
+        }
+        Ok(())
     }
 
     pub fn engine(&self) -> Engine {
@@ -238,6 +266,10 @@ fn for_sqlite(sql: &str, args: Vec<Arg>) -> Result<(String, SqliteArguments), sq
         i += 1;
     }
     out.push_str(&sql[copied..]);
+    // Each argument once, in order (every batch insert): moved, not copied.
+    if order.len() == args.len() && order.iter().enumerate().all(|(i, &n)| n == i + 1) {
+        return Ok((out, sqlite_args(args)?));
+    }
     let mut laid_out = Vec::with_capacity(order.len());
     for n in order {
         let a = args.get(n.wrapping_sub(1)).cloned().ok_or_else(|| {

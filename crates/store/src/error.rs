@@ -13,6 +13,9 @@ pub enum StoreError {
     Rows(Vec<RowIssue>),
     #[error("database error")]
     Db(#[source] sqlx::Error),
+    /// From the SQLite bulk writer (`bulk`), which calls SQLite directly.
+    #[error("database error")]
+    Sqlite(#[from] rusqlite::Error),
     #[error("migration failed")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     /// A stored value the code does not understand (a hand-edited row, say).

@@ -5,6 +5,7 @@
 pub mod api_keys;
 pub mod audit;
 pub mod backup;
+mod bulk;
 pub mod db;
 pub mod dedup;
 pub mod devices;

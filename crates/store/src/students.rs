@@ -58,7 +58,7 @@ pub struct ImportOutcome {
 
 const COLUMNS: &str = "round_id, school_id, student_code, full_name, name_key, dob, gender, ethnicity, class_name, village, \
      commune, commune_key, parent_name, parent_key, tier_id, certificate_no, note, import_id, source_row, created_at, updated_at";
-const NCOLS: usize = 21;
+pub(crate) const NCOLS: usize = 21;
 /// Rows per statement: 21 × 400 = 8,400 parameters, under both engines' limits. Larger
 /// batches were measured and gain nothing: the cost is per row, not per statement.
 const BATCH: usize = 400;
@@ -77,7 +77,9 @@ const CHANGED: &str = "students.full_name IS DISTINCT FROM excluded.full_name OR
      OR students.tier_id IS DISTINCT FROM excluded.tier_id OR students.certificate_no IS DISTINCT FROM excluded.certificate_no \
      OR students.note IS DISTINCT FROM excluded.note OR students.student_code IS DISTINCT FROM excluded.student_code";
 
-fn upsert_sql(rows: usize, coded: bool) -> String {
+/// An insert of `rows` rows; with `upsert`, a row already stored (matched by code when
+/// `Some(true)`, by name and birth date when `Some(false)`) is updated if it differs.
+pub(crate) fn upsert_sql(rows: usize, upsert: Option<bool>) -> String {
     let mut sql = String::with_capacity(64 + rows * NCOLS * 6);
     sql.push_str("INSERT INTO students (");
     sql.push_str(COLUMNS);
@@ -90,10 +92,12 @@ fn upsert_sql(rows: usize, coded: bool) -> String {
         sql.push_str(&crate::db::placeholders(r * NCOLS, NCOLS));
         sql.push(')');
     }
-    if coded {
-        sql.push_str(" ON CONFLICT (round_id, school_id, student_code) DO UPDATE SET ");
-    } else {
-        sql.push_str(" ON CONFLICT (round_id, school_id, name_key, dob) WHERE student_code IS NULL DO UPDATE SET ");
+    match upsert {
+        None => return sql,
+        Some(true) => sql.push_str(" ON CONFLICT (round_id, school_id, student_code) DO UPDATE SET "),
+        Some(false) => sql.push_str(
+            " ON CONFLICT (round_id, school_id, name_key, dob) WHERE student_code IS NULL DO UPDATE SET ",
+        ),
     }
     sql.push_str(UPDATE);
     sql.push_str(" WHERE ");
@@ -105,14 +109,34 @@ pub(crate) fn key(s: &str) -> String {
     text::fold(s)
 }
 
+/// The folded forms stored beside a student's name, commune and parent's name, for
+/// matching and de-duplication.
+pub(crate) struct Keys {
+    pub name_key: String,
+    pub commune_key: Option<String>,
+    pub parent_key: Option<String>,
+}
+
+impl Keys {
+    pub fn of(d: &StudentDraft) -> Keys {
+        Keys {
+            name_key: key(&d.full_name),
+            commune_key: d.commune.as_deref().map(text::place_key),
+            parent_key: d.parent_name.as_deref().map(key),
+        }
+    }
+}
+
 /// Binds a draft's columns in the order every statement on `students` lists them:
 /// student_code, full_name, name_key, dob, gender, ethnicity, class_name, village,
 /// commune, commune_key, parent_name, parent_key, tier_id, certificate_no, note. The
 /// draft's text is moved into the statement.
 pub(crate) fn bind_draft(query: Q, d: StudentDraft) -> Q {
-    let name_key = key(&d.full_name);
-    let commune_key = d.commune.as_deref().map(text::place_key);
-    let parent_key = d.parent_name.as_deref().map(key);
+    let Keys {
+        name_key,
+        commune_key,
+        parent_key,
+    } = Keys::of(&d);
     query
         .bind(d.code.as_ref().map(|c| c.to_string()))
         .bind(d.full_name)
@@ -140,7 +164,7 @@ fn batch_query(
 ) -> (Q, u64) {
     let now = now_millis();
     let n = rows.len() as u64;
-    let mut query = Q::assembled(upsert_sql(rows.len(), coded));
+    let mut query = Q::assembled(upsert_sql(rows.len(), Some(coded)));
     for (row, d) in rows {
         query = bind_draft(query.bind(target.round_id).bind(target.school_id), d)
             .bind(import_id)
@@ -149,6 +173,82 @@ fn batch_query(
             .bind(now);
     }
     (query, n)
+}
+
+/// Writes the rows as they arrive, in statements of [`BATCH`] rows; the next statement
+/// is prepared while the database runs the last. Returns the file's counts once the
+/// reader sent them, `None` if it stopped before.
+async fn write_batches(
+    tx: &mut Tx,
+    target: &ImportTarget,
+    import_id: i64,
+    rx: &mut mpsc::Receiver<ImportMsg>,
+    outcome: &mut ImportOutcome,
+) -> Result<Option<ImportCounts>> {
+    let mut counts = None;
+    // One statement runs on the database's thread while the next is prepared here.
+    let mut running: Option<(Q, u64)> = None;
+    let record = |outcome: &mut ImportOutcome, rows: u64, changed: u64| {
+        outcome.written += changed;
+        outcome.unchanged += rows - changed;
+    };
+    while let Some(msg) = rx.recv().await {
+        match msg {
+            ImportMsg::Rows(rows) => {
+                let (coded, plain): (Vec<_>, Vec<_>) =
+                    rows.into_iter().partition(|(_, d)| d.code.is_some());
+                for (part, with_code) in [(coded, true), (plain, false)] {
+                    for chunk in distinct_chunks(part) {
+                        let prepare = async { batch_query(target, import_id, chunk, with_code) };
+                        let next = match running.take() {
+                            Some((q, rows)) => {
+                                let (done, next) = tokio::join!(q.execute(&mut *tx), prepare);
+                                record(outcome, rows, done?);
+                                next
+                            }
+                            None => prepare.await,
+                        };
+                        running = Some(next);
+                    }
+                }
+            }
+            ImportMsg::Done(c) => {
+                counts = Some(c);
+                break;
+            }
+        }
+    }
+    if let Some((q, rows)) = running.take() {
+        let done = q.execute(&mut *tx).await?;
+        record(outcome, rows, done);
+    }
+    Ok(counts)
+}
+
+/// Splits rows into statements of at most [`BATCH`] rows in which no row repeats the key
+/// of another (its code, or its name and birth date): PostgreSQL refuses to update one
+/// row twice in a statement, so a repeat starts the next one and, as on SQLite, the later
+/// row is written over the earlier.
+fn distinct_chunks(rows: Vec<(usize, StudentDraft)>) -> Vec<Vec<(usize, StudentDraft)>> {
+    let mut chunks = Vec::new();
+    let mut chunk: Vec<(usize, StudentDraft)> = Vec::new();
+    let mut keys = std::collections::HashSet::new();
+    for (row, d) in rows {
+        let k = match &d.code {
+            Some(c) => (c.to_string(), None),
+            None => (key(&d.full_name), Some(d.dob)),
+        };
+        if chunk.len() == BATCH || keys.contains(&k) {
+            chunks.push(std::mem::take(&mut chunk));
+            keys.clear();
+        }
+        keys.insert(k);
+        chunk.push((row, d));
+    }
+    if !chunk.is_empty() {
+        chunks.push(chunk);
+    }
+    chunks
 }
 
 /// The list of a school in a round, created as a draft the first time it is touched.
@@ -227,8 +327,24 @@ impl Store {
         target: ImportTarget,
         mut rx: mpsc::Receiver<ImportMsg>,
     ) -> Result<ImportOutcome> {
-        let mut tx = self.pool().begin().await?;
-        let status = list_status(&mut tx, target.round_id, target.school_id).await?;
+        let mut tx = self.pool().begin_bulk().await?;
+        let outcome = self.import_in(&mut tx, actor, &target, &mut rx).await;
+        tx.end_bulk().await?;
+        let outcome = outcome?;
+        if !target.dry_run {
+            tx.commit().await?;
+        }
+        Ok(outcome)
+    }
+
+    async fn import_in(
+        &self,
+        tx: &mut Tx,
+        actor: &AuditActor,
+        target: &ImportTarget,
+        rx: &mut mpsc::Receiver<ImportMsg>,
+    ) -> Result<ImportOutcome> {
+        let status = list_status(&mut *tx, target.round_id, target.school_id).await?;
         if !status.editable() {
             return Err(DomainError::ListLocked {
                 status: status.label(domain::Lang::Vi).to_string(),
@@ -245,49 +361,15 @@ impl Store {
             .bind(target.sha256.clone())
             .bind(actor.name.clone())
             .bind(now)
-            .scalar(&mut tx)
+            .scalar(&mut *tx)
             .await?;
         let mut outcome = ImportOutcome::default();
-        let mut counts = None;
-        // One statement runs on the database's thread while the next is prepared here.
-        let mut running: Option<(Q, u64)> = None;
-        let record = |outcome: &mut ImportOutcome, rows: u64, changed: u64| {
-            outcome.written += changed;
-            outcome.unchanged += rows - changed;
-        };
-        while let Some(msg) = rx.recv().await {
-            match msg {
-                ImportMsg::Rows(rows) => {
-                    let (coded, plain): (Vec<_>, Vec<_>) =
-                        rows.into_iter().partition(|(_, d)| d.code.is_some());
-                    for (part, with_code) in [(coded, true), (plain, false)] {
-                        let mut part = part.into_iter().peekable();
-                        while part.peek().is_some() {
-                            let chunk: Vec<_> = part.by_ref().take(BATCH).collect();
-                            let prepare =
-                                async { batch_query(&target, import_id, chunk, with_code) };
-                            let next = match running.take() {
-                                Some((q, rows)) => {
-                                    let (done, next) = tokio::join!(q.execute(&mut tx), prepare);
-                                    record(&mut outcome, rows, done?);
-                                    next
-                                }
-                                None => prepare.await,
-                            };
-                            running = Some(next);
-                        }
-                    }
-                }
-                ImportMsg::Done(c) => {
-                    counts = Some(c);
-                    break;
-                }
+        let counts = match tx {
+            Tx::Sqlite(conn) => {
+                crate::bulk::write_students(conn, target, import_id, rx, &mut outcome).await?
             }
-        }
-        if let Some((q, rows)) = running.take() {
-            let done = q.execute(&mut tx).await?;
-            record(&mut outcome, rows, done);
-        }
+            Tx::Postgres(_) => write_batches(tx, target, import_id, rx, &mut outcome).await?,
+        };
         let Some(c) = counts else {
             return Err(StoreError::Unsupported(
                 "import aborted: the file was not read to its end".into(),
@@ -300,20 +382,20 @@ impl Store {
             .bind(c.rejected as i64)
             .bind(c.skipped as i64)
             .bind(import_id)
-            .execute(&mut tx)
+            .execute(&mut *tx)
             .await?;
-        let (d, s) = flag_list(&mut tx, target.round_id, target.school_id).await?;
+        let (d, s) = flag_list(&mut *tx, target.round_id, target.school_id).await?;
         outcome.households =
-            crate::households::check_in_tx(&mut tx, target.round_id, Some(target.school_id))
+            crate::households::check_in_tx(&mut *tx, target.round_id, Some(target.school_id))
                 .await?;
         outcome.duplicate_codes = d;
         outcome.already_served = s;
         let school_code: String = q("SELECT code FROM units WHERE id = $1")
             .bind(target.school_id)
-            .scalar(&mut tx)
+            .scalar(&mut *tx)
             .await?;
         audit::append(
-            &mut tx,
+            tx,
             actor,
             AuditEvent {
                 entity: "student_import",
@@ -333,9 +415,6 @@ impl Store {
             },
         )
         .await?;
-        if !target.dry_run {
-            tx.commit().await?;
-        }
         Ok(outcome)
     }
 }
