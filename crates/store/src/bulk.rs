@@ -1,11 +1,12 @@
-//! The SQLite writer of a school's list: the rows go to SQLite directly, one prepared
-//! statement per row inside the import's transaction, instead of through sqlx.
+//! The SQLite writer of a school's list: the rows go to SQLite directly, through
+//! rusqlite on the import's own transaction, instead of through sqlx (ADR 0013).
 //!
 //! Through sqlx every value of a batch statement is copied into an argument list, handed
-//! to the connection's worker thread and bound there, and a statement of many rows makes
-//! SQLite journal every page it touches so that it can undo itself half-way; for a large
-//! list that doubled SQLite's own work (docs/PERFORMANCE.md). A one-row statement needs
-//! no such journal, and binding straight from the draft copies nothing twice.
+//! to the connection's worker thread and bound there, and the batch upserts made SQLite
+//! journal every page they touched in a temporary file; for a large list that doubled
+//! SQLite's own work (docs/PERFORMANCE.md). Here values are bound straight from the draft,
+//! rows go in by `INSERT OR IGNORE` of 100 rows, and only rows already stored take the
+//! upsert.
 //!
 //! The connection is borrowed from sqlx with its lock held ([`LockedSqliteHandle`]),
 //! so no other code touches it meanwhile; the rows are written by the task that holds
@@ -120,12 +121,13 @@ fn positional(sql: &str) -> String {
 
 /// Writes one message's rows; returns (rows, rows inserted or changed).
 ///
-/// Rows go in by `INSERT OR IGNORE` of [`ROWS`] rows at a time. With the foreign keys
-/// checked at commit (`defer_foreign_keys`), such a statement cannot fail half-way, so
-/// SQLite keeps no statement journal for it (a copy of every page it touches, which
-/// cost as much as the inserts). A statement that inserted fewer rows than it carried
-/// met rows already stored: each of its rows then goes through the upsert, which
-/// changes a stored row only where it differs (and finds the rows just inserted equal).
+/// Rows go in by `INSERT OR IGNORE` of [`ROWS`] rows at a time, which spreads a
+/// statement's fixed cost over many rows. Such a statement keeps a statement journal (a
+/// copy of each page it is about to change, to undo itself if a foreign key fails), which
+/// [`crate::db::Pool::begin_bulk`] keeps in memory. A statement that inserted fewer rows
+/// than it carried met rows already stored: each of its rows then goes through the
+/// upsert, which changes a stored row only where it differs (and finds the rows just
+/// inserted equal), so the outcome is that of upserting every row in order.
 fn write_chunk(
     locked: &mut LockedSqliteHandle<'_>,
     sql: &Sql,
@@ -137,9 +139,6 @@ fn write_chunk(
     // for the whole of this call, and used by this thread only. `from_handle` does not
     // take ownership: dropping `conn` finalizes our statements, never the connection.
     let conn = unsafe { Connection::from_handle(handle.as_ptr()) }?;
-    // Until the transaction ends; the import's rows name the round, school, tier and
-    // import of this transaction, checked again at commit.
-    conn.execute_batch("PRAGMA defer_foreign_keys = ON")?;
     let mut many = conn.prepare(&sql.many)?;
     let mut one = conn.prepare(&sql.one)?;
     let mut coded = conn.prepare(&sql.coded)?;

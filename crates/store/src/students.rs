@@ -329,8 +329,10 @@ impl Store {
     ) -> Result<ImportOutcome> {
         let mut tx = self.pool().begin_bulk().await?;
         let outcome = self.import_in(&mut tx, actor, &target, &mut rx).await;
-        tx.end_bulk().await?;
+        let reset = tx.end_bulk().await;
+        // The import's own error first: a failed reset of a failed import says less.
         let outcome = outcome?;
+        reset?;
         if !target.dry_run {
             tx.commit().await?;
         }
