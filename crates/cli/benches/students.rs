@@ -260,7 +260,7 @@ fn phase_import(file: &Path) -> serde_json::Value {
 /// (another school, another code or none, sometimes a typo).
 fn phase_dedup_seed(db: &Path, n: usize) -> serde_json::Value {
     use domain::students::{Gender, StudentCode, StudentDraft};
-    use store::students::{ImportCounts, ImportMsg, ImportTarget};
+    use store::students::{ImportCounts, ImportMsg, ImportRow, ImportTarget};
     runtime().block_on(async {
         let schools = 400;
         let store = fresh_store(db, schools).await;
@@ -327,7 +327,11 @@ fn phase_dedup_seed(db: &Path, n: usize) -> serde_json::Value {
             let actor = AuditActor::system("bench");
             let write = store.import_students(&actor, target, rx);
             let send = async move {
-                let numbered: Vec<(usize, StudentDraft)> = rows.into_iter().enumerate().collect();
+                let numbered: Vec<ImportRow> = rows
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, d)| ImportRow::new(i, d))
+                    .collect();
                 for chunk in numbered.chunks(2000) {
                     tx.send(ImportMsg::Rows(chunk.to_vec())).await.ok();
                 }

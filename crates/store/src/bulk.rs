@@ -16,7 +16,7 @@
 use crate::error::Result;
 use crate::programs::iso;
 use crate::students::{
-    ImportCounts, ImportMsg, ImportOutcome, ImportTarget, Keys, NCOLS, upsert_sql,
+    ImportCounts, ImportMsg, ImportOutcome, ImportRow, ImportTarget, Keys, NCOLS, upsert_sql,
 };
 use domain::dates::now_millis;
 use domain::students::StudentDraft;
@@ -132,7 +132,7 @@ fn write_chunk(
     locked: &mut LockedSqliteHandle<'_>,
     sql: &Sql,
     fixed: Fixed,
-    rows: Vec<(usize, StudentDraft)>,
+    rows: Vec<ImportRow>,
 ) -> Result<(u64, u64)> {
     let handle = locked.as_raw_handle();
     // SAFETY: the handle is a live connection, locked out of sqlx's worker by `locked`
@@ -146,13 +146,13 @@ fn write_chunk(
     let now = now_millis();
     let total = rows.len() as u64;
     let mut changed = 0u64;
-    fn values(fixed: Fixed, now: i64, (row, draft): &(usize, StudentDraft)) -> Values<'_> {
+    fn values(fixed: Fixed, now: i64, r: &ImportRow) -> Values<'_> {
         Values {
             fixed,
-            row: *row,
+            row: r.row,
             now,
-            draft,
-            keys: Keys::of(draft),
+            draft: &r.draft,
+            keys: r.keys(),
         }
     }
     for batch in rows.chunks(ROWS) {
@@ -176,7 +176,7 @@ fn write_chunk(
         changed += inserted as u64;
         if inserted < batch.len() {
             for r in batch {
-                let upsert = if r.1.code.is_some() {
+                let upsert = if r.draft.code.is_some() {
                     &mut coded
                 } else {
                     &mut plain
@@ -195,12 +195,12 @@ struct Values<'a> {
     row: usize,
     now: i64,
     draft: &'a StudentDraft,
-    keys: Keys,
+    keys: &'a Keys,
 }
 
 impl Values<'_> {
     fn bind(&self, st: &mut rusqlite::Statement<'_>, offset: usize) -> rusqlite::Result<()> {
-        let (d, k) = (self.draft, &self.keys);
+        let (d, k) = (self.draft, self.keys);
         let at = |i: usize| offset + i;
         st.raw_bind_parameter(at(1), self.fixed.round_id)?;
         st.raw_bind_parameter(at(2), self.fixed.school_id)?;

@@ -17,8 +17,29 @@ use tokio::sync::mpsc;
 /// import commits only after `Done`; a closed channel without it rolls everything back.
 #[derive(Debug)]
 pub enum ImportMsg {
-    Rows(Vec<(usize, StudentDraft)>),
+    Rows(Vec<ImportRow>),
     Done(ImportCounts),
+}
+
+/// A row of a file on its way to the store: its spreadsheet row, the draft, and the
+/// folded keys stored beside it, computed when the row is made (on the reading thread,
+/// not the writing one).
+#[derive(Debug, Clone)]
+pub struct ImportRow {
+    pub row: usize,
+    pub draft: StudentDraft,
+    keys: Keys,
+}
+
+impl ImportRow {
+    pub fn new(row: usize, draft: StudentDraft) -> ImportRow {
+        let keys = Keys::of(&draft);
+        ImportRow { row, draft, keys }
+    }
+
+    pub(crate) fn keys(&self) -> &Keys {
+        &self.keys
+    }
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -111,6 +132,7 @@ pub(crate) fn key(s: &str) -> String {
 
 /// The folded forms stored beside a student's name, commune and parent's name, for
 /// matching and de-duplication.
+#[derive(Debug, Clone)]
 pub(crate) struct Keys {
     pub name_key: String,
     pub commune_key: Option<String>,
@@ -132,11 +154,17 @@ impl Keys {
 /// commune, commune_key, parent_name, parent_key, tier_id, certificate_no, note. The
 /// draft's text is moved into the statement.
 pub(crate) fn bind_draft(query: Q, d: StudentDraft) -> Q {
+    let keys = Keys::of(&d);
+    bind_draft_keyed(query, d, keys)
+}
+
+/// [`bind_draft`] with the keys already folded.
+fn bind_draft_keyed(query: Q, d: StudentDraft, keys: Keys) -> Q {
     let Keys {
         name_key,
         commune_key,
         parent_key,
-    } = Keys::of(&d);
+    } = keys;
     query
         .bind(d.code.as_ref().map(|c| c.to_string()))
         .bind(d.full_name)
@@ -159,18 +187,22 @@ pub(crate) fn bind_draft(query: Q, d: StudentDraft) -> Q {
 fn batch_query(
     target: &ImportTarget,
     import_id: i64,
-    rows: Vec<(usize, StudentDraft)>,
+    rows: Vec<ImportRow>,
     coded: bool,
 ) -> (Q, u64) {
     let now = now_millis();
     let n = rows.len() as u64;
     let mut query = Q::assembled(upsert_sql(rows.len(), Some(coded)));
-    for (row, d) in rows {
-        query = bind_draft(query.bind(target.round_id).bind(target.school_id), d)
-            .bind(import_id)
-            .bind(row as i64)
-            .bind(now)
-            .bind(now);
+    for ImportRow { row, draft, keys } in rows {
+        query = bind_draft_keyed(
+            query.bind(target.round_id).bind(target.school_id),
+            draft,
+            keys,
+        )
+        .bind(import_id)
+        .bind(row as i64)
+        .bind(now)
+        .bind(now);
     }
     (query, n)
 }
@@ -196,7 +228,7 @@ async fn write_batches(
         match msg {
             ImportMsg::Rows(rows) => {
                 let (coded, plain): (Vec<_>, Vec<_>) =
-                    rows.into_iter().partition(|(_, d)| d.code.is_some());
+                    rows.into_iter().partition(|r| r.draft.code.is_some());
                 for (part, with_code) in [(coded, true), (plain, false)] {
                     for chunk in distinct_chunks(part) {
                         let prepare = async { batch_query(target, import_id, chunk, with_code) };
@@ -229,21 +261,21 @@ async fn write_batches(
 /// of another (its code, or its name and birth date): PostgreSQL refuses to update one
 /// row twice in a statement, so a repeat starts the next one and, as on SQLite, the later
 /// row is written over the earlier.
-fn distinct_chunks(rows: Vec<(usize, StudentDraft)>) -> Vec<Vec<(usize, StudentDraft)>> {
+fn distinct_chunks(rows: Vec<ImportRow>) -> Vec<Vec<ImportRow>> {
     let mut chunks = Vec::new();
-    let mut chunk: Vec<(usize, StudentDraft)> = Vec::new();
+    let mut chunk: Vec<ImportRow> = Vec::new();
     let mut keys = std::collections::HashSet::new();
-    for (row, d) in rows {
-        let k = match &d.code {
+    for r in rows {
+        let k = match &r.draft.code {
             Some(c) => (c.to_string(), None),
-            None => (key(&d.full_name), Some(d.dob)),
+            None => (r.keys.name_key.clone(), Some(r.draft.dob)),
         };
         if chunk.len() == BATCH || keys.contains(&k) {
             chunks.push(std::mem::take(&mut chunk));
             keys.clear();
         }
         keys.insert(k);
-        chunk.push((row, d));
+        chunk.push(r);
     }
     if !chunk.is_empty() {
         chunks.push(chunk);
@@ -268,38 +300,96 @@ pub(crate) async fn list_status(tx: &mut Tx, round_id: i64, school_id: i64) -> R
     ListStatus::parse(&s).ok_or_else(|| StoreError::corrupt("nomination_lists", "status", s))
 }
 
+/// Records of a round listed by schools ordered before (after) a school, counted up to a
+/// limit: two ranges of the round's index that never read the school's own rows.
+const OTHERS_BELOW: &str = "SELECT COUNT(*) FROM (SELECT 1 FROM students
+                              WHERE round_id = $1 AND school_id < $2 LIMIT $3) t";
+const OTHERS_ABOVE: &str = "SELECT COUNT(*) FROM (SELECT 1 FROM students
+                              WHERE round_id = $1 AND school_id > $2 LIMIT $3) t";
+
+/// Flags ($1 time, $2 school, $3 round) driven from the school's rows: for each, another
+/// school's record with its code?
+const DUP_FROM_MINE: &str = "INSERT INTO student_flags (student_id, kind, detail, created_at)
+     SELECT x.id, 'duplicate_code', NULL, $1
+       FROM students a
+       JOIN students x ON x.student_code = a.student_code AND +x.round_id = a.round_id
+                      AND x.review <> 'withdrawn'
+      WHERE a.school_id = $2 AND a.round_id = $3 AND a.review <> 'withdrawn' AND a.student_code IS NOT NULL
+        AND EXISTS (SELECT 1 FROM students b
+                     WHERE b.student_code = a.student_code AND +b.round_id = a.round_id
+                       AND b.school_id <> a.school_id AND b.review <> 'withdrawn')
+     ON CONFLICT (student_id, kind) DO NOTHING";
+
+/// The same flags driven from the other schools' records (those ordered before the
+/// school, then after it): for each, a record of the school with its code?
+const DUP_FROM_OTHERS_BELOW: &str = "INSERT INTO student_flags (student_id, kind, detail, created_at)
+     SELECT DISTINCT x.id, 'duplicate_code', NULL, $1
+       FROM students b CROSS JOIN students a CROSS JOIN students x
+      WHERE b.round_id = $3 AND b.school_id < $2 AND b.review <> 'withdrawn' AND b.student_code IS NOT NULL
+        AND a.student_code = b.student_code AND +a.round_id = b.round_id AND +a.school_id = $2
+        AND a.review <> 'withdrawn'
+        AND x.student_code = a.student_code AND +x.round_id = a.round_id AND x.review <> 'withdrawn'
+     ON CONFLICT (student_id, kind) DO NOTHING";
+const DUP_FROM_OTHERS_ABOVE: &str = "INSERT INTO student_flags (student_id, kind, detail, created_at)
+     SELECT DISTINCT x.id, 'duplicate_code', NULL, $1
+       FROM students b CROSS JOIN students a CROSS JOIN students x
+      WHERE b.round_id = $3 AND b.school_id > $2 AND b.review <> 'withdrawn' AND b.student_code IS NOT NULL
+        AND a.student_code = b.student_code AND +a.round_id = b.round_id AND +a.school_id = $2
+        AND a.review <> 'withdrawn'
+        AND x.student_code = a.student_code AND +x.round_id = a.round_id AND x.review <> 'withdrawn'
+     ON CONFLICT (student_id, kind) DO NOTHING";
+
 /// Flags, for this school's list, codes another school also listed and students who
 /// already received a device. Returns (duplicates, served).
 pub(crate) async fn flag_list(tx: &mut Tx, round_id: i64, school_id: i64) -> Result<(u64, u64)> {
     let now = now_millis();
     // Every record of the round sharing a code with this school's list and listed by
-    // another school. Driven from the school's rows through the code index (`+` keeps the
-    // planner off the round's index, which would read the whole round on every import).
-    let dup = q("INSERT INTO student_flags (student_id, kind, detail, created_at)
-                 SELECT x.id, 'duplicate_code', NULL, $1
-                   FROM students a
-                   JOIN students x ON x.student_code = a.student_code AND +x.round_id = a.round_id
-                                  AND x.review <> 'withdrawn'
-                  WHERE a.school_id = $2 AND a.round_id = $3 AND a.review <> 'withdrawn' AND a.student_code IS NOT NULL
-                    AND EXISTS (SELECT 1 FROM students b
-                                 WHERE b.student_code = a.student_code AND +b.round_id = a.round_id
-                                   AND b.school_id <> a.school_id AND b.review <> 'withdrawn')
-                 ON CONFLICT (student_id, kind) DO NOTHING")
-        .bind(now)
-        .bind(school_id)
+    // another school, read from the smaller side: the school's own rows, or the other
+    // schools' (a first large list in an empty round reads nothing). `+` keeps the
+    // planner on the code index where the other index would read the whole round.
+    let mine: i64 = q("SELECT COUNT(*) FROM students WHERE round_id = $1 AND school_id = $2")
         .bind(round_id)
-        .execute(&mut *tx)
-        .await?;
-    let served = q("INSERT INTO student_flags (student_id, kind, detail, created_at)
-                    SELECT s.id, 'already_served', NULL, $1 FROM students s
-                     WHERE s.school_id = $2 AND s.round_id = $3 AND s.served = FALSE
-                       AND EXISTS (SELECT 1 FROM students o WHERE o.student_code = s.student_code AND o.served = TRUE)
-                    ON CONFLICT (student_id, kind) DO NOTHING")
-        .bind(now)
         .bind(school_id)
-        .bind(round_id)
-        .execute(&mut *tx)
+        .scalar(&mut *tx)
         .await?;
+    let mut others = 0i64;
+    for sql in [OTHERS_BELOW, OTHERS_ABOVE] {
+        others += q(sql)
+            .bind(round_id)
+            .bind(school_id)
+            .bind(mine + 1 - others)
+            .scalar::<i64>(&mut *tx)
+            .await?;
+    }
+    let from_others: &[&'static str] = &[DUP_FROM_OTHERS_BELOW, DUP_FROM_OTHERS_ABOVE];
+    let from_mine: &[&'static str] = &[DUP_FROM_MINE];
+    for sql in if others < mine {
+        from_others
+    } else {
+        from_mine
+    } {
+        q(sql)
+            .bind(now)
+            .bind(school_id)
+            .bind(round_id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    // Students of the list whose code a served student has, read from the served ones
+    // (a partial index holds only them).
+    q(
+        "INSERT INTO student_flags (student_id, kind, detail, created_at)
+       SELECT DISTINCT s.id, 'already_served', NULL, $1
+         FROM students o CROSS JOIN students s
+        WHERE o.served = TRUE AND s.student_code = o.student_code
+          AND +s.school_id = $2 AND +s.round_id = $3 AND s.served = FALSE
+       ON CONFLICT (student_id, kind) DO NOTHING",
+    )
+    .bind(now)
+    .bind(school_id)
+    .bind(round_id)
+    .execute(&mut *tx)
+    .await?;
     let count = |kind: &'static str| {
         q(
             "SELECT COUNT(*) FROM student_flags f JOIN students s ON s.id = f.student_id
@@ -309,7 +399,6 @@ pub(crate) async fn flag_list(tx: &mut Tx, round_id: i64, school_id: i64) -> Res
         .bind(round_id)
         .bind(kind)
     };
-    let _ = (dup, served);
     let d: i64 = count("duplicate_code").scalar(&mut *tx).await?;
     let s: i64 = count("already_served").scalar(&mut *tx).await?;
     Ok((d as u64, s as u64))

@@ -2,7 +2,9 @@
 //! changed, with a code or without), the stored list and the counts of an import are
 //! those of a simple model. On SQLite the rows go through the bulk writer (`bulk.rs`:
 //! inserts of 100 rows that skip stored ones, then row-by-row upserts), on PostgreSQL
-//! through batch upserts; both must agree with the model, across batch boundaries.
+//! through batch upserts; both must agree with the model, across batch boundaries. The
+//! codes several schools list are flagged on every record, whether the check reads from
+//! the importing school's rows or from the others'.
 
 mod common;
 
@@ -11,13 +13,16 @@ use domain::students::{Gender, StudentCode, StudentDraft};
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use songmaytinh_store::students::{
-    ImportCounts, ImportMsg, ImportOutcome, ImportTarget, StudentFilter,
+    ImportCounts, ImportMsg, ImportOutcome, ImportRow, ImportTarget, StudentFilter,
 };
 use songmaytinh_store::testing::TestDb;
 use songmaytinh_store::{Store, storage_tests};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
-storage_tests!(imports_match_a_model);
+storage_tests!(
+    imports_match_a_model,
+    duplicates_are_flagged_from_either_side
+);
 
 /// The same test on a runtime of one thread, where the SQLite writer cannot hand its
 /// thread's other tasks elsewhere and writes in line.
@@ -122,10 +127,10 @@ async fn import(store: &Store, target: ImportTarget, rows: Vec<StudentDraft>) ->
     let (tx, rx) = tokio::sync::mpsc::channel(4);
     let n = rows.len();
     let send = async move {
-        let numbered: Vec<(usize, StudentDraft)> = rows
+        let numbered: Vec<ImportRow> = rows
             .into_iter()
             .enumerate()
-            .map(|(i, d)| (i + 5, d))
+            .map(|(i, d)| ImportRow::new(i + 5, d))
             .collect();
         // Messages of uneven sizes, so that statements of 100 rows straddle them.
         for chunk in numbered.chunks(137) {
@@ -162,9 +167,13 @@ async fn imports_match_a_model(db: &TestDb) {
         .iter()
         .map(|t| t.id)
         .collect();
-    let schools = ["67663001", "67663002", "67666002", "67000001"];
+    // In an order where the schools listed before one have smaller and larger ids.
+    let schools = ["67666002", "67663001", "67000001", "67663002"];
     let strategy = proptest::collection::vec(proptest::collection::vec(gen_row(), 0..330), 1..4);
     let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig::with_cases(4));
+    // Codes listed by each school so far: a code two schools list marks every record
+    // with it as a duplicate, whichever side the check reads from.
+    let mut codes: BTreeMap<String, BTreeSet<&str>> = BTreeMap::new();
     for school_code in schools {
         let school = store.unit_by_code(school_code).await.unwrap().unwrap();
         let files = strategy.new_tree(&mut runner).unwrap().current();
@@ -224,6 +233,35 @@ async fn imports_match_a_model(db: &TestDb) {
                 .collect();
             assert_eq!(stored.len() as i64, page.total, "one record per key");
             assert_eq!(stored, model, "file {f} of {school_code}");
+            for d in &rows {
+                if let Some(c) = &d.code {
+                    codes.entry(c.to_string()).or_default().insert(school_code);
+                }
+            }
+            for other in schools {
+                let unit = store.unit_by_code(other).await.unwrap().unwrap();
+                let filter = StudentFilter {
+                    round_id: Some(round.id),
+                    school_id: Some(unit.id),
+                    ..Default::default()
+                };
+                let list = store
+                    .list_students(&unit.path, &filter, 1, 1000)
+                    .await
+                    .unwrap();
+                for s in &list.items {
+                    let shared = s
+                        .student_code
+                        .as_ref()
+                        .is_some_and(|c| codes.get(c).is_some_and(|by| by.len() > 1));
+                    assert_eq!(
+                        s.flags.iter().any(|f| f == "duplicate_code"),
+                        shared,
+                        "{other}: {:?} after file {f} of {school_code}",
+                        s.student_code
+                    );
+                }
+            }
         }
         // A dry run of the last file again counts as the model says (nothing, unless the
         // file lists a key twice with different values), and leaves no trace.
@@ -249,4 +287,85 @@ async fn imports_match_a_model(db: &TestDb) {
         }
     }
     assert!(store.verify_audit(|_, _| {}).await.unwrap().ok());
+}
+
+/// A large list checked against smaller ones reads from the other schools' rows (those
+/// with smaller and larger ids alike), a small list from its own: both find every code
+/// another school lists, and flag every record of it, and no other.
+async fn duplicates_are_flagged_from_either_side(db: &TestDb) {
+    let store = &db.store;
+    seed(store).await;
+    let program = domain::programs::ProgramSpec::of_2022().check().unwrap();
+    store
+        .create_program_from(&system(), &program)
+        .await
+        .unwrap();
+    let round = store.current_round().await.unwrap().unwrap();
+    let tiers: Vec<i64> = store
+        .tiers(round.program_id)
+        .await
+        .unwrap()
+        .iter()
+        .map(|t| t.id)
+        .collect();
+    let mut units = Vec::new();
+    for code in ["67663001", "67663002", "67666002", "67000001"] {
+        units.push(store.unit_by_code(code).await.unwrap().unwrap());
+    }
+    units.sort_by_key(|u| u.id);
+    let (a, b, d, c) = (&units[0], &units[1], &units[2], &units[3]);
+    let list = |codes: &[u8]| -> Vec<StudentDraft> {
+        codes
+            .iter()
+            .map(|&code| {
+                let g = Gen {
+                    code: Some(code),
+                    name: code as usize % NAMES.len(),
+                    day: 1 + code % 3,
+                    class: 1,
+                    tier: 0,
+                    gender: true,
+                    note: None,
+                };
+                draft(&g, &tiers)
+            })
+            .collect()
+    };
+    let target = |school_id: i64| ImportTarget {
+        round_id: round.id,
+        school_id,
+        file_name: "list.xlsx".into(),
+        sha256: String::new(),
+        dry_run: false,
+    };
+    // The smallest and the largest id list a few; the school between them lists many,
+    // two of the first's codes and one of the last's.
+    import(store, target(a.id), list(&[1, 2, 3])).await;
+    import(store, target(c.id), list(&[4, 5])).await;
+    let many: Vec<u8> = [1, 2, 4].into_iter().chain(10..30).collect();
+    let out = import(store, target(b.id), list(&many)).await;
+    assert_eq!(out.duplicate_codes, 3);
+    // A small list sharing one code with the large one.
+    let out = import(store, target(d.id), list(&[15, 40])).await;
+    assert_eq!(out.duplicate_codes, 1);
+    let shared = ["6710000001", "6710000002", "6710000004", "6710000015"];
+    let mut flagged = 0;
+    for unit in [a, b, c, d] {
+        let filter = StudentFilter {
+            round_id: Some(round.id),
+            school_id: Some(unit.id),
+            ..Default::default()
+        };
+        let page = store
+            .list_students(&unit.path, &filter, 1, 1000)
+            .await
+            .unwrap();
+        for s in &page.items {
+            let code = s.student_code.as_deref().unwrap();
+            let dup = s.flags.iter().any(|f| f == "duplicate_code");
+            assert_eq!(dup, shared.contains(&code), "{} {code}", unit.code);
+            flagged += usize::from(dup);
+        }
+    }
+    assert_eq!(flagged, 8, "both records of each shared code");
 }

@@ -9,7 +9,7 @@ use sheets::reader::Limits;
 use sheets::students::{Checked, check_student_list};
 use std::io::{Read, Seek};
 use std::ops::ControlFlow;
-use store::students::{ImportCounts, ImportMsg, ImportOutcome, ImportTarget};
+use store::students::{ImportCounts, ImportMsg, ImportOutcome, ImportRow, ImportTarget};
 use store::units::Unit;
 use store::{AuditActor, Store, StoreError};
 use tokio::sync::mpsc;
@@ -106,7 +106,7 @@ pub async fn import_students<R: Read + Seek + Send + 'static>(
         let result = check_student_list(input, &Limits::default(), &round, &tiers, |c| {
             match c {
                 Checked::Accepted { row, draft, .. } => {
-                    batch.push((row, draft));
+                    batch.push(ImportRow::new(row, draft));
                     if batch.len() >= ROWS_PER_MESSAGE
                         && tx
                             .blocking_send(ImportMsg::Rows(std::mem::take(&mut batch)))
