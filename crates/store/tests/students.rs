@@ -13,9 +13,10 @@ use domain::students::{Gender, StudentCode, StudentDraft};
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use songmaytinh_store::students::{
-    ImportCounts, ImportMsg, ImportOutcome, ImportRow, ImportTarget, StudentFilter,
+    ImportCounts, ImportMsg, ImportOutcome, ImportRow, ImportTarget, Student, StudentFilter,
 };
 use songmaytinh_store::testing::TestDb;
+use songmaytinh_store::units::{Page, Unit};
 use songmaytinh_store::{Store, storage_tests};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -151,8 +152,8 @@ async fn import(store: &Store, target: ImportTarget, rows: Vec<StudentDraft>) ->
     out.unwrap()
 }
 
-async fn imports_match_a_model(db: &TestDb) {
-    let store = &db.store;
+/// The units, the 2022 programme and its open round; the round and its tiers' ids.
+async fn setup(store: &Store) -> (domain::programs::Round, Vec<i64>) {
     seed(store).await;
     let program = domain::programs::ProgramSpec::of_2022().check().unwrap();
     store
@@ -160,13 +161,32 @@ async fn imports_match_a_model(db: &TestDb) {
         .await
         .unwrap();
     let round = store.current_round().await.unwrap().unwrap();
-    let tiers: Vec<i64> = store
+    let tiers = store
         .tiers(round.program_id)
         .await
         .unwrap()
         .iter()
         .map(|t| t.id)
         .collect();
+    (round, tiers)
+}
+
+/// A school's list in the round, as stored.
+async fn list_of(store: &Store, round_id: i64, unit: &Unit) -> Page<Student> {
+    let filter = StudentFilter {
+        round_id: Some(round_id),
+        school_id: Some(unit.id),
+        ..Default::default()
+    };
+    store
+        .list_students(&unit.path, &filter, 1, 1000)
+        .await
+        .unwrap()
+}
+
+async fn imports_match_a_model(db: &TestDb) {
+    let store = &db.store;
+    let (round, tiers) = setup(store).await;
     // In an order where the schools listed before one have smaller and larger ids.
     let schools = ["67666002", "67663001", "67000001", "67663002"];
     let strategy = proptest::collection::vec(proptest::collection::vec(gen_row(), 0..330), 1..4);
@@ -203,15 +223,7 @@ async fn imports_match_a_model(db: &TestDb) {
                 (written, rows.len() as u64 - written),
                 "file {f} of {school_code}"
             );
-            let filter = StudentFilter {
-                round_id: Some(round.id),
-                school_id: Some(school.id),
-                ..Default::default()
-            };
-            let page = store
-                .list_students(&school.path, &filter, 1, 1000)
-                .await
-                .unwrap();
+            let page = list_of(store, round.id, &school).await;
             let stored: BTreeMap<Key, Kept> = page
                 .items
                 .iter()
@@ -240,15 +252,7 @@ async fn imports_match_a_model(db: &TestDb) {
             }
             for other in schools {
                 let unit = store.unit_by_code(other).await.unwrap().unwrap();
-                let filter = StudentFilter {
-                    round_id: Some(round.id),
-                    school_id: Some(unit.id),
-                    ..Default::default()
-                };
-                let list = store
-                    .list_students(&unit.path, &filter, 1, 1000)
-                    .await
-                    .unwrap();
+                let list = list_of(store, round.id, &unit).await;
                 for s in &list.items {
                     let shared = s
                         .student_code
@@ -294,20 +298,7 @@ async fn imports_match_a_model(db: &TestDb) {
 /// another school lists, and flag every record of it, and no other.
 async fn duplicates_are_flagged_from_either_side(db: &TestDb) {
     let store = &db.store;
-    seed(store).await;
-    let program = domain::programs::ProgramSpec::of_2022().check().unwrap();
-    store
-        .create_program_from(&system(), &program)
-        .await
-        .unwrap();
-    let round = store.current_round().await.unwrap().unwrap();
-    let tiers: Vec<i64> = store
-        .tiers(round.program_id)
-        .await
-        .unwrap()
-        .iter()
-        .map(|t| t.id)
-        .collect();
+    let (round, tiers) = setup(store).await;
     let mut units = Vec::new();
     for code in ["67663001", "67663002", "67666002", "67000001"] {
         units.push(store.unit_by_code(code).await.unwrap().unwrap());
@@ -351,15 +342,7 @@ async fn duplicates_are_flagged_from_either_side(db: &TestDb) {
     let shared = ["6710000001", "6710000002", "6710000004", "6710000015"];
     let mut flagged = 0;
     for unit in [a, b, c, d] {
-        let filter = StudentFilter {
-            round_id: Some(round.id),
-            school_id: Some(unit.id),
-            ..Default::default()
-        };
-        let page = store
-            .list_students(&unit.path, &filter, 1, 1000)
-            .await
-            .unwrap();
+        let page = list_of(store, round.id, unit).await;
         for s in &page.items {
             let code = s.student_code.as_deref().unwrap();
             let dup = s.flags.iter().any(|f| f == "duplicate_code");
