@@ -82,16 +82,7 @@ fn phase(name: &str, file: &Path) -> serde_json::Value {
         // One receipt of 1,000 devices (the appendix lists every serial): record it, then
         // print its minutes as the web's download does.
         return rt.block_on(async {
-            let db = file.with_extension("minutes.db");
-            for ext in ["", "-wal", "-shm"] {
-                let _ = std::fs::remove_file(format!("{}{ext}", db.display()));
-            }
-            let store = Store::open(
-                &format!("sqlite://{}", db.display()),
-                &OpenOptions::default(),
-            )
-            .await
-            .unwrap();
+            let store = common::fresh_sqlite(&file.with_extension("minutes.db")).await;
             let sys = AuditActor::system("bench");
             let model = tablet(&store, &sys).await;
             use domain::donations::*;
@@ -185,16 +176,7 @@ fn phase(name: &str, file: &Path) -> serde_json::Value {
         });
     }
     rt.block_on(async {
-        let db = file.with_extension("db");
-        for ext in ["", "-wal", "-shm"] {
-            let _ = std::fs::remove_file(format!("{}{ext}", db.display()));
-        }
-        let store = Store::open(
-            &format!("sqlite://{}", db.display()),
-            &OpenOptions::default(),
-        )
-        .await
-        .unwrap();
+        let store = common::fresh_sqlite(&file.with_extension("db")).await;
         let sys = AuditActor::system("bench");
         let model = tablet(&store, &sys).await;
         let start = Instant::now();

@@ -162,15 +162,7 @@ fn write_xlsx(path: &Path, rows: usize) {
 }
 
 async fn fresh_store(db: &Path, schools: usize) -> Store {
-    for ext in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{ext}", db.display()));
-    }
-    let store = Store::open(
-        &format!("sqlite://{}", db.display()),
-        &OpenOptions::default(),
-    )
-    .await
-    .unwrap();
+    let store = common::fresh_sqlite(db).await;
     let sys = AuditActor::system("bench");
     let csv = std::fs::read(concat!(
         env!("CARGO_MANIFEST_DIR"),

@@ -1,7 +1,9 @@
-//! What both benchmarks share: peak memory of this process and running one phase in a
-//! child process of the benchmark's own binary.
+//! What both benchmarks share: peak memory of this process, running one phase in a
+//! child process of the benchmark's own binary, and a fresh SQLite database.
 
+use std::path::Path;
 use std::process::Command;
+use store::{OpenOptions, Store};
 
 /// The kernel's high-water mark of this process's resident memory, in MiB.
 pub fn peak_mib() -> f64 {
@@ -27,4 +29,17 @@ pub fn child(args: &[&str]) -> serde_json::Value {
     );
     let text = String::from_utf8_lossy(&out.stdout);
     serde_json::from_str(text.lines().last().unwrap_or("null")).unwrap()
+}
+
+/// A new SQLite database at `db` (any earlier one and its WAL removed), migrated.
+pub async fn fresh_sqlite(db: &Path) -> Store {
+    for ext in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{ext}", db.display()));
+    }
+    Store::open(
+        &format!("sqlite://{}", db.display()),
+        &OpenOptions::default(),
+    )
+    .await
+    .unwrap()
 }
