@@ -7,6 +7,8 @@
 //! Windows-1252 character each byte shows as; the VNI table is the VNI-Windows code table.
 
 use crate::fold::nfc;
+use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
@@ -338,13 +340,57 @@ const VNI: &[(&str, char)] = &[
     ("Yõ", 'Ỹ'),
 ];
 
+/// The tables above as maps, and [`vowel_base`] of every character up to the end of
+/// Latin Extended Additional (where Vietnamese letters end), made once: a cell that
+/// could be legacy text is looked up letter by letter several times.
+struct Tables {
+    tcvn3: HashMap<char, char>,
+    vni_pairs: HashMap<(char, char), char>,
+    vni_singles: HashMap<char, char>,
+    vni_marks: HashSet<char>,
+    vowels: Vec<Option<(char, bool)>>,
+}
+
+/// Characters whose vowel base [`Tables`] holds.
+const VOWEL_TABLE_END: u32 = 0x1F00;
+
+static TABLES: LazyLock<Tables> = LazyLock::new(|| {
+    let mut t = Tables {
+        tcvn3: HashMap::new(),
+        vni_pairs: HashMap::new(),
+        vni_singles: HashMap::new(),
+        vni_marks: HashSet::new(),
+        vowels: (0..VOWEL_TABLE_END)
+            .map(|u| char::from_u32(u).and_then(vowel_base_of))
+            .collect(),
+    };
+    // The first entry of a key wins, as a search through the table finds it.
+    for (k, v) in TCVN3 {
+        t.tcvn3.entry(*k).or_insert(*v);
+    }
+    for (k, v) in VNI {
+        let mut cs = k.chars();
+        match (cs.next(), cs.next(), cs.next()) {
+            (Some(a), Some(b), None) => {
+                t.vni_pairs.entry((a, b)).or_insert(*v);
+            }
+            (Some(a), None, None) => {
+                t.vni_singles.entry(a).or_insert(*v);
+            }
+            _ => unreachable!("VNI keys are one or two characters: {k:?}"),
+        }
+        t.vni_marks.extend(k.chars());
+    }
+    t
+});
+
 /// Whether `c` is one of the non-ASCII characters VNI is written with.
 fn is_vni_mark(c: char) -> bool {
-    VNI.iter().any(|(k, _)| k.chars().any(|m| m == c))
+    TABLES.vni_marks.contains(&c)
 }
 
 fn tcvn3_char(c: char) -> Option<char> {
-    TCVN3.iter().find(|(k, _)| *k == c).map(|(_, v)| *v)
+    TABLES.tcvn3.get(&c).copied()
 }
 
 /// Decodes TCVN3 text; characters outside the table are kept. The base fonts have no
@@ -377,27 +423,19 @@ pub fn decode_tcvn3(s: &str) -> String {
 
 /// Decodes VNI text: two-character sequences first, then single characters.
 pub fn decode_vni(s: &str) -> String {
+    let t = &*TABLES;
     let chars: Vec<char> = s.chars().collect();
     let mut out = String::with_capacity(s.len());
     let mut i = 0;
-    let mut pair = String::with_capacity(8);
     while i < chars.len() {
-        if i + 1 < chars.len() {
-            pair.clear();
-            pair.push(chars[i]);
-            pair.push(chars[i + 1]);
-            if let Some((_, u)) = VNI.iter().find(|(k, _)| *k == pair) {
-                out.push(*u);
-                i += 2;
-                continue;
-            }
+        if i + 1 < chars.len()
+            && let Some(u) = t.vni_pairs.get(&(chars[i], chars[i + 1]))
+        {
+            out.push(*u);
+            i += 2;
+            continue;
         }
-        let mut one = [0u8; 4];
-        let single = chars[i].encode_utf8(&mut one);
-        match VNI.iter().find(|(k, _)| *k == single) {
-            Some((_, u)) => out.push(*u),
-            None => out.push(chars[i]),
-        }
+        out.push(t.vni_singles.get(&chars[i]).copied().unwrap_or(chars[i]));
         i += 1;
     }
     out
@@ -425,7 +463,7 @@ fn is_unicode_vietnamese(c: char) -> bool {
 
 /// Characters a legacy-encoded cell is made of (Latin-1 and Windows-1252 letters).
 fn is_legacy_candidate(c: char) -> bool {
-    (c as u32) >= 0x80 && ((c as u32) <= 0xFF || TCVN3.iter().any(|(k, _)| *k == c))
+    (c as u32) >= 0x80 && ((c as u32) <= 0xFF || TABLES.tcvn3.contains_key(&c))
 }
 
 const ONSETS: &[&str] = &[
@@ -446,6 +484,14 @@ const TONES: [char; 5] = ['\u{0300}', '\u{0301}', '\u{0303}', '\u{0309}', '\u{03
 
 /// A vowel without its tone, and whether it had one.
 fn vowel_base(c: char) -> Option<(char, bool)> {
+    match TABLES.vowels.get(c as usize) {
+        Some(v) => *v,
+        None => vowel_base_of(c),
+    }
+}
+
+/// [`vowel_base`], worked out.
+fn vowel_base_of(c: char) -> Option<(char, bool)> {
     let mut toned = false;
     let mut base = String::with_capacity(4);
     for m in std::iter::once(c).nfd() {
@@ -532,15 +578,25 @@ enum Class {
     Scored { as_is: i32, tcvn: i32, vni: i32 },
 }
 
-fn classify(s: &str) -> Class {
+/// The encoding of a cell that can only be in one: ASCII, Unicode with combining marks,
+/// Unicode with a letter only Vietnamese uses, or text with no letter of a legacy font.
+fn certain(s: &str) -> Option<Encoding> {
     if s.is_ascii() {
-        return Class::Fixed(Encoding::Nfc);
+        return Some(Encoding::Nfc);
     }
-    if s.chars().any(is_combining_mark) {
-        return Class::Fixed(Encoding::Nfd);
+    // Combining marks start at U+0300.
+    if s.chars().any(|c| c >= '\u{300}' && is_combining_mark(c)) {
+        return Some(Encoding::Nfd);
     }
     if s.chars().any(is_unicode_vietnamese) || !s.chars().any(is_legacy_candidate) {
-        return Class::Fixed(Encoding::Nfc);
+        return Some(Encoding::Nfc);
+    }
+    None
+}
+
+fn classify(s: &str) -> Class {
+    if let Some(fixed) = certain(s) {
+        return Class::Fixed(fixed);
     }
     let (as_is, _) = reading_score(s);
     let (tcvn, _) = reading_score(&decode_tcvn3(s));
@@ -640,16 +696,20 @@ impl CellDecoder {
         if s.is_ascii() {
             return (s.to_string(), Encoding::Nfc);
         }
-        let class = match self.memo.get(s) {
-            Some(c) => *c,
-            None => {
-                let c = classify(s);
-                if self.memo.len() >= MEMO_CELLS {
-                    self.memo.clear();
+        // Only the cells that need scoring are worth remembering.
+        let class = match certain(s) {
+            Some(e) => Class::Fixed(e),
+            None => match self.memo.get(s) {
+                Some(c) => *c,
+                None => {
+                    let c = classify(s);
+                    if self.memo.len() >= MEMO_CELLS {
+                        self.memo.clear();
+                    }
+                    self.memo.insert(s.to_string(), c);
+                    c
                 }
-                self.memo.insert(s.to_string(), c);
-                c
-            }
+            },
         };
         let (enc, ambiguous) = pick(class, self.prior());
         if !ambiguous && !s.is_ascii() {
@@ -717,6 +777,68 @@ mod tests {
         let mut d = CellDecoder::new();
         d.decode("NguyÔn §øc ViÖt");
         assert_eq!(d.decode("Vò").0, "Vũ", "in a TCVN3 file");
+    }
+
+    /// `decode_vni` as first written: a search through the table for each pair, then
+    /// each character.
+    fn decode_vni_by_search(s: &str) -> String {
+        let chars: Vec<char> = s.chars().collect();
+        let mut out = String::new();
+        let mut i = 0;
+        while i < chars.len() {
+            if i + 1 < chars.len() {
+                let pair: String = chars[i..i + 2].iter().collect();
+                if let Some((_, u)) = VNI.iter().find(|(k, _)| *k == pair) {
+                    out.push(*u);
+                    i += 2;
+                    continue;
+                }
+            }
+            let single = chars[i].to_string();
+            match VNI.iter().find(|(k, _)| *k == single) {
+                Some((_, u)) => out.push(*u),
+                None => out.push(chars[i]),
+            }
+            i += 1;
+        }
+        out
+    }
+
+    #[test]
+    fn the_maps_answer_as_the_tables() {
+        // Every pair of characters the VNI table is written with, and a few others.
+        let mut alphabet: Vec<char> = VNI.iter().flat_map(|(k, _)| k.chars()).collect();
+        alphabet.extend(['a', 'x', ' ', 'Ô', '§', 'ư']);
+        alphabet.sort();
+        alphabet.dedup();
+        for a in &alphabet {
+            for b in &alphabet {
+                let s = format!("{a}{b}{a}");
+                assert_eq!(decode_vni(&s), decode_vni_by_search(&s), "{s:?}");
+            }
+        }
+        for c in (0..0x3000u32).filter_map(char::from_u32) {
+            assert_eq!(
+                tcvn3_char(c),
+                TCVN3.iter().find(|(k, _)| *k == c).map(|(_, v)| *v),
+                "U+{:04X}",
+                c as u32
+            );
+            assert_eq!(
+                is_vni_mark(c),
+                VNI.iter().any(|(k, _)| k.contains(c)),
+                "U+{:04X}",
+                c as u32
+            );
+            assert_eq!(vowel_base(c), vowel_base_of(c), "U+{:04X}", c as u32);
+        }
+    }
+
+    #[test]
+    fn no_combining_mark_before_u0300() {
+        for c in (0..0x300u32).filter_map(char::from_u32) {
+            assert!(!is_combining_mark(c), "U+{:04X}", c as u32);
+        }
     }
 
     #[test]
