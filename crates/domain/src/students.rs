@@ -171,8 +171,28 @@ pub struct StudentDraft {
     pub note: Option<String>,
 }
 
+/// `s` with its whitespace collapsed to single spaces and trimmed, cut to `max`
+/// characters.
+fn squeeze(s: &str, max: usize) -> String {
+    let mut out = String::with_capacity(s.len());
+    for w in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    // Fewer bytes than `max` are fewer characters.
+    if out.len() > max
+        && let Some((at, _)) = out.char_indices().nth(max)
+    {
+        out.truncate(at);
+    }
+    out
+}
+
+/// An optional field: `None` when blank, else at most [`MAX_FIELD_CHARS`] characters.
 fn opt(s: &str) -> Option<String> {
-    let t = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let t = squeeze(s, MAX_FIELD_CHARS);
     (!t.is_empty()).then_some(t)
 }
 
@@ -196,7 +216,7 @@ impl StudentDraft {
         tiers: &crate::programs::TierMatcher<'_>,
     ) -> Result<StudentDraft, Vec<(&'static str, DomainError)>> {
         let mut errs = Vec::new();
-        let name = f.name.split_whitespace().collect::<Vec<_>>().join(" ");
+        let name = squeeze(&f.name, usize::MAX);
         if name.is_empty() {
             errs.push(("name", DomainError::MissingName));
         } else if name.chars().count() > MAX_FIELD_CHARS {
@@ -257,21 +277,20 @@ impl StudentDraft {
         let (Some(dob), Some(tier)) = (dob, tier) else {
             return Err(errs);
         };
-        let cap = |s: &str| opt(s).map(|v| v.chars().take(MAX_FIELD_CHARS).collect::<String>());
         Ok(StudentDraft {
             code,
             full_name: name,
             dob,
             gender,
-            ethnicity: cap(&f.ethnicity),
-            class_name: cap(&f.class_name),
-            village: cap(&f.village),
-            commune: cap(&f.commune),
-            parent_name: cap(&f.parent_name),
+            ethnicity: opt(&f.ethnicity),
+            class_name: opt(&f.class_name),
+            village: opt(&f.village),
+            commune: opt(&f.commune),
+            parent_name: opt(&f.parent_name),
             tier_id: tier.id,
             tier_rank: tier.rank,
-            certificate_no: cap(&f.certificate_no),
-            note: cap(&f.note),
+            certificate_no: opt(&f.certificate_no),
+            note: opt(&f.note),
         })
     }
 }
@@ -338,6 +357,15 @@ mod tests {
     use super::*;
     use crate::programs::tiers_2022;
     use time::macros::date;
+
+    proptest::proptest! {
+        #[test]
+        fn squeeze_collapses_then_cuts(s in "[a-zA-Zàễ \t\n\u{a0}]{0,40}", max in 0usize..12) {
+            let collapsed = s.split_whitespace().collect::<Vec<_>>().join(" ");
+            proptest::prop_assert_eq!(squeeze(&s, max), collapsed.chars().take(max).collect::<String>());
+            proptest::prop_assert_eq!(squeeze(&s, usize::MAX), collapsed);
+        }
+    }
 
     #[test]
     fn codes_are_10_or_12_digits() {
