@@ -8,7 +8,8 @@
 //! rows go in by `INSERT OR IGNORE` of 100 rows, and only rows already stored take the
 //! upsert.
 //!
-//! The connection is borrowed from sqlx with its lock held ([`LockedSqliteHandle`]),
+//! The connection is borrowed from sqlx with its lock held
+//! ([`LockedSqliteHandle`](sqlx::sqlite::LockedSqliteHandle)),
 //! so no other code touches it meanwhile; the rows are written by the task that holds
 //! the lock, synchronously (a chunk at a time, never across an `await`), so that
 //! cancelling the import can never leave SQLite in use after the lock is released.
@@ -22,7 +23,6 @@ use domain::dates::now_millis;
 use domain::students::StudentDraft;
 use rusqlite::Connection;
 use sqlx::SqliteConnection;
-use sqlx::sqlite::LockedSqliteHandle;
 use tokio::sync::mpsc;
 
 /// The values every row of one import shares.
@@ -51,10 +51,17 @@ pub(crate) async fn write_students(
     };
     let sql = Sql::new();
     let mut locked = conn.lock_handle().await?;
+    let handle = locked.as_raw_handle();
+    // SAFETY: the handle is a live connection, locked out of sqlx's worker by `locked`
+    // until `locked` is dropped, which happens after `db` is dropped (declared before
+    // it), also when this future is cancelled; `db` is used by one thread at a time
+    // (it is `Send`, not `Sync`). `from_handle` does not take ownership: dropping `db`
+    // finalizes our statements, never the connection.
+    let db = unsafe { Connection::from_handle(handle.as_ptr()) }?;
     while let Some(msg) = rx.recv().await {
         match msg {
             ImportMsg::Rows(rows) => {
-                let (rows, changed) = in_place(|| write_chunk(&mut locked, &sql, fixed, rows))?;
+                let (rows, changed) = in_place(|| write_chunk(&db, &sql, fixed, rows))?;
                 outcome.written += changed;
                 outcome.unchanged += rows - changed;
             }
@@ -129,20 +136,16 @@ fn positional(sql: &str) -> String {
 /// upsert, which changes a stored row only where it differs (and finds the rows just
 /// inserted equal), so the outcome is that of upserting every row in order.
 fn write_chunk(
-    locked: &mut LockedSqliteHandle<'_>,
+    db: &Connection,
     sql: &Sql,
     fixed: Fixed,
     rows: Vec<ImportRow>,
 ) -> Result<(u64, u64)> {
-    let handle = locked.as_raw_handle();
-    // SAFETY: the handle is a live connection, locked out of sqlx's worker by `locked`
-    // for the whole of this call, and used by this thread only. `from_handle` does not
-    // take ownership: dropping `conn` finalizes our statements, never the connection.
-    let conn = unsafe { Connection::from_handle(handle.as_ptr()) }?;
-    let mut many = conn.prepare(&sql.many)?;
-    let mut one = conn.prepare(&sql.one)?;
-    let mut coded = conn.prepare(&sql.coded)?;
-    let mut plain = conn.prepare(&sql.plain)?;
+    // Prepared once per import, kept by `db` between chunks.
+    let mut many = db.prepare_cached(&sql.many)?;
+    let mut one = db.prepare_cached(&sql.one)?;
+    let mut coded = db.prepare_cached(&sql.coded)?;
+    let mut plain = db.prepare_cached(&sql.plain)?;
     let now = now_millis();
     let total = rows.len() as u64;
     let mut changed = 0u64;

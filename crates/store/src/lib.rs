@@ -135,6 +135,17 @@ impl Store {
         Ok(())
     }
 
+    /// Applies the engine's migrations up to `version` only: for tests of a migration on
+    /// a database the earlier ones made.
+    #[doc(hidden)]
+    pub async fn migrate_to(&self, version: i64) -> Result<()> {
+        match &self.pool {
+            Pool::Sqlite(p) => SQLITE_MIGRATIONS.run_to(version, p).await?,
+            Pool::Postgres(p) => POSTGRES_MIGRATIONS.run_to(version, p).await?,
+        }
+        Ok(())
+    }
+
     /// Migrations known to this build that the database has not applied yet.
     pub async fn pending_migrations(&self) -> Result<usize> {
         let (exists, known) = match &self.pool {

@@ -62,12 +62,15 @@ pub fn postgres_url() -> Option<String> {
 
 impl TestDb {
     pub async fn sqlite() -> TestDb {
+        Self::sqlite_with(&OpenOptions::default()).await
+    }
+
+    /// A fresh SQLite file opened with `opts` (say, without migrating it).
+    pub async fn sqlite_with(opts: &OpenOptions) -> TestDb {
         let dir = std::env::temp_dir().join(random_name("songmaytinh-test-"));
         std::fs::create_dir_all(&dir).expect("temp dir");
         let url = format!("sqlite://{}", dir.join("test.db").display());
-        let store = Store::open(&url, &OpenOptions::default())
-            .await
-            .expect("open sqlite test db");
+        let store = Store::open(&url, opts).await.expect("open sqlite test db");
         TestDb {
             store,
             url,

@@ -22,7 +22,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 storage_tests!(
     imports_match_a_model,
-    duplicates_are_flagged_from_either_side
+    duplicates_are_flagged_from_either_side,
+    a_wrong_reference_writes_nothing
 );
 
 /// The same test on a runtime of one thread, where the SQLite writer cannot hand its
@@ -351,4 +352,138 @@ async fn duplicates_are_flagged_from_either_side(db: &TestDb) {
         }
     }
     assert_eq!(flagged, 8, "both records of each shared code");
+}
+
+/// A student naming a tier that does not exist is refused, and the transaction writes
+/// nothing: PostgreSQL refuses the statement, SQLite the commit (its references to
+/// rounds, units, tiers and imports are checked when the transaction commits, ADR 0014).
+async fn a_wrong_reference_writes_nothing(db: &TestDb) {
+    use sqlx::Connection;
+    let (round, _) = setup(&db.store).await;
+    let school = db.store.unit_by_code("67663001").await.unwrap().unwrap();
+    let insert = format!(
+        "INSERT INTO students (round_id, school_id, full_name, name_key, dob, tier_id, created_at, updated_at)
+         VALUES ({}, {}, 'Nguyễn Văn An', 'nguyen van an', '2010-03-01', 999999, 0, 0)",
+        round.id, school.id
+    );
+    let count = "SELECT COUNT(*) FROM students";
+    if db.url.starts_with("postgres") {
+        let mut c = sqlx::PgConnection::connect(&db.url).await.unwrap();
+        let mut tx = c.begin().await.unwrap();
+        let err = sqlx::query(sqlx::AssertSqlSafe(insert.clone()))
+            .execute(&mut *tx)
+            .await
+            .unwrap_err();
+        assert!(err.to_string().contains("foreign key"), "{err}");
+        drop(tx);
+        let n: i64 = sqlx::query_scalar(count).fetch_one(&mut c).await.unwrap();
+        assert_eq!(n, 0);
+    } else {
+        let mut c = sqlx::SqliteConnection::connect(&db.url).await.unwrap();
+        sqlx::query("PRAGMA foreign_keys = ON")
+            .execute(&mut c)
+            .await
+            .unwrap();
+        let mut tx = c.begin().await.unwrap();
+        sqlx::query(sqlx::AssertSqlSafe(insert.clone()))
+            .execute(&mut *tx)
+            .await
+            .expect("checked at commit");
+        let err = tx.commit().await.unwrap_err();
+        assert!(err.to_string().contains("FOREIGN KEY"), "{err}");
+        let n: i64 = sqlx::query_scalar(count).fetch_one(&mut c).await.unwrap();
+        assert_eq!(n, 0);
+    }
+}
+
+/// Migration 6 rebuilds the SQLite table of students (references checked at commit):
+/// a database with lists, flags and the indexes of migrations 1–5 keeps every row,
+/// flag and index, and every reference to and from the students still holds.
+#[tokio::test]
+async fn migration_6_keeps_the_lists() {
+    use sqlx::Connection;
+    let db = TestDb::sqlite_with(&songmaytinh_store::OpenOptions {
+        migrate: false,
+        ..Default::default()
+    })
+    .await;
+    let store = &db.store;
+    store.migrate_to(5).await.unwrap();
+    let (round, tiers) = setup(store).await;
+    let mut units = Vec::new();
+    for code in ["67663001", "67666002"] {
+        units.push(store.unit_by_code(code).await.unwrap().unwrap());
+    }
+    let target = |school_id: i64| ImportTarget {
+        round_id: round.id,
+        school_id,
+        file_name: "list.xlsx".into(),
+        sha256: String::new(),
+        dry_run: false,
+    };
+    let rows = |codes: std::ops::Range<u8>| -> Vec<StudentDraft> {
+        codes
+            .map(|c| {
+                let g = Gen {
+                    code: (c % 5 != 0).then_some(c),
+                    name: c as usize % NAMES.len(),
+                    day: 1 + c % 3,
+                    class: c % 3,
+                    tier: c as usize % 3,
+                    gender: c % 2 == 0,
+                    note: Some(c % 3),
+                };
+                draft(&g, &tiers)
+            })
+            .collect()
+    };
+    import(store, target(units[0].id), rows(1..40)).await;
+    let out = import(store, target(units[1].id), rows(30..60)).await;
+    assert!(out.duplicate_codes > 0, "flags to keep");
+    let mut before = Vec::new();
+    for u in &units {
+        before.push(list_of(store, round.id, u).await.items);
+    }
+    let mut c = sqlx::SqliteConnection::connect(&db.url).await.unwrap();
+    let indexes = "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'students' AND sql IS NOT NULL ORDER BY name";
+    let indexes_before: Vec<(String, String)> =
+        sqlx::query_as(indexes).fetch_all(&mut c).await.unwrap();
+    assert_eq!(indexes_before.len(), 5);
+
+    store.migrate().await.unwrap();
+
+    for (u, b) in units.iter().zip(&before) {
+        assert_eq!(&list_of(store, round.id, u).await.items, b, "{}", u.code);
+    }
+    let indexes_after: Vec<(String, String)> =
+        sqlx::query_as(indexes).fetch_all(&mut c).await.unwrap();
+    assert_eq!(indexes_after, indexes_before);
+    let table: String = sqlx::query_scalar(
+        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'students'",
+    )
+    .fetch_one(&mut c)
+    .await
+    .unwrap();
+    assert_eq!(
+        table.matches("DEFERRABLE INITIALLY DEFERRED").count(),
+        4,
+        "{table}"
+    );
+    assert!(!table.contains("students_new"), "{table}");
+    let broken: Vec<(String, i64, String, i64)> = sqlx::query_as("PRAGMA foreign_key_check")
+        .fetch_all(&mut c)
+        .await
+        .unwrap();
+    assert!(broken.is_empty(), "{broken:?}");
+    // The flags still point at the students (a reference from another table).
+    let flags: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM student_flags f JOIN students s ON s.id = f.student_id",
+    )
+    .fetch_one(&mut c)
+    .await
+    .unwrap();
+    assert_eq!(flags as u64, out.duplicate_codes * 2);
+    // And a later import works on the new table.
+    let again = import(store, target(units[0].id), rows(1..40)).await;
+    assert_eq!(again.written, 0);
 }
