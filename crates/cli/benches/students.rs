@@ -10,7 +10,8 @@
 //!     cargo bench -p songmaytinh --bench students
 //!
 //! Sizes can be lowered for a quick run: `SMT_BENCH_CSV_ROWS`, `SMT_BENCH_XLSX_ROWS`,
-//! `SMT_BENCH_DEDUP_STUDENTS`.
+//! `SMT_BENCH_DEDUP_STUDENTS`; `SMT_BENCH_RUNS` (3) is how many times each import and
+//! its read-only phase run, reported as the median and the range.
 
 mod common;
 
@@ -403,19 +404,46 @@ fn main() {
     if !xlsx.exists() {
         write_xlsx(&xlsx, xlsx_rows);
     }
+    // Each phase runs `runs` times, alternating, and the median is reported with the
+    // range: identical runs on a shared 2-core machine differ by a quarter.
+    let runs = env_usize("SMT_BENCH_RUNS", 3).max(1);
     for (label, file) in [("CSV", &csv), ("xlsx", &xlsx)] {
         let f = file.to_str().unwrap();
-        let parse = child(&["--phase", "parse", f]);
-        let import = child(&["--phase", "import", f]);
-        let rows = import["rows"].as_f64().unwrap();
+        let (mut parse, mut import) = (Vec::new(), Vec::new());
+        for _ in 0..runs {
+            parse.push(child(&["--phase", "parse", f]));
+            import.push(child(&["--phase", "import", f]));
+        }
+        let rows = import[0]["rows"].as_f64().unwrap();
+        let secs = |v: &[serde_json::Value]| -> Vec<f64> {
+            let mut s: Vec<f64> = v.iter().map(|x| x["secs"].as_f64().unwrap()).collect();
+            s.sort_by(f64::total_cmp);
+            s
+        };
+        let peak = |v: &[serde_json::Value]| {
+            v.iter()
+                .map(|x| x["peak_mib"].as_f64().unwrap())
+                .fold(0.0, f64::max)
+        };
+        let (p, i) = (secs(&parse), secs(&import));
+        let median = |s: &[f64]| s[s.len() / 2];
+        let range = |s: &[f64]| {
+            if s.len() > 1 {
+                format!(" ({:.2}–{:.2})", s[0], s[s.len() - 1])
+            } else {
+                String::new()
+            }
+        };
         println!(
-            "| {label} import into SQLite | {} | {:.2} s ({:.0} MiB) | {:.2} s | {:.0} | {:.0} MiB |",
+            "| {label} import into SQLite | {} | {:.2} s{} ({:.0} MiB) | {:.2} s{} | {:.0} | {:.0} MiB |",
             rows,
-            parse["secs"].as_f64().unwrap(),
-            parse["peak_mib"].as_f64().unwrap(),
-            import["secs"].as_f64().unwrap(),
-            rows / import["secs"].as_f64().unwrap(),
-            import["peak_mib"].as_f64().unwrap()
+            median(&p),
+            range(&p),
+            peak(&parse),
+            median(&i),
+            range(&i),
+            rows / median(&i),
+            peak(&import)
         );
     }
     let db = dir.join(format!("dedup-{dedup_n}.db"));
