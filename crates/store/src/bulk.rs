@@ -53,10 +53,10 @@ pub(crate) async fn write_students(
     let mut locked = conn.lock_handle().await?;
     let handle = locked.as_raw_handle();
     // SAFETY: the handle is a live connection, locked out of sqlx's worker by `locked`
-    // until `locked` is dropped, which happens after `db` is dropped (declared before
-    // it), also when this future is cancelled; `db` is used by one thread at a time
-    // (it is `Send`, not `Sync`). `from_handle` does not take ownership: dropping `db`
-    // finalizes our statements, never the connection.
+    // until `locked` is dropped; `locked` is declared first, so it is dropped after `db`,
+    // also when this future is cancelled. `db` is used by one thread at a time (it is
+    // `Send`, not `Sync`). `from_handle` does not take ownership: dropping `db` finalizes
+    // our statements, never the connection.
     let db = unsafe { Connection::from_handle(handle.as_ptr()) }?;
     while let Some(msg) = rx.recv().await {
         match msg {

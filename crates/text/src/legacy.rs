@@ -668,8 +668,8 @@ pub struct CellDecoder {
     unicode: u32,
     tcvn3: u32,
     vni: u32,
-    /// What each distinct non-ASCII cell said alone: lists repeat their communes, tiers
-    /// and family names on every row.
+    /// What each distinct cell that needed scoring said alone (Latin-1 letters only, so
+    /// possibly legacy text): lists repeat their communes, tiers and names on every row.
     memo: std::collections::HashMap<String, Class>,
 }
 
