@@ -172,6 +172,17 @@ async fn setup(store: &Store) -> (domain::programs::Round, Vec<i64>) {
     (round, tiers)
 }
 
+/// A file of a school's list in the round, written for real.
+fn list_file(round_id: i64, school_id: i64) -> ImportTarget {
+    ImportTarget {
+        round_id,
+        school_id,
+        file_name: "list.xlsx".into(),
+        sha256: String::new(),
+        dry_run: false,
+    }
+}
+
 /// A school's list in the round, as stored.
 async fn list_of(store: &Store, round_id: i64, unit: &Unit) -> Page<Student> {
     let filter = StudentFilter {
@@ -323,13 +334,7 @@ async fn duplicates_are_flagged_from_either_side(db: &TestDb) {
             })
             .collect()
     };
-    let target = |school_id: i64| ImportTarget {
-        round_id: round.id,
-        school_id,
-        file_name: "list.xlsx".into(),
-        sha256: String::new(),
-        dry_run: false,
-    };
+    let target = |school_id: i64| list_file(round.id, school_id);
     // The smallest and the largest id list a few; the school between them lists many,
     // two of the first's codes and one of the last's.
     import(store, target(a.id), list(&[1, 2, 3])).await;
@@ -414,13 +419,7 @@ async fn migration_6_keeps_the_lists() {
     for code in ["67663001", "67666002"] {
         units.push(store.unit_by_code(code).await.unwrap().unwrap());
     }
-    let target = |school_id: i64| ImportTarget {
-        round_id: round.id,
-        school_id,
-        file_name: "list.xlsx".into(),
-        sha256: String::new(),
-        dry_run: false,
-    };
+    let target = |school_id: i64| list_file(round.id, school_id);
     let rows = |codes: std::ops::Range<u8>| -> Vec<StudentDraft> {
         codes
             .map(|c| {
