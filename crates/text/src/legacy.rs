@@ -595,9 +595,11 @@ fn certain(s: &str) -> Option<Encoding> {
 }
 
 fn classify(s: &str) -> Class {
-    if let Some(fixed) = certain(s) {
-        return Class::Fixed(fixed);
-    }
+    certain(s).map_or_else(|| score(s), Class::Fixed)
+}
+
+/// The scores of a cell's three readings, for a cell [`certain`] could not settle.
+fn score(s: &str) -> Class {
     let (as_is, _) = reading_score(s);
     let (tcvn, _) = reading_score(&decode_tcvn3(s));
     // VNI writes every letter with the few marks of its table; a character outside them
@@ -702,7 +704,7 @@ impl CellDecoder {
             None => match self.memo.get(s) {
                 Some(c) => *c,
                 None => {
-                    let c = classify(s);
+                    let c = score(s);
                     if self.memo.len() >= MEMO_CELLS {
                         self.memo.clear();
                     }
