@@ -188,7 +188,9 @@ async fn fresh_store(db: &Path, schools: usize) -> Store {
             .await
             .unwrap();
     }
-    let program = domain::programs::ProgramSpec::of_2022().check().unwrap();
+    let program = domain::students::programs::ProgramSpec::of_2022()
+        .check()
+        .unwrap();
     store.create_program_from(&sys, &program).await.unwrap();
     store
 }

@@ -380,7 +380,7 @@ pub fn users() -> Vec<(String, &'static str, Role, String)> {
 /// The 2022 Đắk Nông programme (Kế hoạch 56/KH-UBND, 26/01/2022), its three tiers and an
 /// open first survey round.
 pub async fn seed_program(store: &Store, actor: &AuditActor) -> Result<(i64, i64)> {
-    let program = domain::programs::ProgramSpec::of_2022().check()?;
+    let program = domain::students::programs::ProgramSpec::of_2022().check()?;
     Ok(store.create_program_from(actor, &program).await?)
 }
 
@@ -389,10 +389,10 @@ pub async fn seed_program(store: &Store, actor: &AuditActor) -> Result<(i64, i64
 /// delivery of the first appraised and in stock, and two donations: one awaiting its
 /// appraisal, one whose model failed it.
 pub async fn seed_devices(store: &Store, actor: &AuditActor) -> Result<()> {
+    use domain::devices::appraisals::{Appraisal, Verdict};
     use domain::devices::{DeviceKind, DeviceModel, luhn_digit};
     use domain::donations::{
-        Appraisal, Condition, Donation, DonationItem, Donor, DonorKind, Earmark, ItemSerial,
-        Signatory, Verdict,
+        Condition, Donation, DonationItem, Donor, DonorKind, Earmark, ItemSerial, Signatory,
     };
     use domain::money::Dong;
     for p in domain::devices::sample_profiles() {
@@ -650,7 +650,7 @@ pub async fn seed(store: &Store, out: &Out) -> Result<()> {
     let drafts = file.drafts().map_err(|e| anyhow::anyhow!("{}", e[0]))?;
     let source = ImportSource {
         file_name: "dak-nong-units.csv".into(),
-        sha256: store::passwords::sha256_hex(UNITS_CSV),
+        sha256: domain::digest::sha256_hex(UNITS_CSV),
     };
     store
         .import_units(
@@ -688,7 +688,7 @@ pub async fn seed(store: &Store, out: &Out) -> Result<()> {
     let drafts = file.drafts().map_err(|e| anyhow::anyhow!("{}", e[0]))?;
     let source = ImportSource {
         file_name: "demo-schools.csv".into(),
-        sha256: store::passwords::sha256_hex(csv.as_bytes()),
+        sha256: domain::digest::sha256_hex(csv.as_bytes()),
     };
     store
         .import_units(

@@ -5,9 +5,8 @@ use crate::output::Out;
 use anyhow::{Context, Result};
 use clap::{Subcommand, ValueEnum};
 use domain::dates::{format_date, today};
-use domain::donations::{
-    Appraisal, Condition, Donation, DonationItem, Donor, ItemSerial, Signatory, Verdict,
-};
+use domain::devices::appraisals::{Appraisal, Verdict};
+use domain::donations::{Condition, Donation, DonationItem, Donor, ItemSerial, Signatory};
 use domain::money::Dong;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -113,7 +112,7 @@ fn read_json<T: serde::de::DeserializeOwned>(
 
 /// `dd/mm/yyyy` (day first, as offices write) or `yyyy-mm-dd`.
 fn date_arg(out: &Out, s: &str, field_vi: &str) -> Option<time::Date> {
-    let d = domain::students::parse_date(s);
+    let d = domain::dates::parse_date(s);
     if d.is_none() {
         out.error(
             &format!("{field_vi} \"{s}\" không phải ngày hợp lệ (dd/mm/yyyy)."),

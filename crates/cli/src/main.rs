@@ -13,6 +13,8 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use domain::Lang;
+use domain::students::StudentsError;
+use domain::units::UnitsError;
 use domain::users::{Role, Username, check_new_password};
 use output::{Out, fail};
 use std::io::{IsTerminal, Read};
@@ -558,7 +560,7 @@ async fn run(cli: Cli, out: Out) -> Result<ExitCode> {
         Command::Program(ProgramCommand::Spec) => {
             println!(
                 "{}",
-                serde_json::to_string_pretty(&domain::programs::ProgramSpec::of_2022())?
+                serde_json::to_string_pretty(&domain::students::programs::ProgramSpec::of_2022())?
             );
             Ok(ExitCode::SUCCESS)
         }
@@ -569,7 +571,7 @@ async fn run(cli: Cli, out: Out) -> Result<ExitCode> {
                     file.display()
                 )
             })?;
-            let spec: domain::programs::ProgramSpec = match serde_json::from_str(&text) {
+            let spec: domain::students::programs::ProgramSpec = match serde_json::from_str(&text) {
                 Ok(s) => s,
                 Err(e) => {
                     out.error(
@@ -611,8 +613,10 @@ async fn run(cli: Cli, out: Out) -> Result<ExitCode> {
             closes,
         }) => {
             let date = |s: &str| {
-                domain::students::parse_date(s).ok_or_else(|| domain::DomainError::InvalidProgram {
-                    reason: format!("\"{s}\" không phải ngày dd/mm/yyyy"),
+                domain::dates::parse_date(s).ok_or_else(|| {
+                    domain::DomainError::Students(StudentsError::InvalidProgram {
+                        reason: format!("\"{s}\" không phải ngày dd/mm/yyyy"),
+                    })
                 })
             };
             let (opens, closes) = (date(&opens)?, date(&closes)?);
@@ -813,7 +817,7 @@ async fn import_units(
             file.display()
         )
     })?;
-    let sha256 = store::passwords::sha256_hex(&bytes);
+    let sha256 = domain::digest::sha256_hex(&bytes);
     let parsed = sheets::units::read_units_csv(&bytes[..]).and_then(|f| f.drafts().map(|d| (f, d)));
     let (sheet, drafts) = match parsed {
         Ok(x) => x,
@@ -896,15 +900,13 @@ async fn import_students(
     dry_run: bool,
     json: bool,
 ) -> Result<ExitCode> {
-    let unit =
-        store
-            .unit_by_code(&school)
-            .await?
-            .ok_or_else(|| domain::DomainError::UnknownUnit {
-                code: school.clone(),
-            })?;
+    let unit = store.unit_by_code(&school).await?.ok_or_else(|| {
+        domain::DomainError::Units(UnitsError::UnknownUnit {
+            code: school.clone(),
+        })
+    })?;
     let sha256 = std::fs::File::open(&file)
-        .and_then(store::passwords::sha256_stream)
+        .and_then(domain::digest::sha256_stream)
         .with_context(|| {
             format!(
                 "không đọc được tệp {} (cannot read the file)",
@@ -1251,7 +1253,7 @@ async fn import_households(
         )
     };
     let sha256 = std::fs::File::open(&file)
-        .and_then(store::passwords::sha256_stream)
+        .and_then(domain::digest::sha256_stream)
         .with_context(cannot)?;
     let input = std::fs::File::open(&file).with_context(cannot)?;
     let year = match year {
@@ -1350,10 +1352,9 @@ async fn print_students(
     let round = store.round_or_current(round).await?;
     let (within, school_id) = match &school {
         Some(code) => {
-            let u = store
-                .unit_by_code(code)
-                .await?
-                .ok_or_else(|| domain::DomainError::UnknownUnit { code: code.clone() })?;
+            let u = store.unit_by_code(code).await?.ok_or_else(|| {
+                domain::DomainError::Units(UnitsError::UnknownUnit { code: code.clone() })
+            })?;
             (u.path.clone(), Some(u.id))
         }
         None => (domain::units::UnitPath::everything(), None),

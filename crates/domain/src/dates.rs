@@ -1,7 +1,7 @@
 //! Dates and times as Vietnamese officials read them: day before month, Vietnam time (UTC+7).
 
 use time::{
-    Date, OffsetDateTime, UtcOffset, format_description::BorrowedFormatItem,
+    Date, Month, OffsetDateTime, UtcOffset, format_description::BorrowedFormatItem,
     macros::format_description,
 };
 
@@ -31,6 +31,31 @@ pub fn from_millis(ms: Millis) -> OffsetDateTime {
 pub fn today() -> Date {
     from_millis(now_millis()).to_offset(VIETNAM).date()
 }
+/// Day-first dates as officials type them: `d/m/yyyy`, `d-m-yyyy`, `dd.mm.yyyy`, and the
+/// ISO `yyyy-mm-dd`. Never month first.
+pub fn parse_date(s: &str) -> Option<Date> {
+    let t = s.trim();
+    let parts: Vec<&str> = t.split(['/', '-', '.']).map(str::trim).collect();
+    if parts.len() != 3
+        || parts
+            .iter()
+            .any(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return None;
+    }
+    let (d, m, y) = if parts[0].len() == 4 && t.contains('-') {
+        (parts[2], parts[1], parts[0])
+    } else if parts[2].len() == 4 {
+        (parts[0], parts[1], parts[2])
+    } else {
+        return None;
+    };
+    if d.len() > 2 || m.len() > 2 {
+        return None;
+    }
+    let month = Month::try_from(m.parse::<u8>().ok()?).ok()?;
+    Date::from_calendar_date(y.parse().ok()?, month, d.parse().ok()?).ok()
+}
 
 /// `dd/mm/yyyy`.
 pub fn format_date(d: Date) -> String {
@@ -56,6 +81,19 @@ pub fn rfc3339_millis(ms: Millis) -> String {
 mod tests {
     use super::*;
     use time::macros::date;
+
+    #[test]
+    fn dates_are_day_first() {
+        assert_eq!(parse_date("12-9-2011"), Some(date!(2011 - 09 - 12)));
+        assert_eq!(parse_date("26.03.2011"), Some(date!(2011 - 03 - 26)));
+        assert_eq!(parse_date("10/11/2009"), Some(date!(2009 - 11 - 10)));
+        assert_eq!(parse_date("2010-02-22"), Some(date!(2010 - 02 - 22)));
+        assert_eq!(parse_date("31/02/2011"), None);
+        assert_eq!(parse_date("13/13/2011"), None);
+        assert_eq!(parse_date("2011/02/03"), None);
+        assert_eq!(parse_date("1/2/11"), None);
+        assert_eq!(parse_date("hôm qua"), None);
+    }
 
     #[test]
     fn day_comes_before_month() {

@@ -7,7 +7,7 @@
 use crate::SheetError;
 use crate::reader::{Cell, Limits, for_each_row};
 use crate::students::{is_numbering_row, match_synonym};
-use domain::programs::HouseholdCategory;
+use domain::students::programs::HouseholdCategory;
 use std::io::{Read, Seek};
 use std::ops::ControlFlow;
 use text::CellDecoder;

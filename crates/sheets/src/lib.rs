@@ -24,8 +24,3 @@ pub fn column_letter(mut i: usize) -> String {
     s.reverse();
     String::from_utf8(s).unwrap_or_default()
 }
-
-/// A date as officials write it, `dd/mm/yyyy`.
-pub fn date_text(d: time::Date) -> String {
-    format!("{:02}/{:02}/{}", d.day(), d.month() as u8, d.year())
-}

@@ -35,7 +35,7 @@ impl Cell {
             Cell::Text(t) => t.clone(),
             Cell::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => format!("{}", *n as i64),
             Cell::Number(n) => n.to_string(),
-            Cell::Date(d) => crate::date_text(*d),
+            Cell::Date(d) => domain::dates::format_date(*d),
             Cell::Bool(b) => {
                 if *b {
                     "x".into()

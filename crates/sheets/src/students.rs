@@ -5,7 +5,8 @@
 
 use crate::SheetError;
 use crate::reader::{Cell, Limits, for_each_row};
-use domain::programs::normalise;
+use domain::students::StudentsError;
+use domain::students::programs::normalise;
 use domain::students::{DobCell, StudentFields};
 use std::io::{Read, Seek};
 use std::ops::ControlFlow;
@@ -634,8 +635,8 @@ fn field_of(domain_field: &str) -> Field {
 pub fn check_student_list<R: Read + Seek>(
     input: R,
     limits: &Limits,
-    round: &domain::programs::Round,
-    tiers: &[domain::programs::Tier],
+    round: &domain::students::programs::Round,
+    tiers: &[domain::students::programs::Tier],
     mut on_row: impl FnMut(Checked) -> ControlFlow<()>,
 ) -> Result<CheckSummary, SheetError> {
     use domain::Lang;
@@ -643,7 +644,7 @@ pub fn check_student_list<R: Read + Seek>(
     let mut seen: std::collections::HashMap<u64, usize> = std::collections::HashMap::new();
     let mut accepted = 0;
     let mut rejected = 0;
-    let matcher = domain::programs::TierMatcher::new(tiers);
+    let matcher = domain::students::programs::TierMatcher::new(tiers);
     let summary = read_student_list(input, limits, |layout, r| {
         let result = StudentDraft::check_with(&r.fields, round, &matcher);
         let checked = match result {
@@ -660,10 +661,10 @@ pub fn check_student_list<R: Read + Seek>(
                 });
                 match dup {
                     Some((code, first_row)) => {
-                        let e = domain::DomainError::DuplicateInFile {
+                        let e = domain::DomainError::Students(StudentsError::DuplicateInFile {
                             code: code.to_string(),
                             first_row,
-                        };
+                        });
                         Checked::Rejected {
                             row: r.row,
                             name_encoding: r.name_encoding,

@@ -2,7 +2,7 @@
 
 extern crate songmaytinh_sheets as sheets;
 
-use domain::programs::{Round, tiers_2022};
+use domain::students::programs::{Round, tiers_2022};
 use serde_json::Value;
 use sheets::reader::Limits;
 use sheets::students::{Checked, check_student_list};
@@ -26,7 +26,7 @@ fn round() -> Round {
     }
 }
 
-fn tiers() -> Vec<domain::programs::Tier> {
+fn tiers() -> Vec<domain::students::programs::Tier> {
     tiers_2022()
         .into_iter()
         .enumerate()

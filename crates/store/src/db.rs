@@ -512,3 +512,18 @@ mod tests {
         assert!(for_sqlite("SELECT $2", vec![Arg::I64(Some(1))]).is_err());
     }
 }
+
+/// One page of a listing, with the total it is a page of.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: i64,
+    pub page: i64,
+    pub per_page: i64,
+}
+
+impl<T> Page<T> {
+    pub fn pages(&self) -> i64 {
+        ((self.total + self.per_page - 1) / self.per_page).max(1)
+    }
+}

@@ -2,6 +2,7 @@
 //! domain errors that explain them.
 
 use domain::DomainError;
+pub use domain::RowIssue;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -31,15 +32,6 @@ pub enum StoreError {
     Io(#[from] std::io::Error),
     #[error("password hashing failed")]
     Hash,
-}
-
-/// A problem with one row of an import, in the words the row's file uses.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RowIssue {
-    pub row: usize,
-    /// The field (`parent`, `code`, …); the caller maps it to the file's own header.
-    pub field: &'static str,
-    pub error: DomainError,
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

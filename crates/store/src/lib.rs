@@ -1,22 +1,17 @@
 //! Storage on SQLite (embedded default) or PostgreSQL (scale-out): migrations per
-//! engine, one [`Store`] handle, one query module per area. Every write runs in one
+//! engine, one [`Store`] handle, one folder of queries per area. Every write runs in one
 //! transaction together with its audit entry.
 
-pub mod api_keys;
 pub mod audit;
 pub mod backup;
-mod bulk;
 pub mod db;
 pub mod dedup;
 pub mod devices;
+pub mod documents;
 pub mod donations;
 pub mod error;
 pub mod households;
-pub mod lists;
 pub mod passwords;
-pub mod programs;
-pub mod sessions;
-pub mod student_edit;
 pub mod students;
 pub mod units;
 pub mod users;

@@ -1,11 +1,10 @@
-//! Secrets: Argon2id password hashes, random tokens, and the SHA-256 under which
-//! session and API tokens are stored (the tokens themselves never are).
+//! Secrets: Argon2id password hashes and random tokens. Session and API tokens are stored
+//! under their SHA-256 (`domain::digest`), never themselves.
 
 use crate::{Result, StoreError};
 use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
-use sha2::{Digest, Sha256};
 use std::sync::OnceLock;
 
 /// Fills `buf` from the operating system's random source.
@@ -18,24 +17,6 @@ pub fn random_token(bytes: usize) -> String {
     let mut buf = vec![0u8; bytes];
     fill_random(&mut buf);
     hex::encode(buf)
-}
-
-pub fn sha256_hex(data: &[u8]) -> String {
-    hex::encode(Sha256::digest(data))
-}
-
-/// The SHA-256 of everything `r` yields, read in pieces (files of any size).
-pub fn sha256_stream(mut r: impl std::io::Read) -> std::io::Result<String> {
-    let mut h = Sha256::new();
-    let mut buf = vec![0u8; 1 << 16];
-    loop {
-        let n = r.read(&mut buf)?;
-        if n == 0 {
-            break;
-        }
-        h.update(&buf[..n]);
-    }
-    Ok(hex::encode(h.finalize()))
 }
 
 /// Hashes a password with Argon2id (default parameters: 19 MiB, 2 passes) on a

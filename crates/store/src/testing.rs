@@ -1,15 +1,23 @@
 //! Test support: a fresh database per test, on SQLite (a temporary file) or on
-//! PostgreSQL (a database copied from a migrated template, as crates.io's test_db does).
+//! PostgreSQL (a database copied from a migrated template, as crates.io's test_db does),
+//! empty or already holding one of the shared seeds ([`Seed`]: the Đắk Nông tree and four
+//! schools; with the role actors and the 2022 programme for the web's tests), copied
+//! from a template seeded once per test run; and the fixtures every crate's tests share.
 //!
 //! PostgreSQL runs when `TEST_POSTGRES_URL` names a server whose user may create
 //! databases; otherwise PostgreSQL tests are skipped with a notice on stderr, or fail
 //! when `SONGMAYTINH_REQUIRE_POSTGRES=1` (as in CI).
 
-use crate::{OpenOptions, Store};
+use crate::units::ImportOptions;
+use crate::users::{NewUser, User};
+use crate::{AuditActor, OpenOptions, Store};
+use domain::units::UnitDraft;
+use domain::users::{Role, Username};
 use sqlx::{Connection, Executor, PgConnection};
+use std::collections::HashMap;
 use std::io::Write;
 use std::path::PathBuf;
-use std::sync::Once;
+use std::sync::{Once, OnceLock};
 
 pub struct TestDb {
     pub store: Store,
@@ -60,6 +68,36 @@ pub fn postgres_url() -> Option<String> {
     }
 }
 
+/// What a test database holds when the test starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Seed {
+    /// Migrated, nothing else.
+    Empty,
+    /// The Đắk Nông tree of 2022, the departments and four schools ([`seed_units`]).
+    Units,
+    /// [`Seed::Units`], a user per role ([`ACTORS`]) and two more school users, and the
+    /// 2022 programme with an open round: what the web's tests start from ([`seed_app`]).
+    App,
+}
+
+impl Seed {
+    fn code(self) -> &'static str {
+        match self {
+            Seed::Empty => "e",
+            Seed::Units => "u",
+            Seed::App => "a",
+        }
+    }
+
+    async fn apply(self, store: &Store) {
+        match self {
+            Seed::Empty => {}
+            Seed::Units => seed_units(store).await,
+            Seed::App => seed_app(store).await,
+        }
+    }
+}
+
 impl TestDb {
     pub async fn sqlite() -> TestDb {
         Self::sqlite_with(&OpenOptions::default()).await
@@ -79,30 +117,72 @@ impl TestDb {
         }
     }
 
+    /// A SQLite file holding `seed`: a copy of a file seeded once per test process.
+    pub async fn sqlite_seeded(seed: Seed) -> TestDb {
+        if seed == Seed::Empty {
+            return Self::sqlite().await;
+        }
+        static TEMPLATES: OnceLock<tokio::sync::Mutex<HashMap<Seed, PathBuf>>> = OnceLock::new();
+        let mut templates = TEMPLATES.get_or_init(Default::default).lock().await;
+        let template = match templates.get(&seed) {
+            Some(t) => t.clone(),
+            None => {
+                let db = Self::sqlite().await;
+                seed.apply(&db.store).await;
+                // Closing the last connection folds the write-ahead log into the file.
+                db.store.close().await;
+                let keep = std::env::temp_dir().join(random_name("songmaytinh-template-"));
+                std::fs::create_dir_all(&keep).expect("temp dir");
+                let file = keep.join(format!("seed-{}.db", seed.code()));
+                let from = crate::sqlite_path(&db.url).expect("a sqlite url");
+                std::fs::copy(from, &file).expect("copy the seeded file");
+                templates.insert(seed, file.clone());
+                file
+            }
+        };
+        drop(templates);
+        let dir = std::env::temp_dir().join(random_name("songmaytinh-test-"));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let file = dir.join("test.db");
+        std::fs::copy(&template, &file).expect("copy the template");
+        let url = format!("sqlite://{}", file.display());
+        let store = Store::open(&url, &OpenOptions::default())
+            .await
+            .expect("open sqlite test db");
+        TestDb {
+            store,
+            url,
+            dir: Some(dir),
+            pg: None,
+        }
+    }
+
     pub async fn postgres() -> Option<TestDb> {
+        Self::postgres_seeded(Seed::Empty).await
+    }
+
+    /// A PostgreSQL database holding `seed`, copied from a template database that the
+    /// first test of any process builds (named after the migrations and the seed).
+    pub async fn postgres_seeded(seed: Seed) -> Option<TestDb> {
         let admin = postgres_url()?;
-        let template = template_name();
+        let base = template_name();
+        let template = match seed {
+            Seed::Empty => base.clone(),
+            s => format!("{base}_{}", s.code()),
+        };
         let mut conn = PgConnection::connect(&admin)
             .await
             .expect("connect to TEST_POSTGRES_URL");
-        // One process at a time builds the template or copies it.
+        // One process at a time builds the templates or copies one.
         conn.execute("SELECT pg_advisory_lock(727200)")
             .await
             .expect("lock");
-        let exists: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM pg_database WHERE datname = $1")
-            .bind(&template)
-            .fetch_one(&mut conn)
-            .await
-            .expect("query pg_database");
-        if exists == 0 {
-            conn.execute(sqlx::AssertSqlSafe(format!(
-                "CREATE DATABASE \"{template}\""
-            )))
-            .await
-            .expect("create template");
-            let url = with_database(&admin, &template);
+        if !database_exists(&mut conn, &base).await {
+            conn.execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{base}\"")))
+                .await
+                .expect("create template");
             let s = Store::open(
-                &url,
+                &with_database(&admin, &base),
                 &OpenOptions {
                     max_connections: 1,
                     ..OpenOptions::default()
@@ -111,6 +191,32 @@ impl TestDb {
             .await
             .expect("migrate template");
             s.close().await;
+        }
+        if !database_exists(&mut conn, &template).await {
+            // Built under another name and renamed, so that a run killed while seeding
+            // leaves no half-seeded template behind under the real name.
+            let building = random_name("smt_building_");
+            conn.execute(sqlx::AssertSqlSafe(format!(
+                "CREATE DATABASE \"{building}\" TEMPLATE \"{base}\""
+            )))
+            .await
+            .expect("copy template to seed it");
+            let s = Store::open(
+                &with_database(&admin, &building),
+                &OpenOptions {
+                    max_connections: 2,
+                    ..OpenOptions::default()
+                },
+            )
+            .await
+            .expect("open the template to seed it");
+            seed.apply(&s).await;
+            s.close().await;
+            conn.execute(sqlx::AssertSqlSafe(format!(
+                "ALTER DATABASE \"{building}\" RENAME TO \"{template}\""
+            )))
+            .await
+            .expect("name the seeded template");
         }
         let name = random_name("smt_test_");
         conn.execute(sqlx::AssertSqlSafe(format!(
@@ -141,16 +247,158 @@ impl TestDb {
     }
 }
 
-/// Named after the migrations, so a changed migration gets a new template.
+async fn database_exists(conn: &mut PgConnection, name: &str) -> bool {
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM pg_database WHERE datname = $1")
+        .bind(name)
+        .fetch_one(&mut *conn)
+        .await
+        .expect("query pg_database");
+    n > 0
+}
+
+/// Named after the migrations and the seeds' data, so that a changed migration or seed
+/// gets new templates.
 fn template_name() -> String {
     let mut h = String::new();
     for m in crate::POSTGRES_MIGRATIONS.iter() {
         h.push_str(&hex::encode(&m.checksum[..]));
     }
+    h.push_str(&domain::digest::sha256_hex(DAK_NONG_UNITS));
+    h.push_str(EXTRA_UNITS);
+    h.push_str(SEED_VERSION);
     format!(
         "smt_tpl_{}",
-        &crate::passwords::sha256_hex(h.as_bytes())[..16]
+        &domain::digest::sha256_hex(h.as_bytes())[..16]
     )
+}
+
+/// Change when a seed function changes, so that old templates are not reused.
+const SEED_VERSION: &str = "1";
+
+// ------------------------------------------------------------------ fixtures
+
+/// The password of every test user.
+pub const PASSWORD: &str = "mật khẩu thử 2022";
+
+/// One Argon2 hash of [`PASSWORD`] for every test user: hashing is the slow part of
+/// creating users.
+pub fn test_hash() -> String {
+    static H: OnceLock<String> = OnceLock::new();
+    H.get_or_init(|| crate::passwords::hash_password_blocking(PASSWORD).unwrap())
+        .clone()
+}
+
+pub fn system() -> AuditActor {
+    AuditActor::system("test")
+}
+
+/// The shipped Đắk Nông tree of 2022.
+pub const DAK_NONG_UNITS: &[u8] = include_bytes!("../../../data/dak-nong-units.csv");
+
+/// The departments and four schools the tests use: two in Đắk Mil (663), one in
+/// Đắk R'Lấp (666), one directly under the Sở.
+pub const EXTRA_UNITS: &str = "level,code,name,parent,kind,school_level,commune,internet,agency
+department,67-SGDDT,Sở Giáo dục và Đào tạo,67,sở,,,,
+department,67-STTTT,Sở Thông tin và Truyền thông,67,sở,,,,
+department,67-STC,Sở Tài chính,67,sở,,,,
+department,67-MTTQ,Ủy ban MTTQ Việt Nam tỉnh,67,,,,,mttq
+department,67-UBND,Ủy ban nhân dân tỉnh,67,,,,,
+school,67663001,Trường THCS Nguyễn Du,663,,THCS,Xã Đắk Lao,có,
+school,67663002,Trường Tiểu học Lê Lợi,663,,Tiểu học,Thị trấn Đắk Mil,không,
+school,67666002,Trường Tiểu học Kim Đồng,666,,Tiểu học,Thị trấn Kiến Đức,yếu,
+school,67000001,Trường THPT Chu Văn An,67-SGDDT,,THPT,Phường Nghĩa Đức,có,
+";
+
+/// The units of a CSV file in the shipped shape.
+pub fn unit_drafts(csv: &[u8]) -> Vec<(usize, UnitDraft)> {
+    sheets::units::read_units_csv(csv)
+        .expect("csv reads")
+        .drafts()
+        .expect("drafts parse")
+}
+
+/// The Đắk Nông tree, its departments and the four schools.
+pub async fn seed_units(store: &Store) {
+    for csv in [DAK_NONG_UNITS, EXTRA_UNITS.as_bytes()] {
+        store
+            .import_units(&system(), unit_drafts(csv), ImportOptions::default())
+            .await
+            .expect("import the test units");
+    }
+}
+
+/// The role actors of the tests: (username, role, unit).
+pub const ACTORS: [(&str, Role, &str); 9] = [
+    ("admin", Role::Admin, "67"),
+    ("so_gddt", Role::SoGddt, "67-SGDDT"),
+    ("ban_dieu_phoi", Role::BanDieuPhoi, "67-SGDDT"),
+    ("phong_663", Role::PhongGddt, "663"),
+    ("truong_nd", Role::Truong, "67663001"),
+    ("so_tttt", Role::SoTttt, "67-STTTT"),
+    ("so_tai_chinh", Role::SoTaiChinh, "67-STC"),
+    ("mttq", Role::Mttq, "67-MTTQ"),
+    ("ubnd_tinh", Role::UbndTinh, "67-UBND"),
+];
+
+/// The units, a user per role, the 2022 programme with an open round, and two more
+/// school users (targets of user management).
+pub async fn seed_app(store: &Store) {
+    seed_units(store).await;
+    for (u, role, unit) in ACTORS {
+        add_user(store, u, role, unit).await;
+    }
+    seed_program(store).await;
+    add_user(store, "truong_nd_2", Role::Truong, "67663001").await;
+    add_user(store, "truong_kd", Role::Truong, "67666002").await;
+}
+
+/// The 2022 programme with its three tiers and an open round; returns the round id.
+pub async fn seed_program(store: &Store) -> i64 {
+    use time::macros::date;
+    store
+        .create_program(
+            &system(),
+            "SMTCE-2022",
+            "Sóng và máy tính cho em 2022",
+            date!(2022 - 01 - 26),
+            date!(2023 - 12 - 31),
+            &domain::students::programs::tiers_2022(),
+            ("Đợt 1", date!(2022 - 02 - 01), date!(2022 - 03 - 31)),
+        )
+        .await
+        .expect("create the 2022 programme")
+        .1
+}
+
+/// A user with the shared test password's hash, named "Cán bộ {username}".
+pub fn new_user(username: &str, role: Role, unit: &str) -> NewUser {
+    NewUser {
+        username: Username::parse(username).unwrap(),
+        full_name: format!("Cán bộ {username}"),
+        role,
+        unit_code: unit.to_string(),
+        password_hash: test_hash(),
+        must_change_password: false,
+    }
+}
+
+pub async fn add_user(store: &Store, username: &str, role: Role, unit: &str) -> User {
+    store
+        .create_user(&system(), None, new_user(username, role, unit))
+        .await
+        .expect("create user")
+}
+
+/// A statement on a raw connection behind the store's back, for tampering tests.
+pub async fn raw_execute(url: &str, sql: &str) -> Result<u64, sqlx::Error> {
+    let sql = sqlx::AssertSqlSafe(sql.to_string());
+    if url.starts_with("postgres") {
+        let mut c = PgConnection::connect(url).await?;
+        Ok(sqlx::query(sql).execute(&mut c).await?.rows_affected())
+    } else {
+        let mut c = sqlx::SqliteConnection::connect(url).await?;
+        Ok(sqlx::query(sql).execute(&mut c).await?.rows_affected())
+    }
 }
 
 impl Drop for TestDb {
@@ -183,24 +431,28 @@ impl Drop for TestDb {
 }
 
 /// Runs each listed `async fn name(db: &TestDb)` once on SQLite and once on PostgreSQL,
-/// as tests `name::sqlite` and `name::postgres`.
+/// as tests `name::sqlite` and `name::postgres`; with `seed = Units;` first, each starts
+/// from that [`Seed`] (the default is an empty database).
 #[macro_export]
 macro_rules! storage_tests {
-    ($($name:ident),* $(,)?) => {
+    (seed = $seed:ident; $($name:ident),* $(,)?) => {
         $(
             mod $name {
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn sqlite() {
-                    let db = $crate::testing::TestDb::sqlite().await;
+                    let db = $crate::testing::TestDb::sqlite_seeded($crate::testing::Seed::$seed).await;
                     super::$name(&db).await;
                 }
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn postgres() {
-                    if let Some(db) = $crate::testing::TestDb::postgres().await {
+                    if let Some(db) = $crate::testing::TestDb::postgres_seeded($crate::testing::Seed::$seed).await {
                         super::$name(&db).await;
                     }
                 }
             }
         )*
+    };
+    ($($name:ident),* $(,)?) => {
+        $crate::storage_tests!(seed = Empty; $($name),*);
     };
 }

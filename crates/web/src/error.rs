@@ -5,7 +5,7 @@
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use domain::{DomainError, Lang};
+use domain::{DomainError, ErrorKind, Lang};
 use serde::Serialize;
 use store::StoreError;
 
@@ -72,22 +72,16 @@ pub struct ErrorDetail {
 }
 
 fn domain_status(e: &DomainError) -> StatusCode {
-    use DomainError::*;
-    match e {
-        NotFound | UnknownUnit { .. } => StatusCode::NOT_FOUND,
-        Forbidden | PasswordChangeRequired => StatusCode::FORBIDDEN,
-        InvalidCredentials => StatusCode::UNAUTHORIZED,
-        LoginBackoff { .. } => StatusCode::TOO_MANY_REQUESTS,
-        AccountDisabled => StatusCode::FORBIDDEN,
-        UploadExpired => StatusCode::GONE,
-        ListLocked { .. } | WrongListStatus { .. } | OpenFlags { .. } => StatusCode::CONFLICT,
-        DuplicateUnitCode { .. }
-        | DuplicateUsername { .. }
-        | DuplicateStudent { .. }
-        | StaleEdit => StatusCode::CONFLICT,
-        EvidenceTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
-        EvidenceType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-        _ => StatusCode::UNPROCESSABLE_ENTITY,
+    match e.kind() {
+        ErrorKind::Invalid => StatusCode::UNPROCESSABLE_ENTITY,
+        ErrorKind::NotFound => StatusCode::NOT_FOUND,
+        ErrorKind::Forbidden => StatusCode::FORBIDDEN,
+        ErrorKind::Unauthenticated => StatusCode::UNAUTHORIZED,
+        ErrorKind::Conflict => StatusCode::CONFLICT,
+        ErrorKind::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+        ErrorKind::Gone => StatusCode::GONE,
+        ErrorKind::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+        ErrorKind::UnsupportedType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
     }
 }
 

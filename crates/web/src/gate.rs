@@ -15,11 +15,13 @@ use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::authz::{Action, Decision, Principal, decide};
+use domain::digest::sha256_hex;
 use domain::units::UnitPath;
+use domain::users::UsersError;
 use domain::{DomainError, Lang};
 use std::sync::Arc;
 use store::AuditActor;
-use store::passwords::{random_token, sha256_hex};
+use store::passwords::random_token;
 use store::units::Unit;
 use store::users::User;
 
@@ -390,7 +392,7 @@ async fn gate_inner(
                 route,
                 Some(&a.user),
                 rid,
-                AppError::Domain(DomainError::PasswordChangeRequired),
+                AppError::Domain(DomainError::Users(UsersError::PasswordChangeRequired)),
             ));
         }
         return Err(Redirect::to("/account/password").into_response());

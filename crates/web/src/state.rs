@@ -9,10 +9,10 @@ use std::sync::Arc;
 use std::time::Duration;
 use store::Store;
 use store::audit::AuditEntry;
-use store::sessions::SessionPolicy;
 use store::units::ScopeCounts;
 use store::units::Unit;
 use store::users::User;
+use store::users::sessions::SessionPolicy;
 
 #[derive(Debug, Clone)]
 pub struct WebConfig {

@@ -509,7 +509,7 @@ async fn one_student_at_a_time(app: &TestApp) {
     assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
     let files = app.db.store.evidence_files(id).await.unwrap();
     assert_eq!(files.len(), 1);
-    assert_eq!(files[0].sha256, store::passwords::sha256_hex(&png));
+    assert_eq!(files[0].sha256, domain::digest::sha256_hex(&png));
     assert_eq!(files[0].content_type, "image/png");
     let page = school.get(&to).await.text().await.unwrap();
     assert!(page.contains(&files[0].sha256));
@@ -566,7 +566,7 @@ async fn already_served_needs_an_override(app: &TestApp) {
             "Sóng và máy tính cho em 2023",
             date!(2023 - 01 - 01),
             date!(2023 - 12 - 31),
-            &domain::programs::tiers_2022(),
+            &domain::students::programs::tiers_2022(),
             (
                 "Đợt 1 năm 2023",
                 date!(2023 - 02 - 01),

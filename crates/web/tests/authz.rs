@@ -486,7 +486,7 @@ async fn every_route_for_every_role(app: &TestApp) {
     let donation_doc = store
         .add_document(
             &system,
-            store::donations::DocumentOwner::Donation(donation_id),
+            store::documents::DocumentOwner::Donation(donation_id),
             "a.pdf",
             "application/pdf",
             pdf.clone(),
@@ -496,10 +496,10 @@ async fn every_route_for_every_role(app: &TestApp) {
     let appraisal_id = store
         .appraise(
             &system,
-            &domain::donations::Appraisal {
+            &domain::devices::appraisals::Appraisal {
                 model_id: model,
                 source: None,
-                verdict: domain::donations::Verdict::Pass,
+                verdict: domain::devices::appraisals::Verdict::Pass,
                 appraised_on: time::macros::date!(2022 - 03 - 10),
                 notes: None,
             },
@@ -510,7 +510,7 @@ async fn every_route_for_every_role(app: &TestApp) {
     let appraisal_doc = store
         .add_document(
             &system,
-            store::donations::DocumentOwner::Appraisal(appraisal_id),
+            store::documents::DocumentOwner::Appraisal(appraisal_id),
             "b.pdf",
             "application/pdf",
             pdf,

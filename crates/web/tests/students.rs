@@ -19,7 +19,7 @@ async fn import(
 ) -> Result<(web::imports::StudentReport, store::students::ImportOutcome), ImportError> {
     let unit = app.db.store.unit_by_code(school).await.unwrap().unwrap();
     let bytes = sample(file);
-    let sha = store::passwords::sha256_hex(&bytes);
+    let sha = domain::digest::sha256_hex(&bytes);
     let req = ImportRequest {
         school: &unit,
         round_id: None,

@@ -9,10 +9,11 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use domain::DomainError;
+use domain::users::UsersError;
 use domain::users::check_new_password;
 use serde::Deserialize;
 use store::StoreError;
-use store::api_keys::ApiKey;
+use store::users::api_keys::ApiKey;
 
 #[derive(askama::Template)]
 #[template(path = "account/show.html")]
@@ -93,17 +94,17 @@ pub async fn change_password(
         .check_password(actor.user.id, &f.current_password)
         .await?
     {
-        push(DomainError::WrongCurrentPassword);
+        push(DomainError::Users(UsersError::WrongCurrentPassword));
     }
     if let Err(e) = check_new_password(&f.new_password, actor.user.username.as_str()) {
         push(e);
     } else if f.new_password == f.current_password {
-        push(DomainError::WeakPassword {
+        push(DomainError::Users(UsersError::WeakPassword {
             min_len: domain::users::MIN_PASSWORD_LEN,
-        });
+        }));
     }
     if f.new_password != f.confirm_password {
-        push(DomainError::PasswordConfirmationMismatch);
+        push(DomainError::Users(UsersError::PasswordConfirmationMismatch));
     }
     if !errors.is_empty() {
         let page = PasswordPage {

@@ -10,6 +10,7 @@ use crate::views::{Ctx, Layout, render, safe_next};
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use domain::users::UsersError;
 use domain::{DomainError, Lang};
 use serde::Deserialize;
 use store::StoreError;
@@ -82,7 +83,7 @@ pub async fn login(
                 state
                     .caches
                     .sessions
-                    .remove(&store::passwords::sha256_hex(old.as_bytes()));
+                    .remove(&domain::digest::sha256_hex(old.as_bytes()));
                 if let Err(e) = state.store.delete_session(old).await {
                     return AppError::from(e).into_response();
                 }
@@ -121,7 +122,9 @@ pub async fn login(
         Err(StoreError::Domain(e)) => {
             tracing::warn!(user = username.as_str(), reason = e.code(), "login refused");
             let status = match e {
-                DomainError::LoginBackoff { .. } => StatusCode::TOO_MANY_REQUESTS,
+                DomainError::Users(UsersError::LoginBackoff { .. }) => {
+                    StatusCode::TOO_MANY_REQUESTS
+                }
                 _ => StatusCode::UNAUTHORIZED,
             };
             let t = ctx.tr();

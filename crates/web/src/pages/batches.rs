@@ -17,10 +17,10 @@ use axum::response::{IntoResponse, Response};
 use domain::DomainError;
 use domain::authz::Action;
 use domain::dates::{format_date, today};
-use domain::donations::{Appraisal, Verdict};
+use domain::devices::appraisals::{Appraisal, Verdict};
 use serde::Deserialize;
 use std::collections::BTreeMap;
-use store::donations::DocumentOwner;
+use store::documents::DocumentOwner;
 
 pub struct BatchLine {
     pub model_id: i64,
@@ -266,7 +266,7 @@ pub async fn appraise(
         )
         .await;
     };
-    let Some(on) = domain::students::parse_date(&get("appraised_on")) else {
+    let Some(on) = domain::dates::parse_date(&get("appraised_on")) else {
         return refuse(
             lang.pick(
                 "Ngày thẩm định cần có dạng dd/mm/yyyy.",

@@ -13,7 +13,8 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use domain::dedup::Reason;
-use domain::programs::Round;
+use domain::students::StudentsError;
+use domain::students::programs::Round;
 use domain::{DomainError, Lang};
 use serde::Deserialize;
 use std::sync::atomic::Ordering;
@@ -232,7 +233,7 @@ pub async fn decide(
             "dedup_decided",
             state.config.secure_cookies(),
         )),
-        Err(StoreError::Domain(e @ DomainError::ListLocked { .. })) => {
+        Err(StoreError::Domain(e @ DomainError::Students(StudentsError::ListLocked { .. }))) => {
             page(&state, &ctx, &actor, &q, Some(e.message(ctx.lang))).await
         }
         Err(e) => Err(e.into()),

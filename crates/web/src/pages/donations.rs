@@ -17,9 +17,11 @@ use domain::donations::{
     Condition, Donation, DonationItem, Donor, DonorKind, Earmark, ItemSerial, Signatory,
 };
 use domain::money::Dong;
+use domain::units::UnitsError;
 use domain::{DomainError, Lang};
 use serde::Deserialize;
-use store::donations::{DocumentOwner, DonationOutcome};
+use store::documents::DocumentOwner;
+use store::donations::DonationOutcome;
 
 /// Lines the receipt form offers at most (a receipt may hold more through the CLI).
 const MAX_FORM_LINES: usize = 30;
@@ -328,9 +330,9 @@ async fn save(
             None => {
                 error = fail(
                     "earmark_unit",
-                    DomainError::UnknownUnit {
+                    DomainError::Units(UnitsError::UnknownUnit {
                         code: f.earmark_unit.trim().to_string(),
-                    }
+                    })
                     .message(lang),
                 )
             }
@@ -667,7 +669,7 @@ pub async fn create_donation(
                     .into(),
             ));
         };
-        let Some(received_on) = domain::students::parse_date(&f.received_on) else {
+        let Some(received_on) = domain::dates::parse_date(&f.received_on) else {
             return Err(refuse(
                 "received_on",
                 lang.pick(
@@ -823,7 +825,7 @@ fn size_text(bytes: i64) -> String {
     }
 }
 
-pub fn document_lines(docs: Vec<store::donations::Document>) -> Vec<DocumentLine> {
+pub fn document_lines(docs: Vec<store::documents::Document>) -> Vec<DocumentLine> {
     docs.into_iter()
         .map(|d| DocumentLine {
             id: d.id,

@@ -127,7 +127,7 @@ pub async fn upload(
         let msg = ctx.lang.pick("Chưa chọn tệp.", "No file was chosen.");
         return index_page(&state, &ctx, &actor, Some(msg.into())).await;
     };
-    let sha256 = store::passwords::sha256_hex(&bytes);
+    let sha256 = domain::digest::sha256_hex(&bytes);
     let req = HouseholdRequest {
         scope: &actor.scope,
         file_name: &name,

@@ -14,7 +14,9 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use domain::dates::format_millis;
+use domain::devices::DevicesError;
 use domain::devices::{DeviceState, Holder};
+use domain::units::UnitsError;
 use domain::{DomainError, Lang};
 use serde::Deserialize;
 use store::devices::{Place, SerialRow};
@@ -246,7 +248,9 @@ async fn register_rows(
                 .collect();
             intake_page(state, ctx, f, None, problems).await
         }
-        Err(store::StoreError::Domain(e @ DomainError::UnknownModel { .. })) => {
+        Err(store::StoreError::Domain(
+            e @ DomainError::Devices(DevicesError::UnknownModel { .. }),
+        )) => {
             intake_page(
                 state,
                 ctx,
@@ -275,7 +279,7 @@ pub async fn check(
     let lang = ctx.lang;
     let found = match state.store.device(&q.serial).await {
         Ok(d) => d,
-        Err(store::StoreError::Domain(DomainError::MissingSerial)) => None,
+        Err(store::StoreError::Domain(DomainError::Devices(DevicesError::MissingSerial))) => None,
         Err(e) => return Err(e.into()),
     };
     let body = match found {
@@ -365,9 +369,9 @@ pub async fn stocktake(
             Some(u) if u.kind == domain::units::UnitKind::School => (Place::School(u.id), u.name),
             Some(u) => (Place::Unit(u.id), u.name),
             None => {
-                let msg = DomainError::UnknownUnit {
+                let msg = DomainError::Units(UnitsError::UnknownUnit {
                     code: code.to_string(),
-                }
+                })
                 .message(lang);
                 return Ok(with_status(
                     StatusCode::UNPROCESSABLE_ENTITY,
@@ -454,7 +458,8 @@ pub async fn serial(
     let lang = ctx.lang;
     let d = match state.store.device(&serial).await {
         Ok(Some(d)) => d,
-        Ok(None) | Err(store::StoreError::Domain(DomainError::MissingSerial)) => {
+        Ok(None)
+        | Err(store::StoreError::Domain(DomainError::Devices(DevicesError::MissingSerial))) => {
             return Err(AppError::not_found());
         }
         Err(e) => return Err(e.into()),

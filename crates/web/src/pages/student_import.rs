@@ -10,7 +10,7 @@ use crate::views::{Ctx, Layout, redirect_with_flash, render};
 use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use domain::programs::Round;
+use domain::students::programs::Round;
 use serde::Deserialize;
 use store::units::Unit;
 
@@ -118,7 +118,7 @@ pub async fn upload(
         school: &u,
         round_id: Some(round.id),
         file_name: &name,
-        sha256: store::passwords::sha256_hex(&bytes),
+        sha256: domain::digest::sha256_hex(&bytes),
         dry_run: true,
         lang: ctx.lang,
     };

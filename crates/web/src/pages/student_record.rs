@@ -13,12 +13,13 @@ use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use domain::authz::Action;
-use domain::programs::{Round, Tier};
+use domain::students::StudentsError;
+use domain::students::programs::{Round, Tier};
 use domain::students::{DobCell, StudentDraft, StudentFields};
 use domain::{DomainError, Lang};
 use serde::Deserialize;
 use store::StoreError;
-use store::student_edit::Evidence;
+use store::documents::Document as Evidence;
 use store::students::Student;
 use store::units::Unit;
 
@@ -485,7 +486,8 @@ pub async fn withdraw(
             state.config.secure_cookies(),
         )),
         Err(StoreError::Domain(
-            e @ (DomainError::ReasonRequired | DomainError::ListLocked { .. }),
+            e @ (DomainError::ReasonRequired
+            | DomainError::Students(StudentsError::ListLocked { .. })),
         )) => detail_page(&state, &ctx, &actor, s, Some(e.message(ctx.lang))).await,
         Err(e) => Err(e.into()),
     }
@@ -530,9 +532,11 @@ pub async fn upload_evidence(
         };
     let refuse = |e: DomainError| e.message(ctx.lang);
     let error = if too_large {
-        Some(refuse(DomainError::EvidenceTooLarge {
-            max_mb: MAX_EVIDENCE_BYTES / 1024 / 1024,
-        }))
+        Some(refuse(DomainError::Students(
+            StudentsError::EvidenceTooLarge {
+                max_mb: MAX_EVIDENCE_BYTES / 1024 / 1024,
+            },
+        )))
     } else {
         match &file {
             None => Some(
@@ -542,7 +546,7 @@ pub async fn upload_evidence(
             ),
             Some((_, bytes)) => evidence_type(bytes)
                 .err()
-                .map(|found| refuse(DomainError::EvidenceType { found })),
+                .map(|found| refuse(DomainError::Students(StudentsError::EvidenceType { found }))),
         }
     };
     if let Some(msg) = error {
@@ -557,7 +561,8 @@ pub async fn upload_evidence(
     let Some((name, bytes)) = file else {
         return Err(AppError::BadRequest("file".into()));
     };
-    let kind = evidence_type(&bytes).map_err(|found| DomainError::EvidenceType { found })?;
+    let kind = evidence_type(&bytes)
+        .map_err(|found| DomainError::Students(StudentsError::EvidenceType { found }))?;
     state
         .store
         .add_evidence(&actor.audit(), s.id, &name, kind, bytes)

@@ -9,14 +9,14 @@ use crate::views::{Ctx, Layout, Pager, redirect_with_flash, render};
 use axum::extract::{RawForm, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use domain::approval::{ListAction, transition};
 use domain::authz::Action;
-use domain::programs::{Round, Tier};
+use domain::students::approval::{ListAction, transition};
+use domain::students::programs::{Round, Tier};
 use domain::users::Role;
 use domain::{DomainError, Lang};
 use serde::Deserialize;
 use store::StoreError;
-use store::lists::{ListInfo, ListStep, RowReason};
+use store::students::lists::{ListInfo, ListStep, RowReason};
 use store::students::{SchoolCounts, Student, StudentFilter};
 use store::units::Unit;
 

@@ -11,6 +11,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use domain::authz::Action;
+use domain::units::UnitsError;
 use domain::units::{Agency, InternetStatus, SchoolLevel, UnitDraft, UnitFields, UnitKind};
 use domain::{DomainError, Lang};
 use serde::Deserialize;
@@ -485,9 +486,9 @@ async fn save(
     if !editing && let Some(code) = &draft.code {
         match state.store.unit_by_code(code.as_str()).await {
             Ok(Some(_)) => {
-                let e = DomainError::DuplicateUnitCode {
+                let e = DomainError::Units(UnitsError::DuplicateUnitCode {
                     code: code.to_string(),
-                };
+                });
                 return invalid(vec![("code", e.message(ctx.lang))]);
             }
             Ok(None) => {}

@@ -96,7 +96,7 @@ pub async fn seed_program(store: &Store) -> i64 {
             "Sóng và máy tính cho em 2022",
             date!(2022 - 01 - 26),
             date!(2023 - 12 - 31),
-            &domain::programs::tiers_2022(),
+            &domain::students::programs::tiers_2022(),
             ("Đợt 1", date!(2022 - 02 - 01), date!(2022 - 03 - 31)),
         )
         .await

@@ -1,0 +1,8 @@
+//! The storage tests, one binary: each module is an area, each test runs on SQLite and on
+//! PostgreSQL.
+
+mod common;
+mod devices;
+mod donations;
+mod storage;
+mod students;
