@@ -232,7 +232,7 @@ fn phase_import(file: &Path) -> serde_json::Value {
     runtime().block_on(async {
         let store = fresh_store(&file.with_extension("db"), 1).await;
         let school = store.unit_by_code("67660000").await.unwrap().unwrap();
-        let req = web::imports::ImportRequest {
+        let req = web::students::imports::ImportRequest {
             school: &school,
             round_id: None,
             file_name: "bench",
@@ -243,7 +243,7 @@ fn phase_import(file: &Path) -> serde_json::Value {
         let start = Instant::now();
         let input = std::io::BufReader::new(std::fs::File::open(file).unwrap());
         let (report, outcome) =
-            web::imports::import_students(&store, &AuditActor::system("bench"), &req, input)
+            web::students::imports::import_students(&store, &AuditActor::system("bench"), &req, input)
                 .await
                 .unwrap();
         let secs = start.elapsed().as_secs_f64();

@@ -357,7 +357,7 @@ pub async fn donation(store: &Store, out: &Out, cmd: DonationCommand) -> Result<
                 );
                 return Ok(ExitCode::FAILURE);
             };
-            let (_, bytes) = web::papers::receipt_minutes_pdf(store, id)
+            let (_, bytes) = web::donations::papers::receipt_minutes_pdf(store, id)
                 .await?
                 .context("the receipt disappeared")?;
             std::fs::write(&path, bytes).with_context(|| {

@@ -929,7 +929,7 @@ async fn import_students(
             &format!("Reading {}…", file.display()),
         );
     }
-    let req = web::imports::ImportRequest {
+    let req = web::students::imports::ImportRequest {
         school: &unit,
         round_id: round,
         file_name: &name,
@@ -937,7 +937,7 @@ async fn import_students(
         dry_run,
         lang: out.lang,
     };
-    let result = web::imports::import_students(
+    let result = web::students::imports::import_students(
         store,
         &AuditActor::system("cli"),
         &req,
@@ -1268,7 +1268,7 @@ async fn import_households(
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let everything = domain::units::UnitPath::everything();
-    let req = web::imports::HouseholdRequest {
+    let req = web::households::imports::HouseholdRequest {
         scope: &everything,
         file_name: &name,
         sha256,
@@ -1276,7 +1276,7 @@ async fn import_households(
         dry_run,
         lang: out.lang,
     };
-    let report = match web::imports::import_households(
+    let report = match web::households::imports::import_households(
         store,
         &AuditActor::system("cli"),
         &req,

@@ -265,6 +265,7 @@ fn template_name() -> String {
     }
     h.push_str(&domain::digest::sha256_hex(DAK_NONG_UNITS));
     h.push_str(EXTRA_UNITS);
+    h.push_str(&format!("{ACTORS:?}"));
     h.push_str(SEED_VERSION);
     format!(
         "smt_tpl_{}",
@@ -333,7 +334,7 @@ pub const ACTORS: [(&str, Role, &str); 9] = [
     ("so_gddt", Role::SoGddt, "67-SGDDT"),
     ("ban_dieu_phoi", Role::BanDieuPhoi, "67-SGDDT"),
     ("phong_663", Role::PhongGddt, "663"),
-    ("truong_nd", Role::Truong, "67663001"),
+    ("truong_67663001", Role::Truong, "67663001"),
     ("so_tttt", Role::SoTttt, "67-STTTT"),
     ("so_tai_chinh", Role::SoTaiChinh, "67-STC"),
     ("mttq", Role::Mttq, "67-MTTQ"),

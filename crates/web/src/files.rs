@@ -1,11 +1,14 @@
 //! Files in and out of pages: one uploaded file read in chunks up to a limit (never held
-//! beyond it), a stored file sent back safely, and a page answered with another status.
+//! beyond it), what a file to keep is by its bytes (one sniffer for every kept file), a
+//! stored file sent back safely, and a page answered with another status.
 
 use crate::error::{AppError, AppResult};
+use crate::state::AppState;
 use axum::extract::Multipart;
 use axum::extract::multipart::Field;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use store::documents::DocumentOwner;
 
 /// A file larger than the limit was sent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,6 +56,106 @@ pub async fn read_file(
         });
     }
     Ok(Ok(None))
+}
+
+/// Which kinds of file a place keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Accept {
+    /// Evidence of a tier: a photo (JPEG, PNG, WebP, HEIC) or a PDF.
+    PhotoOrPdf,
+    /// A document of a receipt or an appraisal: a PDF, a photo or scan (JPEG, PNG, WebP),
+    /// a Word or an Excel file.
+    Document,
+}
+
+const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// What a file to keep is, by its bytes, when `accept` takes it; else `Err` with what it
+/// looks like instead.
+pub fn kept_file_type(bytes: &[u8], accept: Accept) -> Result<&'static str, String> {
+    let found = if bytes.starts_with(b"%PDF-") {
+        "application/pdf"
+    } else {
+        match infer::get(bytes) {
+            Some(t) if matches!(t.mime_type(), "image/heif" | "image/heic") => "image/heic",
+            Some(t) => t.mime_type(),
+            None if bytes.is_empty() => return Err("tệp rỗng (empty)".into()),
+            None => return Err("không rõ (unknown)".into()),
+        }
+    };
+    let ok = match accept {
+        Accept::PhotoOrPdf => matches!(
+            found,
+            "application/pdf" | "image/jpeg" | "image/png" | "image/webp" | "image/heic"
+        ),
+        Accept::Document => {
+            matches!(
+                found,
+                "application/pdf" | "image/jpeg" | "image/png" | "image/webp"
+            ) || found == DOCX
+                || found == XLSX
+        }
+    };
+    if ok {
+        Ok(found)
+    } else {
+        Err(found.to_string())
+    }
+}
+
+/// A kept document at most this large (a scanned deed of gift, an appraisal report).
+pub const MAX_DOCUMENT_BYTES: usize = 20 * 1024 * 1024;
+
+/// Evidence files larger than this are refused (a phone photo of a certificate is
+/// 2–5 MB).
+pub const MAX_EVIDENCE_BYTES: usize = 10 * 1024 * 1024;
+
+/// A kept file as a page lists it.
+pub struct DocumentLine {
+    pub id: i64,
+    pub name: String,
+    pub kind: String,
+    pub size: String,
+    pub sha256: String,
+    pub by: String,
+    pub at: String,
+}
+
+fn size_text(bytes: i64) -> String {
+    if bytes >= 1024 * 1024 {
+        format!("{:.1} MB", bytes as f64 / 1024.0 / 1024.0).replace('.', ",")
+    } else {
+        format!("{} KB", (bytes + 1023) / 1024)
+    }
+}
+
+pub fn document_lines(docs: Vec<store::documents::Document>) -> Vec<DocumentLine> {
+    docs.into_iter()
+        .map(|d| DocumentLine {
+            id: d.id,
+            name: d.file_name,
+            kind: d.content_type,
+            size: size_text(d.size),
+            sha256: d.sha256,
+            by: d.uploaded_by,
+            at: domain::dates::format_millis(d.uploaded_at),
+        })
+        .collect()
+}
+
+/// A kept file of its owner, sent back inline; another owner's id finds nothing.
+pub async fn send_document(
+    state: &AppState,
+    owner: DocumentOwner,
+    doc: i64,
+) -> AppResult<Response> {
+    let (meta, data) = state
+        .store
+        .document(owner, doc)
+        .await?
+        .ok_or_else(AppError::not_found)?;
+    Ok(inline_file(&meta.file_name, &meta.content_type, data))
 }
 
 /// A stored file sent back inline with its own name, never cached by a shared machine or

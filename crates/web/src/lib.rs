@@ -2,6 +2,7 @@
 //! router; `Application` binds it (port 0 in tests) and serves until told to stop.
 
 pub mod api;
+pub mod areas;
 pub mod assets;
 pub mod cache;
 pub mod cookies;
@@ -12,11 +13,20 @@ pub mod gate;
 pub mod i18n;
 pub mod imports;
 pub mod ops;
-pub mod pages;
-pub mod papers;
 pub mod routes;
 pub mod state;
 pub mod views;
+
+// The areas, one folder each (see `areas`).
+pub mod audit;
+pub mod dashboard;
+pub mod dedup;
+pub mod devices;
+pub mod donations;
+pub mod households;
+pub mod students;
+pub mod units;
+pub mod users;
 
 pub use state::{AppState, WebConfig};
 

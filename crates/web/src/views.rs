@@ -2,12 +2,11 @@
 //! message) and the small formatting helpers templates call.
 
 use crate::gate::{Actor, CsrfToken, Flash, RequestId};
-use crate::i18n::{Tr, tr};
+use crate::i18n::{Texts, Tr, tr};
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::response::{Html, IntoResponse, Response};
 use domain::Lang;
-use domain::authz::Action;
 
 /// The request as a page sees it.
 #[derive(Debug, Clone)]
@@ -56,9 +55,10 @@ pub struct NavItem {
     pub current: bool,
 }
 
-/// Everything `base.html` needs.
-pub struct Layout {
-    pub tr: &'static Tr,
+/// Everything `base.html` needs; `tr` holds the page's area's texts (the shared ones
+/// behind them).
+pub struct Layout<T: Texts = Tr> {
+    pub tr: &'static T,
     pub lang: Lang,
     pub title: String,
     pub csrf: String,
@@ -74,48 +74,16 @@ impl Ctx {
         tr(self.lang)
     }
 
-    pub fn layout(&self, title: impl Into<String>) -> Layout {
+    pub fn layout<T: Texts>(&self, title: impl Into<String>) -> Layout<T> {
         let t = self.tr();
-        let mut nav = Vec::new();
-        if let Some(a) = &self.actor {
-            let mut add = |href: &'static str, label: &'static str| {
-                let current = if href == "/" {
-                    self.path == "/"
-                } else if href == "/devices" {
-                    // Donations and donors are part of the devices' area.
-                    ["/devices", "/donations", "/donors"]
-                        .iter()
-                        .any(|p| self.path.starts_with(p))
-                } else {
-                    self.path.starts_with(href)
-                };
-                nav.push(NavItem {
-                    href,
-                    label,
-                    current,
-                });
-            };
-            add("/", t.nav_dashboard);
-            add("/students", t.nav_students);
-            if a.can(Action::ViewDevices) {
-                add("/devices", t.nav_devices);
-            }
-            if a.can(Action::BrowseUnits) {
-                add("/units", t.nav_units);
-                add("/schools", t.nav_schools);
-            }
-            if a.can(Action::ViewUsers) {
-                add("/admin/users", t.nav_users);
-            }
-            if a.can(Action::ViewAudit) {
-                add("/admin/audit", t.nav_audit);
-            }
-            add("/account", t.nav_account);
-        }
+        let nav = match &self.actor {
+            Some(a) => crate::areas::menu(a, &self.path, self.lang),
+            None => Vec::new(),
+        };
         let next: String =
             form_urlencoded::byte_serialize(self.path_and_query.as_bytes()).collect();
         Layout {
-            tr: t,
+            tr: T::of(self.lang),
             lang: self.lang,
             title: title.into(),
             csrf: self.csrf.clone(),
@@ -127,40 +95,34 @@ impl Ctx {
             flash: self
                 .flash
                 .as_deref()
-                .and_then(|code| flash_message(code, self.lang))
+                .and_then(|code| crate::areas::flash(code, self.lang))
                 .map(str::to_string),
             lang_switch: format!("/lang/{}?next={next}", t.other_language_code),
         }
     }
 }
 
-/// Flash messages are codes in a cookie; the text comes from here.
-pub fn flash_message(code: &str, lang: Lang) -> Option<&'static str> {
-    let t = tr(lang);
-    Some(match code {
-        "unit_saved" => t.unit_saved,
-        "password_changed" => t.password_changed,
-        "api_key_revoked" => t.api_key_revoked,
-        "user_saved" => t.user_saved,
-        "unlocked" => t.unlocked,
-        "list_saved" => t.list_saved,
-        "imported" => t.imported_done,
-        "student_saved" => t.student_saved,
-        "households_imported" => t.households_imported,
-        "dedup_started" => t.dedup_started,
-        "dedup_running" => t.dedup_running,
-        "dedup_decided" => t.dedup_decided,
-        "flag_resolved" => t.flag_resolved,
-        "evidence_saved" => t.evidence_saved,
-        "profile_saved" => t.profile_saved,
-        "donor_saved" => t.donor_saved,
-        "donation_saved" => t.donation_saved,
-        "document_saved" => t.document_saved,
-        "appraisal_saved" => t.appraisal_saved,
-        "stocked_in" => t.stocked_in,
-        "devices_registered" => t.devices_registered,
-        _ => return None,
-    })
+/// An option of a `<select>`.
+pub struct Opt {
+    pub value: &'static str,
+    pub label: &'static str,
+    pub selected: bool,
+}
+
+/// The options of a select over `all`, the one whose code is `cur` selected.
+pub fn opts<T: Copy>(
+    all: &[T],
+    code: impl Fn(T) -> &'static str,
+    label: impl Fn(T) -> &'static str,
+    cur: &str,
+) -> Vec<Opt> {
+    all.iter()
+        .map(|x| Opt {
+            value: code(*x),
+            label: label(*x),
+            selected: code(*x) == cur,
+        })
+        .collect()
 }
 
 /// Problems of a form, each for the field it sits next to.
@@ -201,6 +163,16 @@ pub fn render(t: impl askama::Template) -> Response {
     match t.render() {
         Ok(html) => Html(html).into_response(),
         Err(e) => crate::error::AppError::from(e).into_response(),
+    }
+}
+
+/// A stored ISO date (`yyyy-mm-dd`) as officials write it, `dd/mm/yyyy`.
+pub fn iso_to_vn(iso: &str) -> String {
+    let p: Vec<&str> = iso.split('-').collect();
+    if p.len() == 3 {
+        format!("{}/{}/{}", p[2], p[1], p[0])
+    } else {
+        iso.to_string()
     }
 }
 

@@ -1,0 +1,122 @@
+//! The areas of the program, each a folder in every layer, and the web layer's one
+//! registry of them. An area's `mod.rs` gives its routes with their rules, its menu
+//! entries, the texts of its one-time messages and its part of the OpenAPI document;
+//! the router, the menu, the flash messages, the API document and the route × role test
+//! read them from here. Adding an area adds its folder and one line to [`AREAS`].
+
+use crate::gate::Actor;
+use crate::routes::Route;
+use crate::views::NavItem;
+use crate::{audit, dashboard, dedup, devices, donations, households, students, units, users};
+use domain::Lang;
+use domain::authz::Action;
+
+/// One area as the web layer sees it.
+pub struct Area {
+    pub name: &'static str,
+    /// Every route of the area, each with its rule.
+    pub routes: fn() -> Vec<Route>,
+    pub menu: &'static [MenuEntry],
+    /// Pages of this area shown under another area's menu entry: (path prefix, entry).
+    pub menu_parent: &'static [(&'static str, &'static str)],
+    /// The text of a one-time message (flash) code this area sets after a form.
+    pub flash: fn(&str, Lang) -> Option<&'static str>,
+    /// This area's part of the OpenAPI document, if it has API routes.
+    pub api: Option<fn() -> utoipa::openapi::OpenApi>,
+}
+
+/// An entry of the main menu.
+pub struct MenuEntry {
+    pub href: &'static str,
+    pub label: fn(Lang) -> &'static str,
+    /// Shown to users whose role permits this action; `None`: to everyone signed in.
+    pub needs: Option<Action>,
+    /// Where it stands in the menu, lowest first.
+    pub position: u16,
+}
+
+/// Every area. The order is the OpenAPI document's order of tags.
+pub const AREAS: &[&Area] = &[
+    &units::AREA,
+    &users::AREA,
+    &audit::AREA,
+    &students::AREA,
+    &households::AREA,
+    &dedup::AREA,
+    &devices::AREA,
+    &donations::AREA,
+    &dashboard::AREA,
+];
+
+/// Every area's routes.
+pub fn routes() -> Vec<Route> {
+    AREAS.iter().flat_map(|a| (a.routes)()).collect()
+}
+
+/// The main menu for this user on this page.
+pub fn menu(actor: &Actor, path: &str, lang: Lang) -> Vec<NavItem> {
+    let parent = AREAS
+        .iter()
+        .flat_map(|a| a.menu_parent.iter())
+        .find(|(prefix, _)| path.starts_with(prefix))
+        .map(|(_, entry)| *entry);
+    let mut entries: Vec<&MenuEntry> = AREAS
+        .iter()
+        .flat_map(|a| a.menu.iter())
+        .filter(|e| e.needs.is_none_or(|action| actor.can(action)))
+        .collect();
+    entries.sort_by_key(|e| e.position);
+    entries
+        .into_iter()
+        .map(|e| NavItem {
+            href: e.href,
+            label: (e.label)(lang),
+            current: if e.href == "/" {
+                path == "/"
+            } else {
+                path.starts_with(e.href) || parent == Some(e.href)
+            },
+        })
+        .collect()
+}
+
+/// The text of a one-time message code, from the area that sets it.
+pub fn flash(code: &str, lang: Lang) -> Option<&'static str> {
+    AREAS.iter().find_map(|a| (a.flash)(code, lang))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn names_and_menu_places_are_unique() {
+        let names: HashSet<_> = AREAS.iter().map(|a| a.name).collect();
+        assert_eq!(names.len(), AREAS.len());
+        let entries: Vec<_> = AREAS.iter().flat_map(|a| a.menu.iter()).collect();
+        let places: HashSet<_> = entries.iter().map(|e| e.position).collect();
+        let hrefs: HashSet<_> = entries.iter().map(|e| e.href).collect();
+        assert_eq!((places.len(), hrefs.len()), (entries.len(), entries.len()));
+    }
+
+    #[test]
+    fn every_flash_code_has_one_area() {
+        for code in [
+            "unit_saved",
+            "password_changed",
+            "imported",
+            "households_imported",
+            "dedup_decided",
+            "devices_registered",
+            "donation_saved",
+        ] {
+            let owners = AREAS
+                .iter()
+                .filter(|a| (a.flash)(code, Lang::Vi).is_some())
+                .count();
+            assert_eq!(owners, 1, "{code}");
+        }
+        assert_eq!(flash("no_such_code", Lang::Vi), None);
+    }
+}

@@ -1,0 +1,165 @@
+//! The dashboard: what the user's scope holds and what their role does.
+
+use super::texts::{self, Layout};
+use crate::error::AppResult;
+use crate::gate::Actor;
+use crate::state::AppState;
+use crate::views::{Ctx, num, render};
+use axum::extract::State;
+use axum::response::Response;
+use domain::units::UnitKind;
+use domain::users::Role;
+use store::audit::AuditEntry;
+use store::units::Unit;
+
+pub struct Card {
+    pub n: String,
+    pub label: &'static str,
+    pub href: String,
+}
+
+pub struct Row {
+    pub label: &'static str,
+    pub n: String,
+    pub href: String,
+    pub class: &'static str,
+}
+
+#[derive(askama::Template)]
+#[template(path = "dashboard/templates/dashboard.html")]
+struct DashboardPage {
+    l: Layout,
+    full_name: String,
+    role_label: &'static str,
+    unit_name: String,
+    scope_name: String,
+    cards: Vec<Card>,
+    levels: Vec<Row>,
+    internet: Vec<Row>,
+    duties: &'static [&'static str],
+    school: Option<Unit>,
+    users_by_role: Vec<Row>,
+    audit_head: Option<(String, String)>,
+    recent: Vec<AuditEntry>,
+}
+
+pub async fn dashboard(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    actor: Actor,
+) -> AppResult<Response> {
+    let t = texts::tr(ctx.lang);
+    let lang = ctx.lang;
+    // Counts change when units do, rarely: this server keeps them a few seconds.
+    let summary = state.scope_summary(&actor.scope).await?;
+    let counts = &summary.counts;
+
+    let mut cards = Vec::new();
+    for (kind, label, href) in [
+        (UnitKind::District, t.districts, "/units?kind=district"),
+        (UnitKind::Commune, t.communes, "/units?kind=commune"),
+        (UnitKind::School, t.schools, "/schools"),
+        (
+            UnitKind::Department,
+            t.departments,
+            "/units?kind=department",
+        ),
+    ] {
+        let n = counts.of_kind(kind);
+        if n > 0 {
+            cards.push(Card {
+                n: num(n),
+                label,
+                href: href.to_string(),
+            });
+        }
+    }
+    // The devices' work waiting, for those who follow devices.
+    if actor.can(domain::authz::Action::ViewDevices) {
+        let devices = state.device_counts().await?;
+        for (st, label, href) in [
+            (
+                domain::devices::DeviceState::Received,
+                t.card_devices_waiting,
+                "/devices/batches",
+            ),
+            (
+                domain::devices::DeviceState::InStock,
+                t.card_devices_in_stock,
+                "/devices",
+            ),
+        ] {
+            cards.push(Card {
+                n: num(devices.get(&st).copied().unwrap_or(0)),
+                label,
+                href: href.to_string(),
+            });
+        }
+    }
+    let levels = counts
+        .schools_by_level
+        .iter()
+        .map(|(level, n)| Row {
+            label: level.label(lang),
+            n: num(*n),
+            href: format!("/schools?level={}", level.code()),
+            class: "",
+        })
+        .collect();
+    let internet = counts
+        .schools_by_internet
+        .iter()
+        .map(|(i, n)| Row {
+            label: i.label(lang),
+            n: num(*n),
+            href: format!("/schools?internet={}", i.code()),
+            class: i.code(),
+        })
+        .collect();
+
+    // A school's scope is the school itself.
+    let school = if actor.user.role == Role::Truong {
+        summary.unit.clone()
+    } else {
+        None
+    };
+    let (users_by_role, audit_head, recent) = if actor.user.role == Role::Admin {
+        let a = state.admin_summary(&actor.scope).await?;
+        let users = a
+            .users_by_role
+            .iter()
+            .map(|(r, n)| Row {
+                label: r.label(lang),
+                n: num(*n),
+                href: format!("/admin/users?role={}", r.code()),
+                class: "",
+            })
+            .collect();
+        (
+            users,
+            Some((num(a.audit_head.0), a.audit_head.1.clone())),
+            a.recent.clone(),
+        )
+    } else {
+        (Vec::new(), None, Vec::new())
+    };
+    Ok(render(DashboardPage {
+        l: ctx.layout(t.dashboard_title),
+        full_name: actor.user.full_name.clone(),
+        role_label: actor.user.role.label(lang),
+        unit_name: format!("{} ({})", actor.user.unit_name, actor.user.unit_code),
+        scope_name: summary
+            .unit
+            .as_ref()
+            .map(|u| u.name.clone())
+            .unwrap_or_default(),
+        cards,
+        levels,
+        internet,
+        duties: texts::role_duties(actor.user.role, lang),
+        school,
+        users_by_role,
+        audit_head,
+        recent,
+    }))
+}

@@ -1,0 +1,569 @@
+//! Every route × every role: allowed, forbidden, or out of scope (shown as not found).
+//! The expectations below are the permission policy written out by hand; the test fails
+//! when the app has a route this table does not list, or the other way round.
+
+use crate::common::{ACTORS, TestApp};
+use reqwest::StatusCode;
+use std::collections::{BTreeSet, HashMap};
+
+/// Outcome letters, one per role in `ACTORS` order
+/// (admin, so_gddt, ban_dieu_phoi, phong_gddt, truong, so_tttt, so_tai_chinh, mttq, ubnd_tinh):
+/// `A` allowed, `F` forbidden (403), `N` out of scope (404).
+/// The third column is the same route on a target outside a district office's and a
+/// school's scope (another district's school, or a user there); empty when the route
+/// has no target. The last column is for somebody not logged in: `A` or `L` (sent to
+/// log in: 303 to /login for pages, 401 for the API).
+const POLICY: &[(&str, &str, &str, &str, char)] = &[
+    ("GET", "/login", "AAAAAAAAA", "", 'A'),
+    ("POST", "/login", "AAAAAAAAA", "", 'A'),
+    ("POST", "/logout", "AAAAAAAAA", "", 'L'),
+    ("GET", "/lang/{code}", "AAAAAAAAA", "", 'A'),
+    ("GET", "/healthz", "AAAAAAAAA", "", 'A'),
+    ("GET", "/readyz", "AAAAAAAAA", "", 'A'),
+    ("GET", "/static/{file}", "AAAAAAAAA", "", 'A'),
+    ("GET", "/", "AAAAAAAAA", "", 'L'),
+    ("GET", "/units", "AAAAAAAAA", "", 'L'),
+    ("GET", "/units/new", "AAFFFFFFF", "", 'L'),
+    ("POST", "/units", "AAFFFFFFF", "", 'L'),
+    ("GET", "/units/{code}", "AAAAAAAAA", "AAANNAAAA", 'L'),
+    ("GET", "/units/{code}/edit", "AAFFFFFFF", "AAFFFFFFF", 'L'),
+    ("POST", "/units/{code}", "AAFFFFFFF", "AAFFFFFFF", 'L'),
+    ("GET", "/schools", "AAAAAAAAA", "", 'L'),
+    ("GET", "/students", "AAAAAAAAA", "", 'L'),
+    ("POST", "/students/board-approve", "FFAFFFFFF", "", 'L'),
+    (
+        "GET",
+        "/students/school/{code}",
+        "FAAAAFFFF",
+        "FAANNFFFF",
+        'L',
+    ),
+    (
+        "POST",
+        "/students/school/{code}/action",
+        "FAAAAFFFF",
+        "FAANNFFFF",
+        'L',
+    ),
+    (
+        "GET",
+        "/students/school/{code}/import",
+        "FAFAAFFFF",
+        "FAFNNFFFF",
+        'L',
+    ),
+    (
+        "POST",
+        "/students/school/{code}/import",
+        "FAFAAFFFF",
+        "FAFNNFFFF",
+        'L',
+    ),
+    (
+        "POST",
+        "/students/school/{code}/uploads/{id}/confirm",
+        "FAFAAFFFF",
+        "FAFNNFFFF",
+        'L',
+    ),
+    (
+        "GET",
+        "/students/school/{code}/new",
+        "FAFAAFFFF",
+        "FAFNNFFFF",
+        'L',
+    ),
+    (
+        "POST",
+        "/students/school/{code}/new",
+        "FAFAAFFFF",
+        "FAFNNFFFF",
+        'L',
+    ),
+    (
+        "GET",
+        "/students/school/{code}/export.xlsx",
+        "FAAAAFFFF",
+        "FAANNFFFF",
+        'L',
+    ),
+    ("GET", "/students/export.xlsx", "FAAAAFFFF", "", 'L'),
+    ("GET", "/students/{id}", "FAAAAFFFF", "FAANNFFFF", 'L'),
+    ("GET", "/students/{id}/edit", "FAFAAFFFF", "FAFNNFFFF", 'L'),
+    ("POST", "/students/{id}", "FAFAAFFFF", "FAFNNFFFF", 'L'),
+    (
+        "POST",
+        "/students/{id}/withdraw",
+        "FAFAAFFFF",
+        "FAFNNFFFF",
+        'L',
+    ),
+    (
+        "POST",
+        "/students/{id}/evidence",
+        "FAFAAFFFF",
+        "FAFNNFFFF",
+        'L',
+    ),
+    (
+        "GET",
+        "/students/{id}/evidence/{evidence}",
+        "FAAAAFFFF",
+        "FAANNFFFF",
+        'L',
+    ),
+    (
+        "POST",
+        "/students/{id}/flags/{kind}/resolve",
+        "FAAAFFFFF",
+        "FAANFFFFF",
+        'L',
+    ),
+    ("GET", "/dedup", "FAAAFFFFF", "", 'L'),
+    ("POST", "/dedup/run", "FAAAFFFFF", "", 'L'),
+    ("POST", "/dedup/{id}", "FAAAFFFFF", "", 'L'),
+    ("GET", "/households", "FAAAFFFFF", "", 'L'),
+    ("POST", "/households/import", "FAFAFFFFF", "", 'L'),
+    (
+        "POST",
+        "/households/uploads/{id}/{year}/confirm",
+        "FAFAFFFFF",
+        "",
+        'L',
+    ),
+    ("GET", "/devices", "AAAFFAAAA", "", 'L'),
+    ("GET", "/devices/models/{id}", "AAAFFAAAA", "", 'L'),
+    ("GET", "/devices/profiles", "AAAFFAAAA", "", 'L'),
+    ("POST", "/devices/profiles/{kind}", "FFFFFAFFF", "", 'L'),
+    ("GET", "/devices/batches", "AAAFFAAAA", "", 'L'),
+    ("POST", "/devices/appraisals", "FFFFFAFFF", "", 'L'),
+    (
+        "GET",
+        "/devices/appraisals/{id}/documents/{doc}",
+        "AAAFFAAAA",
+        "",
+        'L',
+    ),
+    ("POST", "/devices/batches/stock-in", "FFAFFFFFF", "", 'L'),
+    ("GET", "/devices/intake", "FFAFFFFFF", "", 'L'),
+    ("POST", "/devices/intake", "FFAFFFFFF", "", 'L'),
+    ("POST", "/devices/intake/file", "FFAFFFFFF", "", 'L'),
+    ("GET", "/devices/intake/check", "FFAFFFFFF", "", 'L'),
+    ("GET", "/devices/stocktake", "AAAFFAAAA", "", 'L'),
+    ("POST", "/devices/stocktake", "AAAFFAAAA", "", 'L'),
+    ("GET", "/devices/find", "AAAFFAAAA", "", 'L'),
+    ("GET", "/devices/serial/{serial}", "AAAFFAAAA", "", 'L'),
+    ("GET", "/donors", "AAAFFAAAA", "", 'L'),
+    ("GET", "/donors/new", "FFAFFFFFF", "", 'L'),
+    ("POST", "/donors", "FFAFFFFFF", "", 'L'),
+    ("GET", "/donors/{id}", "AAAFFAAAA", "", 'L'),
+    ("POST", "/donors/{id}", "FFAFFFFFF", "", 'L'),
+    ("GET", "/donations", "AAAFFAAAA", "", 'L'),
+    ("GET", "/donations/new", "FFAFFFFFF", "", 'L'),
+    ("POST", "/donations", "FFAFFFFFF", "", 'L'),
+    ("GET", "/donations/{id}", "AAAFFAAAA", "", 'L'),
+    ("GET", "/donations/{id}/bien-ban.pdf", "AAAFFAAAA", "", 'L'),
+    ("POST", "/donations/{id}/documents", "FFAFFFFFF", "", 'L'),
+    (
+        "GET",
+        "/donations/{id}/documents/{doc}",
+        "AAAFFAAAA",
+        "",
+        'L',
+    ),
+    ("GET", "/account", "AAAAAAAAA", "", 'L'),
+    ("GET", "/account/password", "AAAAAAAAA", "", 'L'),
+    ("POST", "/account/password", "AAAAAAAAA", "", 'L'),
+    ("POST", "/account/api-keys", "AAAAAAAAA", "", 'L'),
+    (
+        "POST",
+        "/account/api-keys/{id}/revoke",
+        "AAAAAAAAA",
+        "",
+        'L',
+    ),
+    ("GET", "/admin/users", "AFFFFFFFF", "", 'L'),
+    ("GET", "/admin/users/new", "AFFFFFFFF", "", 'L'),
+    ("POST", "/admin/users", "AFFFFFFFF", "", 'L'),
+    ("GET", "/admin/users/{id}", "AFFFFFFFF", "AFFFFFFFF", 'L'),
+    ("POST", "/admin/users/{id}", "AFFFFFFFF", "AFFFFFFFF", 'L'),
+    (
+        "POST",
+        "/admin/users/{id}/reset-password",
+        "AFFFFFFFF",
+        "AFFFFFFFF",
+        'L',
+    ),
+    (
+        "POST",
+        "/admin/users/{id}/unlock",
+        "AFFFFFFFF",
+        "AFFFFFFFF",
+        'L',
+    ),
+    ("GET", "/admin/audit", "AFFFFFFFF", "", 'L'),
+    ("GET", "/admin/audit/verify", "AFFFFFFFF", "", 'L'),
+    ("GET", "/api/v1/openapi.json", "AAAAAAAAA", "", 'A'),
+    ("GET", "/api/v1/me", "AAAAAAAAA", "", 'L'),
+    ("GET", "/api/v1/units", "AAAAAAAAA", "", 'L'),
+    ("GET", "/api/v1/units/{code}", "AAAAAAAAA", "AAANNAAAA", 'L'),
+    ("GET", "/api/v1/users", "AFFFFFFFF", "", 'L'),
+    ("POST", "/api/v1/users", "AFFFFFFFF", "", 'L'),
+    ("GET", "/api/v1/users/{id}", "AFFFFFFFF", "AFFFFFFFF", 'L'),
+    ("GET", "/api/v1/audit/verify", "AFFFFFFFF", "", 'L'),
+    ("GET", "/api/v1/students", "FAAAAFFFF", "", 'L'),
+    ("GET", "/api/v1/students/counts", "AAAAAAAAA", "", 'L'),
+];
+
+#[test]
+fn the_policy_lists_every_route_and_only_routes() {
+    let app: BTreeSet<(String, String)> = web::routes::table()
+        .iter()
+        .map(|r| (r.method.to_string(), r.path.to_string()))
+        .collect();
+    let policy: BTreeSet<(String, String)> = POLICY
+        .iter()
+        .map(|(m, p, ..)| (m.to_string(), p.to_string()))
+        .collect();
+    let missing: Vec<_> = app.difference(&policy).collect();
+    let stale: Vec<_> = policy.difference(&app).collect();
+    assert!(
+        missing.is_empty(),
+        "routes without an expectation in POLICY: {missing:?}"
+    );
+    assert!(
+        stale.is_empty(),
+        "POLICY lists routes the app does not have: {stale:?}"
+    );
+    assert_eq!(app.len(), POLICY.len(), "no route listed twice");
+}
+
+struct Targets {
+    code_in: &'static str,
+    code_out: &'static str,
+    user_in: i64,
+    user_out: i64,
+    /// A student of `code_in` and one of `code_out`, each with an evidence file.
+    student_in: (i64, i64),
+    student_out: (i64, i64),
+    /// Each actor's own API key id, for the revoke route.
+    keys: HashMap<&'static str, i64>,
+    /// A device model.
+    model: i64,
+    /// A donor, a receipt with a document, an appraisal with a document.
+    donor: i64,
+    donation: (i64, i64),
+    appraisal: (i64, i64),
+}
+
+fn concrete(path: &str, out: bool, actor: &str, t: &Targets) -> String {
+    if path == "/lang/{code}" {
+        return "/lang/en?next=/".into();
+    }
+    let code = if out { t.code_out } else { t.code_in };
+    let user = if out { t.user_out } else { t.user_in };
+    let key = t.keys.get(actor).copied().unwrap_or(0);
+    if path.starts_with("/devices/appraisals/") {
+        return path
+            .replace("{id}", &t.appraisal.0.to_string())
+            .replace("{doc}", &t.appraisal.1.to_string());
+    }
+    if path.starts_with("/donations/") {
+        return path
+            .replace("{id}", &t.donation.0.to_string())
+            .replace("{doc}", &t.donation.1.to_string());
+    }
+    if path.starts_with("/donors/") {
+        return path.replace("{id}", &t.donor.to_string());
+    }
+    if path.starts_with("/devices/") {
+        return path
+            .replace("{id}", &t.model.to_string())
+            .replace("{serial}", "AUTHZ-0001")
+            .replace("{kind}", "tablet");
+    }
+    if path.starts_with("/students/{id}") {
+        let (student, evidence) = if out { t.student_out } else { t.student_in };
+        return path
+            .replace("{id}", &student.to_string())
+            .replace("{evidence}", &evidence.to_string())
+            .replace("{kind}", "duplicate_code");
+    }
+    path.replace("{file}", "app.css")
+        .replace("{code}", code)
+        .replace("{id}/revoke", &format!("{key}/revoke"))
+        .replace("{id}", &user.to_string())
+}
+
+async fn outcome(
+    app: &TestApp,
+    method: &str,
+    path: &str,
+    actor: Option<&str>,
+) -> (StatusCode, String) {
+    let client = match actor {
+        Some(a) => app.session(a).await,
+        None => {
+            // Somebody who opened the login page first, as a browser would.
+            let http = reqwest::Client::builder()
+                .cookie_store(true)
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap();
+            let page = http
+                .get(app.url("/login"))
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
+            let csrf = crate::common::form_token(&page).unwrap();
+            crate::common::Client {
+                http,
+                base: app.base.clone(),
+                csrf,
+            }
+        }
+    };
+    let res = match (method, path.starts_with("/api/")) {
+        ("GET", _) => client.get(path).await,
+        ("POST", true) => client.post_json(path, &serde_json::json!({})).await,
+        ("POST", false) => client.post(path, &[]).await,
+        _ => unreachable!(),
+    };
+    let location = res
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    (res.status(), location)
+}
+
+fn check(expect: char, public: bool, status: StatusCode, location: &str) -> bool {
+    let to_login = status == StatusCode::SEE_OTHER
+        && location.starts_with("/login")
+        && !location.contains("logged_out");
+    match expect {
+        'A' => {
+            status != StatusCode::FORBIDDEN
+                && status != StatusCode::NOT_FOUND
+                && (public || (status != StatusCode::UNAUTHORIZED && !to_login))
+                && !status.is_server_error()
+        }
+        'F' => status == StatusCode::FORBIDDEN,
+        'N' => status == StatusCode::NOT_FOUND,
+        'L' => to_login || status == StatusCode::UNAUTHORIZED,
+        _ => false,
+    }
+}
+
+async fn every_route_for_every_role(app: &TestApp) {
+    let mut keys = HashMap::new();
+    for (name, ..) in ACTORS {
+        let u = app.user(name).await;
+        let (k, _) = app
+            .db
+            .store
+            .create_api_key(&u.audit_actor(), &u, "matrix")
+            .await
+            .unwrap();
+        keys.insert(name, k.id);
+    }
+    let mut students = Vec::new();
+    for (code, file) in [
+        ("67663001", "h1_truong_a.xlsx"),
+        ("67666002", "h2_truong_b_tcvn3.xlsx"),
+    ] {
+        let school = app.db.store.unit_by_code(code).await.unwrap().unwrap();
+        let bytes = crate::common::sample(file);
+        let req = web::students::imports::ImportRequest {
+            school: &school,
+            round_id: None,
+            file_name: file,
+            sha256: String::new(),
+            dry_run: false,
+            lang: domain::Lang::Vi,
+        };
+        let sys = store::AuditActor::system("test");
+        web::students::imports::import_students(
+            &app.db.store,
+            &sys,
+            &req,
+            std::io::Cursor::new(bytes),
+        )
+        .await
+        .unwrap();
+        let first = app
+            .db
+            .store
+            .list_students(&school.path, &Default::default(), 1, 1)
+            .await
+            .unwrap()
+            .items[0]
+            .id;
+        let evidence = app
+            .db
+            .store
+            .add_evidence(
+                &sys,
+                first,
+                "gcn.pdf",
+                "application/pdf",
+                b"%PDF-1.4 x".to_vec(),
+            )
+            .await
+            .unwrap();
+        students.push((first, evidence));
+    }
+    let store = &app.db.store;
+    let system = store::AuditActor::system("test");
+    let model = store
+        .create_device_model(
+            &system,
+            &domain::devices::DeviceModel {
+                kind: Some(domain::devices::DeviceKind::Tablet),
+                brand: "Samsung".into(),
+                model: "Galaxy Tab A8".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let donor = store
+        .save_donor(
+            &system,
+            None,
+            &domain::donations::Donor {
+                kind: domain::donations::DonorKind::Organisation,
+                name: "Công ty A".into(),
+                contact_person: None,
+                phone: None,
+                email: None,
+                address: None,
+                tax_code: None,
+                publish_name: true,
+                earmark: Default::default(),
+            },
+        )
+        .await
+        .unwrap();
+    let donation_id = store
+        .record_donation(
+            &system,
+            &domain::donations::Donation {
+                donor_id: donor,
+                minutes_no: "1/BB".into(),
+                received_on: time::macros::date!(2022 - 03 - 05),
+                place: "Gia Nghĩa".into(),
+                donor_rep: domain::donations::Signatory {
+                    name: "A".into(),
+                    position: None,
+                },
+                board_rep: domain::donations::Signatory {
+                    name: "B".into(),
+                    position: None,
+                },
+                note: None,
+                items: vec![domain::donations::DonationItem {
+                    model_id: model,
+                    quantity: 1,
+                    condition: domain::donations::Condition::New,
+                    unit_value: domain::money::Dong(1),
+                    serials: vec![domain::donations::ItemSerial {
+                        serial: "AUTHZ-0001".into(),
+                        imei: None,
+                    }],
+                }],
+            },
+            domain::Lang::Vi,
+        )
+        .await
+        .unwrap()
+        .id
+        .unwrap();
+    let pdf = b"%PDF-1.4 test".to_vec();
+    let donation_doc = store
+        .add_document(
+            &system,
+            store::documents::DocumentOwner::Donation(donation_id),
+            "a.pdf",
+            "application/pdf",
+            pdf.clone(),
+        )
+        .await
+        .unwrap();
+    let appraisal_id = store
+        .appraise(
+            &system,
+            &domain::devices::appraisals::Appraisal {
+                model_id: model,
+                source: None,
+                verdict: domain::devices::appraisals::Verdict::Pass,
+                appraised_on: time::macros::date!(2022 - 03 - 10),
+                notes: None,
+            },
+        )
+        .await
+        .unwrap()
+        .id;
+    let appraisal_doc = store
+        .add_document(
+            &system,
+            store::documents::DocumentOwner::Appraisal(appraisal_id),
+            "b.pdf",
+            "application/pdf",
+            pdf,
+        )
+        .await
+        .unwrap();
+    let donation = (donation_id, donation_doc);
+    let appraisal = (appraisal_id, appraisal_doc);
+    let t = Targets {
+        student_in: students[0],
+        student_out: students[1],
+        code_in: "67663001",
+        code_out: "67666002",
+        user_in: app.user("truong_nd_2").await.id,
+        user_out: app.user("truong_kd").await.id,
+        keys,
+        model,
+        donor,
+        donation,
+        appraisal,
+    };
+    let mut failures = Vec::new();
+    for (method, path, in_scope, out_scope, anon) in POLICY {
+        let public = *anon == 'A';
+        for (i, (actor, ..)) in ACTORS.iter().enumerate() {
+            for (outs, expected) in [(false, in_scope), (true, out_scope)] {
+                let Some(e) = expected.chars().nth(i) else {
+                    continue;
+                };
+                let p = concrete(path, outs, actor, &t);
+                let (status, loc) = outcome(app, method, &p, Some(actor)).await;
+                if !check(e, public, status, &loc) {
+                    failures.push(format!(
+                        "{method} {p} as {actor}: expected {e}, got {status} {loc}"
+                    ));
+                }
+            }
+        }
+        let p = concrete(path, false, "", &t);
+        let (status, loc) = outcome(app, method, &p, None).await;
+        if !check(*anon, public, status, &loc) {
+            failures.push(format!(
+                "{method} {p} anonymous: expected {anon}, got {status} {loc}"
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} mismatches:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+web_tests!(every_route_for_every_role);

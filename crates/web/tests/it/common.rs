@@ -1,0 +1,211 @@
+//! The real app on a real database (SQLite or PostgreSQL), bound to a free port.
+
+use reqwest::header::{COOKIE, HeaderMap, HeaderValue};
+use store::testing::{Seed, TestDb};
+use store::users::User;
+use tokio::sync::oneshot;
+
+pub use store::testing::{ACTORS, PASSWORD};
+
+pub struct TestApp {
+    pub base: String,
+    pub db: TestDb,
+    stop: Option<oneshot::Sender<()>>,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(s) = self.stop.take() {
+            let _ = s.send(());
+        }
+    }
+}
+
+pub fn sample(name: &str) -> Vec<u8> {
+    std::fs::read(format!(
+        "{}/../../data/samples/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap()
+}
+
+impl TestApp {
+    /// The app on a SQLite file holding the web's seed (`Seed::App`).
+    pub async fn sqlite() -> TestApp {
+        Self::start(TestDb::sqlite_seeded(Seed::App).await).await
+    }
+
+    /// The app on a PostgreSQL database holding the web's seed.
+    pub async fn postgres() -> Option<TestApp> {
+        Some(Self::start(TestDb::postgres_seeded(Seed::App).await?).await)
+    }
+
+    async fn start(db: TestDb) -> TestApp {
+        let app =
+            web::Application::build(db.store.clone(), web::WebConfig::default(), "127.0.0.1:0")
+                .await
+                .unwrap();
+        let base = format!("http://{}", app.local_addr());
+        let (tx, rx) = oneshot::channel::<()>();
+        tokio::spawn(app.run_until_stopped(async {
+            let _ = rx.await;
+        }));
+        TestApp {
+            base,
+            db,
+            stop: Some(tx),
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    pub async fn user(&self, username: &str) -> User {
+        self.db
+            .store
+            .user_by_username(username)
+            .await
+            .unwrap()
+            .unwrap()
+    }
+
+    /// A logged-in browser session made straight in the store (no password hashing):
+    /// the cookie and the CSRF token a page would carry.
+    pub async fn session(&self, username: &str) -> Client {
+        let u = self.user(username).await;
+        let s = self
+            .db
+            .store
+            .create_session(u.id, Default::default(), None, None)
+            .await
+            .unwrap();
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            COOKIE,
+            HeaderValue::from_str(&format!("smt_session={}", s.token)).unwrap(),
+        );
+        Client {
+            http: client(headers),
+            base: self.base.clone(),
+            csrf: s.csrf_token,
+        }
+    }
+
+    /// Nobody logged in.
+    pub fn anonymous(&self) -> Client {
+        Client {
+            http: client(HeaderMap::new()),
+            base: self.base.clone(),
+            csrf: String::new(),
+        }
+    }
+
+    /// A real login through the form, keeping cookies like a browser.
+    pub async fn login(
+        &self,
+        username: &str,
+        password: &str,
+    ) -> (reqwest::Client, reqwest::Response) {
+        let http = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        let page = http
+            .get(self.url("/login"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let csrf = form_token(&page).expect("login form has a token");
+        let res = http
+            .post(self.url("/login"))
+            .form(&[
+                ("_csrf", csrf.as_str()),
+                ("username", username),
+                ("password", password),
+                ("next", "/"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        (http, res)
+    }
+}
+
+fn client(headers: HeaderMap) -> reqwest::Client {
+    reqwest::Client::builder()
+        .default_headers(headers)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+/// The `_csrf` value of the first form on a page.
+pub fn form_token(html: &str) -> Option<String> {
+    let i = html.find("name=\"_csrf\" value=\"")? + "name=\"_csrf\" value=\"".len();
+    Some(html[i..].split('"').next()?.to_string())
+}
+
+pub struct Client {
+    pub http: reqwest::Client,
+    pub base: String,
+    pub csrf: String,
+}
+
+impl Client {
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.http
+            .get(format!("{}{}", self.base, path))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Posts a form with the page's CSRF token added.
+    pub async fn post(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        let mut f: Vec<(&str, &str)> = form.to_vec();
+        f.push(("_csrf", &self.csrf));
+        self.http
+            .post(format!("{}{}", self.base, path))
+            .form(&f)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn post_json(&self, path: &str, body: &serde_json::Value) -> reqwest::Response {
+        self.http
+            .post(format!("{}{}", self.base, path))
+            .header("x-csrf-token", &self.csrf)
+            .json(body)
+            .send()
+            .await
+            .unwrap()
+    }
+}
+
+/// Runs each `async fn name(app: &TestApp)` against SQLite and PostgreSQL.
+#[macro_export]
+macro_rules! web_tests {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    let app = $crate::common::TestApp::sqlite().await;
+                    super::$name(&app).await;
+                }
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    if let Some(app) = $crate::common::TestApp::postgres().await {
+                        super::$name(&app).await;
+                    }
+                }
+            }
+        )*
+    };
+}

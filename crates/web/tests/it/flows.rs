@@ -1,0 +1,782 @@
+//! What officials do through the web and the API, on both engines.
+
+use crate::common::{PASSWORD, TestApp, form_token};
+use reqwest::StatusCode;
+use serde_json::Value;
+
+web_tests!(
+    login_logout_and_backoff,
+    a_school_sees_only_itself,
+    csrf_is_required,
+    admin_creates_a_user_who_must_change_password,
+    api_keys_open_the_api,
+    unit_form_validates_and_audits,
+    english_is_available,
+    errors_are_pages_or_json,
+    changes_through_this_server_take_effect_at_once,
+    a_form_target_opened_directly_says_which_methods_it_takes,
+);
+
+async fn a_form_target_opened_directly_says_which_methods_it_takes(app: &TestApp) {
+    // A form's target opened in the address bar: 405 with `Allow`, a page in Vietnamese,
+    // not "forbidden".
+    let board = app.session("ban_dieu_phoi").await;
+    let res = board.get("/devices/batches/stock-in").await;
+    assert_eq!(res.status(), StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(res.headers()["allow"], "POST");
+    let page = res.text().await.unwrap();
+    assert!(
+        page.contains("Địa chỉ này không nhận yêu cầu kiểu này"),
+        "{page}"
+    );
+    // The API answers in JSON, and lists every method of the address.
+    let res = board
+        .http
+        .delete(app.url("/api/v1/users"))
+        .header("x-csrf-token", &board.csrf)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(res.headers()["allow"], "GET, POST");
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "method_not_allowed");
+}
+
+async fn changes_through_this_server_take_effect_at_once(app: &TestApp) {
+    // The user's session and key are cached by this server after their first use…
+    let mttq = app.session("mttq").await;
+    assert_eq!(mttq.get("/").await.status(), StatusCode::OK);
+    let u = app.user("mttq").await;
+    let (key, secret) = app
+        .db
+        .store
+        .create_api_key(&u.audit_actor(), &u, "k")
+        .await
+        .unwrap();
+    let http = reqwest::Client::new();
+    assert_eq!(
+        http.get(app.url("/api/v1/me"))
+            .bearer_auth(&secret)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::OK
+    );
+
+    // …and revoking the key through the server closes the API at once.
+    let res = mttq
+        .post(&format!("/account/api-keys/{}/revoke", key.id), &[])
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        http.get(app.url("/api/v1/me"))
+            .bearer_auth(&secret)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::UNAUTHORIZED
+    );
+
+    // An administrator disables the account: its next page is the login page.
+    let admin = app.session("admin").await;
+    let res = admin
+        .post(
+            &format!("/admin/users/{}", u.id),
+            &[
+                ("full_name", "Cán bộ mttq"),
+                ("role", "mttq"),
+                ("unit", "67-MTTQ"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert!(!app.user("mttq").await.active);
+    let res = mttq.get("/").await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert!(
+        res.headers()["location"]
+            .to_str()
+            .unwrap()
+            .starts_with("/login")
+    );
+
+    // Dashboard counts follow a unit created through the server.
+    let so = app.session("so_gddt").await;
+    let before = so.get("/").await.text().await.unwrap();
+    assert!(
+        before.contains(">4</span><span class=\"l\">Trường học"),
+        "four schools at first"
+    );
+    let res = so
+        .post(
+            "/units",
+            &[
+                ("level", "school"),
+                ("code", "67663077"),
+                ("name", "Trường TH Mới"),
+                ("parent", "663"),
+                ("school_level", "tieu_hoc"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let after = so.get("/").await.text().await.unwrap();
+    assert!(
+        after.contains(">5</span><span class=\"l\">Trường học"),
+        "five after the new one"
+    );
+}
+
+async fn login_logout_and_backoff(app: &TestApp) {
+    // A wrong password: the form again, with the reason in Vietnamese, and 401.
+    let (_, res) = app.login("phong_663", "sai mật khẩu").await;
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    let body = res.text().await.unwrap();
+    assert!(
+        body.contains("Tên đăng nhập hoặc mật khẩu không đúng."),
+        "{body}"
+    );
+    assert!(body.contains("value=\"phong_663\""), "the username is kept");
+
+    let (http, res) = app.login("phong_663", PASSWORD).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(res.headers()["location"], "/");
+    let cookie = res.headers()["set-cookie"].to_str().unwrap().to_string();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
+    let home = http.get(app.url("/")).send().await.unwrap();
+    assert_eq!(home.status(), StatusCode::OK);
+    let home = home.text().await.unwrap();
+    assert!(home.contains("Xin chào, Cán bộ phong_663"));
+    assert!(home.contains("Huyện Đắk Mil"), "the scope is shown");
+
+    // Logging out ends the session for good.
+    let csrf = form_token(&home).unwrap();
+    let res = http
+        .post(app.url("/logout"))
+        .form(&[("_csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.headers()["location"], "/login?logged_out=1");
+    let res = http.get(app.url("/")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert!(
+        res.headers()["location"]
+            .to_str()
+            .unwrap()
+            .starts_with("/login")
+    );
+
+    // Five wrong passwords, then the account waits, even for the right password.
+    for _ in 0..domain::users::FREE_FAILED_LOGINS {
+        app.login("so_tttt", "sai mật khẩu").await;
+    }
+    let (_, res) = app.login("so_tttt", PASSWORD).await;
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("Đăng nhập sai quá nhiều lần")
+    );
+
+    // A session cookie that no longer exists: back to the login page, told why.
+    let client = app.session("mttq").await;
+    let u = app.user("mttq").await;
+    app.db
+        .store
+        .update_user(
+            &store::AuditActor::system("test"),
+            None,
+            u.id,
+            store::users::UserChanges {
+                active: Some(false),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let res = client.get("/units").await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(res.headers()["location"], "/login?next=%2Funits&expired=1");
+    assert!(
+        res.headers()["set-cookie"]
+            .to_str()
+            .unwrap()
+            .starts_with("smt_session=;")
+    );
+}
+
+async fn a_school_sees_only_itself(app: &TestApp) {
+    let school = app.session("truong_67663001").await;
+    let res = school.get("/units/67666002").await;
+    assert_eq!(
+        res.status(),
+        StatusCode::NOT_FOUND,
+        "another district's school does not exist for it"
+    );
+    assert_eq!(
+        school.get("/units/67663002").await.status(),
+        StatusCode::NOT_FOUND,
+        "nor a neighbour"
+    );
+    assert_eq!(
+        school.get("/units/663").await.status(),
+        StatusCode::NOT_FOUND,
+        "nor its district"
+    );
+    assert_eq!(school.get("/units/67663001").await.status(), StatusCode::OK);
+    assert_eq!(
+        school.get("/admin/users").await.status(),
+        StatusCode::FORBIDDEN
+    );
+
+    let list = school.get("/schools").await.text().await.unwrap();
+    assert!(list.contains("67663001"));
+    assert!(!list.contains("67663002") && !list.contains("67666002"));
+
+    let api = school
+        .get("/api/v1/units?kind=school")
+        .await
+        .json::<Value>()
+        .await
+        .unwrap();
+    let codes: Vec<&str> = api["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, vec!["67663001"]);
+    let res = school.get("/api/v1/units/67666002").await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    let err = res.json::<Value>().await.unwrap();
+    assert_eq!(err["error"]["code"], "not_found");
+    assert!(!err["error"]["request_id"].as_str().unwrap().is_empty());
+
+    // A district office sees its own schools, not another district's.
+    let phong = app.session("phong_663").await;
+    assert_eq!(phong.get("/units/67663002").await.status(), StatusCode::OK);
+    assert_eq!(
+        phong.get("/units/67666002").await.status(),
+        StatusCode::NOT_FOUND
+    );
+    let dept = app.session("so_gddt").await;
+    assert_eq!(
+        dept.get("/units/67666002").await.status(),
+        StatusCode::OK,
+        "the Sở sees the province"
+    );
+}
+
+async fn csrf_is_required(app: &TestApp) {
+    let c = app.session("so_gddt").await;
+    let url = app.url("/account/api-keys");
+    let none = c
+        .http
+        .post(&url)
+        .form(&[("name", "x")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(none.status(), StatusCode::FORBIDDEN);
+    assert!(
+        none.text()
+            .await
+            .unwrap()
+            .contains("data-error-code=\"csrf\"")
+    );
+    let wrong = c
+        .http
+        .post(&url)
+        .form(&[("name", "x"), ("_csrf", "0000")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), StatusCode::FORBIDDEN);
+    let cross = c
+        .http
+        .post(&url)
+        .header("sec-fetch-site", "cross-site")
+        .form(&[("name", "x"), ("_csrf", c.csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cross.status(), StatusCode::FORBIDDEN);
+    let header = c
+        .http
+        .post(&url)
+        .header("x-csrf-token", &c.csrf)
+        .form(&[("name", "x")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(header.status(), StatusCode::OK);
+    let ok = c.post("/account/api-keys", &[("name", "Báo cáo")]).await;
+    assert_eq!(ok.status(), StatusCode::OK);
+    assert!(ok.text().await.unwrap().contains("smt_"));
+    let u = app.user("so_gddt").await;
+    assert_eq!(
+        app.db.store.api_keys_of(u.id).await.unwrap().len(),
+        2,
+        "the refused requests wrote nothing"
+    );
+}
+
+async fn admin_creates_a_user_who_must_change_password(app: &TestApp) {
+    let admin = app.session("admin").await;
+    let bad = admin
+        .post(
+            "/admin/users",
+            &[
+                ("username", "Hiệu trưởng"),
+                ("full_name", "Lê Văn Bình"),
+                ("role", "truong"),
+                ("unit", "67663002"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = bad.text().await.unwrap();
+    assert!(
+        body.contains("id=\"username-error\""),
+        "the error sits next to its field"
+    );
+    assert!(body.contains("aria-invalid=\"true\""));
+
+    let wrong_unit = admin
+        .post(
+            "/admin/users",
+            &[
+                ("username", "ht_leloi"),
+                ("full_name", "Lê Văn Bình"),
+                ("role", "phong_gddt"),
+                ("unit", "67663002"),
+            ],
+        )
+        .await;
+    assert_eq!(wrong_unit.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        wrong_unit
+            .text()
+            .await
+            .unwrap()
+            .contains("không thể thuộc đơn vị cấp")
+    );
+
+    let res = admin
+        .post(
+            "/admin/users",
+            &[
+                ("username", "ht_leloi"),
+                ("full_name", "Lê Văn Bình"),
+                ("role", "truong"),
+                ("unit", "67663002"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let body = res.text().await.unwrap();
+    let start = body.find("id=\"new-password\">").unwrap() + "id=\"new-password\">".len();
+    let password = body[start..].split('<').next().unwrap().to_string();
+    assert_eq!(password.len(), 19);
+
+    let dup = admin
+        .post(
+            "/admin/users",
+            &[
+                ("username", "ht_leloi"),
+                ("full_name", "X"),
+                ("role", "truong"),
+                ("unit", "67663002"),
+            ],
+        )
+        .await;
+    assert_eq!(dup.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(dup.text().await.unwrap().contains("đã có người dùng"));
+
+    // The new user logs in and must set a password before anything else.
+    let (http, res) = app.login("ht_leloi", &password).await;
+    assert_eq!(res.headers()["location"], "/account/password");
+    let res = http.get(app.url("/schools")).send().await.unwrap();
+    assert_eq!(res.headers()["location"], "/account/password");
+    let page = http
+        .get(app.url("/account/password"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Mật khẩu của bạn do quản trị viên cấp"));
+    let csrf = form_token(&page).unwrap();
+    let short = http
+        .post(app.url("/account/password"))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("current_password", password.as_str()),
+            ("new_password", "ngắn"),
+            ("confirm_password", "ngắn"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(short.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(short.text().await.unwrap().contains("ít nhất 10 ký tự"));
+    let new = "trường tiểu học lê lợi";
+    let ok = http
+        .post(app.url("/account/password"))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("current_password", password.as_str()),
+            ("new_password", new),
+            ("confirm_password", new),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ok.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        http.get(app.url("/schools")).send().await.unwrap().status(),
+        StatusCode::OK
+    );
+    let u = app.user("ht_leloi").await;
+    assert!(!u.must_change_password);
+    let (_, res) = app.login("ht_leloi", new).await;
+    assert_eq!(res.headers()["location"], "/");
+}
+
+async fn api_keys_open_the_api(app: &TestApp) {
+    let admin = app.user("admin").await;
+    let (_, key) = app
+        .db
+        .store
+        .create_api_key(&admin.audit_actor(), &admin, "CI")
+        .await
+        .unwrap();
+    let http = reqwest::Client::new();
+    let me = http
+        .get(app.url("/api/v1/me"))
+        .bearer_auth(&key)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(me.status(), StatusCode::OK);
+    let me: Value = me.json().await.unwrap();
+    assert_eq!(me["username"], "admin");
+    assert_eq!(me["scope_unit_code"], "67");
+
+    let bad = http
+        .get(app.url("/api/v1/me"))
+        .bearer_auth("smt_0000000000000000000000000000000000000000")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), StatusCode::UNAUTHORIZED);
+    let bad: Value = bad.json().await.unwrap();
+    assert_eq!(bad["error"]["code"], "unauthenticated");
+    assert!(
+        bad["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("đăng nhập")
+    );
+
+    let units: Value = http
+        .get(app.url("/api/v1/units?kind=district&per_page=3"))
+        .bearer_auth(&key)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(units["total"], 8);
+    assert_eq!(units["items"].as_array().unwrap().len(), 3);
+    let bad_kind = http
+        .get(app.url("/api/v1/units?kind=hamlet"))
+        .bearer_auth(&key)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad_kind.status(), StatusCode::BAD_REQUEST);
+    let bad_page = http
+        .get(app.url("/api/v1/units?page=abc"))
+        .bearer_auth(&key)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad_page.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(
+        bad_page.json::<Value>().await.unwrap()["error"]["code"],
+        "bad_request"
+    );
+
+    // Creating a user through the API: no CSRF with a key (it is not a cookie).
+    let created = http
+        .post(app.url("/api/v1/users"))
+        .bearer_auth(&key)
+        .json(&serde_json::json!({"username": "tttt_2", "full_name": "Phạm Văn Sóng", "role": "so_tttt", "unit_code": "67-STTTT"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let created: Value = created.json().await.unwrap();
+    assert_eq!(created["user"]["must_change_password"], true);
+    assert_eq!(created["generated_password"].as_str().unwrap().len(), 19);
+    let dup = http
+        .post(app.url("/api/v1/users"))
+        .bearer_auth(&key)
+        .json(&serde_json::json!({"username": "tttt_2", "full_name": "X", "role": "so_tttt", "unit_code": "67-STTTT"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(dup.status(), StatusCode::CONFLICT);
+    assert_eq!(
+        dup.json::<Value>().await.unwrap()["error"]["code"],
+        "duplicate_username"
+    );
+    let malformed = http
+        .post(app.url("/api/v1/users"))
+        .bearer_auth(&key)
+        .header("content-type", "application/json")
+        .body("{")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(malformed.status(), StatusCode::BAD_REQUEST);
+
+    let school = app.user("truong_67663001").await;
+    let (_, skey) = app
+        .db
+        .store
+        .create_api_key(&school.audit_actor(), &school, "x")
+        .await
+        .unwrap();
+    let forbidden = http
+        .get(app.url("/api/v1/users"))
+        .bearer_auth(&skey)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forbidden.status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        forbidden.json::<Value>().await.unwrap()["error"]["code"],
+        "forbidden"
+    );
+
+    let verify: Value = http
+        .get(app.url("/api/v1/audit/verify"))
+        .bearer_auth(&key)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(verify["ok"], true);
+    assert_eq!(verify["entries_checked"], verify["head_seq"]);
+}
+
+async fn unit_form_validates_and_audits(app: &TestApp) {
+    let so = app.session("so_gddt").await;
+    let before = app.db.store.audit_head().await.unwrap().0;
+    let bad = so
+        .post(
+            "/units",
+            &[
+                ("level", "school"),
+                ("code", "67663099"),
+                ("name", "Trường THCS Lý Tự Trọng"),
+                ("parent", "999"),
+                ("school_level", "thcs"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = bad.text().await.unwrap();
+    assert!(body.contains("id=\"parent-error\""), "{body}");
+    assert!(
+        body.contains("Không tìm thấy đơn vị có mã &#34;999&#34;"),
+        "{body}"
+    );
+    assert_eq!(
+        app.db.store.audit_head().await.unwrap().0,
+        before,
+        "nothing written"
+    );
+
+    let ok = so
+        .post(
+            "/units",
+            &[
+                ("level", "school"),
+                ("code", "67663099"),
+                ("name", "Trường THCS Lý Tự Trọng"),
+                ("parent", "663"),
+                ("school_level", "thcs"),
+                ("commune", "Đắk Lao"),
+                ("internet", "none"),
+            ],
+        )
+        .await;
+    assert_eq!(ok.status(), StatusCode::SEE_OTHER);
+    assert_eq!(ok.headers()["location"], "/units/67663099");
+    let u = app
+        .db
+        .store
+        .unit_by_code("67663099")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(u.commune_name.as_deref(), Some("Xã Đắk Lao"));
+    let entries = app
+        .db
+        .store
+        .audit_entries(None, 1, Some("unit"))
+        .await
+        .unwrap();
+    assert_eq!(entries[0].entity_id.as_deref(), Some("67663099"));
+    assert_eq!(entries[0].actor, "so_gddt");
+
+    // Edit: the school gets Internet. The page shows the flash once.
+    let ok = so
+        .post(
+            "/units/67663099",
+            &[
+                ("level", "school"),
+                ("name", "Trường THCS Lý Tự Trọng"),
+                ("parent", "663"),
+                ("internet", "connected"),
+            ],
+        )
+        .await;
+    assert_eq!(ok.status(), StatusCode::SEE_OTHER);
+    let u = app
+        .db
+        .store
+        .unit_by_code("67663099")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(u.internet, Some(domain::units::InternetStatus::Connected));
+    assert_eq!(
+        u.commune_name.as_deref(),
+        Some("Xã Đắk Lao"),
+        "empty fields keep their value"
+    );
+
+    let phong = app.session("phong_663").await;
+    assert_eq!(
+        phong.post("/units", &[("level", "school")]).await.status(),
+        StatusCode::FORBIDDEN
+    );
+}
+
+async fn english_is_available(app: &TestApp) {
+    let http = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let vi = http
+        .get(app.url("/login"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(vi.contains("<html lang=\"vi\"") && vi.contains("Đăng nhập"));
+    let res = http
+        .get(app.url("/lang/en?next=/login"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.headers()["location"], "/");
+    let en = http
+        .get(app.url("/login"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(en.contains("<html lang=\"en\"") && en.contains("Log in"));
+    let off = http
+        .get(app.url("/lang/en?next=https://evil.example/"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(off.headers()["location"], "/", "no open redirect");
+}
+
+async fn errors_are_pages_or_json(app: &TestApp) {
+    let anon = app.anonymous();
+    let page = anon.get("/khong-co-trang-nay").await;
+    assert_eq!(page.status(), StatusCode::NOT_FOUND);
+    assert_eq!(page.headers()["content-type"], "text/html; charset=utf-8");
+    assert!(page.headers().contains_key("x-request-id"));
+    let rid = page.headers()["x-request-id"].to_str().unwrap().to_string();
+    let body = page.text().await.unwrap();
+    assert!(body.contains("Không tìm thấy trang hoặc dữ liệu này."));
+    assert!(body.contains(&rid), "the page names the request id");
+
+    let api = anon.get("/api/v1/me").await;
+    assert_eq!(api.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        api.json::<Value>().await.unwrap()["error"]["code"],
+        "unauthenticated"
+    );
+
+    let health = anon.get("/healthz").await;
+    assert_eq!(health.status(), StatusCode::OK);
+    let ready = anon.get("/readyz").await;
+    assert_eq!(ready.status(), StatusCode::OK);
+    assert_eq!(ready.text().await.unwrap(), "ready");
+
+    let home = app.session("admin").await.get("/").await;
+    for h in [
+        "content-security-policy",
+        "x-frame-options",
+        "x-content-type-options",
+        "referrer-policy",
+    ] {
+        assert!(home.headers().contains_key(h), "{h}");
+    }
+    let css = anon.get("/static/app.css").await;
+    assert_eq!(css.headers()["content-type"], "text/css; charset=utf-8");
+}
+
+/// Every API route of the table is in the generated OpenAPI document, with its method.
+#[tokio::test]
+async fn openapi_covers_every_api_route() {
+    let app = TestApp::sqlite().await;
+    let doc: Value = app
+        .anonymous()
+        .get("/api/v1/openapi.json")
+        .await
+        .json()
+        .await
+        .unwrap();
+    for r in web::routes::table()
+        .iter()
+        .filter(|r| r.path.starts_with("/api/v1/") && r.path != "/api/v1/openapi.json")
+    {
+        let op = &doc["paths"][r.path][r.method.as_str().to_lowercase()];
+        assert!(
+            op.is_object(),
+            "{} {} is missing from the OpenAPI document",
+            r.method,
+            r.path
+        );
+    }
+    assert!(doc["components"]["securitySchemes"]["api_key"].is_object());
+    insta::assert_json_snapshot!("openapi", doc);
+}
