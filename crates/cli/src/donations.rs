@@ -1,17 +1,35 @@
 //! Devices in kind from the command line: donors, receipts (with serials inline or from a
 //! donor's spreadsheet), the printable receipt minutes, appraisal and stocking in.
 
+use crate::database::open;
 use crate::output::Out;
 use anyhow::{Context, Result};
-use clap::{Subcommand, ValueEnum};
-use domain::dates::{format_date, today};
-use domain::devices::appraisals::{Appraisal, Verdict};
+use clap::Subcommand;
+use domain::dates::format_date;
 use domain::donations::{Condition, Donation, DonationItem, Donor, ItemSerial, Signatory};
 use domain::money::Dong;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use store::{AuditActor, Store};
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Nhà tài trợ (donors)
+    #[command(subcommand)]
+    Donor(DonorCommand),
+    /// Tiếp nhận thiết bị ủng hộ và biên bản tiếp nhận (devices received in kind, receipt minutes)
+    #[command(subcommand)]
+    Donation(DonationCommand),
+}
+
+pub async fn run(cmd: Command, db: &str, out: &Out) -> Result<ExitCode> {
+    let store = open(db, 2).await?;
+    match cmd {
+        Command::Donor(cmd) => donor(&store, out, cmd).await,
+        Command::Donation(cmd) => donation(&store, out, cmd).await,
+    }
+}
 
 #[derive(Subcommand)]
 pub enum DonorCommand {
@@ -49,14 +67,6 @@ pub enum DonationCommand {
         #[arg(long)]
         out: PathBuf,
     },
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-pub enum VerdictArg {
-    /// Đạt
-    Pass,
-    /// Không đạt
-    Fail,
 }
 
 #[derive(Deserialize)]
@@ -110,20 +120,8 @@ fn read_json<T: serde::de::DeserializeOwned>(
     }
 }
 
-/// `dd/mm/yyyy` (day first, as offices write) or `yyyy-mm-dd`.
-fn date_arg(out: &Out, s: &str, field_vi: &str) -> Option<time::Date> {
-    let d = domain::dates::parse_date(s);
-    if d.is_none() {
-        out.error(
-            &format!("{field_vi} \"{s}\" không phải ngày hợp lệ (dd/mm/yyyy)."),
-            &format!("\"{s}\" is not a valid date (dd/mm/yyyy)."),
-        );
-    }
-    d
-}
-
 fn resolve(out: &Out, base: &Path, f: DonationFile) -> Result<Option<Donation>> {
-    let Some(received_on) = date_arg(out, &f.received_on, "Ngày tiếp nhận") else {
+    let Some(received_on) = out.date_arg(&f.received_on, "Ngày tiếp nhận") else {
         return Ok(None);
     };
     let mut items = Vec::with_capacity(f.items.len());
@@ -373,65 +371,4 @@ pub async fn donation(store: &Store, out: &Out, cmd: DonationCommand) -> Result<
             Ok(ExitCode::SUCCESS)
         }
     }
-}
-
-#[allow(clippy::too_many_arguments)]
-pub async fn appraise(
-    store: &Store,
-    out: &Out,
-    model: i64,
-    batch: Option<String>,
-    verdict: VerdictArg,
-    date: Option<String>,
-    notes: Option<String>,
-    json: bool,
-) -> Result<ExitCode> {
-    let appraised_on = match date {
-        Some(s) => match date_arg(out, &s, "Ngày thẩm định") {
-            Some(d) => d,
-            None => return Ok(ExitCode::FAILURE),
-        },
-        None => today(),
-    };
-    let a = Appraisal {
-        model_id: model,
-        source: batch,
-        verdict: match verdict {
-            VerdictArg::Pass => Verdict::Pass,
-            VerdictArg::Fail => Verdict::Fail,
-        },
-        appraised_on,
-        notes,
-    };
-    let outcome = store.appraise(&AuditActor::system("cli"), &a).await?;
-    if json {
-        println!("{}", serde_json::to_string(&outcome)?);
-    } else {
-        out.info(
-            &format!(
-                "Đã ghi kết quả thẩm định #{}: {} ({} thiết bị).",
-                outcome.id,
-                a.verdict.label(domain::Lang::Vi),
-                outcome.devices
-            ),
-            &format!(
-                "Recorded appraisal #{}: {} ({} devices).",
-                outcome.id,
-                a.verdict.label(domain::Lang::En),
-                outcome.devices
-            ),
-        );
-    }
-    Ok(ExitCode::SUCCESS)
-}
-
-pub async fn stock_in(store: &Store, out: &Out, model: i64, batch: &str) -> Result<ExitCode> {
-    let n = store
-        .stock_in(&AuditActor::system("cli"), model, batch)
-        .await?;
-    out.info(
-        &format!("Đã nhập kho {n} thiết bị."),
-        &format!("Put {n} devices in stock."),
-    );
-    Ok(ExitCode::SUCCESS)
 }

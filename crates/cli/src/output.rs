@@ -21,6 +21,19 @@ impl Out {
         eprintln!("{}: {}", self.pick("lỗi", "error"), self.pick(vi, en));
     }
 
+    /// A date argument, `dd/mm/yyyy` (day first, as offices write) or `yyyy-mm-dd`, or
+    /// `None` after saying why it is not one.
+    pub fn date_arg(&self, s: &str, field_vi: &str) -> Option<time::Date> {
+        let d = domain::dates::parse_date(s);
+        if d.is_none() {
+            self.error(
+                &format!("{field_vi} \"{s}\" không phải ngày hợp lệ (dd/mm/yyyy)."),
+                &format!("\"{s}\" is not a valid date (dd/mm/yyyy)."),
+            );
+        }
+        d
+    }
+
     /// Row problems of an input file: one line each, or a JSON report on stdout.
     pub fn row_errors(&self, errors: &[sheets::SheetError], json: bool) {
         if json {

@@ -980,3 +980,54 @@ fn a_donation_is_received_printed_appraised_and_stocked() {
         (Some(2), Some(2))
     );
 }
+
+#[test]
+fn the_demo_goes_where_it_is_told() {
+    let dir = temp_dir();
+    let named = dir.join("named.db");
+    let url = format!("sqlite://{}", named.display());
+    let demo = |args: &[&str]| {
+        bin()
+            .current_dir(&dir)
+            .args(["demo", "--no-serve"])
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    // --db is honoured: the demo is seeded there, not in the default file.
+    let o = demo(&["--db", &url]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(named.exists());
+    assert!(!dir.join("songmaytinh-demo.db").exists());
+    let verify = run(&["audit", "verify", "--json"], &url);
+    assert!(verify.status.success(), "{}", stderr(&verify));
+    // A second run uses what is there.
+    let again = demo(&["--db", &url]);
+    assert!(again.status.success(), "{}", stderr(&again));
+    assert!(
+        stderr(&again).contains("Dùng lại dữ liệu có sẵn"),
+        "{}",
+        stderr(&again)
+    );
+    // Both places at once is refused, in Vietnamese, and writes nothing.
+    let other = dir.join("other.db");
+    let both = demo(&["--db", "sqlite://x.db", "--file", other.to_str().unwrap()]);
+    assert_eq!(both.status.code(), Some(2), "{}", stderr(&both));
+    assert!(
+        stderr(&both).contains("không dùng cả hai"),
+        "{}",
+        stderr(&both)
+    );
+    assert!(!other.exists() && !dir.join("x.db").exists());
+    // The demo on PostgreSQL, the scale-out engine.
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    if let Some(pg) = rt.block_on(store::testing::TestDb::postgres()) {
+        let o = demo(&["--db", &pg.url]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert!(stdout(&o).contains("maytinh-2022"));
+        let verify = run(&["audit", "verify"], &pg.url);
+        assert!(verify.status.success(), "{}", stderr(&verify));
+        drop(pg);
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}

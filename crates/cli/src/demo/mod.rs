@@ -1,0 +1,241 @@
+//! The demo: the Đắk Nông tree of 2022, its departments, about 400 schools, a user for
+//! every role, the 2022 programme, devices and gifts in kind; one file per area, seeded in
+//! the order the program runs. Deterministic: every fresh demo is the same.
+
+mod devices;
+mod donations;
+pub mod students;
+mod units;
+mod users;
+
+use crate::output::Out;
+use anyhow::Result;
+use store::{AuditActor, Store};
+
+pub use students::seed_program;
+pub use users::users;
+
+/// Every demo account has this password (printed; the demo binds to 127.0.0.1).
+pub const DEMO_PASSWORD: &str = "maytinh-2022";
+
+/// The whole demo, area by area.
+pub async fn seed(store: &Store, out: &Out) -> Result<()> {
+    let actor = AuditActor::system("demo");
+    out.info(
+        "Đang tạo dữ liệu mẫu Đắk Nông…",
+        "Seeding the Đắk Nông demo…",
+    );
+    units::seed(store, &actor, out).await?;
+    students::seed_program(store, &actor).await?;
+    let good = devices::seed(store, &actor).await?;
+    donations::seed(store, &actor, good).await?;
+    users::seed(store, &actor).await?;
+    Ok(())
+}
+
+pub async fn print_logins(store: &Store, out: &Out) -> Result<()> {
+    println!();
+    println!(
+        "{}",
+        out.pick(
+            "Tài khoản dùng thử (mật khẩu chung):",
+            "Demo accounts (shared password):"
+        )
+    );
+    println!(
+        "  {:<18} {:<30} {}",
+        out.pick("tên đăng nhập", "username"),
+        out.pick("vai trò", "role"),
+        out.pick("đơn vị", "unit")
+    );
+    for (username, _, role, _) in users()
+        .into_iter()
+        .filter(|(u, ..)| !u.starts_with("phong_") || u == "phong_663")
+    {
+        let unit = store
+            .user_by_username(&username)
+            .await?
+            .map(|u| u.unit_name)
+            .unwrap_or_else(|| "—".into());
+        println!("  {:<18} {:<30} {}", username, role.label(out.lang), unit);
+    }
+    println!(
+        "  {}",
+        out.pick(
+            "(và phong_660 … phong_667 cho từng huyện)",
+            "(and phong_660 … phong_667 for each district)"
+        )
+    );
+    println!("{} {DEMO_PASSWORD}", out.pick("Mật khẩu:", "Password:"));
+    println!();
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use domain::units::UnitKind;
+    use domain::users::Role;
+    use store::testing::TestDb;
+
+    async fn seeds_the_demo(db: &TestDb) {
+        let store = &db.store;
+        seed(
+            store,
+            &Out {
+                lang: domain::Lang::Vi,
+            },
+        )
+        .await
+        .unwrap();
+        let province = store.unit_by_code("67").await.unwrap().unwrap();
+        let counts = store.scope_counts(&province.path).await.unwrap();
+        let schools = counts.of_kind(UnitKind::School);
+        assert!((380..=420).contains(&schools), "{schools} schools");
+        assert_eq!(counts.of_kind(UnitKind::District), 8);
+        assert_eq!(counts.of_kind(UnitKind::Commune), 71);
+        let a = store.unit_by_code("67663001").await.unwrap().unwrap();
+        assert_eq!(a.name, "Trường THCS Nguyễn Du");
+        assert_eq!(a.parent_code.as_deref(), Some("663"));
+        let b = store.unit_by_code("67666002").await.unwrap().unwrap();
+        assert_eq!(b.name, "Trường Tiểu học Kim Đồng");
+        assert_eq!(b.parent_code.as_deref(), Some("666"));
+        for role in Role::ALL {
+            let page = store
+                .list_users(
+                    &province.path,
+                    &store::users::UserFilter {
+                        role: Some(role),
+                        search: None,
+                    },
+                    1,
+                    10,
+                )
+                .await
+                .unwrap();
+            assert!(page.total >= 1, "a demo user for {role}");
+        }
+        // Every school is in a commune of its own district (direct units: the province).
+        let all = store
+            .list_units(
+                &province.path,
+                &store::units::UnitFilter {
+                    kind: Some(UnitKind::School),
+                    ..Default::default()
+                },
+                1,
+                500,
+            )
+            .await
+            .unwrap();
+        assert!(
+            all.items.iter().all(|s| s.commune_id.is_some()),
+            "every school has a commune"
+        );
+        let names: std::collections::HashSet<_> = all
+            .items
+            .iter()
+            .map(|s| {
+                (
+                    s.parent_code.clone(),
+                    s.commune_name.clone(),
+                    s.name.clone(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            names.len(),
+            all.items.len(),
+            "no two schools of a commune share a name"
+        );
+        assert!(store.verify_audit(|_, _| {}).await.unwrap().ok());
+        // Every printed login works.
+        for (username, _, role, _) in users() {
+            let user = store.authenticate(&username, DEMO_PASSWORD).await.unwrap();
+            assert_eq!(user.role, role, "{username}");
+        }
+    }
+
+    /// Every login the demo prints reaches its role's dashboard through the real app.
+    async fn every_printed_login_reaches_its_dashboard(db: &TestDb) {
+        use axum::body::{Body, to_bytes};
+        use axum::http::{Request, StatusCode, header};
+        use tower::ServiceExt;
+        seed(
+            &db.store,
+            &Out {
+                lang: domain::Lang::Vi,
+            },
+        )
+        .await
+        .unwrap();
+        let app = web::build_app(db.store.clone(), web::WebConfig::default());
+        for (username, full_name, role, _) in users() {
+            let page = app
+                .clone()
+                .oneshot(Request::get("/login").body(Body::empty()).unwrap())
+                .await
+                .unwrap();
+            let pre = page.headers()[header::SET_COOKIE]
+                .to_str()
+                .unwrap()
+                .split(';')
+                .next()
+                .unwrap()
+                .to_string();
+            let html =
+                String::from_utf8(to_bytes(page.into_body(), 1 << 20).await.unwrap().to_vec())
+                    .unwrap();
+            assert!(html.contains("<html lang=\"vi\"") && html.contains("Đăng nhập"));
+            let token = html
+                .split("name=\"_csrf\" value=\"")
+                .nth(1)
+                .unwrap()
+                .split('"')
+                .next()
+                .unwrap();
+            let form =
+                format!("_csrf={token}&username={username}&password={DEMO_PASSWORD}&next=%2F");
+            let res = app
+                .clone()
+                .oneshot(
+                    Request::post("/login")
+                        .header(header::COOKIE, &pre)
+                        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                        .body(Body::from(form))
+                        .unwrap(),
+                )
+                .await
+                .unwrap();
+            assert_eq!(res.status(), StatusCode::SEE_OTHER, "{username}");
+            let session = res.headers()[header::SET_COOKIE]
+                .to_str()
+                .unwrap()
+                .split(';')
+                .next()
+                .unwrap()
+                .to_string();
+            let home = app
+                .clone()
+                .oneshot(
+                    Request::get("/")
+                        .header(header::COOKIE, &session)
+                        .body(Body::empty())
+                        .unwrap(),
+                )
+                .await
+                .unwrap();
+            assert_eq!(home.status(), StatusCode::OK, "{username}");
+            let html =
+                String::from_utf8(to_bytes(home.into_body(), 1 << 20).await.unwrap().to_vec())
+                    .unwrap();
+            assert!(
+                html.contains(&format!("Xin chào, {}", full_name.replace('\'', "&#39;"))),
+                "{username}"
+            );
+            assert!(html.contains(role.label(domain::Lang::Vi)), "{username}");
+        }
+    }
+
+    store::storage_tests!(seeds_the_demo, every_printed_login_reaches_its_dashboard);
+}

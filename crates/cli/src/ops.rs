@@ -1,0 +1,247 @@
+//! Running the system: `serve`, `demo`, `migrate`, `backup`, and the logs of a server.
+
+use crate::database::{open, redact};
+use crate::demo;
+use crate::output::Out;
+use anyhow::{Context, Result};
+use clap::{Args, Subcommand, ValueEnum};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use store::{OpenOptions, Store, StoreError};
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Chạy máy chủ web (serve the web app)
+    Serve(ServeArgs),
+    /// Tạo cơ sở dữ liệu mẫu Đắk Nông và chạy thử tại http://127.0.0.1:8080 (seed a demo and serve it)
+    Demo(DemoArgs),
+    /// Cập nhật cấu trúc cơ sở dữ liệu (apply pending migrations)
+    Migrate,
+}
+
+#[derive(Subcommand)]
+pub enum Maintenance {
+    /// Sao lưu cơ sở dữ liệu SQLite đang chạy (consistent online copy of the SQLite database)
+    Backup {
+        /// Tệp sao lưu, chưa tồn tại (the backup file; must not exist)
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+#[derive(Args)]
+pub struct ServeArgs {
+    /// Địa chỉ lắng nghe (address to listen on)
+    #[arg(long, env = "SONGMAYTINH_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: String,
+    /// Địa chỉ người dùng truy cập; https:// bật cookie Secure (public URL; https enables Secure cookies)
+    #[arg(long, env = "SONGMAYTINH_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// Số kết nối tối đa tới cơ sở dữ liệu (database pool size)
+    #[arg(long, env = "SONGMAYTINH_DB_POOL", default_value_t = 16)]
+    pub db_pool: u32,
+    /// Số giây mỗi máy chủ nhớ phiên, khóa API và số liệu tổng quan; 0 để tắt (seconds this server caches sessions, API keys and dashboard counts; 0 disables)
+    #[arg(long, env = "SONGMAYTINH_CACHE_SECS", default_value_t = 5)]
+    pub cache_secs: u64,
+}
+
+#[derive(Args)]
+pub struct DemoArgs {
+    /// Tệp SQLite mẫu; mặc định ./songmaytinh-demo.db; hoặc dùng --db để tạo dữ liệu mẫu trong cơ sở dữ liệu khác (the demo SQLite file; or --db for another database)
+    #[arg(long)]
+    pub file: Option<PathBuf>,
+    /// Địa chỉ lắng nghe (address to listen on)
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub bind: String,
+    /// Chỉ tạo dữ liệu, không chạy máy chủ (seed only)
+    #[arg(long)]
+    pub no_serve: bool,
+}
+
+/// Where the demo goes without `--file` or `--db`.
+pub const DEMO_FILE: &str = "./songmaytinh-demo.db";
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+/// `named`: the database `--db` (or `SONGMAYTINH_DB`) names, if any; `db`: that or the
+/// default.
+pub async fn run(
+    cmd: Command,
+    named: Option<&str>,
+    db: &str,
+    log_format: LogFormat,
+    out: &Out,
+) -> Result<ExitCode> {
+    match cmd {
+        Command::Serve(a) => {
+            let _logs = init_logs(log_format);
+            let store = open(db, a.db_pool).await?;
+            let config = web::WebConfig {
+                public_url: a.public_url.unwrap_or_else(|| format!("http://{}", a.bind)),
+                cache_ttl: std::time::Duration::from_secs(a.cache_secs),
+                ..web::WebConfig::default()
+            };
+            serve(store, config, &a.bind).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Demo(a) => {
+            // The demo goes to `--file`, or to the database `--db` names (PostgreSQL too);
+            // never to both.
+            let url = match (named, &a.file) {
+                (Some(_), Some(_)) => {
+                    out.error(
+                        "Chọn một nơi cho dữ liệu mẫu: --file (tệp SQLite) hoặc --db (cơ sở dữ liệu), không dùng cả hai.",
+                        "Choose one place for the demo: --file (a SQLite file) or --db (a database), not both.",
+                    );
+                    return Ok(ExitCode::from(2));
+                }
+                (Some(url), None) => url.to_string(),
+                (None, file) => format!(
+                    "sqlite://{}",
+                    file.as_deref()
+                        .unwrap_or(std::path::Path::new(DEMO_FILE))
+                        .display()
+                ),
+            };
+            let _logs = init_logs(log_format);
+            let store = open(&url, 8).await?;
+            // A database that has never recorded anything gets the demo; one that has is
+            // used as it is.
+            if store.audit_head().await?.0 == 0 {
+                demo::seed(&store, out).await?;
+            } else {
+                out.info(
+                    &format!("Dùng lại dữ liệu có sẵn: {}", redact(&url)),
+                    &format!("Reusing the data already in {}", redact(&url)),
+                );
+            }
+            demo::print_logins(&store, out).await?;
+            if a.no_serve {
+                return Ok(ExitCode::SUCCESS);
+            }
+            let config = web::WebConfig {
+                public_url: format!("http://{}", a.bind),
+                ..web::WebConfig::default()
+            };
+            serve(store, config, &a.bind).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Migrate => {
+            let store = Store::open(
+                db,
+                &OpenOptions {
+                    migrate: false,
+                    ..OpenOptions::default()
+                },
+            )
+            .await
+            .with_context(|| format!("không mở được cơ sở dữ liệu {}", redact(db)))?;
+            let pending = store.pending_migrations().await?;
+            store.migrate().await?;
+            out.info(
+                &format!(
+                    "Đã cập nhật cơ sở dữ liệu ({pending} bước mới, {}).",
+                    store.engine().name()
+                ),
+                &format!(
+                    "Database migrated ({pending} new steps, {}).",
+                    store.engine().name()
+                ),
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+pub async fn maintain(cmd: Maintenance, db: &str, out: &Out) -> Result<ExitCode> {
+    match cmd {
+        Maintenance::Backup { out: path } => {
+            let store = open(db, 2).await?;
+            match store.backup_sqlite(&path).await {
+                Ok(bytes) => {
+                    out.info(
+                        &format!("Đã sao lưu {} byte vào {}.", bytes, path.display()),
+                        &format!("Backed up {} bytes to {}.", bytes, path.display()),
+                    );
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(StoreError::Unsupported(msg)) if store.engine() == store::Engine::Postgres => {
+                    out.error(
+                        &format!("Với PostgreSQL, hãy sao lưu bằng pg_dump, ví dụ: pg_dump --format=custom --file={} \"$SONGMAYTINH_DB\" ({msg})", path.display()),
+                        &format!("For PostgreSQL, back up with pg_dump, e.g.: pg_dump --format=custom --file={} \"$SONGMAYTINH_DB\"", path.display()),
+                    );
+                    Ok(ExitCode::from(2))
+                }
+                Err(e) => Err(e.into()),
+            }
+        }
+    }
+}
+
+/// Logs go to stderr through a background writer: a request never waits for a write
+/// (the writer blocks rather than drop lines when it falls behind). Keep the guard alive:
+/// dropping it flushes.
+fn init_logs(format: LogFormat) -> tracing_appender::non_blocking::WorkerGuard {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
+        .lossy(false)
+        .finish(std::io::stderr());
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(writer);
+    match format {
+        LogFormat::Text => builder.init(),
+        LogFormat::Json => builder.json().init(),
+    }
+    guard
+}
+
+async fn serve(store: Store, config: web::WebConfig, bind: &str) -> Result<()> {
+    let app = web::Application::build(store.clone(), config.clone(), bind)
+        .await
+        .with_context(|| format!("không lắng nghe được tại {bind} (cannot listen)"))?;
+    tracing::info!(addr = %app.local_addr(), engine = store.engine().name(), "serving");
+    // Expired sessions are removed hourly by whichever server gets there.
+    let purger = store.clone();
+    let policy = config.sessions;
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
+        loop {
+            tick.tick().await;
+            match purger.purge_sessions(policy).await {
+                Ok(n) if n > 0 => tracing::info!(removed = n, "expired sessions removed"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "session purge failed"),
+            }
+        }
+    });
+    app.run_until_stopped(shutdown_signal()).await?;
+    tracing::info!("stopped");
+    store.close().await;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}
