@@ -143,7 +143,7 @@ fn phase(name: &str, file: &Path) -> serde_json::Value {
                 .await
                 .unwrap();
             let start = Instant::now();
-            let (_, pdf) = web::donations::papers::receipt_minutes_pdf(&store, out.id.unwrap())
+            let (_, pdf) = web::donations::bien_ban::receipt_minutes_pdf(&store, out.id.unwrap())
                 .await
                 .unwrap()
                 .unwrap();

@@ -355,7 +355,7 @@ pub async fn donation(store: &Store, out: &Out, cmd: DonationCommand) -> Result<
                 );
                 return Ok(ExitCode::FAILURE);
             };
-            let (_, bytes) = web::donations::papers::receipt_minutes_pdf(store, id)
+            let (_, bytes) = web::donations::bien_ban::receipt_minutes_pdf(store, id)
                 .await?
                 .context("the receipt disappeared")?;
             std::fs::write(&path, bytes).with_context(|| {

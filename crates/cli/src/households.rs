@@ -89,6 +89,7 @@ async fn import_households(
         }
         Err(web::imports::ImportError::NotASchool(_)) => return Ok(ExitCode::FAILURE),
         Err(web::imports::ImportError::Store(e)) => return Err(e.into()),
+        Err(web::imports::ImportError::Reader(e)) => return Err(e.into()),
     };
     let refused = !report.errors.is_empty();
     if json {

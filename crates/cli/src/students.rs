@@ -288,6 +288,7 @@ async fn import_students(
             return Ok(ExitCode::FAILURE);
         }
         Err(web::imports::ImportError::Store(e)) => return Err(e.into()),
+        Err(web::imports::ImportError::Reader(e)) => return Err(e.into()),
     };
     if json {
         println!("{}", serde_json::to_string(&report)?);

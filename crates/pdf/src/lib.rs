@@ -1,6 +1,6 @@
-//! Printable administrative documents as PDF: A4, the Nghị định 30/2020 layout, and a
-//! bundled Times-compatible font (Tinos, SIL OFL 1.1) that has every Vietnamese letter,
-//! so that nothing is fetched and every office prints the same page.
+//! Printed minutes (biên bản) and other administrative papers as PDF: A4, the Nghị định
+//! 30/2020 layout, and a bundled Times-compatible font (Tinos, SIL OFL 1.1) that has every
+//! Vietnamese letter, so that nothing is fetched and every office prints the same page.
 
 pub mod layout;
 pub mod receipt;

@@ -21,8 +21,8 @@ enum Col {
     Commune,
     District,
     Category,
-    Poor,
-    NearPoor,
+    Ngheo,
+    CanNgheo,
     Certificate,
     Year,
 }
@@ -37,8 +37,8 @@ impl Col {
             Col::Commune => "Xã, phường, thị trấn",
             Col::District => "Huyện, thành phố",
             Col::Category => "Loại hộ",
-            Col::Poor => "Hộ nghèo",
-            Col::NearPoor => "Hộ cận nghèo",
+            Col::Ngheo => "Hộ nghèo",
+            Col::CanNgheo => "Hộ cận nghèo",
             Col::Certificate => "Số giấy chứng nhận",
             Col::Year => "Năm",
         }
@@ -113,8 +113,8 @@ const SYNONYMS: &[(Col, &[&str])] = &[
             "doi tuong",
         ],
     ),
-    (Col::Poor, &["ho ngheo", "ngheo"]),
-    (Col::NearPoor, &["ho can ngheo", "can ngheo"]),
+    (Col::Ngheo, &["ho ngheo", "ngheo"]),
+    (Col::CanNgheo, &["ho can ngheo", "can ngheo"]),
     (
         Col::Certificate,
         &[
@@ -195,8 +195,8 @@ impl Layout {
     fn usable(&self) -> bool {
         self.col(Col::Head).is_some()
             && (self.col(Col::Category).is_some()
-                || self.col(Col::Poor).is_some()
-                || self.col(Col::NearPoor).is_some())
+                || self.col(Col::Ngheo).is_some()
+                || self.col(Col::CanNgheo).is_some())
     }
 }
 
@@ -259,8 +259,8 @@ pub fn read_register<R: Read + Seek>(input: R, limits: &Limits) -> Result<Regist
         let has_any = !get(Col::Stt).is_empty()
             || !get(Col::Category).is_empty()
             || !get(Col::Certificate).is_empty()
-            || marked(&get(Col::Poor))
-            || marked(&get(Col::NearPoor));
+            || marked(&get(Col::Ngheo))
+            || marked(&get(Col::CanNgheo));
         if head.is_empty() || !has_any {
             out.skipped += 1;
             return ControlFlow::Continue(());
@@ -281,7 +281,7 @@ pub fn read_register<R: Read + Seek>(input: R, limits: &Limits) -> Result<Regist
                 }
             }
         } else {
-            match (marked(&get(Col::Poor)), marked(&get(Col::NearPoor))) {
+            match (marked(&get(Col::Ngheo)), marked(&get(Col::CanNgheo))) {
                 (true, false) => HouseholdCategory::Ngheo,
                 (false, true) => HouseholdCategory::CanNgheo,
                 (both, _) => {
@@ -298,7 +298,7 @@ pub fn read_register<R: Read + Seek>(input: R, limits: &Limits) -> Result<Regist
                     };
                     out.errors.push(SheetError::new(
                         row,
-                        Some(&l.header(Col::Poor)),
+                        Some(&l.header(Col::Ngheo)),
                         "unknown_category",
                         vi,
                         en,

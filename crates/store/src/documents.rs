@@ -8,6 +8,7 @@ use crate::db::{Tx, q};
 use crate::error::{Result, StoreError};
 use crate::{AuditActor, AuditEvent, Store, audit};
 use domain::DomainError;
+use domain::audit::Entity;
 use domain::dates::{Millis, now_millis};
 use domain::digest::sha256_hex;
 use serde::Serialize;
@@ -178,7 +179,7 @@ impl Store {
             &mut tx,
             actor,
             AuditEvent {
-                entity: "document",
+                entity: Entity::Document,
                 entity_id: Some(k.id.to_string()),
                 action: "upload",
                 summary: format!("Đính kèm tài liệu \"{}\" ({kind} #{owner_id})", k.name),

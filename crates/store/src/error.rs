@@ -28,6 +28,10 @@ pub enum StoreError {
     },
     #[error("{0}")]
     Unsupported(String),
+    /// An import's rows stopped before the end of the file (its reader failed); nothing
+    /// was written.
+    #[error("the import's rows stopped before the end of the file")]
+    Incomplete,
     #[error("i/o error")]
     Io(#[from] std::io::Error),
     #[error("password hashing failed")]

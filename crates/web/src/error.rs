@@ -19,10 +19,34 @@ pub enum AppError {
     /// Input that cannot be parsed at all (a malformed form or query).
     BadRequest(String),
     /// An import's rows, each with its problem.
-    Rows(Vec<RowError>),
+    Rows(Vec<RowProblem>),
     /// The address exists, for other methods (listed in the `Allow` header).
     MethodNotAllowed(String),
     Internal(Box<dyn std::error::Error + Send + Sync>),
+}
+
+/// A row's problem in both languages; the answer carries it in the caller's.
+#[derive(Debug, Clone)]
+pub struct RowProblem {
+    pub row: usize,
+    pub column: Option<String>,
+    pub code: &'static str,
+    pub message_vi: String,
+    pub message_en: String,
+}
+
+impl RowProblem {
+    pub fn in_lang(&self, lang: Lang) -> RowError {
+        RowError {
+            row: self.row,
+            column: self.column.clone(),
+            code: self.code.to_string(),
+            message: match lang {
+                Lang::Vi => self.message_vi.clone(),
+                Lang::En => self.message_en.clone(),
+            },
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -41,7 +65,7 @@ pub struct ErrorInfo {
     pub message_vi: String,
     pub message_en: String,
     pub field: Option<&'static str>,
-    pub rows: Vec<RowError>,
+    pub rows: Vec<RowProblem>,
 }
 
 impl ErrorInfo {
@@ -172,11 +196,12 @@ impl From<StoreError> for AppError {
             StoreError::Domain(d) => AppError::Domain(d),
             StoreError::Rows(rows) => AppError::Rows(
                 rows.into_iter()
-                    .map(|r| RowError {
+                    .map(|r| RowProblem {
                         row: r.row,
                         column: Some(r.field.to_string()),
-                        code: r.error.code().to_string(),
-                        message: r.error.message(Lang::Vi),
+                        code: r.error.code(),
+                        message_vi: r.error.message(Lang::Vi),
+                        message_en: r.error.message(Lang::En),
                     })
                     .collect(),
             ),
@@ -229,7 +254,11 @@ pub type AppResult<T> = Result<T, AppError>;
 /// Runs outside the router, so it also covers the gate's refusals and the 404 fallback.
 pub async fn render_errors(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
     let is_api = req.uri().path().starts_with("/api/");
-    let lang = crate::gate::lang_of(req.headers());
+    let lang = if is_api {
+        crate::gate::api_lang_of(req.headers())
+    } else {
+        crate::gate::lang_of(req.headers())
+    };
     let rid = req
         .headers()
         .get("x-request-id")
@@ -247,7 +276,7 @@ pub async fn render_errors(req: axum::extract::Request, next: axum::middleware::
                 code: info.code.to_string(),
                 message: info.message(lang).to_string(),
                 field: info.field.map(str::to_string),
-                rows: info.rows.clone(),
+                rows: info.rows.iter().map(|r| r.in_lang(lang)).collect(),
                 request_id: rid,
             },
         };
@@ -299,4 +328,63 @@ struct ErrorPage {
 /// The answer for paths no route matches.
 pub async fn not_found() -> AppError {
     AppError::not_found()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::Router;
+    use axum::body::Body;
+    use axum::routing::get;
+    use domain::RowIssue;
+    use domain::units::UnitsError;
+    use tower::ServiceExt;
+
+    async fn rows_answer(accept_language: &str) -> serde_json::Value {
+        let app = Router::new()
+            .route(
+                "/api/rows",
+                get(|| async {
+                    AppError::from(StoreError::Rows(vec![RowIssue {
+                        row: 3,
+                        field: "code",
+                        error: DomainError::Units(UnitsError::InvalidUnitCode {
+                            value: "x y".into(),
+                        }),
+                    }]))
+                }),
+            )
+            .layer(axum::middleware::from_fn(render_errors));
+        let res = app
+            .oneshot(
+                axum::http::Request::get("/api/rows")
+                    .header(header::ACCEPT_LANGUAGE, accept_language)
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let bytes = axum::body::to_bytes(res.into_body(), 1 << 20)
+            .await
+            .unwrap();
+        serde_json::from_slice(&bytes).unwrap()
+    }
+
+    #[tokio::test]
+    async fn row_errors_come_in_the_language_the_caller_asks_for() {
+        let en = rows_answer("en-US,en;q=0.9,vi;q=0.5").await;
+        assert_eq!(en["error"]["rows"][0]["row"], 3);
+        let msg = en["error"]["rows"][0]["message"].as_str().unwrap();
+        assert!(msg.starts_with("Unit code \"x y\" is invalid"), "{msg}");
+        assert!(
+            en["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("nothing was written")
+        );
+        let vi = rows_answer("vi,en;q=0.8").await;
+        let msg = vi["error"]["rows"][0]["message"].as_str().unwrap();
+        assert!(msg.starts_with("Mã đơn vị \"x y\" không hợp lệ"), "{msg}");
+    }
 }

@@ -94,6 +94,34 @@ pub fn lang_of(headers: &HeaderMap) -> Lang {
         .unwrap_or_default()
 }
 
+/// The language of an API answer: the language cookie, else the first of Vietnamese and
+/// English that `Accept-Language` names (programs ask this way), else Vietnamese.
+pub fn api_lang_of(headers: &HeaderMap) -> Lang {
+    if let Some(l) = cookies::get(headers, cookies::LANG).and_then(Lang::parse) {
+        return l;
+    }
+    headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .into_iter()
+        .flat_map(|v| v.split(','))
+        .filter_map(|tag| {
+            let (tag, q) = match tag.split_once(';') {
+                Some((t, params)) => (t, params.trim().strip_prefix("q=")?.parse::<f32>().ok()?),
+                None => (tag, 1.0),
+            };
+            let primary = tag.trim().split('-').next()?.to_ascii_lowercase();
+            Some((Lang::parse(&primary)?, q))
+        })
+        .filter(|(_, q)| *q > 0.0)
+        .fold(None::<(Lang, f32)>, |best, (l, q)| match best {
+            Some((_, bq)) if bq >= q => best,
+            _ => Some((l, q)),
+        })
+        .map(|(l, _)| l)
+        .unwrap_or_default()
+}
+
 fn request_id(headers: &HeaderMap) -> String {
     headers
         .get("x-request-id")
@@ -580,5 +608,31 @@ impl<S: Send + Sync> FromRequestParts<S> for TargetUser {
             .get::<TargetUser>()
             .cloned()
             .ok_or_else(AppError::not_found)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn accept(v: &str) -> Lang {
+        let mut h = HeaderMap::new();
+        h.insert(header::ACCEPT_LANGUAGE, v.parse().unwrap());
+        api_lang_of(&h)
+    }
+
+    #[test]
+    fn api_callers_ask_for_their_language() {
+        assert_eq!(accept("en"), Lang::En);
+        assert_eq!(accept("en-GB,en;q=0.8"), Lang::En);
+        assert_eq!(accept("fr-FR,en;q=0.5,vi;q=0.9"), Lang::Vi);
+        assert_eq!(accept("vi;q=0.2,en;q=0.7"), Lang::En);
+        assert_eq!(accept("en;q=0"), Lang::Vi);
+        assert_eq!(accept("de, *"), Lang::Vi);
+        assert_eq!(api_lang_of(&HeaderMap::new()), Lang::Vi);
+        let mut h = HeaderMap::new();
+        h.insert(header::ACCEPT_LANGUAGE, "en".parse().unwrap());
+        h.insert(header::COOKIE, "smt_lang=vi".parse().unwrap());
+        assert_eq!(api_lang_of(&h), Lang::Vi, "the cookie wins");
     }
 }

@@ -25,6 +25,8 @@ pub enum ImportError {
     /// The school code names no school.
     NotASchool(String),
     Store(StoreError),
+    /// The thread reading the file failed (a panic: a defect, never the file's fault).
+    Reader(tokio::task::JoinError),
 }
 
 impl From<StoreError> for ImportError {

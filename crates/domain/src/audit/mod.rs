@@ -15,6 +15,122 @@ pub const GENESIS_HASH: &str = "000000000000000000000000000000000000000000000000
 
 const DOMAIN_TAG: &[u8] = b"songmaytinh-audit-v1\n";
 
+/// What an audit entry is about: one spelling each. Entries written before this enum
+/// keep the spelling they were written with ([`Entity::legacy`]: bulk imports in the
+/// plural, a student's evidence apart from other kept files) and still verify; readers
+/// find them under the entity they mean.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(test, derive(strum::EnumIter))]
+pub enum Entity {
+    Unit,
+    User,
+    ApiKey,
+    Program,
+    Round,
+    NominationList,
+    Student,
+    StudentFlag,
+    StudentImport,
+    Dedup,
+    Household,
+    DeviceModel,
+    SpecProfile,
+    Device,
+    Appraisal,
+    Donor,
+    Donation,
+    /// A kept file (a student's evidence, a deed of gift, an appraisal report).
+    Document,
+}
+
+impl Entity {
+    pub const ALL: [Entity; 18] = [
+        Entity::Unit,
+        Entity::User,
+        Entity::ApiKey,
+        Entity::Program,
+        Entity::Round,
+        Entity::NominationList,
+        Entity::Student,
+        Entity::StudentFlag,
+        Entity::StudentImport,
+        Entity::Dedup,
+        Entity::Household,
+        Entity::DeviceModel,
+        Entity::SpecProfile,
+        Entity::Device,
+        Entity::Appraisal,
+        Entity::Donor,
+        Entity::Donation,
+        Entity::Document,
+    ];
+
+    /// The spelling written from now on.
+    pub fn code(self) -> &'static str {
+        match self {
+            Entity::Unit => "unit",
+            Entity::User => "user",
+            Entity::ApiKey => "api_key",
+            Entity::Program => "program",
+            Entity::Round => "round",
+            Entity::NominationList => "nomination_list",
+            Entity::Student => "student",
+            Entity::StudentFlag => "student_flag",
+            Entity::StudentImport => "student_import",
+            Entity::Dedup => "dedup",
+            Entity::Household => "household",
+            Entity::DeviceModel => "device_model",
+            Entity::SpecProfile => "spec_profile",
+            Entity::Device => "device",
+            Entity::Appraisal => "appraisal",
+            Entity::Donor => "donor",
+            Entity::Donation => "donation",
+            Entity::Document => "document",
+        }
+    }
+
+    /// Spellings entries written before this enum may carry.
+    pub fn legacy(self) -> &'static [&'static str] {
+        match self {
+            Entity::Unit => &["units"],
+            Entity::Household => &["households"],
+            Entity::Device => &["devices"],
+            Entity::Document => &["evidence"],
+            _ => &[],
+        }
+    }
+
+    /// The entity a stored spelling means, current or legacy.
+    pub fn parse(s: &str) -> Option<Entity> {
+        Entity::ALL
+            .into_iter()
+            .find(|e| e.code() == s || e.legacy().contains(&s))
+    }
+
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            Entity::Unit => lang.pick("Đơn vị", "Unit"),
+            Entity::User => lang.pick("Người dùng", "User"),
+            Entity::ApiKey => lang.pick("Khóa API", "API key"),
+            Entity::Program => lang.pick("Chương trình", "Programme"),
+            Entity::Round => lang.pick("Đợt khảo sát", "Survey round"),
+            Entity::NominationList => lang.pick("Danh sách của trường", "School's list"),
+            Entity::Student => lang.pick("Học sinh", "Student"),
+            Entity::StudentFlag => lang.pick("Cảnh báo của học sinh", "Student's flag"),
+            Entity::StudentImport => lang.pick("Tệp danh sách học sinh", "Student list file"),
+            Entity::Dedup => lang.pick("Rà soát trùng lặp", "Duplicate check"),
+            Entity::Household => lang.pick("Hộ nghèo, cận nghèo", "Household register"),
+            Entity::DeviceModel => lang.pick("Mẫu thiết bị", "Device model"),
+            Entity::SpecProfile => lang.pick("Cấu hình tối thiểu", "Minimum specification"),
+            Entity::Device => lang.pick("Thiết bị", "Device"),
+            Entity::Appraisal => lang.pick("Thẩm định", "Appraisal"),
+            Entity::Donor => lang.pick("Nhà tài trợ", "Donor"),
+            Entity::Donation => lang.pick("Tiếp nhận hiện vật", "Receipt in kind"),
+            Entity::Document => lang.pick("Tài liệu lưu kèm", "Kept document"),
+        }
+    }
+}
+
 /// One audit entry as stored, without its own hash.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuditRecord {
@@ -357,5 +473,22 @@ mod tests {
             let outcome = res.and_then(|_| v.finish(head.0, &head.1).map(|_| ()));
             prop_assert!(outcome.is_err());
         }
+    }
+
+    #[test]
+    fn entities_have_one_spelling_and_read_their_old_ones() {
+        use strum::IntoEnumIterator;
+        assert_eq!(Entity::iter().collect::<Vec<_>>(), Entity::ALL.to_vec());
+        let mut seen = std::collections::HashSet::new();
+        for e in Entity::ALL {
+            for name in std::iter::once(e.code()).chain(e.legacy().iter().copied()) {
+                assert!(seen.insert(name), "{name} spelled twice");
+                assert_eq!(Entity::parse(name), Some(e));
+            }
+        }
+        assert_eq!(Entity::parse("units"), Some(Entity::Unit));
+        // The store reads an entity under its code and at most one older spelling.
+        assert!(Entity::ALL.iter().all(|e| e.legacy().len() <= 1));
+        assert_eq!(Entity::parse("nothing"), None);
     }
 }

@@ -13,6 +13,7 @@ use std::fmt;
 /// What a user does in the program. The permissions of each role are in [`crate::authz`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(test, derive(strum::EnumIter))]
 pub enum Role {
     Admin,
     SoGddt,

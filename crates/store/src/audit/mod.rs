@@ -6,6 +6,7 @@
 
 use crate::db::{Pool, Tx, q};
 use crate::{Result, Store};
+use domain::audit::Entity;
 use domain::audit::{
     AuditRecord, ChainBreak, ChainSummary, ChainVerifier, entry_hash, personal_hash,
 };
@@ -49,9 +50,9 @@ impl AuditActor {
 }
 
 /// One change to record.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct AuditEvent {
-    pub entity: &'static str,
+    pub entity: Entity,
     pub entity_id: Option<String>,
     pub action: &'static str,
     /// A short human sentence, in Vietnamese, without personal data of students.
@@ -89,7 +90,7 @@ pub async fn append(tx: &mut Tx, actor: &AuditActor, ev: AuditEvent) -> Result<i
         actor_user_id: actor.user_id,
         actor_role: actor.role.map(|r| r.code().to_string()),
         unit_id: ev.unit_id,
-        entity: ev.entity.to_string(),
+        entity: ev.entity.code().to_string(),
         entity_id: ev.entity_id,
         action: ev.action.to_string(),
         summary: ev.summary,
@@ -278,14 +279,17 @@ impl Store {
         &self,
         before: Option<i64>,
         limit: i64,
-        entity: Option<&str>,
+        entity: Option<Entity>,
     ) -> Result<Vec<AuditEntry>> {
+        // An entity's entries under its current spelling and its older one.
+        let spelled = entity.map(|e| (e.code(), e.legacy().first().copied().unwrap_or(e.code())));
         Ok(q("SELECT seq, at, actor, actor_role, unit_id, entity, entity_id, action, summary, changes, hash
                 FROM audit_log
-               WHERE seq < $1 AND ($2 IS NULL OR entity = $2)
-               ORDER BY seq DESC LIMIT $3")
+               WHERE seq < $1 AND ($2 IS NULL OR entity = $2 OR entity = $3)
+               ORDER BY seq DESC LIMIT $4")
             .bind(before.unwrap_or(i64::MAX))
-            .bind(entity)
+            .bind(spelled.map(|s| s.0))
+            .bind(spelled.map(|s| s.1))
             .bind(limit.clamp(1, 500))
             .fetch_all(self.pool())
             .await?)

@@ -7,6 +7,7 @@ use crate::error::{Result, StoreError};
 use crate::students::Student;
 use crate::{AuditActor, AuditEvent, Store, audit};
 use domain::DomainError;
+use domain::audit::Entity;
 use domain::dates::now_millis;
 use domain::dedup::{Group, Reason, Record, code_groups, person_groups};
 use domain::students::ListStatus;
@@ -216,7 +217,7 @@ impl Store {
             &mut tx,
             actor,
             AuditEvent {
-                entity: "dedup",
+                entity: Entity::Dedup,
                 entity_id: Some(round_id.to_string()),
                 action: "run",
                 summary: format!(
@@ -228,7 +229,8 @@ impl Store {
                     "round_id": round_id, "students": students, "same_code": same_code,
                     "same_person": groups.len() - same_code, "flagged": flagged,
                 })),
-                ..AuditEvent::default()
+                unit_id: None,
+                personal: None,
             },
         )
         .await?;
@@ -484,7 +486,7 @@ impl Store {
             &mut tx,
             actor,
             AuditEvent {
-                entity: "dedup",
+                entity: Entity::Dedup,
                 entity_id: Some(
                     ids.iter()
                         .map(|i| i.to_string())
@@ -500,7 +502,8 @@ impl Store {
                     None => format!("Xác định {} hồ sơ là các học sinh khác nhau", ids.len()),
                 },
                 changes: Some(json!({ "students": ids, "decision": kind, "keep": keep })),
-                ..AuditEvent::default()
+                unit_id: None,
+                personal: None,
             },
         )
         .await?;

@@ -7,6 +7,7 @@ use crate::devices::model_name;
 use crate::error::{Result, StoreError};
 use crate::students::programs::{iso, parse_iso};
 use crate::{AuditActor, AuditEvent, Store, audit};
+use domain::audit::Entity;
 use domain::dates::{Millis, now_millis, today};
 use domain::devices::DevicesError;
 use domain::devices::appraisals::{Appraisal, Verdict};
@@ -206,7 +207,7 @@ impl Store {
             &mut tx,
             actor,
             AuditEvent {
-                entity: "appraisal",
+                entity: Entity::Appraisal,
                 entity_id: Some(id.to_string()),
                 action: a.verdict.code(),
                 summary: format!(
@@ -297,7 +298,7 @@ impl Store {
             &mut tx,
             actor,
             AuditEvent {
-                entity: "devices",
+                entity: Entity::Device,
                 entity_id: Some(source.to_string()),
                 action: "stock_in",
                 summary: format!("Nhập kho {n} thiết bị {name}, lô {source}"),

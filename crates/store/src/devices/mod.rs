@@ -7,6 +7,7 @@ pub mod appraisals;
 use crate::db::{Q, Tx, q};
 use crate::error::{Result, StoreError};
 use crate::{AuditActor, AuditEvent, Store, audit};
+use domain::audit::Entity;
 use domain::dates::now_millis;
 use domain::devices::DevicesError;
 use domain::devices::{
@@ -249,7 +250,7 @@ impl Store {
             &mut tx,
             actor,
             AuditEvent {
-                entity: "device_model",
+                entity: Entity::DeviceModel,
                 entity_id: Some(id.to_string()),
                 action: "create",
                 summary: format!(
@@ -302,7 +303,7 @@ impl Store {
             &mut tx,
             actor,
             AuditEvent {
-                entity: "devices",
+                entity: Entity::Device,
                 entity_id: Some(source.to_string()),
                 action: "register",
                 summary: format!("Tiếp nhận {} thiết bị (mẫu {model_id}, nguồn {source})", clean.len()),
@@ -465,7 +466,7 @@ impl Store {
             &mut tx,
             actor,
             AuditEvent {
-                entity: "device",
+                entity: Entity::Device,
                 entity_id: Some(after.serial.clone()),
                 action: "change_state",
                 summary: format!(
@@ -832,7 +833,7 @@ impl Store {
             &mut tx,
             actor,
             AuditEvent {
-                entity: "spec_profile",
+                entity: Entity::SpecProfile,
                 entity_id: Some(p.kind.code().to_string()),
                 action: if before.is_some() { "update" } else { "create" },
                 summary: format!("Cấu hình tối thiểu: {}", p.name.trim()),

@@ -5,6 +5,7 @@ use crate::db::{Q, q};
 use crate::error::{Result, StoreError};
 use crate::{AuditActor, AuditEvent, Store, audit};
 use domain::DomainError;
+use domain::audit::Entity;
 use domain::dates::now_millis;
 use domain::donations::DonationsError;
 use domain::donations::{Donor, DonorKind, Earmark};
@@ -155,7 +156,7 @@ impl Store {
             &mut tx,
             actor,
             AuditEvent {
-                entity: "donor",
+                entity: Entity::Donor,
                 entity_id: Some(id.to_string()),
                 action: if before.is_some() { "update" } else { "create" },
                 summary: match d.kind {

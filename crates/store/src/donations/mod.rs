@@ -11,6 +11,7 @@ use crate::devices::{SerialError, SerialRow, insert_devices, model_name};
 use crate::error::{Result, StoreError};
 use crate::students::programs::{iso, parse_iso};
 use crate::{AuditActor, AuditEvent, Store, audit};
+use domain::audit::Entity;
 use domain::dates::{Millis, now_millis, today};
 use domain::devices::DeviceKind;
 use domain::donations::DonationsError;
@@ -221,7 +222,7 @@ impl Store {
             &mut tx,
             actor,
             AuditEvent {
-                entity: "donation",
+                entity: Entity::Donation,
                 entity_id: Some(id.to_string()),
                 action: "receive",
                 summary: format!(

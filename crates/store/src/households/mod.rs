@@ -8,6 +8,7 @@ use crate::db::{Q, Tx, q};
 use crate::error::{Result, RowIssue, StoreError};
 use crate::{AuditActor, AuditEvent, Store, audit};
 use domain::DomainError;
+use domain::audit::Entity;
 use domain::dates::now_millis;
 use domain::students::StudentsError;
 use domain::students::programs::HouseholdCategory;
@@ -219,7 +220,7 @@ impl Store {
             &mut tx,
             actor,
             AuditEvent {
-                entity: "households",
+                entity: Entity::Household,
                 entity_id: None,
                 action: "import",
                 summary: format!(
@@ -230,7 +231,8 @@ impl Store {
                     "file": file.0, "sha256": file.1, "households": out.households, "communes": touched,
                     "written": out.written, "unchanged": out.unchanged, "check": out.check,
                 })),
-                ..AuditEvent::default()
+                unit_id: None,
+                personal: None,
             },
         )
         .await?;

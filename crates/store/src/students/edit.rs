@@ -10,6 +10,7 @@ use crate::students::programs::iso;
 use crate::students::{bind_draft, flag_list, list_status};
 use crate::{AuditActor, AuditEvent, Store, audit};
 use domain::DomainError;
+use domain::audit::Entity;
 use domain::dates::{Millis, now_millis};
 use domain::students::StudentDraft;
 use domain::students::StudentsError;
@@ -132,7 +133,7 @@ impl Store {
             &mut tx,
             actor,
             AuditEvent {
-                entity: "student",
+                entity: Entity::Student,
                 entity_id: Some(id.to_string()),
                 action,
                 summary: format!(
@@ -170,7 +171,7 @@ impl Store {
             &mut tx,
             actor,
             AuditEvent {
-                entity: "student",
+                entity: Entity::Student,
                 entity_id: Some(id.to_string()),
                 action: "withdraw",
                 summary: format!(
@@ -215,7 +216,7 @@ impl Store {
                 &mut tx,
                 actor,
                 AuditEvent {
-                    entity: "student",
+                    entity: Entity::Student,
                     entity_id: Some(id.to_string()),
                     action: "served",
                     summary: format!(
@@ -264,7 +265,7 @@ impl Store {
             &mut tx,
             actor,
             AuditEvent {
-                entity: "evidence",
+                entity: Entity::Document,
                 entity_id: Some(k.id.to_string()),
                 action: "upload",
                 summary: format!("Tải minh chứng cho học sinh #{student_id} của trường {school_code}"),

@@ -6,6 +6,7 @@ use crate::db::{Tx, q};
 use crate::error::{Result, StoreError};
 use crate::{AuditActor, AuditEvent, Store, audit};
 use domain::DomainError;
+use domain::audit::Entity;
 use domain::dates::{Millis, now_millis};
 use domain::students::ListStatus;
 use domain::students::StudentsError;
@@ -276,7 +277,7 @@ impl Store {
             &mut tx,
             actor,
             AuditEvent {
-                entity: "nomination_list",
+                entity: Entity::NominationList,
                 entity_id: Some(format!("{round_id}/{school_code}")),
                 action: action.code(),
                 summary: format!(
@@ -389,7 +390,7 @@ impl Store {
             &mut tx,
             actor,
             AuditEvent {
-                entity: "student_flag",
+                entity: Entity::StudentFlag,
                 entity_id: Some(format!("{student_id}/{kind}")),
                 action: "resolve",
                 summary: format!("Xử lý cảnh báo \"{kind}\" của học sinh #{student_id}"),

@@ -11,6 +11,7 @@ use crate::error::{Result, StoreError};
 use crate::students::programs::iso;
 use crate::{AuditActor, AuditEvent, Store, audit};
 use domain::DomainError;
+use domain::audit::Entity;
 use domain::dates::{Millis, now_millis};
 use domain::students::StudentsError;
 use domain::students::{Gender, ListStatus, StudentDraft};
@@ -468,9 +469,7 @@ impl Store {
             Tx::Postgres(_) => write_batches(tx, target, import_id, rx, &mut outcome).await?,
         };
         let Some(c) = counts else {
-            return Err(StoreError::Unsupported(
-                "import aborted: the file was not read to its end".into(),
-            ));
+            return Err(StoreError::Incomplete);
         };
         q("UPDATE student_imports SET header_row = $1, data_rows = $2, imported = $3, rejected = $4, skipped = $5 WHERE id = $6")
             .bind(c.header_row as i64)
@@ -495,7 +494,7 @@ impl Store {
             tx,
             actor,
             AuditEvent {
-                entity: "student_import",
+                entity: Entity::StudentImport,
                 entity_id: Some(import_id.to_string()),
                 action: "import",
                 summary: format!(

@@ -4,6 +4,7 @@ use crate::db::q;
 use crate::error::{Result, StoreError};
 use crate::{AuditActor, AuditEvent, Store, audit};
 use domain::DomainError;
+use domain::audit::Entity;
 use domain::dates::now_millis;
 use domain::students::StudentsError;
 use domain::students::programs::{HouseholdCategory, Round, Tier};
@@ -195,7 +196,7 @@ impl Store {
             &mut tx,
             actor,
             AuditEvent {
-                entity: "program",
+                entity: Entity::Program,
                 entity_id: Some(code.to_string()),
                 action: "create",
                 summary: format!("Tạo chương trình {name} với {} đối tượng ưu tiên và đợt \"{}\"", tiers.len(), first_round.0),
@@ -204,7 +205,8 @@ impl Store {
                     "tiers": tiers.iter().map(|t| json!({"rank": t.rank, "code": t.code, "label": t.label})).collect::<Vec<_>>(),
                     "round": {"id": round_id, "name": first_round.0, "opens_on": iso(first_round.1), "closes_on": iso(first_round.2)},
                 })),
-                ..AuditEvent::default()
+                unit_id: None,
+                personal: None,
             },
         )
         .await?;
@@ -283,12 +285,13 @@ impl Store {
             &mut tx,
             actor,
             AuditEvent {
-                entity: "round",
+                entity: Entity::Round,
                 entity_id: Some(id.to_string()),
                 action: "create",
                 summary: format!("Mở đợt khảo sát \"{name}\" của chương trình {program_code}"),
                 changes: Some(json!({ "program": program_code, "name": name, "opens_on": iso(opens_on), "closes_on": iso(closes_on) })),
-                ..AuditEvent::default()
+                unit_id: None,
+                personal: None,
             },
         )
         .await?;
@@ -317,14 +320,16 @@ impl Store {
             &mut tx,
             actor,
             AuditEvent {
-                entity: "round",
+                entity: Entity::Round,
                 entity_id: Some(round_id.to_string()),
                 action: if open { "open" } else { "close" },
                 summary: format!(
                     "{} đợt khảo sát #{round_id}",
                     if open { "Mở lại" } else { "Đóng" }
                 ),
-                ..AuditEvent::default()
+                unit_id: None,
+                changes: None,
+                personal: None,
             },
         )
         .await?;

@@ -5,6 +5,7 @@ use crate::db::{Page, Tx, q};
 use crate::error::{Result, StoreError};
 use crate::{AuditActor, AuditEvent, Store, audit};
 use domain::DomainError;
+use domain::audit::Entity;
 use domain::dates::{Millis, now_millis};
 use domain::units::UnitsError;
 use domain::units::plan::{ExistingUnit, Fields, Planned, Text, plan_import};
@@ -368,7 +369,7 @@ impl Store {
                 &mut tx,
                 actor,
                 AuditEvent {
-                    entity: "units",
+                    entity: Entity::Unit,
                     entity_id: None,
                     action: "import",
                     summary: format!(
@@ -379,7 +380,8 @@ impl Store {
                         "file": src.file_name, "sha256": src.sha256,
                         "created": summary.created, "updated": summary.updated, "unchanged": summary.unchanged,
                     })),
-                    ..AuditEvent::default()
+                    unit_id: None,
+                    personal: None,
                 },
             )
             .await?;
@@ -545,7 +547,7 @@ async fn apply_import(
                     tx,
                     actor,
                     AuditEvent {
-                        entity: "unit",
+                        entity: Entity::Unit,
                         entity_id: Some(p.code.clone()),
                         action: "update",
                         summary: format!("Cập nhật đơn vị {} – {}", p.code, p.fields.name),
@@ -598,7 +600,7 @@ async fn apply_import(
                     tx,
                     actor,
                     AuditEvent {
-                        entity: "unit",
+                        entity: Entity::Unit,
                         entity_id: Some(p.code.clone()),
                         action: "create",
                         summary: format!("Thêm đơn vị {} – {}", p.code, p.fields.name),

@@ -7,6 +7,7 @@ use crate::passwords::random_token;
 use crate::users::{User, UserRow, user_cols};
 use crate::{AuditActor, AuditEvent, Store, audit};
 use domain::DomainError;
+use domain::audit::Entity;
 use domain::dates::{Millis, now_millis};
 use domain::digest::sha256_hex;
 use domain::users::UsersError;
@@ -67,7 +68,7 @@ impl Store {
             &mut tx,
             actor,
             AuditEvent {
-                entity: "api_key",
+                entity: Entity::ApiKey,
                 entity_id: Some(key.id.to_string()),
                 action: "create",
                 summary: format!("Tạo khóa API \"{name}\" ({prefix}…) cho {}", user.username),
@@ -116,12 +117,13 @@ impl Store {
             &mut tx,
             actor,
             AuditEvent {
-                entity: "api_key",
+                entity: Entity::ApiKey,
                 entity_id: Some(key_id.to_string()),
                 action: "revoke",
                 summary: format!("Thu hồi khóa API #{key_id} của {}", user.username),
                 unit_id: Some(user.unit_id),
-                ..AuditEvent::default()
+                changes: None,
+                personal: None,
             },
         )
         .await?;

@@ -9,6 +9,7 @@ use crate::error::{Result, StoreError};
 use crate::passwords;
 use crate::{AuditActor, AuditEvent, Store, audit};
 use domain::DomainError;
+use domain::audit::Entity;
 use domain::dates::{Millis, now_millis};
 use domain::units::UnitsError;
 use domain::units::{Agency, UnitKind, UnitPath};
@@ -300,7 +301,7 @@ impl Store {
             &mut tx,
             actor,
             AuditEvent {
-                entity: "user",
+                entity: Entity::User,
                 entity_id: Some(new.username.to_string()),
                 action: "create",
                 summary: format!(
@@ -391,7 +392,7 @@ impl Store {
             &mut tx,
             actor,
             AuditEvent {
-                entity: "user",
+                entity: Entity::User,
                 entity_id: Some(old.username.to_string()),
                 action: if active != old.active { if active { "enable" } else { "disable" } } else { "update" },
                 summary: format!("Cập nhật tài khoản {}", old.username),
@@ -445,7 +446,7 @@ impl Store {
             &mut tx,
             actor,
             AuditEvent {
-                entity: "user",
+                entity: Entity::User,
                 entity_id: Some(user.username.to_string()),
                 action: if own {
                     "change_password"
@@ -458,7 +459,8 @@ impl Store {
                     format!("Đặt lại mật khẩu cho {}", user.username)
                 },
                 unit_id: Some(user.unit_id),
-                ..AuditEvent::default()
+                changes: None,
+                personal: None,
             },
         )
         .await?;
@@ -481,12 +483,13 @@ impl Store {
             &mut tx,
             actor,
             AuditEvent {
-                entity: "user",
+                entity: Entity::User,
                 entity_id: Some(user.username.to_string()),
                 action: "unlock",
                 summary: format!("Mở khóa đăng nhập cho {}", user.username),
                 unit_id: Some(user.unit_id),
-                ..AuditEvent::default()
+                changes: None,
+                personal: None,
             },
         )
         .await?;
@@ -535,12 +538,13 @@ impl Store {
             &mut tx,
             &user.audit_actor(),
             AuditEvent {
-                entity: "user",
+                entity: Entity::User,
                 entity_id: Some(user.username.to_string()),
                 action: "login",
                 summary: format!("{} đăng nhập", user.username),
                 unit_id: Some(user.unit_id),
-                ..AuditEvent::default()
+                changes: None,
+                personal: None,
             },
         )
         .await?;

@@ -173,7 +173,10 @@ async fn donors_are_checked_and_audited(db: &TestDb) {
     assert_eq!(p.donor.earmark, marked.earmark);
     assert_eq!(p.donor.phone.as_deref(), Some("0912345678"));
     assert_eq!((p.donations, p.devices, p.total_value), (0, 0, Dong(0)));
-    let audit = store.audit_entries(None, 10, Some("donor")).await.unwrap();
+    let audit = store
+        .audit_entries(None, 10, Some(domain::audit::Entity::Donor))
+        .await
+        .unwrap();
     assert_eq!(audit[0].action, "update");
     let chained = audit[0].changes.as_deref().unwrap();
     assert!(chained.contains("\"before\""));

@@ -16,6 +16,7 @@ use songmaytinh_store::{StoreError, storage_tests};
 storage_tests!(dak_nong_imports_once,);
 storage_tests!(
     seed = Units;
+    old_spellings_are_read_under_their_entity,
     bad_units_file_writes_nothing,
     moving_a_district_moves_its_schools,
     scope_bounds_listings,
@@ -716,4 +717,72 @@ fn database_urls_choose_the_engine() {
         ),
         "postgres://u:p@h:5432/x?sslmode=disable"
     );
+}
+
+/// An entry written before the entity names were one enum ("units" for a units import)
+/// still verifies, and the audit page's filter finds it under the entity it means.
+async fn old_spellings_are_read_under_their_entity(db: &TestDb) {
+    use domain::audit::{AuditRecord, Entity, entry_hash};
+    let store = &db.store;
+    let (seq, prev) = store.audit_head().await.unwrap();
+    let rec = AuditRecord {
+        seq: seq + 1,
+        at: 1_643_218_200_000,
+        actor: "system:cli".into(),
+        actor_user_id: None,
+        actor_role: None,
+        unit_id: None,
+        entity: "units".into(),
+        entity_id: None,
+        action: "import".into(),
+        summary: "Nhập tệp đơn vị \"dak-nong.csv\": 0 mới, 0 cập nhật, 80 không đổi".into(),
+        changes: None,
+        personal_hash: None,
+    };
+    let hash = entry_hash(&prev, &rec);
+    raw_execute(
+        &db.url,
+        &format!(
+            "INSERT INTO audit_log (seq, at, actor, entity, action, summary, prev_hash, hash)
+             VALUES ({}, {}, '{}', 'units', 'import', '{}', '{prev}', '{hash}')",
+            rec.seq,
+            rec.at,
+            rec.actor,
+            rec.summary.replace('\'', "''")
+        ),
+    )
+    .await
+    .unwrap();
+    raw_execute(
+        &db.url,
+        &format!(
+            "UPDATE audit_head SET seq = {}, hash = '{hash}' WHERE id = 1",
+            rec.seq
+        ),
+    )
+    .await
+    .unwrap();
+    let v = store.verify_audit(|_, _| {}).await.unwrap();
+    assert!(v.ok(), "{:?}", v.chain);
+    let units = store
+        .audit_entries(None, 500, Some(Entity::Unit))
+        .await
+        .unwrap();
+    assert!(
+        units
+            .iter()
+            .any(|e| e.seq == rec.seq && e.entity == "units")
+    );
+    assert!(units.iter().any(|e| e.entity == "unit"), "new entries too");
+    assert!(
+        units
+            .iter()
+            .all(|e| Entity::parse(&e.entity) == Some(Entity::Unit)),
+        "nothing else"
+    );
+    let users = store
+        .audit_entries(None, 500, Some(Entity::User))
+        .await
+        .unwrap();
+    assert!(users.iter().all(|e| e.seq != rec.seq));
 }

@@ -7,6 +7,7 @@ use crate::state::AppState;
 use crate::views::{Ctx, render};
 use axum::extract::State;
 use axum::response::Response;
+use domain::audit::Entity;
 use serde::Deserialize;
 use store::audit::AuditEntry;
 
@@ -24,29 +25,31 @@ pub struct ListQuery {
 struct IndexPage {
     l: Layout,
     entries: Vec<AuditEntry>,
-    entities: Vec<(&'static str, bool)>,
+    /// (code, label, selected)
+    entities: Vec<(&'static str, &'static str, bool)>,
     older: Option<String>,
 }
-
-const ENTITIES: &[&str] = &["unit", "units", "user", "api_key"];
 
 pub async fn index(
     State(state): State<AppState>,
     ctx: Ctx,
     Query(q): Query<ListQuery>,
 ) -> AppResult<Response> {
-    let entity = ENTITIES.iter().copied().find(|e| *e == q.entity);
+    let entity = Entity::ALL.into_iter().find(|e| e.code() == q.entity);
     let entries = state.store.audit_entries(q.before, PAGE, entity).await?;
     let older = (entries.len() as i64 == PAGE).then(|| {
         let last = entries.last().map(|e| e.seq).unwrap_or(0);
         match entity {
-            Some(e) => format!("/admin/audit?before={last}&entity={e}"),
+            Some(e) => format!("/admin/audit?before={last}&entity={}", e.code()),
             None => format!("/admin/audit?before={last}"),
         }
     });
     Ok(render(IndexPage {
         l: ctx.layout(texts::tr(ctx.lang).audit_title),
-        entities: ENTITIES.iter().map(|e| (*e, Some(*e) == entity)).collect(),
+        entities: Entity::ALL
+            .into_iter()
+            .map(|e| (e.code(), e.label(ctx.lang), Some(e) == entity))
+            .collect(),
         entries,
         older,
     }))

@@ -339,11 +339,7 @@ async fn save(
             state.config.secure_cookies(),
         )),
         Err(store::StoreError::Domain(e)) if e.field().is_some() => {
-            let field = match e.field() {
-                Some("earmark_tier") => "earmark_tier",
-                Some(f) => f,
-                None => "",
-            };
+            let field = e.field().unwrap_or_default();
             donor_page(
                 state,
                 ctx,

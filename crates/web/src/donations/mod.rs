@@ -2,8 +2,8 @@
 //! their serials all or nothing, the printable receipt minutes and the documents kept
 //! with each receipt. Its pages sit under the devices' menu entry.
 
+pub mod bien_ban;
 mod donors;
-pub mod papers;
 pub(crate) mod receipts;
 mod texts;
 

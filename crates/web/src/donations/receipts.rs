@@ -331,11 +331,7 @@ pub async fn create_donation(
             new_page(&state, &ctx, f, None, problems).await
         }
         Err(store::StoreError::Domain(e)) => {
-            let field = match e.field() {
-                Some("items") => "items".to_string(),
-                Some(x) => x.to_string(),
-                None => String::new(),
-            };
+            let field = e.field().unwrap_or_default().to_string();
             new_page(&state, &ctx, f, Some((field, e.message(lang))), Vec::new()).await
         }
         Err(e) => Err(e.into()),
@@ -460,7 +456,7 @@ pub async fn minutes_pdf(
     State(state): State<AppState>,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    let (name, bytes) = super::papers::receipt_minutes_pdf(&state.store, id)
+    let (name, bytes) = super::bien_ban::receipt_minutes_pdf(&state.store, id)
         .await?
         .ok_or_else(AppError::not_found)?;
     Ok(inline_file(&name, "application/pdf", bytes))

@@ -55,7 +55,7 @@ pub async fn import_households<R: Read + Seek + Send + 'static>(
         sheets::households::read_register(input, &Limits::default())
     })
     .await
-    .map_err(|e| ImportError::Store(StoreError::Unsupported(e.to_string())))?
+    .map_err(ImportError::Reader)?
     .map_err(ImportError::File)?;
     let message = |e: &sheets::SheetError| ReportError {
         row: e.row,

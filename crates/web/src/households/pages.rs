@@ -186,6 +186,7 @@ pub async fn upload(
         }
         Err(ImportError::NotASchool(_)) => Err(AppError::not_found()),
         Err(ImportError::Store(e)) => Err(e.into()),
+        Err(ImportError::Reader(e)) => Err(AppError::internal(e)),
     }
 }
 
@@ -236,5 +237,6 @@ pub async fn confirm(
         )),
         Err(ImportError::NotASchool(_)) => Err(AppError::not_found()),
         Err(ImportError::Store(e)) => Err(e.into()),
+        Err(ImportError::Reader(e)) => Err(AppError::internal(e)),
     }
 }

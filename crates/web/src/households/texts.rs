@@ -3,8 +3,8 @@
 
 crate::i18n::texts! {
     district: "Huyện, thành phố", "District";
-    poor: "Hộ nghèo", "Poor";
-    near_poor: "Hộ cận nghèo", "Near-poor";
+    ngheo: "Hộ nghèo", "Poor";
+    can_ngheo: "Hộ cận nghèo", "Near-poor";
     households_help: "Danh sách hộ nghèo, hộ cận nghèo đã được UBND xã công nhận. Sau mỗi lần nhập, hệ thống đối chiếu lại mọi học sinh thuộc đối tượng (i), (ii) của đợt đang mở: theo tên cha mẹ (chủ hộ hoặc thành viên), tên học sinh trong hộ, hoặc số giấy chứng nhận, trong cùng xã.", "The registers of poor and near-poor households the communes approved. After each import every tier (i)/(ii) claim of the open round is checked again: by the parent's name (head or member), the student's name among the members, or the certificate number, within the same commune.";
     households_file: "Tệp danh sách hộ (.xlsx, .xls, .ods, .csv)", "Register file (.xlsx, .xls, .ods, .csv)";
     households_year: "Năm", "Year";

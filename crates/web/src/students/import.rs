@@ -158,6 +158,7 @@ pub async fn upload(
             invalid(e.message(ctx.lang), u, round)
         }
         Err(ImportError::Store(e)) => Err(e.into()),
+        Err(ImportError::Reader(e)) => Err(AppError::internal(e)),
     }
 }
 
@@ -203,5 +204,6 @@ pub async fn confirm(
         Err(ImportError::File(e)) => Err(AppError::BadRequest(file_error(ctx.lang, &e))),
         Err(ImportError::NotASchool(_)) => Err(AppError::not_found()),
         Err(ImportError::Store(e)) => Err(e.into()),
+        Err(ImportError::Reader(e)) => Err(AppError::internal(e)),
     }
 }

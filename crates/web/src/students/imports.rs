@@ -11,7 +11,7 @@ use std::io::{Read, Seek};
 use std::ops::ControlFlow;
 use store::students::{ImportCounts, ImportMsg, ImportOutcome, ImportRow, ImportTarget};
 use store::units::Unit;
-use store::{AuditActor, Store, StoreError};
+use store::{AuditActor, Store};
 use tokio::sync::mpsc;
 
 use crate::imports::{ImportError, MAX_LISTED_ERRORS, ReportError};
@@ -122,9 +122,7 @@ pub async fn import_students<R: Read + Seek + Send + 'static>(
         (result, errors)
     });
     let stored = store.import_students(actor, target, rx).await;
-    let (read, errors) = parse
-        .await
-        .map_err(|e| ImportError::Store(StoreError::Unsupported(e.to_string())))?;
+    let (read, errors) = parse.await.map_err(ImportError::Reader)?;
     let summary = read.map_err(ImportError::File)?;
     let outcome = stored?;
     let report = StudentReport {

@@ -352,7 +352,7 @@ async fn approval_end_to_end(app: &TestApp) {
     let entries = app
         .db
         .store
-        .audit_entries(None, 50, Some("nomination_list"))
+        .audit_entries(None, 50, Some(domain::audit::Entity::NominationList))
         .await
         .unwrap();
     let actions: Vec<&str> = entries.iter().rev().map(|e| e.action.as_str()).collect();
@@ -539,7 +539,7 @@ async fn one_student_at_a_time(app: &TestApp) {
     let entries = app
         .db
         .store
-        .audit_entries(None, 10, Some("student"))
+        .audit_entries(None, 10, Some(domain::audit::Entity::Student))
         .await
         .unwrap();
     assert_eq!(entries[0].action, "withdraw");
@@ -657,7 +657,7 @@ async fn already_served_needs_an_override(app: &TestApp) {
     let entry = &app
         .db
         .store
-        .audit_entries(None, 1, Some("student_flag"))
+        .audit_entries(None, 1, Some(domain::audit::Entity::StudentFlag))
         .await
         .unwrap()[0];
     assert_eq!(entry.actor, "phong_663");

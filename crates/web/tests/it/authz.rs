@@ -533,31 +533,46 @@ async fn every_route_for_every_role(app: &TestApp) {
         donation,
         appraisal,
     };
-    let mut failures = Vec::new();
-    for (method, path, in_scope, out_scope, anon) in POLICY {
-        let public = *anon == 'A';
-        for (i, (actor, ..)) in ACTORS.iter().enumerate() {
-            for (outs, expected) in [(false, in_scope), (true, out_scope)] {
-                let Some(e) = expected.chars().nth(i) else {
+    // One sequence of requests per role (and one anonymous), run side by side.
+    let role = |who: Option<usize>| {
+        let t = &t;
+        async move {
+            let mut failures = Vec::new();
+            for (method, path, in_scope, out_scope, anon) in POLICY {
+                let public = *anon == 'A';
+                let Some(i) = who else {
+                    let p = concrete(path, false, "", t);
+                    let (status, loc) = outcome(app, method, &p, None).await;
+                    if !check(*anon, public, status, &loc) {
+                        failures.push(format!(
+                            "{method} {p} anonymous: expected {anon}, got {status} {loc}"
+                        ));
+                    }
                     continue;
                 };
-                let p = concrete(path, outs, actor, &t);
-                let (status, loc) = outcome(app, method, &p, Some(actor)).await;
-                if !check(e, public, status, &loc) {
-                    failures.push(format!(
-                        "{method} {p} as {actor}: expected {e}, got {status} {loc}"
-                    ));
+                let actor = ACTORS[i].0;
+                for (outs, expected) in [(false, in_scope), (true, out_scope)] {
+                    let Some(e) = expected.chars().nth(i) else {
+                        continue;
+                    };
+                    let p = concrete(path, outs, actor, t);
+                    let (status, loc) = outcome(app, method, &p, Some(actor)).await;
+                    if !check(e, public, status, &loc) {
+                        failures.push(format!(
+                            "{method} {p} as {actor}: expected {e}, got {status} {loc}"
+                        ));
+                    }
                 }
             }
+            failures
         }
-        let p = concrete(path, false, "", &t);
-        let (status, loc) = outcome(app, method, &p, None).await;
-        if !check(*anon, public, status, &loc) {
-            failures.push(format!(
-                "{method} {p} anonymous: expected {anon}, got {status} {loc}"
-            ));
-        }
-    }
+    };
+    let everyone = (0..ACTORS.len()).map(Some).chain([None]).map(role);
+    let failures: Vec<String> = futures_util::future::join_all(everyone)
+        .await
+        .into_iter()
+        .flatten()
+        .collect();
     assert!(
         failures.is_empty(),
         "{} mismatches:\n{}",

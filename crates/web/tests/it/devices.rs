@@ -73,7 +73,7 @@ async fn spec_profiles_are_edited_by_the_appraisers_and_models_checked(app: &Tes
     assert_eq!(saved[0].min_screen_tenths, Some(80));
     assert!(!saved[0].sample);
     let audit = store
-        .audit_entries(None, 5, Some("spec_profile"))
+        .audit_entries(None, 5, Some(domain::audit::Entity::SpecProfile))
         .await
         .unwrap();
     assert_eq!(audit.len(), 1, "the change is audited");

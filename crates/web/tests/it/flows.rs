@@ -639,7 +639,7 @@ async fn unit_form_validates_and_audits(app: &TestApp) {
     let entries = app
         .db
         .store
-        .audit_entries(None, 1, Some("unit"))
+        .audit_entries(None, 1, Some(domain::audit::Entity::Unit))
         .await
         .unwrap();
     assert_eq!(entries[0].entity_id.as_deref(), Some("67663099"));

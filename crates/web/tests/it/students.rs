@@ -44,7 +44,8 @@ web_tests!(
     samples_import_exactly,
     reimport_changes_nothing,
     dry_run_writes_nothing,
-    bad_files_write_nothing
+    bad_files_write_nothing,
+    a_failing_reader_writes_nothing
 );
 
 async fn samples_import_exactly(app: &TestApp) {
@@ -140,7 +141,7 @@ async fn samples_import_exactly(app: &TestApp) {
     let entries = app
         .db
         .store
-        .audit_entries(None, 5, Some("student_import"))
+        .audit_entries(None, 5, Some(domain::audit::Entity::StudentImport))
         .await
         .unwrap();
     assert!(entries[0].summary.contains("h2_truong_b_tcvn3.xlsx"));
@@ -572,4 +573,72 @@ async fn the_api_reads_students_in_scope(app: &TestApp) {
     );
     let (_, v) = api_get(app, "phong_663", "/api/v1/students/counts").await;
     assert_eq!(v["total"], 68, "a district office counts its district");
+}
+
+/// A file whose reading fails halfway, as a defect in the reader would.
+struct FailingReader {
+    inner: Cursor<Vec<u8>>,
+    left: usize,
+}
+
+impl std::io::Read for FailingReader {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.left == 0 {
+            panic!("the reader fails on purpose");
+        }
+        let take = buf.len().min(self.left);
+        let n = self.inner.read(&mut buf[..take])?;
+        self.left -= n;
+        Ok(n)
+    }
+}
+
+impl std::io::Seek for FailingReader {
+    fn seek(&mut self, pos: std::io::SeekFrom) -> std::io::Result<u64> {
+        self.inner.seek(pos)
+    }
+}
+
+/// The thread reading a file fails: the import says so as a reader failure (not as the
+/// file's fault or an unsupported engine), and writes nothing.
+async fn a_failing_reader_writes_nothing(app: &TestApp) {
+    let unit = app
+        .db
+        .store
+        .unit_by_code("67663001")
+        .await
+        .unwrap()
+        .unwrap();
+    let bytes = std::fs::read(format!(
+        "{}/../../data/samples/h1_truong_a.xlsx",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
+    let req = ImportRequest {
+        school: &unit,
+        round_id: None,
+        file_name: "h1.xlsx",
+        sha256: domain::digest::sha256_hex(&bytes),
+        dry_run: false,
+        lang: Lang::Vi,
+    };
+    let left = bytes.len() * 3 / 4;
+    let r = import_students(
+        &app.db.store,
+        &AuditActor::system("test"),
+        &req,
+        FailingReader {
+            inner: Cursor::new(bytes),
+            left,
+        },
+    )
+    .await;
+    assert!(matches!(r, Err(ImportError::Reader(_))), "{r:?}");
+    let page = app
+        .db
+        .store
+        .list_students(&unit.path, &StudentFilter::default(), 1, 10)
+        .await
+        .unwrap();
+    assert_eq!(page.total, 0);
 }

@@ -1,7 +1,5 @@
 //! The sample lists of `data/samples/` read as their README says.
 
-extern crate songmaytinh_sheets as sheets;
-
 use domain::students::programs::{Round, tiers_2022};
 use serde_json::Value;
 use sheets::reader::Limits;
@@ -12,7 +10,7 @@ use text::Encoding;
 use time::macros::date;
 
 fn expected() -> Value {
-    serde_json::from_str(include_str!("../../../data/samples/expected.json")).unwrap()
+    serde_json::from_str(include_str!("../../../../data/samples/expected.json")).unwrap()
 }
 
 fn round() -> Round {

@@ -1,4 +1,5 @@
-//! Documents to print, assembled from the records: the receipt minutes of a donation.
+//! The receipt minutes (biên bản tiếp nhận) of a donation, printed from the records. The
+//! word `bien_ban` is kept for printed minutes; files kept with a record are documents.
 
 use domain::Lang;
 use pdf::{Letterhead, Party, ReceiptLine, ReceiptMinutes};

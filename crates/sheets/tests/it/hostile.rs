@@ -1,8 +1,6 @@
 //! Files that must be refused, clearly and cheaply: a password, a zip bomb, ten million
 //! rows, ten megabytes in one cell. Fixtures are made by `fixtures/make.py`.
 
-extern crate songmaytinh_sheets as sheets;
-
 use sheets::reader::Limits;
 use sheets::students::read_student_list;
 use std::io::{Cursor, Read, Seek, SeekFrom};

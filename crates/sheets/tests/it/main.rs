@@ -1,0 +1,7 @@
+//! The sheet readers' tests, one binary: hostile files refused, the samples read as their
+//! README says.
+
+extern crate songmaytinh_sheets as sheets;
+
+mod hostile;
+mod samples;
