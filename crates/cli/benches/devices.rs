@@ -34,22 +34,6 @@ fn write_csv(path: &Path, n: usize) {
     writeln!(w, ",Tổng cộng,{n} máy,").unwrap();
 }
 
-/// The one model every phase registers devices of.
-async fn tablet(store: &Store, sys: &AuditActor) -> i64 {
-    store
-        .create_device_model(
-            sys,
-            &domain::devices::DeviceModel {
-                kind: Some(domain::devices::DeviceKind::Tablet),
-                brand: "Samsung".into(),
-                model: "Galaxy Tab A8".into(),
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap()
-}
-
 fn read(file: &Path) -> Vec<store::devices::SerialRow> {
     let list = sheets::devices::read_serials(
         std::io::BufReader::new(std::fs::File::open(file).unwrap()),
@@ -84,23 +68,13 @@ fn phase(name: &str, file: &Path) -> serde_json::Value {
         return rt.block_on(async {
             let store = common::fresh_sqlite(&file.with_extension("minutes.db")).await;
             let sys = AuditActor::system("bench");
-            let model = tablet(&store, &sys).await;
+            let model = store::testing::add_tablet(&store).await;
             use domain::donations::*;
             let donor = store
                 .save_donor(
                     &sys,
                     None,
-                    &Donor {
-                        kind: DonorKind::Organisation,
-                        name: "Công ty Cổ phần Viễn thông Hưng Thịnh Đắk Nông".into(),
-                        contact_person: None,
-                        phone: None,
-                        email: None,
-                        address: None,
-                        tax_code: None,
-                        publish_name: true,
-                        earmark: Earmark::default(),
-                    },
+                    &store::testing::organisation("Công ty Cổ phần Viễn thông Hưng Thịnh Đắk Nông"),
                 )
                 .await
                 .unwrap();
@@ -178,7 +152,7 @@ fn phase(name: &str, file: &Path) -> serde_json::Value {
     rt.block_on(async {
         let store = common::fresh_sqlite(&file.with_extension("db")).await;
         let sys = AuditActor::system("bench");
-        let model = tablet(&store, &sys).await;
+        let model = store::testing::add_tablet(&store).await;
         let start = Instant::now();
         let rows = read(file);
         let report = store

@@ -79,28 +79,33 @@ pub fn clean_file_name(raw: &str, default: &str) -> String {
     }
 }
 
-/// A file as [`keep`] kept it.
-#[derive(Debug, Clone)]
-pub(crate) struct Kept {
-    pub id: i64,
-    /// False when the owner already had these bytes (nothing was written).
-    pub new: bool,
-    pub name: String,
-    pub sha256: String,
-    pub size: i64,
+/// A file to keep: its name as sent, the name to use when it has none, its type (the
+/// caller has checked it by the bytes) and its bytes.
+pub struct Upload<'a> {
+    pub file_name: &'a str,
+    pub default_name: &'a str,
+    pub content_type: &'a str,
+    pub data: Vec<u8>,
 }
 
-/// Keeps a file under its owner in the caller's transaction; the caller has checked the
-/// type by the bytes and writes its own audit entry when the file is new.
+/// What the audit entry of a newly kept file says beyond the file itself.
+pub(crate) struct Note {
+    pub summary: String,
+    /// The unit it concerns, so that scoped readers find it.
+    pub unit_id: Option<i64>,
+    /// More details (the owner's round, say), merged into the entry's changes.
+    pub extra: serde_json::Value,
+}
+
+/// Keeps a file under its owner in the caller's transaction, with its audit entry; the
+/// same bytes twice under one owner are kept once (and audited once). Returns its id.
 pub(crate) async fn keep(
     tx: &mut Tx,
     actor: &AuditActor,
     owner: DocumentOwner,
-    file_name: &str,
-    default_name: &str,
-    content_type: &str,
-    data: Vec<u8>,
-) -> Result<Kept> {
+    file: Upload<'_>,
+    note: impl FnOnce(&str) -> Note,
+) -> Result<i64> {
     let exists: Option<i64> = q(owner.exists_sql())
         .bind(owner.id())
         .scalar_optional(&mut *tx)
@@ -108,9 +113,9 @@ pub(crate) async fn keep(
     if exists.is_none() {
         return Err(DomainError::NotFound.into());
     }
-    let sha256 = sha256_hex(&data);
-    let size = data.len() as i64;
-    let name = clean_file_name(file_name, default_name);
+    let sha256 = sha256_hex(&file.data);
+    let size = file.data.len() as i64;
+    let name = clean_file_name(file.file_name, file.default_name);
     let same: Option<i64> =
         q("SELECT id FROM documents WHERE owner_kind = $1 AND owner_id = $2 AND sha256 = $3")
             .bind(owner.kind())
@@ -119,34 +124,44 @@ pub(crate) async fn keep(
             .scalar_optional(&mut *tx)
             .await?;
     if let Some(id) = same {
-        return Ok(Kept {
-            id,
-            new: false,
-            name,
-            sha256,
-            size,
-        });
+        return Ok(id);
     }
     let id: i64 = q("INSERT INTO documents (owner_kind, owner_id, file_name, content_type, size, sha256, data, uploaded_by, uploaded_at)
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id")
         .bind(owner.kind())
         .bind(owner.id())
         .bind(name.clone())
-        .bind(content_type)
+        .bind(file.content_type)
         .bind(size)
         .bind(sha256.clone())
-        .bind(data)
+        .bind(file.data)
         .bind(actor.name.clone())
         .bind(now_millis())
         .scalar(&mut *tx)
         .await?;
-    Ok(Kept {
-        id,
-        new: true,
-        name,
-        sha256,
-        size,
-    })
+    let note = note(&name);
+    let mut changes = json!({
+        "owner": owner.kind(), "owner_id": owner.id(), "sha256": sha256, "size": size,
+        "content_type": file.content_type,
+    });
+    if let (Some(c), serde_json::Value::Object(extra)) = (changes.as_object_mut(), note.extra) {
+        c.extend(extra);
+    }
+    audit::append(
+        tx,
+        actor,
+        AuditEvent {
+            entity: Entity::Document,
+            entity_id: Some(id.to_string()),
+            action: "upload",
+            summary: note.summary,
+            unit_id: note.unit_id,
+            changes: Some(changes),
+            personal: None,
+        },
+    )
+    .await?;
+    Ok(id)
 }
 
 impl Store {
@@ -161,38 +176,25 @@ impl Store {
         data: Vec<u8>,
     ) -> Result<i64> {
         let mut tx = self.pool().begin().await?;
-        let k = keep(
-            &mut tx,
-            actor,
-            owner,
+        let file = Upload {
             file_name,
-            "tai-lieu",
+            default_name: "tai-lieu",
             content_type,
             data,
-        )
-        .await?;
-        if !k.new {
-            return Ok(k.id);
-        }
-        let (kind, owner_id) = (owner.kind(), owner.id());
-        audit::append(
-            &mut tx,
-            actor,
-            AuditEvent {
-                entity: Entity::Document,
-                entity_id: Some(k.id.to_string()),
-                action: "upload",
-                summary: format!("Đính kèm tài liệu \"{}\" ({kind} #{owner_id})", k.name),
-                unit_id: None,
-                changes: Some(json!({"owner": kind, "owner_id": owner_id, "sha256": k.sha256, "size": k.size, "content_type": content_type})),
-                personal: None,
-            },
-        )
+        };
+        let id = keep(&mut tx, actor, owner, file, |name| Note {
+            summary: format!(
+                "Đính kèm tài liệu \"{name}\" ({} #{})",
+                owner.kind(),
+                owner.id()
+            ),
+            unit_id: None,
+            extra: serde_json::Value::Null,
+        })
         .await?;
         tx.commit().await?;
-        Ok(k.id)
+        Ok(id)
     }
-
     /// The files kept under an owner, oldest first.
     pub async fn documents(&self, owner: DocumentOwner) -> Result<Vec<Document>> {
         Ok(q("SELECT id, owner_kind, owner_id, file_name, content_type, size, sha256, uploaded_by, uploaded_at

@@ -14,6 +14,7 @@ pub mod households;
 pub mod passwords;
 pub mod students;
 pub mod units;
+pub mod uploads;
 pub mod users;
 
 #[cfg(feature = "testing")]

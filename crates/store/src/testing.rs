@@ -390,6 +390,40 @@ pub async fn add_user(store: &Store, username: &str, role: Role, unit: &str) -> 
         .expect("create user")
 }
 
+/// The tablet model the device tests register serials of: a Samsung Galaxy Tab A8 with
+/// nothing else stated.
+pub fn tablet() -> domain::devices::DeviceModel {
+    domain::devices::DeviceModel {
+        kind: Some(domain::devices::DeviceKind::Tablet),
+        brand: "Samsung".into(),
+        model: "Galaxy Tab A8".into(),
+        ..Default::default()
+    }
+}
+
+/// [`tablet`], declared; its id.
+pub async fn add_tablet(store: &Store) -> i64 {
+    store
+        .create_device_model(&system(), &tablet())
+        .await
+        .expect("declare the tablet model")
+}
+
+/// A donor organisation known by its name only, whose name may be published.
+pub fn organisation(name: &str) -> domain::donations::Donor {
+    domain::donations::Donor {
+        kind: domain::donations::DonorKind::Organisation,
+        name: name.into(),
+        contact_person: None,
+        phone: None,
+        email: None,
+        address: None,
+        tax_code: None,
+        publish_name: true,
+        earmark: Default::default(),
+    }
+}
+
 /// A statement on a raw connection behind the store's back, for tampering tests.
 pub async fn raw_execute(url: &str, sql: &str) -> Result<u64, sqlx::Error> {
     let sql = sqlx::AssertSqlSafe(sql.to_string());

@@ -375,14 +375,7 @@ mod tests {
     }
 
     fn round() -> Round {
-        Round {
-            id: 1,
-            program_id: 1,
-            name: "Đợt 1".into(),
-            opens_on: date!(2022 - 02 - 01),
-            closes_on: date!(2022 - 03 - 31),
-            open: true,
-        }
+        crate::students::programs::round_1_2022()
     }
 
     #[test]

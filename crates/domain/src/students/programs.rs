@@ -168,6 +168,20 @@ impl<'a> TierMatcher<'a> {
     }
 }
 
+/// Round 1 of the 2022 programme (1 February to 31 March 2022), numbered 1: what the
+/// rules are checked against when no database is at hand.
+pub fn round_1_2022() -> Round {
+    use time::macros::date;
+    Round {
+        id: 1,
+        program_id: 1,
+        name: "Đợt 1".into(),
+        opens_on: date!(2022 - 02 - 01),
+        closes_on: date!(2022 - 03 - 31),
+        open: true,
+    }
+}
+
 /// The 2022 Đắk Nông tiers (Kế hoạch 56/KH-UBND): the seed of the demo and of a new
 /// installation; administrators edit them for the next campaign.
 pub fn tiers_2022() -> Vec<Tier> {

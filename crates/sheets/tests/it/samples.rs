@@ -7,21 +7,13 @@ use sheets::students::{Checked, check_student_list};
 use std::collections::BTreeMap;
 use std::ops::ControlFlow;
 use text::Encoding;
-use time::macros::date;
 
 fn expected() -> Value {
     serde_json::from_str(include_str!("../../../../data/samples/expected.json")).unwrap()
 }
 
 fn round() -> Round {
-    Round {
-        id: 1,
-        program_id: 1,
-        name: "Đợt 1".into(),
-        opens_on: date!(2022 - 02 - 01),
-        closes_on: date!(2022 - 03 - 31),
-        open: true,
-    }
+    domain::students::programs::round_1_2022()
 }
 
 fn tiers() -> Vec<domain::students::programs::Tier> {

@@ -14,11 +14,10 @@
 //! the lock, synchronously (a chunk at a time, never across an `await`), so that
 //! cancelling the import can never leave SQLite in use after the lock is released.
 
+use super::import::{Keys, NCOLS, upsert_sql};
 use crate::error::Result;
 use crate::students::programs::iso;
-use crate::students::{
-    ImportCounts, ImportMsg, ImportOutcome, ImportRow, ImportTarget, Keys, NCOLS, upsert_sql,
-};
+use crate::students::{ImportCounts, ImportMsg, ImportOutcome, ImportRow, ImportTarget};
 use domain::dates::now_millis;
 use domain::students::StudentDraft;
 use rusqlite::Connection;

@@ -4,7 +4,7 @@
 //! the audit, never into the chain's summary.
 
 use crate::db::{Tx, q};
-use crate::documents::{self, Document, DocumentOwner};
+use crate::documents::{self, Document, DocumentOwner, Note, Upload};
 use crate::error::Result;
 use crate::students::programs::iso;
 use crate::students::{bind_draft, flag_list, list_status};
@@ -247,38 +247,28 @@ impl Store {
     ) -> Result<i64> {
         let mut tx = self.pool().begin().await?;
         let (round_id, school_id, _, school_code) = owner(&mut tx, student_id).await?;
-        let owner = DocumentOwner::Student(student_id);
-        let k = documents::keep(
-            &mut tx,
-            actor,
-            owner,
+        let file = Upload {
             file_name,
-            "minh-chung",
+            default_name: "minh-chung",
             content_type,
             data,
-        )
-        .await?;
-        if !k.new {
-            return Ok(k.id);
-        }
-        audit::append(
+        };
+        let id = documents::keep(
             &mut tx,
             actor,
-            AuditEvent {
-                entity: Entity::Document,
-                entity_id: Some(k.id.to_string()),
-                action: "upload",
-                summary: format!("Tải minh chứng cho học sinh #{student_id} của trường {school_code}"),
+            DocumentOwner::Student(student_id),
+            file,
+            |_| Note {
+                summary: format!(
+                    "Tải minh chứng cho học sinh #{student_id} của trường {school_code}"
+                ),
                 unit_id: Some(school_id),
-                changes: Some(json!({
-                    "student_id": student_id, "round_id": round_id, "sha256": k.sha256, "size": k.size, "content_type": content_type,
-                })),
-                personal: None,
+                extra: json!({ "round_id": round_id }),
             },
         )
         .await?;
         tx.commit().await?;
-        Ok(k.id)
+        Ok(id)
     }
 
     /// The evidence files of a student, newest first.

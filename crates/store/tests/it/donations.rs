@@ -154,13 +154,7 @@ async fn donors_are_checked_and_audited(db: &TestDb) {
         matches!(&e, StoreError::Domain(d) if d.field() == Some("earmark_tier")),
         "no programme yet: {e:?}"
     );
-    let program = domain::students::programs::ProgramSpec::of_2022()
-        .check()
-        .unwrap();
-    store
-        .create_program_from(&system(), &program)
-        .await
-        .unwrap();
+    seed_program(store).await;
     let pid = store.save_donor(&system(), None, &marked).await.unwrap();
     marked.phone = Some("0912345678".into());
     store

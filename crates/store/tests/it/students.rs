@@ -155,13 +155,7 @@ async fn import(store: &Store, target: ImportTarget, rows: Vec<StudentDraft>) ->
 /// The units, the 2022 programme and its open round; the round and its tiers' ids.
 async fn setup(store: &Store) -> (domain::students::programs::Round, Vec<i64>) {
     seed(store).await;
-    let program = domain::students::programs::ProgramSpec::of_2022()
-        .check()
-        .unwrap();
-    store
-        .create_program_from(&system(), &program)
-        .await
-        .unwrap();
+    seed_program(store).await;
     let round = store.current_round().await.unwrap().unwrap();
     let tiers = store
         .tiers(round.program_id)

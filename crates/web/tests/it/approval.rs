@@ -50,32 +50,16 @@ async fn import_through_the_web(app: &TestApp, user: &str, school: &str, file: &
 
 async fn status_of(app: &TestApp, school: &str) -> ListStatus {
     let round = app.db.store.current_round().await.unwrap().unwrap();
-    let s = app.db.store.unit_by_code(school).await.unwrap().unwrap();
+    let s = app.unit(school).await;
     app.db.store.list_info(round.id, s.id).await.unwrap().status
 }
 
 async fn student_id(app: &TestApp, school: &str, code: &str) -> i64 {
-    let s = app.db.store.unit_by_code(school).await.unwrap().unwrap();
-    let page = app
-        .db
-        .store
-        .list_students(
-            &s.path,
-            &StudentFilter {
-                search: Some(code.into()),
-                ..Default::default()
-            },
-            1,
-            5,
-        )
-        .await
-        .unwrap();
-    assert_eq!(page.items.len(), 1, "{code} at {school}");
-    page.items[0].id
+    app.student(school, code).await.id
 }
 
 async fn reviews(app: &TestApp, school: &str) -> Vec<(String, Option<String>)> {
-    let s = app.db.store.unit_by_code(school).await.unwrap().unwrap();
+    let s = app.unit(school).await;
     app.db
         .store
         .list_students(&s.path, &StudentFilter::default(), 1, 500)
@@ -252,7 +236,7 @@ async fn approval_end_to_end(app: &TestApp) {
     let html = so.get("/dedup").await.text().await.unwrap();
     assert_eq!(html.matches("class=\"group\"").count(), 6, "{html}");
     let round = app.db.store.current_round().await.unwrap().unwrap();
-    let province = app.db.store.unit_by_code("67").await.unwrap().unwrap();
+    let province = app.unit("67").await;
     let groups = app
         .db
         .store
@@ -571,13 +555,7 @@ async fn already_served_needs_an_override(app: &TestApp) {
         )
         .await
         .unwrap();
-    let school = app
-        .db
-        .store
-        .unit_by_code("67663001")
-        .await
-        .unwrap()
-        .unwrap();
+    let school = app.unit("67663001").await;
     let req = web::students::imports::ImportRequest {
         school: &school,
         round_id: Some(round2),

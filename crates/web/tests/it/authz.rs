@@ -303,28 +303,7 @@ async fn outcome(
 ) -> (StatusCode, String) {
     let client = match actor {
         Some(a) => app.session(a).await,
-        None => {
-            // Somebody who opened the login page first, as a browser would.
-            let http = reqwest::Client::builder()
-                .cookie_store(true)
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .unwrap();
-            let page = http
-                .get(app.url("/login"))
-                .send()
-                .await
-                .unwrap()
-                .text()
-                .await
-                .unwrap();
-            let csrf = crate::common::form_token(&page).unwrap();
-            crate::common::Client {
-                http,
-                base: app.base.clone(),
-                csrf,
-            }
-        }
+        None => app.visitor().await,
     };
     let res = match (method, path.starts_with("/api/")) {
         ("GET", _) => client.get(path).await,
@@ -376,7 +355,7 @@ async fn every_route_for_every_role(app: &TestApp) {
         ("67663001", "h1_truong_a.xlsx"),
         ("67666002", "h2_truong_b_tcvn3.xlsx"),
     ] {
-        let school = app.db.store.unit_by_code(code).await.unwrap().unwrap();
+        let school = app.unit(code).await;
         let bytes = crate::common::sample(file);
         let req = web::students::imports::ImportRequest {
             school: &school,
@@ -419,34 +398,9 @@ async fn every_route_for_every_role(app: &TestApp) {
     }
     let store = &app.db.store;
     let system = store::AuditActor::system("test");
-    let model = store
-        .create_device_model(
-            &system,
-            &domain::devices::DeviceModel {
-                kind: Some(domain::devices::DeviceKind::Tablet),
-                brand: "Samsung".into(),
-                model: "Galaxy Tab A8".into(),
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap();
+    let model = store::testing::add_tablet(store).await;
     let donor = store
-        .save_donor(
-            &system,
-            None,
-            &domain::donations::Donor {
-                kind: domain::donations::DonorKind::Organisation,
-                name: "Công ty A".into(),
-                contact_person: None,
-                phone: None,
-                email: None,
-                address: None,
-                tax_code: None,
-                publish_name: true,
-                earmark: Default::default(),
-            },
-        )
+        .save_donor(&system, None, &store::testing::organisation("Công ty A"))
         .await
         .unwrap();
     let donation_id = store

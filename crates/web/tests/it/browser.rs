@@ -283,18 +283,7 @@ async fn a_scanner_feeds_the_intake_page() {
     let app = TestApp::sqlite().await;
     let store = &app.db.store;
     let sys = store::AuditActor::system("test");
-    let model = store
-        .create_device_model(
-            &sys,
-            &domain::devices::DeviceModel {
-                kind: Some(domain::devices::DeviceKind::Tablet),
-                brand: "Samsung".into(),
-                model: "Galaxy Tab A8".into(),
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap();
+    let model = store::testing::add_tablet(store).await;
     store
         .register_devices(
             &sys,

@@ -107,19 +107,8 @@ impl TestApp {
         username: &str,
         password: &str,
     ) -> (reqwest::Client, reqwest::Response) {
-        let http = reqwest::Client::builder()
-            .cookie_store(true)
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap();
-        let page = http
-            .get(self.url("/login"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let http = browser();
+        let page = self.text(&http, "/login").await;
         let csrf = form_token(&page).expect("login form has a token");
         let res = http
             .post(self.url("/login"))
@@ -134,6 +123,62 @@ impl TestApp {
             .unwrap();
         (http, res)
     }
+}
+
+/// A page's text, fetched with `http`.
+impl TestApp {
+    pub async fn text(&self, http: &reqwest::Client, path: &str) -> String {
+        http.get(self.url(path))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    }
+
+    /// The unit with this code.
+    pub async fn unit(&self, code: &str) -> store::units::Unit {
+        self.db.store.unit_by_code(code).await.unwrap().unwrap()
+    }
+
+    /// The one student of `school` whose code (or name) matches `code`.
+    pub async fn student(&self, school: &str, code: &str) -> store::students::Student {
+        let s = self.db.store.unit_by_code(school).await.unwrap().unwrap();
+        let filter = store::students::StudentFilter {
+            search: Some(code.into()),
+            ..Default::default()
+        };
+        let mut page = self
+            .db
+            .store
+            .list_students(&s.path, &filter, 1, 5)
+            .await
+            .unwrap();
+        assert_eq!(page.items.len(), 1, "{code} at {school}");
+        page.items.remove(0)
+    }
+
+    /// Somebody not logged in who opened the login page first, as a browser would: the
+    /// pre-login CSRF token in hand.
+    pub async fn visitor(&self) -> Client {
+        let http = browser();
+        let page = self.text(&http, "/login").await;
+        Client {
+            csrf: form_token(&page).expect("login form has a token"),
+            http,
+            base: self.base.clone(),
+        }
+    }
+}
+
+/// A client that keeps cookies like a browser and does not follow redirects.
+pub fn browser() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
 }
 
 fn client(headers: HeaderMap) -> reqwest::Client {

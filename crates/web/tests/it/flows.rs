@@ -628,13 +628,7 @@ async fn unit_form_validates_and_audits(app: &TestApp) {
         .await;
     assert_eq!(ok.status(), StatusCode::SEE_OTHER);
     assert_eq!(ok.headers()["location"], "/units/67663099");
-    let u = app
-        .db
-        .store
-        .unit_by_code("67663099")
-        .await
-        .unwrap()
-        .unwrap();
+    let u = app.unit("67663099").await;
     assert_eq!(u.commune_name.as_deref(), Some("Xã Đắk Lao"));
     let entries = app
         .db
@@ -658,13 +652,7 @@ async fn unit_form_validates_and_audits(app: &TestApp) {
         )
         .await;
     assert_eq!(ok.status(), StatusCode::SEE_OTHER);
-    let u = app
-        .db
-        .store
-        .unit_by_code("67663099")
-        .await
-        .unwrap()
-        .unwrap();
+    let u = app.unit("67663099").await;
     assert_eq!(u.internet, Some(domain::units::InternetStatus::Connected));
     assert_eq!(
         u.commune_name.as_deref(),
@@ -680,19 +668,8 @@ async fn unit_form_validates_and_audits(app: &TestApp) {
 }
 
 async fn english_is_available(app: &TestApp) {
-    let http = reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let vi = http
-        .get(app.url("/login"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let http = crate::common::browser();
+    let vi = app.text(&http, "/login").await;
     assert!(vi.contains("<html lang=\"vi\"") && vi.contains("Đăng nhập"));
     let res = http
         .get(app.url("/lang/en?next=/login"))

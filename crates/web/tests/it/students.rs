@@ -20,7 +20,7 @@ async fn import(
     ),
     ImportError,
 > {
-    let unit = app.db.store.unit_by_code(school).await.unwrap().unwrap();
+    let unit = app.unit(school).await;
     let bytes = sample(file);
     let sha = domain::digest::sha256_hex(&bytes);
     let req = ImportRequest {
@@ -80,7 +80,7 @@ async fn samples_import_exactly(app: &TestApp) {
     );
 
     // Names are stored in NFC, whatever the file's encoding.
-    let province = app.db.store.unit_by_code("67").await.unwrap().unwrap();
+    let province = app.unit("67").await;
     let all = app
         .db
         .store
@@ -169,13 +169,7 @@ async fn reimport_changes_nothing(app: &TestApp) {
         head + 1,
         "only the import's own entry"
     );
-    let school = app
-        .db
-        .store
-        .unit_by_code("67663001")
-        .await
-        .unwrap()
-        .unwrap();
+    let school = app.unit("67663001").await;
     let list = app
         .db
         .store
@@ -191,7 +185,7 @@ async fn dry_run_writes_nothing(app: &TestApp) {
         .await
         .unwrap();
     assert_eq!((r.imported, out.written), (68, 68));
-    let province = app.db.store.unit_by_code("67").await.unwrap().unwrap();
+    let province = app.unit("67").await;
     assert_eq!(
         app.db
             .store
@@ -205,13 +199,7 @@ async fn dry_run_writes_nothing(app: &TestApp) {
 }
 
 async fn bad_files_write_nothing(app: &TestApp) {
-    let unit = app
-        .db
-        .store
-        .unit_by_code("67663001")
-        .await
-        .unwrap()
-        .unwrap();
+    let unit = app.unit("67663001").await;
     let head = app.db.store.audit_head().await.unwrap();
     let fixture = |name: &str| {
         std::fs::read(format!(
@@ -326,28 +314,7 @@ async fn upload_register(
 }
 
 async fn flags_of(app: &TestApp, code: &str) -> Vec<String> {
-    let school = app
-        .db
-        .store
-        .unit_by_code("67663001")
-        .await
-        .unwrap()
-        .unwrap();
-    let page = app
-        .db
-        .store
-        .list_students(
-            &school.path,
-            &StudentFilter {
-                search: Some(code.into()),
-                ..Default::default()
-            },
-            1,
-            1,
-        )
-        .await
-        .unwrap();
-    page.items[0].flags.clone()
+    app.student("67663001", code).await.flags
 }
 
 web_tests!(household_registers_check_claims);
@@ -441,7 +408,7 @@ async fn household_registers_check_claims(app: &TestApp) {
     // The corrected register fixes the claim; importing it again changes nothing.
     let fixed = REGISTER.replace("Đắk Lao,Hộ cận nghèo", "Đắk Lao,Hộ nghèo");
     let sys = store::AuditActor::system("test");
-    let province = app.db.store.unit_by_code("67").await.unwrap().unwrap();
+    let province = app.unit("67").await;
     let req = web::households::imports::HouseholdRequest {
         scope: &province.path,
         file_name: "fixed.csv",
@@ -602,13 +569,7 @@ impl std::io::Seek for FailingReader {
 /// The thread reading a file fails: the import says so as a reader failure (not as the
 /// file's fault or an unsupported engine), and writes nothing.
 async fn a_failing_reader_writes_nothing(app: &TestApp) {
-    let unit = app
-        .db
-        .store
-        .unit_by_code("67663001")
-        .await
-        .unwrap()
-        .unwrap();
+    let unit = app.unit("67663001").await;
     let bytes = std::fs::read(format!(
         "{}/../../data/samples/h1_truong_a.xlsx",
         env!("CARGO_MANIFEST_DIR")
