@@ -7,7 +7,6 @@
 use crate::gate::Actor;
 use crate::routes::Route;
 use crate::views::NavItem;
-use crate::{audit, dashboard, dedup, devices, donations, households, students, units, users};
 use domain::Lang;
 use domain::authz::Action;
 
@@ -37,15 +36,15 @@ pub struct MenuEntry {
 
 /// Every area. The order is the OpenAPI document's order of tags.
 pub const AREAS: &[&Area] = &[
-    &units::AREA,
-    &users::AREA,
-    &audit::AREA,
-    &students::AREA,
-    &households::AREA,
-    &dedup::AREA,
-    &devices::AREA,
-    &donations::AREA,
-    &dashboard::AREA,
+    &crate::units::AREA,
+    &crate::users::AREA,
+    &crate::audit::AREA,
+    &crate::students::AREA,
+    &crate::households::AREA,
+    &crate::dedup::AREA,
+    &crate::devices::AREA,
+    &crate::donations::AREA,
+    &crate::dashboard::AREA,
 ];
 
 /// Every area's routes.
