@@ -95,15 +95,7 @@ async fn approval_end_to_end(app: &TestApp) {
         import_through_the_web(app, "truong_67663001", "67663001", "h1_truong_a.xlsx").await;
     assert!(preview.contains("id=\"accepted\">68<"), "{preview}");
     assert!(preview.contains("id=\"rejected\">7<"));
-    for (row, code) in [
-        (18, "already_has_device"),
-        (25, "unknown_tier"),
-        (31, "invalid_dob"),
-        (53, "duplicate_in_file"),
-        (64, "missing_dob"),
-        (69, "invalid_student_code"),
-        (74, "dob_out_of_range"),
-    ] {
+    for (row, code) in crate::common::expected_rejections("h1_truong_a.xlsx") {
         assert!(
             preview.contains(&format!("data-row=\"{row}\" data-code=\"{code}\"")),
             "row {row}"

@@ -21,6 +21,29 @@ impl Drop for TestApp {
     }
 }
 
+/// The rows a sample list refuses and why, as `data/samples/expected.json` says.
+pub fn expected_rejections(sample: &str) -> Vec<(usize, String)> {
+    let all: serde_json::Value =
+        serde_json::from_str(include_str!("../../../../data/samples/expected.json")).unwrap();
+    let list = all
+        .as_object()
+        .unwrap()
+        .values()
+        .find(|v| v["file"] == sample)
+        .unwrap_or_else(|| panic!("{sample} in expected.json"));
+    list["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["row"].as_u64().unwrap() as usize,
+                e["code"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
 pub fn sample(name: &str) -> Vec<u8> {
     std::fs::read(format!(
         "{}/../../data/samples/{name}",
