@@ -246,18 +246,34 @@ impl Pager {
 }
 
 /// A local path to go back to after login or a language switch; anything else is `/`.
+/// A path on this site only: it starts with one `/`, has no backslash (browsers read
+/// `/\\host` as another site) and no control or white-space character (browsers drop
+/// tabs and newlines, so `/\t/host` becomes `//host`; and a header cannot carry them).
+/// Letters outside ASCII (a search in Vietnamese) are percent-encoded.
 pub fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n)
-            if n.starts_with('/')
-                && !n.starts_with("//")
-                && !n.contains('\\')
-                && !n.starts_with("/login") =>
-        {
-            n.to_string()
-        }
-        _ => "/".to_string(),
+    let Some(n) = next else {
+        return "/".to_string();
+    };
+    let local = n.starts_with('/')
+        && !n.starts_with("//")
+        && !n.contains('\\')
+        && !n.chars().any(|c| c.is_control() || c.is_whitespace())
+        && !n.starts_with("/login");
+    if !local {
+        return "/".to_string();
     }
+    let mut out = String::with_capacity(n.len());
+    for c in n.chars() {
+        if c.is_ascii() {
+            out.push(c);
+        } else {
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -267,9 +283,49 @@ mod tests {
     #[test]
     fn next_is_local_only() {
         assert_eq!(safe_next(Some("/units?page=2")), "/units?page=2");
-        assert_eq!(safe_next(Some("//evil.example")), "/");
-        assert_eq!(safe_next(Some("https://evil.example")), "/");
-        assert_eq!(safe_next(Some("/\\evil.example")), "/");
+        assert_eq!(safe_next(Some("/@evil.example")), "/@evil.example");
+        assert_eq!(
+            safe_next(Some("/schools?q=đắk mil")),
+            "/",
+            "white space is refused"
+        );
+        assert_eq!(
+            safe_next(Some("/schools?q=đắk+mil")),
+            "/schools?q=%C4%91%E1%BA%AFk+mil"
+        );
+        // Known open-redirect bypasses (OWASP, PortSwigger's cheat sheet).
+        for evil in [
+            "//evil.example",
+            "///evil.example",
+            "////evil.example",
+            "/\\evil.example",
+            "\\\\evil.example",
+            "/\\/evil.example",
+            "\\/evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r/evil.example",
+            "/\r\n/evil.example",
+            "/\u{0}/evil.example",
+            "/\u{b}/evil.example",
+            "/\u{c}/evil.example",
+            "/\u{7f}/evil.example",
+            "/\u{a0}/evil.example",
+            "/\u{3000}/evil.example",
+            " /evil.example",
+            "\t//evil.example",
+            "https://evil.example",
+            "http:evil.example",
+            "https:/evil.example",
+            "javascript:alert(1)",
+            "data:text/html,x",
+            "evil.example",
+            ".evil.example",
+            "",
+            "/login?next=//evil.example",
+        ] {
+            assert_eq!(safe_next(Some(evil)), "/", "{evil:?}");
+        }
         assert_eq!(safe_next(None), "/");
     }
 

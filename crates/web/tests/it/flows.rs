@@ -15,7 +15,63 @@ web_tests!(
     errors_are_pages_or_json,
     changes_through_this_server_take_effect_at_once,
     a_form_target_opened_directly_says_which_methods_it_takes,
+    next_never_leaves_the_site,
 );
+
+/// `next` after a language switch or a login goes back to a page of this site, never to
+/// another one, and a malformed one is never a server error.
+async fn next_never_leaves_the_site(app: &TestApp) {
+    let http = crate::common::browser();
+    for next in [
+        "/%09/evil.example",
+        "/%0a/evil.example",
+        "/%0d/evil.example",
+        "/%00/evil.example",
+        "%2F%2Fevil.example",
+        "/%5Cevil.example",
+        "%5C%5Cevil.example",
+        "https:%2F%2Fevil.example",
+        "/%E3%80%80/evil.example",
+        "%20/evil.example",
+    ] {
+        let res = http
+            .get(app.url(&format!("/lang/vi?next={next}")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::SEE_OTHER, "{next}");
+        assert_eq!(res.headers()["location"], "/", "{next}");
+        let res = http
+            .get(app.url(&format!("/login?next={next}")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::OK, "{next}");
+        let page = res.text().await.unwrap();
+        assert!(page.contains("name=\"next\" value=\"/\""), "{next}");
+    }
+    // A page of this site, with a Vietnamese search, comes back.
+    let res = http
+        .get(app.url("/lang/en?next=/schools%3Fq%3D%C4%91%E1%BA%AFk"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.headers()["location"], "/schools?q=%C4%91%E1%BA%AFk");
+    // After a real login too.
+    let v = app.visitor().await;
+    let res = v
+        .post(
+            "/login",
+            &[
+                ("username", "admin"),
+                ("password", crate::common::PASSWORD),
+                ("next", "/\t/evil.example"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(res.headers()["location"], "/");
+}
 
 async fn a_form_target_opened_directly_says_which_methods_it_takes(app: &TestApp) {
     // A form's target opened in the address bar: 405 with `Allow`, a page in Vietnamese,
