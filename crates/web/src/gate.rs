@@ -148,12 +148,15 @@ const FORM_LIMIT: usize = 1024 * 1024;
 
 /// Reads the `_csrf` field of an url-encoded form and puts the body back for the handler.
 async fn form_csrf(req: Request) -> Result<(Request, Option<String>), AppError> {
-    let is_form = req
+    let content_type = req
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-    if !is_form {
+        .unwrap_or("");
+    if let Ok(boundary) = multer::parse_boundary(content_type) {
+        return multipart_csrf(req, boundary).await;
+    }
+    if !content_type.starts_with("application/x-www-form-urlencoded") {
         return Ok((req, None));
     }
     let (parts, body) = req.into_parts();
@@ -164,6 +167,53 @@ async fn form_csrf(req: Request) -> Result<(Request, Option<String>), AppError> 
         .find(|(k, _)| k == "_csrf")
         .map(|(_, v)| v.into_owned());
     Ok((Request::from_parts(parts, Body::from(bytes)), token))
+}
+
+/// How much of a multipart body is read to find its first field (the token comes first
+/// in every upload form); the rest streams on to the handler untouched.
+const MULTIPART_PREFIX: usize = 16 * 1024;
+
+/// The `_csrf` field of a file-upload form: read from the start of the body only, which
+/// is then put back in front of the rest, so a large upload is never held here.
+async fn multipart_csrf(
+    req: Request,
+    boundary: String,
+) -> Result<(Request, Option<String>), AppError> {
+    use futures_util::StreamExt;
+    let (parts, body) = req.into_parts();
+    let mut rest = body.into_data_stream();
+    let delimiter = format!("--{boundary}");
+    let mut prefix = bytes::BytesMut::new();
+    while prefix.len() < MULTIPART_PREFIX && memchr_count(&prefix, delimiter.as_bytes()) < 2 {
+        match rest.next().await {
+            Some(Ok(chunk)) => prefix.extend_from_slice(&chunk),
+            Some(Err(_)) => {
+                return Err(AppError::BadRequest(
+                    "biểu mẫu bị cắt (form cut short)".into(),
+                ));
+            }
+            None => break,
+        }
+    }
+    let prefix = prefix.freeze();
+    let head = prefix.clone();
+    let mut first = multer::Multipart::new(
+        futures_util::stream::once(async move { Ok::<_, std::convert::Infallible>(head) }),
+        boundary,
+    );
+    let token = match first.next_field().await {
+        Ok(Some(f)) if f.name() == Some("_csrf") => f.text().await.ok(),
+        _ => None,
+    };
+    let body = Body::from_stream(
+        futures_util::stream::once(async move { Ok::<_, axum::Error>(prefix) }).chain(rest),
+    );
+    Ok((Request::from_parts(parts, body), token))
+}
+
+/// How many times `needle` occurs in `hay`.
+fn memchr_count(hay: &[u8], needle: &[u8]) -> usize {
+    hay.windows(needle.len()).filter(|w| *w == needle).count()
 }
 
 fn same_token(a: &str, b: &str) -> bool {
@@ -198,7 +248,12 @@ pub async fn gate(State(state): State<AppState>, req: Request, next: Next) -> Re
     else {
         return AppError::not_found().into_response();
     };
-    let method = req.method().clone();
+    // HEAD is a GET without the body (axum answers it through the GET route): the same
+    // rule, so probes and monitors may ask with it.
+    let method = match req.method() {
+        &Method::HEAD => Method::GET,
+        m => m.clone(),
+    };
     let Some(access) = state.rules.get(&(method.clone(), route.as_str())).copied() else {
         // The address exists for other methods: say which (a GET on a form's target).
         let mut allow: Vec<&str> = state
@@ -383,18 +438,13 @@ async fn gate_inner(
             .get("x-csrf-token")
             .and_then(|v| v.to_str().ok())
             .map(str::to_string);
-        // Multipart forms (file uploads) carry the token in their action's query string.
-        let query_token = req.uri().query().and_then(|q| {
-            form_urlencoded::parse(q.as_bytes())
-                .find(|(k, _)| k == "_csrf")
-                .map(|(_, v)| v.into_owned())
-        });
+        // Never from the address (it would stay in the history): a form's field or a header.
         let (r, form_token) = match form_csrf(req).await {
             Ok(x) => x,
             Err(e) => return Err(e.into_response()),
         };
         req = r;
-        let sent = header_token.or(form_token).or(query_token);
+        let sent = header_token.or(form_token);
         let ok = !cross_site
             && new_pre_token.is_none()
             && sent.as_deref().is_some_and(|s| same_token(s, &csrf));

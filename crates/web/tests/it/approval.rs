@@ -11,16 +11,9 @@ use store::students::StudentFilter;
 /// Uploads a file for a school: the preview page.
 async fn upload(c: &Client, school: &str, file: &str, bytes: Vec<u8>) -> reqwest::Response {
     let part = reqwest::multipart::Part::bytes(bytes).file_name(file.to_string());
-    let form = reqwest::multipart::Form::new().part("file", part);
-    c.http
-        .post(format!(
-            "{}/students/school/{school}/import?_csrf={}",
-            c.base, c.csrf
-        ))
-        .multipart(form)
-        .send()
+    let form = c.upload_form().part("file", part);
+    c.post_multipart(&format!("/students/school/{school}/import"), form)
         .await
-        .unwrap()
 }
 
 /// The `action` of the first form whose action contains `needle`.
@@ -452,23 +445,15 @@ async fn one_student_at_a_time(app: &TestApp) {
         b.extend_from_slice(&[0u8; 64]);
         b
     };
+    let evidence_path = format!("/students/{id}/evidence");
     let post_file = |name: &'static str, bytes: Vec<u8>| {
         let part = reqwest::multipart::Part::bytes(bytes).file_name(name);
-        let form = reqwest::multipart::Form::new().part("file", part);
-        school
-            .http
-            .post(format!(
-                "{}/students/{id}/evidence?_csrf={}",
-                school.base, school.csrf
-            ))
-            .multipart(form)
-            .send()
+        let form = school.upload_form().part("file", part);
+        school.post_multipart(&evidence_path, form)
     };
-    let res = post_file("giay-chung-nhan.png", png.clone()).await.unwrap();
+    let res = post_file("giay-chung-nhan.png", png.clone()).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    let res = post_file("anh.jpg", b"just text pretending".to_vec())
-        .await
-        .unwrap();
+    let res = post_file("anh.jpg", b"just text pretending".to_vec()).await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.text().await.unwrap().contains("phải là ảnh"));
     let res = post_file("big.pdf", {
@@ -476,8 +461,7 @@ async fn one_student_at_a_time(app: &TestApp) {
         b.resize(10 * 1024 * 1024 + 1, b' ');
         b
     })
-    .await
-    .unwrap();
+    .await;
     assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
     let files = app.db.store.evidence_files(id).await.unwrap();
     assert_eq!(files.len(), 1);

@@ -245,6 +245,25 @@ impl Client {
             .unwrap()
     }
 
+    /// A file-upload form with this page's token as its first field, as the pages send it.
+    pub fn upload_form(&self) -> reqwest::multipart::Form {
+        reqwest::multipart::Form::new().text("_csrf", self.csrf.clone())
+    }
+
+    /// Sends a file-upload form (from [`Client::upload_form`]).
+    pub async fn post_multipart(
+        &self,
+        path: &str,
+        form: reqwest::multipart::Form,
+    ) -> reqwest::Response {
+        self.http
+            .post(format!("{}{}", self.base, path))
+            .multipart(form)
+            .send()
+            .await
+            .unwrap()
+    }
+
     pub async fn post_json(&self, path: &str, body: &serde_json::Value) -> reqwest::Response {
         self.http
             .post(format!("{}{}", self.base, path))

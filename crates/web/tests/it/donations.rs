@@ -14,7 +14,7 @@ async fn multipart(
     fields: &[(&str, &str)],
     file: Option<(&str, Vec<u8>)>,
 ) -> reqwest::Response {
-    let mut form = reqwest::multipart::Form::new();
+    let mut form = c.upload_form();
     for (k, v) in fields {
         form = form.text(k.to_string(), v.to_string());
     }
@@ -24,12 +24,7 @@ async fn multipart(
             reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()),
         );
     }
-    c.http
-        .post(format!("{}{path}?_csrf={}", c.base, c.csrf))
-        .multipart(form)
-        .send()
-        .await
-        .unwrap()
+    c.post_multipart(path, form).await
 }
 
 fn location(res: &reqwest::Response) -> String {

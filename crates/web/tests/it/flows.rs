@@ -16,7 +16,72 @@ web_tests!(
     changes_through_this_server_take_effect_at_once,
     a_form_target_opened_directly_says_which_methods_it_takes,
     next_never_leaves_the_site,
+    uploads_carry_their_token_in_the_body,
+    head_answers_like_get,
 );
+
+/// A file-upload form sends the page's token as its first field; the address never
+/// carries it, and a token in the address is not accepted.
+async fn uploads_carry_their_token_in_the_body(app: &TestApp) {
+    let school = app.session("truong_67663001").await;
+    let file = || {
+        reqwest::multipart::Part::bytes(crate::common::sample("h1_truong_a.xlsx"))
+            .file_name("h1_truong_a.xlsx")
+    };
+    let page = school
+        .get("/students/school/67663001/import")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(!page.contains("_csrf="), "no token in an address");
+    let in_query = school
+        .http
+        .post(format!(
+            "{}/students/school/67663001/import?_csrf={}",
+            school.base, school.csrf
+        ))
+        .multipart(reqwest::multipart::Form::new().part("file", file()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(in_query.status(), StatusCode::FORBIDDEN);
+    let wrong = reqwest::multipart::Form::new()
+        .text("_csrf", "0".repeat(32))
+        .part("file", file());
+    let res = school
+        .post_multipart("/students/school/67663001/import", wrong)
+        .await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let res = school
+        .post_multipart(
+            "/students/school/67663001/import",
+            school.upload_form().part("file", file()),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(res.text().await.unwrap().contains("id=\"accepted\">68<"));
+}
+
+/// Health probes and monitors ask with HEAD: the same answer as GET, without the body.
+async fn head_answers_like_get(app: &TestApp) {
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    for path in ["/healthz", "/readyz", "/login", "/static/app.css"] {
+        let res = http.head(app.url(path)).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK, "{path}");
+    }
+    let res = http.head(app.url("/units")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER, "not logged in");
+    let so = app.session("so_gddt").await;
+    let res = so.http.head(app.url("/units")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.text().await.unwrap(), "");
+    let res = so.http.head(app.url("/api/v1/me")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+}
 
 /// `next` after a language switch or a login goes back to a page of this site, never to
 /// another one, and a malformed one is never a server error.

@@ -292,16 +292,8 @@ async fn upload_register(
     csv: &str,
 ) -> (reqwest::StatusCode, String) {
     let part = reqwest::multipart::Part::bytes(csv.as_bytes().to_vec()).file_name(name.to_string());
-    let form = reqwest::multipart::Form::new()
-        .part("file", part)
-        .text("year", "2022");
-    let res = c
-        .http
-        .post(format!("{}/households/import?_csrf={}", c.base, c.csrf))
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
+    let form = c.upload_form().part("file", part).text("year", "2022");
+    let res = c.post_multipart("/households/import", form).await;
     (res.status(), res.text().await.unwrap())
 }
 
