@@ -43,6 +43,13 @@ pub struct ServeArgs {
     /// Số giây mỗi máy chủ nhớ phiên, khóa API và số liệu tổng quan; 0 để tắt (seconds this server caches sessions, API keys and dashboard counts; 0 disables)
     #[arg(long, env = "SONGMAYTINH_CACHE_SECS", default_value_t = 5)]
     pub cache_secs: u64,
+    /// Địa chỉ (CIDR) của máy chủ chuyển tiếp (load balancer) được tin tiêu đề X-Forwarded-For, cách nhau bởi dấu phẩy (proxies whose X-Forwarded-For is trusted, comma-separated CIDRs)
+    #[arg(
+        long = "trusted-proxy",
+        env = "SONGMAYTINH_TRUSTED_PROXIES",
+        value_delimiter = ','
+    )]
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 #[derive(Args)]
@@ -83,6 +90,7 @@ pub async fn run(
             let config = web::WebConfig {
                 public_url: a.public_url.unwrap_or_else(|| format!("http://{}", a.bind)),
                 cache_ttl: std::time::Duration::from_secs(a.cache_secs),
+                trusted_proxies: a.trusted_proxies,
                 ..web::WebConfig::default()
             };
             serve(store, config, &a.bind).await?;
@@ -217,6 +225,9 @@ async fn serve(store: Store, config: web::WebConfig, bind: &str) -> Result<()> {
                 Ok(n) if n > 0 => tracing::info!(removed = n, "expired sessions removed"),
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "session purge failed"),
+            }
+            if let Err(e) = purger.purge_login_attempts().await {
+                tracing::warn!(error = %e, "purge of old failed logins failed");
             }
         }
     });

@@ -335,6 +335,18 @@ fn roman(n: usize) -> &'static str {
     }
 }
 
+/// A text value as a CSV export writes it: one that a spreadsheet would take for a formula
+/// (it starts with `=`, `+`, `-`, `@`, a tab or a carriage return; OWASP's "CSV
+/// injection") gets a leading apostrophe, so that it opens as the text it is. Every CSV
+/// export writes its text cells through this. (`.xlsx` exports write text cells, never
+/// formulas, and need no such guard.)
+pub fn csv_text(value: &str) -> std::borrow::Cow<'_, str> {
+    match value.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{value}").into(),
+        _ => value.into(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -460,5 +472,23 @@ mod tests {
         ));
         assert_eq!(rows[1].fields.tier_raw, "(iii)");
         assert_eq!(rows[1].fields.gender_folded.as_deref(), Some("nam"));
+    }
+
+    #[test]
+    fn csv_text_never_opens_as_a_formula() {
+        for (v, want) in [
+            (
+                "=HYPERLINK(\"http://evil\",\"x\")",
+                "'=HYPERLINK(\"http://evil\",\"x\")",
+            ),
+            ("+84 905 123 456", "'+84 905 123 456"),
+            ("-1", "'-1"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\t=1", "'\t=1"),
+            ("Nguyễn Văn An", "Nguyễn Văn An"),
+            ("", ""),
+        ] {
+            assert_eq!(csv_text(v), want, "{v:?}");
+        }
     }
 }

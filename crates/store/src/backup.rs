@@ -20,6 +20,8 @@ impl Store {
                     )));
                 }
                 let target = out.to_str().ok_or_else(|| StoreError::Unsupported("đường dẫn không phải UTF-8".into()))?;
+                // Private like the database itself: SQLite writes into an empty file.
+                crate::create_private(target)?;
                 q("VACUUM INTO $1").bind(target).execute(self.pool()).await?;
                 Ok(std::fs::metadata(out)?.len())
             }

@@ -74,6 +74,23 @@ pub fn sqlite_path(url: &str) -> Option<&str> {
     Some(p.split('?').next().unwrap_or(p))
 }
 
+/// Creates an empty SQLite file readable by its owner only (0600), if there is none: it
+/// holds children's personal data. SQLite gives its journal files the same permissions.
+pub(crate) fn create_private(path: &str) -> std::io::Result<()> {
+    if path == ":memory:" || path.is_empty() || std::path::Path::new(path).exists() {
+        return Ok(());
+    }
+    let mut o = std::fs::OpenOptions::new();
+    o.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
+    match o.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
 /// The database: a pool on one engine.
 #[derive(Debug, Clone)]
 pub struct Store {
@@ -92,6 +109,9 @@ impl Store {
             ),
             Engine::Sqlite => {
                 let path = sqlite_path(url).unwrap_or(url);
+                if opts.create_if_missing {
+                    create_private(path)?;
+                }
                 let conn = SqliteConnectOptions::from_str("sqlite://")?
                     .filename(path)
                     .create_if_missing(opts.create_if_missing)

@@ -79,6 +79,14 @@ pub fn kept_file_type(bytes: &[u8], accept: Accept) -> Result<&'static str, Stri
     } else {
         match infer::get(bytes) {
             Some(t) if matches!(t.mime_type(), "image/heif" | "image/heic") => "image/heic",
+            // Office files are zips; which one is in its entries, not always first.
+            Some(t)
+                if t.mime_type() == "application/zip"
+                    || t.mime_type() == DOCX
+                    || t.mime_type() == XLSX =>
+            {
+                office_type(bytes).unwrap_or("application/zip")
+            }
             Some(t) => t.mime_type(),
             None if bytes.is_empty() => return Err("tệp rỗng (empty)".into()),
             None => return Err("không rõ (unknown)".into()),
@@ -101,6 +109,22 @@ pub fn kept_file_type(bytes: &[u8], accept: Accept) -> Result<&'static str, Stri
         Ok(found)
     } else {
         Err(found.to_string())
+    }
+}
+
+/// A Word or an Excel file, by the entries of its zip (only the zip's directory is read).
+fn office_type(bytes: &[u8]) -> Option<&'static str> {
+    let zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).ok()?;
+    let has = |name: &str| zip.file_names().any(|n| n.is_ok_and(|n| n == name));
+    if !has("[Content_Types].xml") {
+        return None;
+    }
+    if has("xl/workbook.xml") {
+        Some(XLSX)
+    } else if has("word/document.xml") {
+        Some(DOCX)
+    } else {
+        None
     }
 }
 
@@ -202,4 +226,54 @@ pub fn with_status(status: StatusCode, res: Response) -> Response {
     let (mut parts, body) = res.into_parts();
     parts.status = status;
     Response::from_parts(parts, body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn zip_of(entries: &[&str]) -> Vec<u8> {
+        let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let o = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored);
+        for e in entries {
+            w.start_file(*e, o).unwrap();
+            w.write_all(b"<x/>").unwrap();
+        }
+        w.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn office_files_are_known_by_their_entries_in_any_order() {
+        // As Excel and LibreOffice write them: properties first.
+        let xlsx = zip_of(&[
+            "docProps/app.xml",
+            "docProps/core.xml",
+            "xl/workbook.xml",
+            "[Content_Types].xml",
+        ]);
+        assert_eq!(kept_file_type(&xlsx, Accept::Document), Ok(XLSX));
+        let docx = zip_of(&[
+            "docProps/app.xml",
+            "word/document.xml",
+            "[Content_Types].xml",
+        ]);
+        assert_eq!(kept_file_type(&docx, Accept::Document), Ok(DOCX));
+        assert!(
+            kept_file_type(&xlsx, Accept::PhotoOrPdf).is_err(),
+            "not as evidence"
+        );
+        // Any other zip stays a zip, and is refused.
+        let other = zip_of(&["readme.txt"]);
+        assert_eq!(
+            kept_file_type(&other, Accept::Document),
+            Err("application/zip".to_string())
+        );
+        assert_eq!(
+            kept_file_type(b"%PDF-1.7 x", Accept::PhotoOrPdf),
+            Ok("application/pdf")
+        );
+        assert!(kept_file_type(b"", Accept::Document).is_err());
+    }
 }

@@ -5,6 +5,7 @@ pub mod api;
 pub mod areas;
 pub mod assets;
 pub mod cache;
+pub mod client;
 pub mod cookies;
 pub mod error;
 pub mod extract;
@@ -74,6 +75,11 @@ pub fn build_app(store: Store, config: WebConfig) -> Router {
         "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; \
          frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
     );
+    // Behind https, browsers are told to come back over https only (a year; the
+    // province's other sites are not ours to include).
+    let hsts = config
+        .secure_cookies()
+        .then(|| HeaderValue::from_static("max-age=31536000"));
     router
         .route_layer(from_fn_with_state(state.clone(), gate::gate))
         .fallback(error::not_found)
@@ -90,6 +96,9 @@ pub fn build_app(store: Store, config: WebConfig) -> Router {
         .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
         .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
         .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
+        .layer(tower::util::option_layer(hsts.map(|v| {
+            SetResponseHeaderLayer::overriding(header::STRICT_TRANSPORT_SECURITY, v)
+        })))
         .layer(CatchPanicLayer::new())
         .layer(
             TraceLayer::new_for_http()

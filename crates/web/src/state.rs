@@ -27,6 +27,9 @@ pub struct WebConfig {
     /// How long this server trusts what it read about a session, an API key or a
     /// dashboard's counts before reading it again (zero: never cache).
     pub cache_ttl: Duration,
+    /// The proxies (load balancers) whose `X-Forwarded-For` names the client; nobody
+    /// else's is read.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 impl Default for WebConfig {
@@ -37,6 +40,7 @@ impl Default for WebConfig {
             request_timeout: Duration::from_secs(30),
             body_limit: 16 * 1024 * 1024,
             cache_ttl: Duration::from_secs(5),
+            trusted_proxies: Vec::new(),
         }
     }
 }

@@ -151,7 +151,10 @@ mod tests {
         assert!(store.verify_audit(|_, _| {}).await.unwrap().ok());
         // Every printed login works.
         for (username, _, role, _) in users() {
-            let user = store.authenticate(&username, DEMO_PASSWORD).await.unwrap();
+            let user = store
+                .authenticate(&username, DEMO_PASSWORD, "127.0.0.1")
+                .await
+                .unwrap();
             assert_eq!(user.role, role, "{username}");
         }
     }

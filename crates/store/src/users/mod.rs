@@ -4,6 +4,7 @@
 pub mod api_keys;
 pub mod sessions;
 
+pub mod logins;
 use crate::db::q;
 use crate::error::{Result, StoreError};
 use crate::passwords;
@@ -14,7 +15,7 @@ use domain::dates::{Millis, now_millis};
 use domain::units::UnitsError;
 use domain::units::{Agency, UnitKind, UnitPath};
 use domain::users::UsersError;
-use domain::users::{Role, Username, login_backoff_millis, parse_full_name};
+use domain::users::{Role, Username, parse_full_name};
 use serde::Serialize;
 use serde_json::json;
 
@@ -27,9 +28,6 @@ pub struct User {
     pub role: Role,
     pub active: bool,
     pub must_change_password: bool,
-    #[serde(skip)]
-    pub failed_logins: i64,
-    pub locked_until: Option<Millis>,
     pub created_at: Millis,
     pub password_changed_at: Millis,
     pub unit_id: i64,
@@ -62,8 +60,6 @@ pub(crate) struct UserRow {
     role: String,
     active: bool,
     must_change_password: bool,
-    failed_logins: i64,
-    locked_until: Option<i64>,
     created_at: i64,
     password_changed_at: i64,
     password_hash: String,
@@ -96,8 +92,6 @@ impl TryFrom<UserRow> for User {
             full_name: r.full_name,
             active: r.active,
             must_change_password: r.must_change_password,
-            failed_logins: r.failed_logins,
-            locked_until: r.locked_until,
             created_at: r.created_at,
             password_changed_at: r.password_changed_at,
             password_hash: r.password_hash,
@@ -111,8 +105,8 @@ impl TryFrom<UserRow> for User {
 /// The columns of [`UserRow`], from `users a` joined to `units n`.
 macro_rules! user_cols {
     () => {
-        "a.id, a.username, a.full_name, a.role, a.active, a.must_change_password, a.failed_logins,
-         a.locked_until, a.created_at, a.password_changed_at, a.password_hash,
+        "a.id, a.username, a.full_name, a.role, a.active, a.must_change_password,
+         a.created_at, a.password_changed_at, a.password_hash,
          n.id AS unit_id, n.code AS unit_code, n.name AS unit_name, n.kind AS unit_kind,
          n.agency AS unit_agency, n.path AS unit_path "
     };
@@ -280,8 +274,8 @@ impl Store {
         let now = now_millis();
         let mut tx = self.pool().begin().await?;
         let id: i64 = q("INSERT INTO users (username, full_name, search_key, role, unit_id, password_hash, active,
-                              must_change_password, failed_logins, created_at, updated_at, password_changed_at)
-                         VALUES ($1, $2, $3, $4, $5, $6, TRUE, $7, 0, $8, $8, $8) RETURNING id")
+                              must_change_password, created_at, updated_at, password_changed_at)
+                         VALUES ($1, $2, $3, $4, $5, $6, TRUE, $7, $8, $8, $8) RETURNING id")
             .bind(new.username.as_str())
             .bind(full_name.clone())
             .bind(search_key(new.username.as_str(), &full_name))
@@ -428,8 +422,8 @@ impl Store {
             .ok_or(DomainError::NotFound)?;
         let now = now_millis();
         let mut tx = self.pool().begin().await?;
-        q("UPDATE users SET password_hash = $1, must_change_password = $2, password_changed_at = $3, updated_at = $3,
-                failed_logins = 0, locked_until = NULL WHERE id = $4")
+        q("UPDATE users SET password_hash = $1, must_change_password = $2, password_changed_at = $3, updated_at = $3
+            WHERE id = $4")
             .bind(password_hash)
             .bind(must_change)
             .bind(now)
@@ -475,10 +469,7 @@ impl Store {
             .await?
             .ok_or(DomainError::NotFound)?;
         let mut tx = self.pool().begin().await?;
-        q("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1")
-            .bind(user_id)
-            .execute(&mut tx)
-            .await?;
+        logins::forget_failures(&mut tx, user.username.as_str()).await?;
         audit::append(
             &mut tx,
             actor,
@@ -495,65 +486,6 @@ impl Store {
         .await?;
         tx.commit().await?;
         Ok(())
-    }
-
-    /// Checks a username and password. A wrong username costs as much time as a wrong
-    /// password and gets the same answer. After a few failures the account must wait
-    /// (growing back-off) and attempts in the wait are refused without checking the
-    /// password. A successful login is audited.
-    #[tracing::instrument(skip(self, password))]
-    pub async fn authenticate(&self, username: &str, password: &str) -> Result<User> {
-        let now = now_millis();
-        let Some(user) = self.user_by_username(username).await? else {
-            passwords::verify_password(password, passwords::decoy_hash()).await;
-            return Err(DomainError::Users(UsersError::InvalidCredentials).into());
-        };
-        if let Some(until) = user.locked_until.filter(|u| *u > now) {
-            return Err(DomainError::Users(UsersError::LoginBackoff { until }).into());
-        }
-        if !passwords::verify_password(password, &user.password_hash).await {
-            let failed = user.failed_logins + 1;
-            let until = login_backoff_millis(failed as u32).map(|w| now + w);
-            q("UPDATE users SET failed_logins = $1, locked_until = $2 WHERE id = $3")
-                .bind(failed)
-                .bind(until)
-                .bind(user.id)
-                .execute(self.pool())
-                .await?;
-            return Err(match until {
-                Some(until) => DomainError::Users(UsersError::LoginBackoff { until }),
-                None => DomainError::Users(UsersError::InvalidCredentials),
-            }
-            .into());
-        }
-        if !user.active {
-            return Err(DomainError::Users(UsersError::AccountDisabled).into());
-        }
-        let mut tx = self.pool().begin().await?;
-        q("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1")
-            .bind(user.id)
-            .execute(&mut tx)
-            .await?;
-        audit::append(
-            &mut tx,
-            &user.audit_actor(),
-            AuditEvent {
-                entity: Entity::User,
-                entity_id: Some(user.username.to_string()),
-                action: "login",
-                summary: format!("{} đăng nhập", user.username),
-                unit_id: Some(user.unit_id),
-                changes: None,
-                personal: None,
-            },
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(User {
-            failed_logins: 0,
-            locked_until: None,
-            ..user
-        })
     }
 
     /// Checks the current password of a logged-in user (before a change of password).

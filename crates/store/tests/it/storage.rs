@@ -359,19 +359,21 @@ async fn users_fit_their_units(db: &TestDb) {
     assert_eq!(store.session_count(t.id).await.unwrap(), 0);
 }
 
+const HERE: &str = "198.51.100.7";
+
 async fn logins_back_off(db: &TestDb) {
     let store = &db.store;
     let u = add_user(store, "phong_dakmil", Role::PhongGddt, "663").await;
     assert_eq!(
         store
-            .authenticate("Phong_DakMil", TEST_PASSWORD)
+            .authenticate("Phong_DakMil", TEST_PASSWORD, HERE)
             .await
             .unwrap()
             .id,
         u.id
     );
     let unknown = store
-        .authenticate("nobody", TEST_PASSWORD)
+        .authenticate("nobody", TEST_PASSWORD, HERE)
         .await
         .unwrap_err();
     assert!(matches!(
@@ -380,7 +382,7 @@ async fn logins_back_off(db: &TestDb) {
     ));
     for i in 1..=domain::users::FREE_FAILED_LOGINS {
         let e = store
-            .authenticate("phong_dakmil", "wrong password")
+            .authenticate("phong_dakmil", "wrong password", HERE)
             .await
             .unwrap_err();
         let backoff = matches!(
@@ -395,7 +397,7 @@ async fn logins_back_off(db: &TestDb) {
     }
     // During the wait even the right password is refused, unchecked.
     let e = store
-        .authenticate("phong_dakmil", TEST_PASSWORD)
+        .authenticate("phong_dakmil", TEST_PASSWORD, HERE)
         .await
         .unwrap_err();
     assert!(
@@ -405,9 +407,41 @@ async fn logins_back_off(db: &TestDb) {
         ),
         "{e:?}"
     );
+    // The wait is for that name from that place: the owner elsewhere logs in.
+    assert!(store.login_wait("phong_dakmil").await.unwrap().is_some());
+    store
+        .authenticate("phong_dakmil", TEST_PASSWORD, "203.0.113.9")
+        .await
+        .unwrap();
+    assert_eq!(
+        store.login_wait("phong_dakmil").await.unwrap(),
+        None,
+        "a login forgets"
+    );
+    // A name no account has gets the very same answers: it tells nothing.
+    for i in 1..=domain::users::FREE_FAILED_LOGINS {
+        let e = store
+            .authenticate("truong_99999999", "wrong password", HERE)
+            .await
+            .unwrap_err();
+        let backoff = matches!(
+            e,
+            StoreError::Domain(DomainError::Users(UsersError::LoginBackoff { .. }))
+        );
+        assert_eq!(
+            backoff,
+            i == domain::users::FREE_FAILED_LOGINS,
+            "attempt {i}: {e:?}"
+        );
+    }
+    // An administrator lifts a wait.
+    for _ in 0..domain::users::FREE_FAILED_LOGINS {
+        let _ = store.authenticate("phong_dakmil", "wrong", HERE).await;
+    }
+    assert!(store.login_wait("phong_dakmil").await.unwrap().is_some());
     store.unlock_user(&system(), u.id).await.unwrap();
     store
-        .authenticate("phong_dakmil", TEST_PASSWORD)
+        .authenticate("phong_dakmil", TEST_PASSWORD, HERE)
         .await
         .unwrap();
     // A disabled account is refused after the password is checked.
@@ -424,7 +458,7 @@ async fn logins_back_off(db: &TestDb) {
         .await
         .unwrap();
     let e = store
-        .authenticate("phong_dakmil", TEST_PASSWORD)
+        .authenticate("phong_dakmil", TEST_PASSWORD, HERE)
         .await
         .unwrap_err();
     assert!(matches!(
@@ -655,6 +689,12 @@ async fn backup_is_a_consistent_copy() {
     ));
     let bytes = db.store.backup_sqlite(&out).await.unwrap();
     assert!(bytes > 0);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&out).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "the copy is private too: {mode:o}");
+    }
     let copy = songmaytinh_store::Store::open(
         &format!("sqlite://{}", out.display()),
         &songmaytinh_store::OpenOptions::default(),
@@ -785,4 +825,31 @@ async fn old_spellings_are_read_under_their_entity(db: &TestDb) {
         .await
         .unwrap();
     assert!(users.iter().all(|e| e.seq != rec.seq));
+}
+
+/// The SQLite file holds children's personal data: created readable by its owner only,
+/// and so are its write-ahead log and shared-memory files.
+#[cfg(unix)]
+#[tokio::test]
+async fn a_new_database_file_is_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = std::env::temp_dir().join(format!(
+        "smt-perm-{}",
+        songmaytinh_store::passwords::random_token(6)
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("private.db");
+    let store = songmaytinh_store::Store::open(
+        &format!("sqlite://{}", file.display()),
+        &songmaytinh_store::OpenOptions::default(),
+    )
+    .await
+    .unwrap();
+    seed(&store).await;
+    for f in ["private.db", "private.db-wal", "private.db-shm"] {
+        let mode = std::fs::metadata(dir.join(f)).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "{f}: {mode:o}");
+    }
+    store.close().await;
+    let _ = std::fs::remove_dir_all(dir);
 }

@@ -213,28 +213,36 @@ struct DetailPage {
     is_self: bool,
 }
 
-fn detail_page(
+async fn detail_page(
+    state: &AppState,
     ctx: &Ctx,
     actor: &Actor,
     u: User,
     errors: FieldErrors,
     new_password: Option<String>,
-) -> DetailPage {
-    let now = domain::dates::now_millis();
-    DetailPage {
+) -> AppResult<DetailPage> {
+    let locked = state.store.login_wait(u.username.as_str()).await?;
+    Ok(DetailPage {
         l: ctx.layout(u.username.to_string()),
         role_label: u.role.label(ctx.lang),
         roles: role_opts(ctx.lang, u.role.code()),
-        locked: u.locked_until.filter(|t| *t > now).map(crate::views::when),
+        locked: locked.map(crate::views::when),
         errors,
         new_password,
         is_self: actor.user.id == u.id,
         u,
-    }
+    })
 }
 
-pub async fn detail(ctx: Ctx, actor: Actor, TargetUser(u): TargetUser) -> Response {
-    render(detail_page(&ctx, &actor, u, FieldErrors::default(), None))
+pub async fn detail(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    actor: Actor,
+    TargetUser(u): TargetUser,
+) -> AppResult<Response> {
+    Ok(render(
+        detail_page(&state, &ctx, &actor, u, FieldErrors::default(), None).await?,
+    ))
 }
 
 #[derive(Deserialize)]
@@ -260,12 +268,14 @@ pub async fn update(
         Ok(r) => r,
         Err(e) => {
             let page = detail_page(
+                &state,
                 &ctx,
                 &actor,
                 u,
                 vec![("role", e.message(ctx.lang))].into(),
                 None,
-            );
+            )
+            .await?;
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(page)).into_response());
         }
     };
@@ -291,12 +301,14 @@ pub async fn update(
         Err(StoreError::Domain(e)) => {
             let field = e.field().unwrap_or("role");
             let page = detail_page(
+                &state,
                 &ctx,
                 &actor,
                 u,
                 vec![(field, e.message(ctx.lang))].into(),
                 None,
-            );
+            )
+            .await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(page)).into_response())
         }
         Err(e) => Err(e.into()),
@@ -317,13 +329,17 @@ pub async fn reset_password(
         .await?;
     state.forget_user(u.id);
     let fresh = state.store.user_by_id(u.id).await?.unwrap_or(u);
-    Ok(render(detail_page(
-        &ctx,
-        &actor,
-        fresh,
-        FieldErrors::default(),
-        Some(password),
-    )))
+    Ok(render(
+        detail_page(
+            &state,
+            &ctx,
+            &actor,
+            fresh,
+            FieldErrors::default(),
+            Some(password),
+        )
+        .await?,
+    ))
 }
 
 pub async fn unlock(

@@ -1,6 +1,7 @@
 //! Logging in and out, and the language switch.
 
 use super::texts::{self, Layout};
+use crate::client::ClientAddr;
 use crate::cookies;
 use crate::error::AppError;
 use crate::extract::Form;
@@ -61,23 +62,21 @@ pub struct LoginForm {
     next: Option<String>,
 }
 
-fn client_ip(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get("x-forwarded-for")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(',').next())
-        .map(|s| s.trim().to_string())
-}
-
 pub async fn login(
     State(state): State<AppState>,
     ctx: Ctx,
     headers: HeaderMap,
+    client: ClientAddr,
     Form(f): Form<LoginForm>,
 ) -> Response {
     let next = safe_next(f.next.as_deref());
     let username = f.username.trim().to_string();
-    match state.store.authenticate(&username, &f.password).await {
+    let source = client.text();
+    match state
+        .store
+        .authenticate(&username, &f.password, &source)
+        .await
+    {
         Ok(user) => {
             // A new session for every login; the browser's previous one ends.
             if let Some(old) = cookies::get(&headers, cookies::SESSION) {
@@ -92,7 +91,7 @@ pub async fn login(
             let ua = headers
                 .get(header::USER_AGENT)
                 .and_then(|v| v.to_str().ok());
-            let ip = client_ip(&headers);
+            let ip = client.0.map(|a| a.to_string());
             let session = match state
                 .store
                 .create_session(user.id, state.config.sessions, ip.as_deref(), ua)

@@ -306,6 +306,19 @@ async fn login_logout_and_backoff(app: &TestApp) {
             .unwrap()
             .contains("Đăng nhập sai quá nhiều lần")
     );
+    // A name no account has is answered exactly the same way, wait included: the answers
+    // do not tell which names exist (every school's account is `truong_<code>`).
+    let mut answers = Vec::new();
+    for name in ["ubnd_tinh", "truong_67699999"] {
+        let mut seen = Vec::new();
+        for _ in 0..=domain::users::FREE_FAILED_LOGINS {
+            let (_, res) = app.login(name, "sai mật khẩu").await;
+            seen.push(res.status());
+        }
+        answers.push(seen);
+    }
+    assert_eq!(answers[0], answers[1]);
+    assert_eq!(answers[0].last(), Some(&StatusCode::TOO_MANY_REQUESTS));
 
     // A session cookie that no longer exists: back to the login page, told why.
     let client = app.session("mttq").await;
@@ -877,4 +890,42 @@ async fn openapi_covers_every_api_route() {
     }
     assert!(doc["components"]["securitySchemes"]["api_key"].is_object());
     insta::assert_json_snapshot!("openapi", doc);
+}
+
+/// Behind https the browser is told to come back over https only; over plain http (the
+/// demo, a test) it is not.
+#[tokio::test]
+async fn hsts_is_sent_behind_https_only() {
+    use tower::ServiceExt;
+    let db = store::testing::TestDb::sqlite().await;
+    for (url, expect) in [
+        (
+            "https://maytinh.sogddt.example.vn",
+            Some("max-age=31536000"),
+        ),
+        ("http://127.0.0.1:8080", None),
+    ] {
+        let app = web::build_app(
+            db.store.clone(),
+            web::WebConfig {
+                public_url: url.into(),
+                ..Default::default()
+            },
+        );
+        let res = app
+            .oneshot(
+                axum::http::Request::get("/healthz")
+                    .body(axum::body::Body::empty())
+                    .unwrap(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            res.headers()
+                .get("strict-transport-security")
+                .map(|v| v.to_str().unwrap()),
+            expect,
+            "{url}"
+        );
+    }
 }
