@@ -238,6 +238,7 @@ fn phase_import(file: &Path) -> serde_json::Value {
             file_name: "bench",
             sha256: String::new(),
             dry_run: false,
+            read_first: false,
             lang: domain::Lang::Vi,
         };
         let start = Instant::now();

@@ -265,6 +265,7 @@ async fn import_students(
         file_name: &name,
         sha256,
         dry_run,
+        read_first: false,
         lang: out.lang,
     };
     let result = web::students::imports::import_students(

@@ -68,6 +68,9 @@ pub struct Limits {
     pub max_unzipped_bytes: u64,
     /// Largest shared-strings part of an xlsx (held in memory).
     pub max_shared_strings_bytes: u64,
+    /// Most cells an `.ods` may expand to: its sheet is read whole into memory (about
+    /// 60 bytes a cell), and one row or cell can say it repeats a million times.
+    pub max_ods_cells: usize,
 }
 
 impl Default for Limits {
@@ -79,6 +82,7 @@ impl Default for Limits {
             max_part_bytes: 2 << 30,
             max_unzipped_bytes: 3 << 30,
             max_shared_strings_bytes: 256 << 20,
+            max_ods_cells: 2_000_000,
         }
     }
 }
@@ -189,6 +193,109 @@ fn check_zip<R: Read + Seek>(r: &mut R, limits: &Limits) -> Result<(), SheetErro
             ));
         }
     }
+    drop(zip);
+    r.seek(SeekFrom::Start(0)).map_err(io)?;
+    Ok(())
+}
+
+/// Measures an `.ods`'s first sheet as calamine would expand it, before it does: its rows
+/// (every row a `number-rows-repeated` says, between the first and the last with a
+/// value) times its width (up to the last cell with a value, `number-columns-repeated`
+/// counted). Refuses a sheet over the row limit or the cell budget, reading the XML as a
+/// stream and stopping as soon as it knows.
+fn check_ods<R: Read + Seek>(r: &mut R, limits: &Limits) -> Result<(), SheetError> {
+    use quick_xml::events::{BytesStart, Event};
+    let mut zip = zip::ZipArchive::new(&mut *r).map_err(|_| not_a_sheet())?;
+    let content = zip.by_name("content.xml").map_err(|_| not_a_sheet())?;
+    let mut xml = quick_xml::Reader::from_reader(BufReader::new(content));
+    let corrupt = || {
+        refuse(
+            "corrupt_file",
+            "Tệp bảng tính bị hỏng.",
+            "The spreadsheet is damaged.",
+        )
+    };
+    let repeats = |e: &BytesStart<'_>, name: &str| -> Result<usize, SheetError> {
+        match e.try_get_attribute(name).map_err(|_| corrupt())? {
+            Some(a) => a.value.trim().parse::<usize>().map_err(|_| corrupt()),
+            None => Ok(1),
+        }
+    };
+    let is_cell = |n: &str| n == "table:table-cell" || n == "table:covered-table-cell";
+    let (mut in_table, mut row, mut first, mut last, mut width) = (false, 0usize, None, 0, 0);
+    let (mut row_repeats, mut col, mut row_end) = (1usize, 0usize, 0usize);
+    let (mut cell_repeats, mut cell_value) = (1usize, false);
+    let mut buf = Vec::new();
+    loop {
+        match xml.read_event_into(&mut buf).map_err(|_| corrupt())? {
+            Event::Start(e) if e.name().as_ref() == "table:table" => in_table = true,
+            Event::End(e) if e.name().as_ref() == "table:table" => break,
+            Event::Start(e) if in_table && e.name().as_ref() == "table:table-row" => {
+                row_repeats = repeats(&e, "table:number-rows-repeated")?;
+                (col, row_end) = (0, 0);
+            }
+            Event::Empty(e) if in_table && e.name().as_ref() == "table:table-row" => {
+                row = row.saturating_add(repeats(&e, "table:number-rows-repeated")?);
+            }
+            Event::Start(e) if in_table && is_cell(e.name().as_ref()) => {
+                cell_repeats = repeats(&e, "table:number-columns-repeated")?;
+                cell_value = e
+                    .try_get_attribute("office:value-type")
+                    .map_err(|_| corrupt())?
+                    .is_some();
+            }
+            Event::Text(t) if in_table && !t.trim_ascii().is_empty() => {
+                cell_value = true;
+            }
+            Event::End(e) if in_table && is_cell(e.name().as_ref()) => {
+                col = col.saturating_add(cell_repeats);
+                if cell_value {
+                    row_end = col;
+                }
+                (cell_repeats, cell_value) = (1, false);
+            }
+            Event::Empty(e) if in_table && is_cell(e.name().as_ref()) => {
+                col = col.saturating_add(repeats(&e, "table:number-columns-repeated")?);
+                if e.try_get_attribute("office:value-type")
+                    .map_err(|_| corrupt())?
+                    .is_some()
+                {
+                    row_end = col;
+                }
+            }
+            Event::End(e) if in_table && e.name().as_ref() == "table:table-row" => {
+                if row_end > 0 {
+                    first.get_or_insert(row);
+                    last = row.saturating_add(row_repeats - 1);
+                    width = width.max(row_end);
+                }
+                row = row.saturating_add(row_repeats);
+                if let Some(first) = first {
+                    if last >= limits.max_rows {
+                        return Err(too_many_rows(limits));
+                    }
+                    let cells = (last - first + 1).saturating_mul(width);
+                    if cells > limits.max_ods_cells {
+                        return Err(refuse(
+                            "too_many_cells",
+                            format!(
+                                "Bảng tính .ods khai báo hơn {} ô (các dòng hoặc cột lặp lại): quá lớn để đọc. Hãy xóa các dòng, cột thừa hoặc lưu thành .xlsx.",
+                                limits.max_ods_cells
+                            ),
+                            format!(
+                                "The .ods sheet declares more than {} cells (repeated rows or columns): too large to read. Delete the extra rows and columns or save it as .xlsx.",
+                                limits.max_ods_cells
+                            ),
+                        ));
+                    }
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+        buf.clear();
+    }
+    drop(xml);
     drop(zip);
     r.seek(SeekFrom::Start(0)).map_err(io)?;
     Ok(())
@@ -326,6 +433,7 @@ pub fn for_each_row<R: Read + Seek>(
         Format::Xls | Format::Ods => {
             if format == Format::Ods {
                 check_zip(&mut input, limits)?;
+                check_ods(&mut input, limits)?;
             }
             let range = match format {
                 Format::Xls => {

@@ -12,11 +12,15 @@ pub enum StoreError {
     /// An import file had problems; each names its row. Nothing was written.
     #[error("{} dòng có lỗi", .0.len())]
     Rows(Vec<RowIssue>),
+    /// The database is busy with other writers (SQLite's write lock held past the wait,
+    /// PostgreSQL's lock or pool timeouts): nothing was written; try again shortly.
+    #[error("the database is busy")]
+    Busy,
     #[error("database error")]
     Db(#[source] sqlx::Error),
     /// From the SQLite bulk writer (`bulk`), which calls SQLite directly.
     #[error("database error")]
-    Sqlite(#[from] rusqlite::Error),
+    Sqlite(#[source] rusqlite::Error),
     #[error("migration failed")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     /// A stored value the code does not understand (a hand-edited row, say).
@@ -65,10 +69,37 @@ pub fn unique_violation(e: &sqlx::Error) -> Option<&'static str> {
         .map(|(pg, _)| *pg)
 }
 
+/// Whether an error says the database was busy rather than wrong: SQLite's BUSY and
+/// LOCKED (and their extended codes), PostgreSQL's lock-not-available, serialization and
+/// deadlock failures, and a pool with no connection free in time.
+fn is_busy(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::PoolTimedOut => true,
+        sqlx::Error::Database(db) => {
+            let code = db.code();
+            let code = code.as_deref().unwrap_or("");
+            let sqlite = code.parse::<i32>().is_ok_and(|c| matches!(c & 0xff, 5 | 6));
+            sqlite || matches!(code, "55P03" | "40001" | "40P01")
+        }
+        _ => false,
+    }
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        use rusqlite::ErrorCode::{DatabaseBusy, DatabaseLocked};
+        match e.sqlite_error_code() {
+            Some(DatabaseBusy | DatabaseLocked) => StoreError::Busy,
+            _ => StoreError::Sqlite(e),
+        }
+    }
+}
+
 impl From<sqlx::Error> for StoreError {
     fn from(e: sqlx::Error) -> Self {
         match e {
             sqlx::Error::RowNotFound => StoreError::Domain(DomainError::NotFound),
+            e if is_busy(&e) => StoreError::Busy,
             e => StoreError::Db(e),
         }
     }

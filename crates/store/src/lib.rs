@@ -41,6 +41,9 @@ pub struct OpenOptions {
     pub max_connections: u32,
     pub migrate: bool,
     pub create_if_missing: bool,
+    /// How long a SQLite writer waits for another writer before the store says it is
+    /// busy ([`StoreError::Busy`]).
+    pub busy_timeout: Duration,
 }
 
 impl Default for OpenOptions {
@@ -49,6 +52,7 @@ impl Default for OpenOptions {
             max_connections: 8,
             migrate: true,
             create_if_missing: true,
+            busy_timeout: Duration::from_secs(10),
         }
     }
 }
@@ -123,7 +127,7 @@ impl Store {
                     // the file, and a small cache spills and rereads them (1,000,000 rows:
                     // 32.8 s with 2 MiB, 22 s with 64 MiB; docs/PERFORMANCE.md).
                     .pragma("cache_size", "-32768")
-                    .busy_timeout(Duration::from_secs(10));
+                    .busy_timeout(opts.busy_timeout);
                 Pool::Sqlite(
                     SqlitePoolOptions::new()
                         .max_connections(opts.max_connections)

@@ -22,6 +22,8 @@ pub enum AppError {
     Rows(Vec<RowProblem>),
     /// The address exists, for other methods (listed in the `Allow` header).
     MethodNotAllowed(String),
+    /// The database is busy with other writers; nothing was written (503, try again).
+    Busy,
     Internal(Box<dyn std::error::Error + Send + Sync>),
 }
 
@@ -174,6 +176,12 @@ impl AppError {
                 "Địa chỉ này không nhận yêu cầu kiểu này (ví dụ: mở trực tiếp một địa chỉ chỉ dùng để gửi biểu mẫu).",
                 "This address does not take this kind of request (for example, opening an address that only receives a form).",
             ),
+            AppError::Busy => plain(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "busy",
+                "Hệ thống đang bận ghi dữ liệu khác nên chưa lưu được yêu cầu của bạn. Vui lòng thử lại sau ít giây.",
+                "The system is busy writing other data and has not saved your request. Please try again in a few seconds.",
+            ),
             AppError::Internal(_) => plain(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "internal",
@@ -194,6 +202,7 @@ impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::Domain(d) => AppError::Domain(d),
+            StoreError::Busy => AppError::Busy,
             StoreError::Rows(rows) => AppError::Rows(
                 rows.into_iter()
                     .map(|r| RowProblem {
@@ -242,6 +251,11 @@ impl IntoResponse for AppError {
             && let Ok(v) = HeaderValue::from_str(allow)
         {
             res.headers_mut().insert(header::ALLOW, v);
+        }
+        if matches!(self, AppError::Busy) {
+            tracing::warn!("database busy: answered 503");
+            res.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
         }
         res.extensions_mut().insert(info);
         res

@@ -130,3 +130,85 @@ fn ten_million_csv_rows_stop_at_the_limit_without_reading_the_rest() {
         csv.served
     );
 }
+
+/// An `.ods` as LibreOffice writes it, with `rows` inside its one table.
+fn ods(rows: &str) -> Vec<u8> {
+    use std::io::Write;
+    let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    w.start_file("mimetype", stored).unwrap();
+    w.write_all(b"application/vnd.oasis.opendocument.spreadsheet")
+        .unwrap();
+    w.start_file("META-INF/manifest.xml", stored).unwrap();
+    w.write_all(br#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#).unwrap();
+    w.start_file("content.xml", zip::write::SimpleFileOptions::default())
+        .unwrap();
+    write!(
+        w,
+        r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet><table:table table:name="DS"><table:table-column table:number-columns-repeated="1024"/>{rows}</table:table></office:spreadsheet></office:body></office:document-content>"#
+    )
+    .unwrap();
+    w.finish().unwrap().into_inner()
+}
+
+const HEADER: &str = r#"<table:table-row><table:table-cell office:value-type="string"><text:p>STT</text:p></table:table-cell><table:table-cell office:value-type="string"><text:p>Họ và tên</text:p></table:table-cell><table:table-cell office:value-type="string"><text:p>Ngày sinh</text:p></table:table-cell><table:table-cell office:value-type="string"><text:p>Đối tượng</text:p></table:table-cell><table:table-cell table:number-columns-repeated="1020"/></table:table-row>"#;
+
+fn row(name: &str) -> String {
+    format!(
+        r#"<table:table-row><table:table-cell office:value-type="float" office:value="1"><text:p>1</text:p></table:table-cell><table:table-cell office:value-type="string"><text:p>{name}</text:p></table:table-cell><table:table-cell office:value-type="string"><text:p>01/02/2010</text:p></table:table-cell><table:table-cell office:value-type="string"><text:p>HN</text:p></table:table-cell><table:table-cell table:number-columns-repeated="1020"/></table:table-row>"#
+    )
+}
+
+#[test]
+fn an_ods_that_repeats_one_row_a_million_times_is_refused_in_little_memory() {
+    let repeated = format!(
+        r#"{HEADER}<table:table-row table:number-rows-repeated="1048000"><table:table-cell office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row>"#
+    );
+    let wide = format!(
+        r#"{HEADER}<table:table-row table:number-rows-repeated="200"><table:table-cell table:number-columns-repeated="16000" office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row>"#
+    );
+    let gap = format!(
+        r#"{HEADER}{}<table:table-row table:number-rows-repeated="1000000"><table:table-cell table:number-columns-repeated="4"/></table:table-row>{}"#,
+        row("Nguyễn Văn An"),
+        row("Lê Thị Bình")
+    );
+    for (what, content, code) in [
+        ("a row repeated 1,048,000 times", repeated, "too_many_cells"),
+        (
+            "a cell repeated across 16,000 columns",
+            wide,
+            "too_many_cells",
+        ),
+        ("a million empty rows between two", gap, "too_many_cells"),
+    ] {
+        let bytes = ods(&content);
+        assert!(bytes.len() < 4096, "{what}: {} bytes", bytes.len());
+        let (e, peak) = crate::peak::peak_of(|| refusal(Cursor::new(bytes), &Limits::default()));
+        assert_eq!(e.code, code, "{what}: {e:?}");
+        assert!(e.message_vi.contains("lặp lại"), "{}", e.message_vi);
+        // Unbounded, calamine held more than a gigabyte for the first of these.
+        assert!(peak < 16 << 20, "{what}: {} MiB held", peak >> 20);
+    }
+}
+
+#[test]
+fn an_ods_as_libreoffice_writes_it_is_read() {
+    // Styled columns repeated to the sheet's end, empty cells to the row's end and empty
+    // rows after the list: nothing a person wrote, nothing expanded.
+    let content = format!(
+        r#"{HEADER}{}{}<table:table-row table:number-rows-repeated="1048570"><table:table-cell table:number-columns-repeated="1024"/></table:table-row>"#,
+        row("Nguyễn Văn An"),
+        row("Lê Thị Bình")
+    );
+    let mut names = Vec::new();
+    let (r, peak) = crate::peak::peak_of(|| {
+        read_student_list(Cursor::new(ods(&content)), &Limits::default(), |_, r| {
+            names.push(r.fields.name.clone());
+            ControlFlow::Continue(())
+        })
+    });
+    r.unwrap();
+    assert_eq!(names, ["Nguyễn Văn An", "Lê Thị Bình"]);
+    assert!(peak < 16 << 20, "{} MiB held", peak >> 20);
+}

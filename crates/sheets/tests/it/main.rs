@@ -4,4 +4,8 @@
 extern crate songmaytinh_sheets as sheets;
 
 mod hostile;
+mod peak;
 mod samples;
+
+#[global_allocator]
+static ALLOC: peak::Counting = peak::Counting;

@@ -122,6 +122,7 @@ pub async fn upload(
         file_name: &name,
         sha256: domain::digest::sha256_hex(&bytes),
         dry_run: true,
+        read_first: true,
         lang: ctx.lang,
     };
     match import_students(
@@ -183,6 +184,7 @@ pub async fn confirm(
         file_name: &up.file_name,
         sha256: up.sha256.clone(),
         dry_run: false,
+        read_first: true,
         lang: ctx.lang,
     };
     match import_students(

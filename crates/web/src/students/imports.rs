@@ -39,6 +39,11 @@ pub struct ImportRequest<'a> {
     pub sha256: String,
     /// Check and count everything, write nothing.
     pub dry_run: bool,
+    /// Read and check the whole file before the store writes (and, on SQLite, takes the
+    /// write lock that every other writer waits for): uploads, whose size the request
+    /// limit bounds. The command line streams a file of any size instead, holding only
+    /// a few batches.
+    pub read_first: bool,
     /// Language of the row messages.
     pub lang: Lang,
 }
@@ -65,6 +70,7 @@ pub async fn import_students<R: Read + Seek + Send + 'static>(
     }
     let round = store.round_or_current(round_id).await?;
     let tiers = store.tiers(round.program_id).await?;
+    let read_first = req.read_first;
     let (tx, rx) = mpsc::channel::<ImportMsg>(4);
     let target = ImportTarget {
         round_id: round.id,
@@ -74,6 +80,17 @@ pub async fn import_students<R: Read + Seek + Send + 'static>(
         dry_run,
     };
     let parse = tokio::task::spawn_blocking(move || {
+        // Streamed, each batch goes to the store as it is made; read first, they wait
+        // here until the whole file is checked.
+        let mut held: Vec<ImportMsg> = Vec::new();
+        let mut send = |m: ImportMsg| -> bool {
+            if read_first {
+                held.push(m);
+                true
+            } else {
+                tx.blocking_send(m).is_ok()
+            }
+        };
         let mut batch = Vec::with_capacity(ROWS_PER_MESSAGE);
         let mut errors: Vec<ReportError> = Vec::new();
         let mut stopped = false;
@@ -82,9 +99,7 @@ pub async fn import_students<R: Read + Seek + Send + 'static>(
                 Checked::Accepted { row, draft, .. } => {
                     batch.push(ImportRow::new(row, draft));
                     if batch.len() >= ROWS_PER_MESSAGE
-                        && tx
-                            .blocking_send(ImportMsg::Rows(std::mem::take(&mut batch)))
-                            .is_err()
+                        && !send(ImportMsg::Rows(std::mem::take(&mut batch)))
                     {
                         // The store gave up (a locked list, say): stop reading.
                         stopped = true;
@@ -116,15 +131,34 @@ pub async fn import_students<R: Read + Seek + Send + 'static>(
                 rejected: summary.rejected,
                 skipped: summary.skipped,
             };
-            let _ = tx.blocking_send(ImportMsg::Rows(batch));
-            let _ = tx.blocking_send(ImportMsg::Done(counts));
+            send(ImportMsg::Rows(batch));
+            send(ImportMsg::Done(counts));
         }
-        (result, errors)
+        // `tx` is dropped here: a store still waiting learns the file has ended.
+        (result, errors, held)
     });
-    let stored = store.import_students(actor, target, rx).await;
-    let (read, errors) = parse.await.map_err(ImportError::Reader)?;
+    let (read, errors, outcome) = if read_first {
+        drop(rx);
+        let (read, errors, held) = parse.await.map_err(ImportError::Reader)?;
+        // A file refused as a whole is never sent, so the store is never asked.
+        if read.is_err() {
+            (read, errors, None)
+        } else {
+            let (full, rx) = mpsc::channel::<ImportMsg>(held.len().max(1));
+            for m in held {
+                let _ = full.try_send(m);
+            }
+            drop(full);
+            let stored = store.import_students(actor, target, rx).await;
+            (read, errors, Some(stored))
+        }
+    } else {
+        let stored = store.import_students(actor, target, rx).await;
+        let (read, errors, _) = parse.await.map_err(ImportError::Reader)?;
+        (read, errors, Some(stored))
+    };
     let summary = read.map_err(ImportError::File)?;
-    let outcome = stored?;
+    let outcome = outcome.expect("a file read whole was stored")?;
     let report = StudentReport {
         header_row: summary.header_row,
         data_rows: summary.data_rows,

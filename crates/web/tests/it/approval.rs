@@ -538,6 +538,7 @@ async fn already_served_needs_an_override(app: &TestApp) {
         file_name: "h1_truong_a.xlsx",
         sha256: String::new(),
         dry_run: false,
+        read_first: false,
         lang: domain::Lang::Vi,
     };
     let (_, out) = web::students::imports::import_students(

@@ -363,6 +363,7 @@ async fn every_route_for_every_role(app: &TestApp) {
             file_name: file,
             sha256: String::new(),
             dry_run: false,
+            read_first: false,
             lang: domain::Lang::Vi,
         };
         let sys = store::AuditActor::system("test");

@@ -929,3 +929,64 @@ async fn hsts_is_sent_behind_https_only() {
         );
     }
 }
+
+/// A database kept busy by another writer past the wait: a request that must write is
+/// told so, in Vietnamese, with 503 and when to try again — never a 500 — and nothing is
+/// written; once the other writer is done it goes through.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_busy_database_answers_503_and_writes_nothing() {
+    use sqlx::{Connection, Executor};
+    let app = TestApp::sqlite().await;
+    // A second server on the same file that waits a fifth of a second for the lock.
+    let impatient = store::Store::open(
+        &app.db.url,
+        &store::OpenOptions {
+            busy_timeout: std::time::Duration::from_millis(200),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let server = web::Application::build(impatient, web::WebConfig::default(), "127.0.0.1:0")
+        .await
+        .unwrap();
+    let base = format!("http://{}", server.local_addr());
+    tokio::spawn(server.run_until_stopped(std::future::pending()));
+    let so = app.session("so_gddt").await;
+    let so = crate::common::Client { base, ..so };
+    let mut other = sqlx::SqliteConnection::connect(&app.db.url).await.unwrap();
+    other.execute("BEGIN IMMEDIATE").await.unwrap();
+    let unit = [
+        ("level", "school"),
+        ("code", "67663078"),
+        ("name", "Trường TH Bận"),
+        ("parent", "663"),
+        ("school_level", "tieu_hoc"),
+    ];
+    let res = so.post("/units", &unit).await;
+    assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(res.headers()["retry-after"], "5");
+    let page = res.text().await.unwrap();
+    assert!(page.contains("Hệ thống đang bận"), "{page}");
+    let api = so.post_json("/api/v1/users", &serde_json::json!({})).await;
+    assert!(api.status() != StatusCode::INTERNAL_SERVER_ERROR);
+    other.execute("ROLLBACK").await.unwrap();
+    assert!(
+        app.db
+            .store
+            .unit_by_code("67663078")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let res = so.post("/units", &unit).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert!(
+        app.db
+            .store
+            .unit_by_code("67663078")
+            .await
+            .unwrap()
+            .is_some()
+    );
+}

@@ -29,6 +29,7 @@ async fn import(
         file_name: file,
         sha256: sha,
         dry_run,
+        read_first: false,
         lang: Lang::Vi,
     };
     import_students(
@@ -258,6 +259,7 @@ async fn bad_files_write_nothing(app: &TestApp) {
             file_name: what,
             sha256: String::new(),
             dry_run: false,
+            read_first: false,
             lang: Lang::Vi,
         };
         let r = import_students(
@@ -565,6 +567,7 @@ async fn a_failing_reader_writes_nothing(app: &TestApp) {
         file_name: "h1.xlsx",
         sha256: domain::digest::sha256_hex(&bytes),
         dry_run: false,
+        read_first: false,
         lang: Lang::Vi,
     };
     let left = bytes.len() * 3 / 4;
@@ -586,4 +589,79 @@ async fn a_failing_reader_writes_nothing(app: &TestApp) {
         .await
         .unwrap();
     assert_eq!(page.total, 0);
+}
+
+/// A file that stops after `pause_at` bytes until told to go on, saying when it stops.
+struct PausingReader {
+    inner: Cursor<Vec<u8>>,
+    pause_at: u64,
+    paused: Option<std::sync::mpsc::Sender<()>>,
+    go: std::sync::mpsc::Receiver<()>,
+}
+
+impl std::io::Read for PausingReader {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let pos = self.inner.position();
+        if self.paused.is_some() {
+            if pos < self.pause_at {
+                let n = buf.len().min((self.pause_at - pos) as usize);
+                return self.inner.read(&mut buf[..n]);
+            }
+            if let Some(p) = self.paused.take() {
+                let _ = p.send(());
+            }
+            let _ = self.go.recv();
+        }
+        self.inner.read(buf)
+    }
+}
+
+impl std::io::Seek for PausingReader {
+    fn seek(&mut self, pos: std::io::SeekFrom) -> std::io::Result<u64> {
+        self.inner.seek(pos)
+    }
+}
+
+/// While an uploaded list is still being read and checked for its preview, the database
+/// is free: a login (a write) goes through at once. (The preview used to write as it read,
+/// holding SQLite's write lock for the whole file; a login then waited and failed.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_preview_leaves_the_database_free_while_it_reads() {
+    let app = TestApp::sqlite().await;
+    let mut csv = String::from("STT,Họ và tên,Ngày sinh,Đối tượng\n");
+    for i in 1..=6000 {
+        csv.push_str(&format!("{i},Nguyễn Văn Số {i},01/02/2010,HN\n"));
+    }
+    let bytes = csv.into_bytes();
+    let (paused_tx, paused_rx) = std::sync::mpsc::channel();
+    let (go_tx, go_rx) = std::sync::mpsc::channel();
+    let reader = PausingReader {
+        pause_at: bytes.len() as u64 * 3 / 4,
+        inner: Cursor::new(bytes),
+        paused: Some(paused_tx),
+        go: go_rx,
+    };
+    let store = app.db.store.clone();
+    let school = app.unit("67663001").await;
+    let preview = tokio::spawn(async move {
+        let req = ImportRequest {
+            school: &school,
+            round_id: None,
+            file_name: "lon.csv",
+            sha256: String::new(),
+            dry_run: true,
+            read_first: true,
+            lang: Lang::Vi,
+        };
+        import_students(&store, &AuditActor::system("test"), &req, reader).await
+    });
+    tokio::task::spawn_blocking(move || paused_rx.recv().unwrap())
+        .await
+        .unwrap();
+    // Three quarters of the file read and checked; the preview has not let go of it.
+    let (_, res) = app.login("phong_663", crate::common::PASSWORD).await;
+    assert_eq!(res.status(), reqwest::StatusCode::SEE_OTHER);
+    go_tx.send(()).unwrap();
+    let (report, _) = preview.await.unwrap().unwrap();
+    assert_eq!(report.imported, 6000);
 }
