@@ -11,6 +11,25 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use store::{AuditActor, Store};
 
+/// What `import devices --json` prints: every row of the file is imported, rejected (in
+/// `errors`, with its row and column) or skipped (counted by why).
+#[derive(serde::Serialize)]
+struct DevicesReport {
+    imported: usize,
+    rejected: usize,
+    skipped: usize,
+    skipped_why: sheets::devices::Skipped,
+    errors: Vec<RowProblem>,
+}
+
+#[derive(serde::Serialize)]
+struct RowProblem {
+    row: usize,
+    column: Option<String>,
+    code: String,
+    message: String,
+}
+
 #[derive(Subcommand)]
 pub enum Import {
     /// Nhập danh sách số sê-ri/IMEI thiết bị của nhà cung cấp hoặc nhà tài trợ; có lỗi thì không ghi gì (register a list of device serials, all or nothing)
@@ -374,34 +393,87 @@ async fn import_devices(
             return Ok(ExitCode::FAILURE);
         }
     };
-    let rows: Vec<store::devices::SerialRow> = list
-        .lines
-        .into_iter()
-        .map(|l| store::devices::SerialRow {
-            row: l.row,
-            serial: l.serial,
-            imei: l.imei,
-        })
-        .collect();
-    let report = store
-        .register_devices(
-            &AuditActor::system("cli"),
-            model,
-            source,
-            &rows,
-            out.lang,
-            dry_run,
-        )
-        .await?;
+    // Every row: a device, refused with its reason, or skipped with why.
+    let skipped_why = list.skipped.why(out.lang);
+    let mut report = DevicesReport {
+        imported: 0,
+        rejected: list.rejected.len(),
+        skipped: list.skipped.total(),
+        skipped_why: list.skipped,
+        errors: list
+            .rejected
+            .iter()
+            .map(|e| RowProblem {
+                row: e.row,
+                column: e.column.clone(),
+                code: e.code.to_string(),
+                message: out.pick(&e.message_vi, &e.message_en).to_string(),
+            })
+            .collect(),
+    };
+    if list.rejected.is_empty() && list.lines.is_empty() {
+        let e = domain::DomainError::Devices(domain::devices::DevicesError::NoDevices);
+        if json {
+            println!("{}", serde_json::to_string(&report)?);
+        }
+        out.error(
+            &format!(
+                "{} ({} dòng bỏ qua: {skipped_why}).",
+                e.message(domain::Lang::Vi).trim_end_matches('.'),
+                report.skipped
+            ),
+            &format!(
+                "{} ({} rows skipped: {skipped_why}).",
+                e.message(domain::Lang::En).trim_end_matches('.'),
+                report.skipped
+            ),
+        );
+        return Ok(ExitCode::FAILURE);
+    }
+    if list.rejected.is_empty() {
+        let rows: Vec<store::devices::SerialRow> = list
+            .lines
+            .into_iter()
+            .map(|l| store::devices::SerialRow {
+                row: l.row,
+                serial: l.serial,
+                imei: l.imei,
+            })
+            .collect();
+        let r = store
+            .register_devices(
+                &AuditActor::system("cli"),
+                model,
+                source,
+                &rows,
+                out.lang,
+                dry_run,
+            )
+            .await?;
+        report.imported = r.imported;
+        report.rejected = r.rejected;
+        report
+            .errors
+            .extend(r.errors.into_iter().map(|e| RowProblem {
+                row: e.row,
+                column: None,
+                code: e.code.to_string(),
+                message: e.message,
+            }));
+    }
     let refused = report.rejected > 0;
     if json {
         println!("{}", serde_json::to_string(&report)?);
     } else {
         for e in &report.errors {
             eprintln!(
-                "{} {}: {} [{}]",
+                "{} {}{}: {} [{}]",
                 out.pick("dòng", "row"),
                 e.row,
+                e.column
+                    .as_deref()
+                    .map(|c| format!(", {} {c}", out.pick("cột", "column")))
+                    .unwrap_or_default(),
                 e.message,
                 e.code
             );
@@ -418,9 +490,14 @@ async fn import_devices(
                 ),
             );
         } else {
+            let skipped = if report.skipped > 0 {
+                format!("; {} {skipped_why}", out.pick("bỏ qua", "skipped"))
+            } else {
+                String::new()
+            };
             out.info(
                 &format!(
-                    "{} {} thiết bị (tiêu đề ở dòng {}, {} dòng khác bỏ qua).",
+                    "{} {} thiết bị (tiêu đề ở dòng {}{skipped}).",
                     if dry_run {
                         "Kiểm tra xong"
                     } else {
@@ -428,14 +505,12 @@ async fn import_devices(
                     },
                     report.imported,
                     list.header_row,
-                    list.skipped
                 ),
                 &format!(
-                    "{} {} devices (header on row {}, {} other rows skipped).",
+                    "{} {} devices (header on row {}{skipped}).",
                     if dry_run { "Checked" } else { "Registered" },
                     report.imported,
                     list.header_row,
-                    list.skipped
                 ),
             );
         }

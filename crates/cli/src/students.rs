@@ -315,6 +315,12 @@ async fn import_students(
             ),
         }
     }
+    if let Some(e) = report.encoding {
+        out.info(
+            &format!("Tệp CSV đọc theo bảng mã {}.", e.label()),
+            &format!("The CSV file was read as {}.", e.label()),
+        );
+    }
     let (vi, en) = if dry_run {
         ("Kiểm tra xong, chưa ghi gì", "Checked, nothing written")
     } else {

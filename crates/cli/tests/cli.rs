@@ -776,8 +776,53 @@ fn device_serials_are_registered_all_or_nothing() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(
         json_of(&o),
-        serde_json::json!({"imported": 2, "rejected": 0, "errors": []})
+        serde_json::json!({
+            "imported": 2, "rejected": 0, "skipped": 1, "errors": [],
+            "skipped_why": {"blank": 0, "column_numbers": 0, "totals_and_signatures": 1},
+        })
     );
+
+    // Serials that cannot be serials are refused with their row and column, never
+    // dropped: a 5,000-character one, a formula. Nothing is written, nothing audited.
+    let head = run(&["audit", "verify", "--json"], &db);
+    let hostile = dir.join("doc-hai.csv");
+    std::fs::write(
+        &hostile,
+        format!(
+            "Số Serial,IMEI\n{},\n\"=HYPERLINK(\"\"http://x.example\"\",\"\"x\"\")\",\nR58R1000Z,\n",
+            "A1".repeat(2500)
+        ),
+    )
+    .unwrap();
+    let a = args(&hostile);
+    let o = run(&a.iter().map(String::as_str).collect::<Vec<_>>(), &db);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(
+        (v["imported"].as_u64(), v["rejected"].as_u64()),
+        (Some(0), Some(2))
+    );
+    assert_eq!(v["errors"][0]["row"], 2);
+    assert_eq!(v["errors"][0]["column"], "A");
+    assert_eq!(v["errors"][0]["code"], "serial_too_long");
+    assert_eq!(v["errors"][1]["code"], "serial_characters");
+    assert_eq!(
+        json_of(&run(&["audit", "verify", "--json"], &db))["head_seq"],
+        json_of(&head)["head_seq"],
+        "nothing audited"
+    );
+    // A file with no device at all is refused, saying what it skipped.
+    let empty = dir.join("rong.csv");
+    std::fs::write(&empty, "Số Serial,IMEI\n,\nTổng cộng,\n").unwrap();
+    let a: Vec<String> = args(&empty).into_iter().filter(|x| x != "--json").collect();
+    let o = run(&a.iter().map(String::as_str).collect::<Vec<_>>(), &db);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("không có thiết bị nào"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(stderr(&o).contains("1 dòng trống"), "{}", stderr(&o));
 
     // A second list repeating a serial and with a bad IMEI: refused, nothing written.
     let bad = dir.join("lan-2.csv");

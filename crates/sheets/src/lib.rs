@@ -2,6 +2,7 @@
 //! problem. No database here.
 
 pub mod devices;
+pub mod encoding;
 pub mod error;
 pub mod export;
 pub mod households;

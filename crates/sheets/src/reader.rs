@@ -4,6 +4,7 @@
 //! reading no more than the limits allow.
 
 use crate::SheetError;
+use crate::encoding::TextEncoding;
 use calamine::{Data, DataRef, Reader};
 use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
 use std::ops::ControlFlow;
@@ -153,11 +154,31 @@ pub fn sniff<R: Read + Seek>(r: &mut R) -> Result<Format, SheetError> {
         }
         return Ok(Format::Xls);
     }
-    // Text: CSV if the first kilobytes look like text (no NUL bytes).
+    if head.starts_with(b"%PDF-") {
+        return Err(refuse(
+            "not_a_spreadsheet",
+            "Tệp này là PDF, không phải bảng tính: hãy gửi tệp Excel (.xlsx, .xls), .ods hoặc .csv của danh sách.",
+            "This file is a PDF, not a spreadsheet: send the list's Excel (.xlsx, .xls), .ods or .csv file.",
+        ));
+    }
+    // Text: CSV if the first kilobytes look like text in some encoding. UTF-16 has a zero
+    // byte in every other place; any other file with many control bytes is binary (a
+    // photo, say). A stray control byte in a text is refused later, naming its cell.
     let mut sample = vec![0u8; 4096];
     let n = r.read(&mut sample).map_err(io)?;
     r.seek(SeekFrom::Start(0)).map_err(io)?;
-    if n == 0 || sample[..n].contains(&0) {
+    let sample = &sample[..n];
+    if n == 0 {
+        return Err(not_a_sheet());
+    }
+    let utf16 = sample.starts_with(b"\xFF\xFE")
+        || sample.starts_with(b"\xFE\xFF")
+        || crate::encoding::detect(&mut std::io::Cursor::new(sample)).is_ok_and(|e| e.is_utf16());
+    let control = sample
+        .iter()
+        .filter(|b| **b < 0x20 && !matches!(**b, b'\t' | b'\n' | b'\r' | 0x0c))
+        .count();
+    if !utf16 && control * 50 > n {
         return Err(not_a_sheet());
     }
     Ok(Format::Csv)
@@ -349,6 +370,18 @@ fn too_many_rows(limits: &Limits) -> SheetError {
 fn check_cells(row: usize, cells: &[Cell], limits: &Limits) -> Result<(), SheetError> {
     for (i, c) in cells.iter().enumerate() {
         if let Cell::Text(t) = c
+            && t.chars()
+                .any(|c| (c < ' ' && !matches!(c, '\t' | '\n' | '\r')) || c == '\u{7f}')
+        {
+            return Err(SheetError::new(
+                row,
+                Some(&crate::column_letter(i)),
+                "control_character",
+                "Ô có ký tự điều khiển (như NUL) không phải chữ: hãy gõ lại ô này.",
+                "The cell holds a control character (such as NUL), not text: type it again.",
+            ));
+        }
+        if let Cell::Text(t) = c
             && t.chars().count() > limits.max_cell_chars
         {
             return Err(SheetError::new(
@@ -366,14 +399,22 @@ fn check_cells(row: usize, cells: &[Cell], limits: &Limits) -> Result<(), SheetE
     Ok(())
 }
 
+/// What a file was: its format, and for a text file the encoding it was read in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FileKind {
+    pub format: Format,
+    pub encoding: Option<TextEncoding>,
+}
+
 /// Calls `f` with each row of the first worksheet (1-based row number, cells from column
 /// A). Empty rows may be skipped. `f` may stop the reading early.
 pub fn for_each_row<R: Read + Seek>(
     mut input: R,
     limits: &Limits,
     mut f: impl FnMut(usize, &[Cell]) -> ControlFlow<()>,
-) -> Result<Format, SheetError> {
+) -> Result<FileKind, SheetError> {
     let format = sniff(&mut input)?;
+    let mut encoding = None;
     match format {
         Format::Xlsx => {
             check_zip(&mut input, limits)?;
@@ -406,7 +447,7 @@ pub fn for_each_row<R: Read + Seek>(
                         let row = prev as usize + 1;
                         check_cells(row, &cells, limits)?;
                         if f(row, &cells).is_break() {
-                            return Ok(format);
+                            return Ok(FileKind { format, encoding });
                         }
                     }
                     if r as usize >= limits.max_rows {
@@ -468,30 +509,22 @@ pub fn for_each_row<R: Read + Seek>(
                 }
             }
         }
-        Format::Csv => read_csv(input, limits, f)?,
+        Format::Csv => {
+            let enc = crate::encoding::detect(&mut input).map_err(io)?;
+            encoding = Some(enc);
+            if enc.is_utf16() {
+                read_csv(
+                    crate::encoding::Utf16ToUtf8::new(input, enc),
+                    TextEncoding::Utf8,
+                    limits,
+                    f,
+                )?
+            } else {
+                read_csv(input, enc, limits, f)?
+            }
+        }
     }
-    Ok(format)
-}
-
-/// Bytes that are not UTF-8 are read as Windows-1252, which is how TCVN3 and VNI files
-/// saved as CSV look; the per-cell detection then turns them into Vietnamese.
-fn decode_bytes(b: &[u8]) -> String {
-    match std::str::from_utf8(b) {
-        Ok(s) => s.to_string(),
-        Err(_) => b.iter().map(|&x| cp1252(x)).collect(),
-    }
-}
-
-fn cp1252(b: u8) -> char {
-    const HIGH: [char; 32] = [
-        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8d}', 'Ž',
-        '\u{8f}', '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9d}',
-        'ž', 'Ÿ',
-    ];
-    match b {
-        0x80..=0x9F => HIGH[(b - 0x80) as usize],
-        _ => b as char,
-    }
+    Ok(FileKind { format, encoding })
 }
 
 /// Stops a line (a CSV record) from growing without bound: a record longer than this is
@@ -567,6 +600,7 @@ impl Lines {
 
 fn read_csv<R: Read>(
     input: R,
+    enc: TextEncoding,
     limits: &Limits,
     mut f: impl FnMut(usize, &[Cell]) -> ControlFlow<()>,
 ) -> Result<(), SheetError> {
@@ -646,11 +680,27 @@ fn read_csv<R: Read>(
             if i == 0 && row == 1 {
                 field = field.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(field);
             }
-            cells.push(if field.is_empty() {
-                Cell::Empty
-            } else {
-                Cell::Text(decode_bytes(field))
-            });
+            if field.is_empty() {
+                cells.push(Cell::Empty);
+                continue;
+            }
+            let utf8 = !matches!(enc, TextEncoding::Windows1252 | TextEncoding::Windows1258);
+            if utf8 && std::str::from_utf8(field).is_err() {
+                return Err(SheetError::new(
+                    row,
+                    Some(&crate::column_letter(i)),
+                    "not_utf8",
+                    format!(
+                        "Ô không phải văn bản {} như phần đầu của tệp: hãy lưu lại tệp dạng \"CSV UTF-8\".",
+                        enc.label()
+                    ),
+                    format!(
+                        "The cell is not {} text like the start of the file: save the file again as \"CSV UTF-8\".",
+                        enc.label()
+                    ),
+                ));
+            }
+            cells.push(Cell::Text(crate::encoding::decode(field, enc)));
         }
         check_cells(row, &cells, limits)?;
         if f(row, &cells).is_break() {

@@ -311,6 +311,8 @@ pub struct ListSummary {
     pub data_rows: usize,
     /// Rows after the header that are not data (blank, column numbers, signatures).
     pub skipped: usize,
+    /// The encoding a CSV was read in (decided for the whole file).
+    pub encoding: Option<crate::encoding::TextEncoding>,
 }
 
 const HEADER_SEARCH_ROWS: usize = 40;
@@ -384,7 +386,7 @@ pub fn read_student_list<R: Read + Seek>(
     let mut layout = Layout::default();
     let mut counts = (0usize, 0usize);
     let mut error: Option<SheetError> = None;
-    for_each_row(input, limits, |row, cells| match &mut state {
+    let kind = for_each_row(input, limits, |row, cells| match &mut state {
         State::Searching => {
             if row > HEADER_SEARCH_ROWS {
                 return ControlFlow::Break(());
@@ -446,6 +448,7 @@ pub fn read_student_list<R: Read + Seek>(
         layout,
         data_rows: counts.0,
         skipped: counts.1,
+        encoding: kind.encoding,
     })
 }
 
@@ -616,6 +619,8 @@ pub struct CheckSummary {
     pub accepted: usize,
     pub rejected: usize,
     pub skipped: usize,
+    /// The encoding a CSV was read in.
+    pub encoding: Option<crate::encoding::TextEncoding>,
 }
 
 fn field_of(domain_field: &str) -> Field {
@@ -719,5 +724,6 @@ pub fn check_student_list<R: Read + Seek>(
         accepted,
         rejected,
         skipped: summary.skipped,
+        encoding: summary.encoding,
     })
 }

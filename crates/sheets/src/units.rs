@@ -156,6 +156,21 @@ pub fn read_units_csv<R: Read>(input: R) -> Result<UnitFile, Vec<SheetError>> {
             ),
         )]);
     }
+    // One encoding for the whole file: UTF-8 (with or without its mark), UTF-16 (read as
+    // UTF-8) or Windows-1258. Anything else is refused below, cell by cell.
+    let encoding = crate::encoding::detect(&mut std::io::Cursor::new(&bytes[..]))
+        .unwrap_or(crate::encoding::TextEncoding::Utf8);
+    if encoding.is_utf16() {
+        let mut utf8 = Vec::new();
+        let read = crate::encoding::Utf16ToUtf8::new(std::io::Cursor::new(&bytes[..]), encoding)
+            .read_to_end(&mut utf8);
+        if read.is_ok() {
+            bytes = utf8;
+        }
+    }
+    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        bytes = rest.to_vec();
+    }
     // The csv reader skips blank lines without counting them; officials need the line
     // number their editor shows, so lines are counted from byte offsets.
     let newlines: Vec<usize> = bytes
@@ -215,7 +230,13 @@ pub fn read_units_csv<R: Read>(input: R) -> Result<UnitFile, Vec<SheetError>> {
                 .and_then(|c| c.get(i))
                 .map(|(_, n)| n.clone())
                 .unwrap_or_else(|| format!("#{}", i + 1));
-            match std::str::from_utf8(raw) {
+            let decoded = match encoding {
+                crate::encoding::TextEncoding::Windows1258 => {
+                    Ok(crate::encoding::decode(raw, encoding))
+                }
+                _ => std::str::from_utf8(raw).map(str::to_string),
+            };
+            match decoded.as_deref() {
                 Ok(s) if s.len() <= MAX_CELL_BYTES => cells.push(text::nfc(s.trim())),
                 Ok(_) => {
                     errors.push(SheetError::new(
@@ -232,8 +253,8 @@ pub fn read_units_csv<R: Read>(input: R) -> Result<UnitFile, Vec<SheetError>> {
                         row,
                         Some(&col_name),
                         "not_utf8",
-                        "Ô không phải văn bản UTF-8: hãy lưu tệp dạng \"CSV UTF-8\".",
-                        "The cell is not UTF-8 text: save the file as \"CSV UTF-8\".",
+                        "Ô không phải văn bản UTF-8 (tệp không phải UTF-8, UTF-16 hay Windows-1258): hãy lưu tệp dạng \"CSV UTF-8\".",
+                        "The cell is not UTF-8 text (the file is not UTF-8, UTF-16 or Windows-1258): save it as \"CSV UTF-8\".",
                     ));
                     bad = true;
                 }

@@ -17,6 +17,8 @@ pub enum DevicesError {
     UnknownModel { id: i64 },
     /// A device's serial number is empty.
     MissingSerial,
+    /// A list of serials with no device in it.
+    NoDevices,
     /// A serial number the registry (or the same file) already has.
     DuplicateSerial { serial: String },
     /// An IMEI that is not 15 digits or whose check digit is wrong.
@@ -48,6 +50,7 @@ impl AreaError for DevicesError {
             DuplicateDeviceModel { .. } => "duplicate_device_model",
             UnknownModel { .. } => "unknown_model",
             MissingSerial => "missing_serial",
+            NoDevices => "no_devices",
             DuplicateSerial { .. } => "duplicate_serial",
             InvalidImei { .. } => "invalid_imei",
             ImpossibleTransition { .. } => "impossible_transition",
@@ -101,6 +104,12 @@ impl AreaError for DevicesError {
                     format!("There is no device model {id}: declare the model first.")
                 }
             }
+            NoDevices => lang
+                .pick(
+                    "Danh sách không có thiết bị nào: không ghi gì.",
+                    "The list has no device in it: nothing was written.",
+                )
+                .into(),
             MissingSerial => lang
                 .pick(
                     "Thiếu số sê-ri của thiết bị.",

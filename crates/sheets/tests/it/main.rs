@@ -3,6 +3,7 @@
 
 extern crate songmaytinh_sheets as sheets;
 
+mod encodings;
 mod hostile;
 mod peak;
 mod samples;

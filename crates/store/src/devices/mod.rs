@@ -232,6 +232,9 @@ impl Store {
         if self.device_model_kind(model_id).await?.is_none() {
             return Err(DomainError::Devices(DevicesError::UnknownModel { id: model_id }).into());
         }
+        if rows.is_empty() {
+            return Err(DomainError::Devices(DevicesError::NoDevices).into());
+        }
         let (mut report, clean) = self.check_serials(rows, lang).await?;
         if report.rejected > 0 || dry_run {
             report.imported = if report.rejected > 0 { 0 } else { clean.len() };

@@ -195,6 +195,33 @@ pub async fn register_file(
             return intake_page(&state, &ctx, f, Some(("file", msg)), Vec::new()).await;
         }
     };
+    // Every row: a device, refused with its reason, or skipped with why.
+    if !list.rejected.is_empty() {
+        let problems = list
+            .rejected
+            .iter()
+            .map(|e| {
+                format!(
+                    "{} {}, {} {}: {}",
+                    lang.pick("Dòng", "Row"),
+                    e.row,
+                    lang.pick("cột", "column"),
+                    e.column.as_deref().unwrap_or("-"),
+                    lang.pick(&e.message_vi, &e.message_en)
+                )
+            })
+            .collect();
+        return intake_page(&state, &ctx, f, None, problems).await;
+    }
+    if list.lines.is_empty() {
+        let msg = format!(
+            "{} ({}: {})",
+            DomainError::Devices(DevicesError::NoDevices).message(lang),
+            lang.pick("bỏ qua", "skipped"),
+            list.skipped.why(lang)
+        );
+        return intake_page(&state, &ctx, f, Some(("file", msg)), Vec::new()).await;
+    }
     let rows: Vec<SerialRow> = list
         .lines
         .into_iter()

@@ -26,6 +26,11 @@ pub struct StudentReport {
     pub imported: usize,
     pub rejected: usize,
     pub skipped: usize,
+    /// The encoding a CSV was read in (`utf-8`, `utf-8-bom`, `utf-16-le`, `utf-16-be`,
+    /// `windows-1258`, `windows-1252`); absent for spreadsheets.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>)]
+    pub encoding: Option<sheets::encoding::TextEncoding>,
     pub errors: Vec<ReportError>,
 }
 
@@ -165,6 +170,7 @@ pub async fn import_students<R: Read + Seek + Send + 'static>(
         imported: summary.accepted,
         rejected: summary.rejected,
         skipped: summary.skipped,
+        encoding: summary.encoding,
         errors,
     };
     Ok((report, outcome))

@@ -51,4 +51,5 @@ crate::i18n::texts! {
     dob_hint: "Ngày trước tháng: 17/09/2009.", "Day before month: 17/09/2009.";
     student_code_hint: "10 chữ số (mã định danh trên CSDL ngành) hoặc 12 chữ số (căn cước); có thể để trống.", "10 digits (sector database) or 12 digits (citizen id); may be left empty.";
     has_device_label: "Học sinh đã có máy tính để học trực tuyến", "The student already has a computer for online learning";
+    csv_encoding: "Bảng mã của tệp CSV", "CSV encoding";
 }
