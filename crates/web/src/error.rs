@@ -12,6 +12,9 @@ use store::StoreError;
 #[derive(Debug)]
 pub enum AppError {
     Domain(DomainError),
+    /// A domain error about a field a request names otherwise (the API's `password`
+    /// where the form's is `new_password`).
+    DomainField(DomainError, &'static str),
     /// Not logged in, or the session ended.
     Unauthenticated,
     /// The form's CSRF token is missing or wrong.
@@ -141,6 +144,10 @@ impl AppError {
                 message_en: e.message(Lang::En),
                 field: e.field(),
                 rows: Vec::new(),
+            },
+            AppError::DomainField(e, field) => ErrorInfo {
+                field: Some(field),
+                ..AppError::Domain(e.clone()).info()
             },
             AppError::Unauthenticated => plain(
                 StatusCode::UNAUTHORIZED,

@@ -82,29 +82,75 @@ pub struct StudentQuery {
     /// Survey round id; the open round when absent.
     round: Option<i64>,
     /// Only this school (code).
+    #[serde(default, deserialize_with = "crate::api::empty_as_none")]
     school: Option<String>,
-    /// Only this tier (`i`, `ii`, `iii`).
+    /// Only this tier (its code in the round's programme: `i`, `ii`, `iii` in 2022); a code
+    /// the programme has not gives an empty page.
+    #[param(pattern = "^[a-z0-9]{1,8}$")]
     tier: Option<String>,
     /// Only rows in this review state.
+    #[param(schema_with = reviews)]
     review: Option<String>,
     /// Only rows with this open flag.
+    #[param(schema_with = flags)]
     flag: Option<String>,
     /// Search in names and codes, accents and case ignored.
+    #[serde(default, deserialize_with = "crate::api::empty_as_none")]
     q: Option<String>,
+    /// 1-based page number.
+    #[param(minimum = 1, maximum = 1000000)]
     page: Option<i64>,
-    /// At most 1000.
+    /// Rows a page, at most 1000.
+    #[param(minimum = 1, maximum = 1000)]
     per_page: Option<i64>,
+}
+
+/// The review states a row can be in.
+const REVIEWS: [&str; 4] = ["pending", "returned", "approved", "withdrawn"];
+/// The flags a row can carry.
+const FLAGS: [&str; 5] = [
+    "duplicate_code",
+    "possible_duplicate",
+    "already_served",
+    "household_missing",
+    "household_category",
+];
+
+fn reviews() -> utoipa::openapi::schema::Object {
+    crate::api::codes(REVIEWS)
+}
+
+fn flags() -> utoipa::openapi::schema::Object {
+    crate::api::codes(FLAGS)
+}
+
+/// The round asked for (404 when there is none), or the open one (422 when none is open).
+async fn round_of(
+    state: &AppState,
+    round: Option<i64>,
+) -> AppResult<domain::students::programs::Round> {
+    match round {
+        Some(id) => state
+            .store
+            .rounds()
+            .await?
+            .into_iter()
+            .find(|r| r.id == id)
+            .ok_or_else(AppError::not_found),
+        None => Ok(state.store.round_or_current(None).await?),
+    }
 }
 
 #[utoipa::path(get, path = "/api/v1/students", tag = "students", params(StudentQuery),
     responses((status = 200, body = StudentPage), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-              (status = 403, body = ErrorBody, description = "The role sees counts only")))]
+              (status = 403, body = ErrorBody, description = "The role sees counts only"),
+              (status = 404, body = ErrorBody, description = "No such round, or `school` names no school in your scope")))]
 pub async fn students_list(
     State(state): State<AppState>,
     actor: Actor,
     Query(q): Query<StudentQuery>,
 ) -> AppResult<Json<StudentPage>> {
-    let round = state.store.round_or_current(q.round).await?;
+    let round = round_of(&state, q.round).await?;
     let school_id = match q.school.as_deref() {
         Some(code) => match state.store.unit_by_code(code).await? {
             Some(u) if actor.sees(&u.path) => Some(u.id),
@@ -113,6 +159,15 @@ pub async fn students_list(
         None => None,
     };
     let tier_id = match q.tier.as_deref() {
+        Some(code)
+            if !(1..=8).contains(&code.len())
+                || !code
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()) =>
+        {
+            return Err(bad("tier", code));
+        }
+        // A tier the programme has not: nobody is in it.
         Some(code) => Some(
             state
                 .store
@@ -120,15 +175,20 @@ pub async fn students_list(
                 .await?
                 .into_iter()
                 .find(|t| t.code == code)
-                .ok_or_else(|| bad("tier", code))?
-                .id,
+                .map(|t| t.id)
+                .unwrap_or(-1),
         ),
         None => None,
     };
     if let Some(r) = q.review.as_deref()
-        && !matches!(r, "pending" | "returned" | "approved" | "withdrawn")
+        && !REVIEWS.contains(&r)
     {
         return Err(bad("review", r));
+    }
+    if let Some(f) = q.flag.as_deref()
+        && !FLAGS.contains(&f)
+    {
+        return Err(bad("flag", f));
     }
     let filter = store::students::StudentFilter {
         round_id: Some(round.id),
@@ -138,14 +198,10 @@ pub async fn students_list(
         flag: q.flag.clone(),
         search: q.q.as_deref().map(text::fold).filter(|s| !s.is_empty()),
     };
+    let (page, per_page) = crate::api::paging(q.page, q.per_page, 1000)?;
     let page = state
         .store
-        .list_students(
-            &actor.scope,
-            &filter,
-            q.page.unwrap_or(1),
-            q.per_page.unwrap_or(100),
-        )
+        .list_students(&actor.scope, &filter, page, per_page)
         .await?;
     Ok(Json(StudentPage {
         items: page.items.iter().map(StudentOut::from).collect(),
@@ -184,13 +240,14 @@ pub struct CountsQuery {
 }
 
 #[utoipa::path(get, path = "/api/v1/students/counts", tag = "students", params(CountsQuery),
-    responses((status = 200, body = StudentCountsOut), (status = 401, body = ErrorBody)))]
+    responses((status = 200, body = StudentCountsOut), (status = 401, body = ErrorBody),
+              (status = 404, body = ErrorBody, description = "No such round")))]
 pub async fn student_counts(
     State(state): State<AppState>,
     actor: Actor,
     Query(q): Query<CountsQuery>,
 ) -> AppResult<Json<StudentCountsOut>> {
-    let round = state.store.round_or_current(q.round).await?;
+    let round = round_of(&state, q.round).await?;
     let tiers = state.store.tiers(round.program_id).await?;
     let code_of = |rank: i64| {
         tiers

@@ -1,6 +1,6 @@
 //! The units of the JSON API: units and schools in the caller's scope.
 
-use crate::api::bad;
+use crate::api::code_param;
 use crate::error::{AppError, AppResult, ErrorBody};
 use crate::extract::Query;
 use crate::gate::{Actor, TargetUnit};
@@ -70,43 +70,61 @@ pub struct UnitPage {
 #[into_params(parameter_in = Query)]
 pub struct UnitQuery {
     /// Search in names and codes, accents and case ignored.
+    #[serde(default, deserialize_with = "crate::api::empty_as_none")]
     q: Option<String>,
     /// `district`, `commune`, `school`, …
+    #[param(schema_with = kinds)]
     kind: Option<String>,
     /// School level code.
+    #[param(schema_with = levels)]
     level: Option<String>,
     /// Internet status code.
+    #[param(schema_with = internets)]
     internet: Option<String>,
-    /// Only units directly under this unit code.
+    /// Only units directly under this unit code (404 when none in your scope has it).
+    #[serde(default, deserialize_with = "crate::api::empty_as_none")]
     parent: Option<String>,
     /// 1-based page number.
+    #[param(minimum = 1, maximum = 1000000)]
     page: Option<i64>,
-    /// At most 500.
+    /// Rows a page, at most 500.
+    #[param(minimum = 1, maximum = 500)]
     per_page: Option<i64>,
 }
 
+fn kinds() -> utoipa::openapi::schema::Object {
+    crate::api::codes(UnitKind::ALL.map(UnitKind::code))
+}
+
+fn levels() -> utoipa::openapi::schema::Object {
+    crate::api::codes(SchoolLevel::ALL.map(SchoolLevel::code))
+}
+
+fn internets() -> utoipa::openapi::schema::Object {
+    crate::api::codes(InternetStatus::ALL.map(InternetStatus::code))
+}
+
 #[utoipa::path(get, path = "/api/v1/units", tag = "units", params(UnitQuery),
-    responses((status = 200, body = UnitPage), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+    responses((status = 200, body = UnitPage), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+              (status = 404, body = ErrorBody, description = "`parent` names no unit in your scope")))]
 pub async fn units_list(
     State(state): State<AppState>,
     actor: Actor,
     Query(q): Query<UnitQuery>,
 ) -> AppResult<Json<UnitPage>> {
-    let kind = q
-        .kind
-        .as_deref()
-        .map(|k| UnitKind::parse(k).map_err(|_| bad("kind", k)))
-        .transpose()?;
-    let school_level = q
-        .level
-        .as_deref()
-        .map(|k| SchoolLevel::parse(k).map_err(|_| bad("level", k)))
-        .transpose()?;
-    let internet = q
-        .internet
-        .as_deref()
-        .map(|k| InternetStatus::parse(k).map_err(|_| bad("internet", k)))
-        .transpose()?;
+    let kind = code_param(&UnitKind::ALL, UnitKind::code, "kind", q.kind.as_deref())?;
+    let school_level = code_param(
+        &SchoolLevel::ALL,
+        SchoolLevel::code,
+        "level",
+        q.level.as_deref(),
+    )?;
+    let internet = code_param(
+        &InternetStatus::ALL,
+        InternetStatus::code,
+        "internet",
+        q.internet.as_deref(),
+    )?;
     let parent_id = match q.parent.as_deref() {
         Some(code) => match state.store.unit_by_code(code).await? {
             Some(u) if actor.sees(&u.path) => Some(u.id),
@@ -122,14 +140,10 @@ pub async fn units_list(
         search: q.q.as_deref().map(text::fold),
         order: UnitOrder::Code,
     };
+    let (page, per_page) = crate::api::paging(q.page, q.per_page, 500)?;
     let page = state
         .store
-        .list_units(
-            &actor.scope,
-            &filter,
-            q.page.unwrap_or(1),
-            q.per_page.unwrap_or(100),
-        )
+        .list_units(&actor.scope, &filter, page, per_page)
         .await?;
     Ok(Json(UnitPage {
         items: page.items.iter().map(UnitOut::from).collect(),

@@ -1,6 +1,6 @@
 //! The users of the JSON API: who the caller is, and user accounts for administrators.
 
-use crate::error::{AppResult, ErrorBody};
+use crate::error::{AppError, AppResult, ErrorBody};
 use crate::extract::Json as JsonIn;
 use crate::extract::Query;
 use crate::gate::{Actor, TargetUser};
@@ -95,10 +95,22 @@ pub struct UserPage {
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct UserQuery {
+    /// Search in usernames and names, accents and case ignored.
+    #[serde(default, deserialize_with = "crate::api::empty_as_none")]
     q: Option<String>,
+    /// Only users of this role.
+    #[param(schema_with = roles)]
     role: Option<String>,
+    /// 1-based page number.
+    #[param(minimum = 1, maximum = 1000000)]
     page: Option<i64>,
+    /// Rows a page, at most 500.
+    #[param(minimum = 1, maximum = 500)]
     per_page: Option<i64>,
+}
+
+fn roles() -> utoipa::openapi::schema::Object {
+    crate::api::codes(Role::ALL.map(Role::code))
 }
 
 #[utoipa::path(get, path = "/api/v1/users", tag = "users", params(UserQuery),
@@ -108,19 +120,15 @@ pub async fn users_list(
     actor: Actor,
     Query(q): Query<UserQuery>,
 ) -> AppResult<Json<UserPage>> {
-    let role = q.role.as_deref().map(Role::parse).transpose()?;
+    let role = crate::api::code_param(&Role::ALL, Role::code, "role", q.role.as_deref())?;
     let filter = UserFilter {
         role,
         search: q.q.as_deref().map(text::fold),
     };
+    let (page, per_page) = crate::api::paging(q.page, q.per_page, 500)?;
     let page = state
         .store
-        .list_users(
-            &actor.scope,
-            &filter,
-            q.page.unwrap_or(1),
-            q.per_page.unwrap_or(100),
-        )
+        .list_users(&actor.scope, &filter, page, per_page)
         .await?;
     Ok(Json(UserPage {
         items: page.items.iter().map(UserOut::from).collect(),
@@ -139,11 +147,24 @@ pub async fn user_get(TargetUser(u): TargetUser) -> Json<UserOut> {
 
 #[derive(Deserialize, ToSchema)]
 pub struct NewUserIn {
+    /// Lower-case letters, digits, `.`, `_`, `-`; starts with a letter or digit; 3 to 64.
+    #[schema(pattern = "^[a-z0-9][a-z0-9._-]{2,63}$")]
     pub username: String,
+    /// The person's name as it is written, 1 to 200 characters.
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = "^[^\\u0000-\\u001f\\u007f-\\u009f]*[^\\s\\u0000-\\u001f\\u007f-\\u009f][^\\u0000-\\u001f\\u007f-\\u009f]*$"
+    )]
     pub full_name: String,
+    #[schema(schema_with = roles)]
     pub role: String,
+    /// Code of the unit the user belongs to (404 when none in your scope has it).
+    #[schema(min_length = 1, max_length = 64)]
     pub unit_code: String,
-    /// Omit to have a temporary password generated (returned once).
+    /// Omit to have a temporary password generated (returned once). At least 10
+    /// characters, not the username, not one character repeated.
+    #[schema(min_length = 10, max_length = 256)]
     pub password: Option<String>,
 }
 
@@ -154,14 +175,35 @@ pub struct CreatedUserOut {
     pub generated_password: Option<String>,
 }
 
+/// A refusal named by the body's own fields (`password`, `unit_code`), not the form's.
+fn in_body(e: impl Into<AppError>) -> AppError {
+    match e.into() {
+        AppError::Domain(d) => match d.field() {
+            Some("new_password") => AppError::DomainField(d, "password"),
+            Some("unit") => AppError::DomainField(d, "unit_code"),
+            _ => AppError::Domain(d),
+        },
+        other => other,
+    }
+}
+
 #[utoipa::path(post, path = "/api/v1/users", tag = "users", request_body = NewUserIn,
-    responses((status = 201, body = CreatedUserOut), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = CreatedUserOut), (status = 404, body = ErrorBody, description = "No unit has `unit_code` in your scope"),
+              (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn user_create(
     State(state): State<AppState>,
     actor: Actor,
     JsonIn(body): JsonIn<NewUserIn>,
 ) -> AppResult<Response> {
+    create_user(state, actor, body).await.map_err(in_body)
+}
+
+async fn create_user(state: AppState, actor: Actor, body: NewUserIn) -> AppResult<Response> {
     let username = Username::parse(&body.username)?;
+    // The API takes the name as it will be kept: the form forgives case and spaces.
+    if username.as_str() != body.username {
+        return Err(domain::DomainError::Users(domain::users::UsersError::InvalidUsername).into());
+    }
     let role = Role::parse(&body.role)?;
     let (password, generated) = match body.password {
         Some(p) => {

@@ -14,4 +14,5 @@ mod browser;
 mod devices;
 mod donations;
 mod flows;
+mod schemathesis;
 mod students;
