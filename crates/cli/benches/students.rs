@@ -279,6 +279,8 @@ fn phase_dedup_seed(db: &Path, n: usize) -> serde_json::Value {
                 file_name: format!("seed-{s}"),
                 sha256: String::new(),
                 dry_run: false,
+                // The run that follows finds them all at once.
+                find_duplicates: false,
             };
             let mut rows: Vec<StudentDraft> = Vec::with_capacity(per_school);
             for i in 0..per_school {

@@ -348,6 +348,18 @@ async fn import_students(
             ),
         );
     }
+    if outcome.dedup.groups > 0 {
+        out.info(
+            &format!(
+                "Danh sách có trong {} nhóm có thể trùng lặp, cần quyết định trước khi duyệt.",
+                outcome.dedup.groups
+            ),
+            &format!(
+                "The list is in {} possible duplicate groups, to be decided before approval.",
+                outcome.dedup.groups
+            ),
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -22,6 +22,30 @@ pub struct Area {
     pub flash: fn(&str, Lang) -> Option<&'static str>,
     /// This area's part of the OpenAPI document, if it has API routes.
     pub api: Option<fn() -> utoipa::openapi::OpenApi>,
+    /// What this area gives the dashboard for this user: the work waiting for them and
+    /// the progress of what they follow, each figure linking to its list.
+    pub work: Option<WorkFn>,
+}
+
+/// An area's part of the dashboard (see [`Area::work`]).
+pub type WorkFn =
+    for<'a> fn(
+        &'a crate::state::AppState,
+        &'a Actor,
+        Lang,
+    ) -> futures_util::future::BoxFuture<'a, crate::error::AppResult<Vec<WorkItem>>>;
+
+/// One figure of the dashboard.
+#[derive(Debug, Clone)]
+pub struct WorkItem {
+    /// Work waiting for this user (a to-do), or a figure of progress.
+    pub todo: bool,
+    pub n: i64,
+    pub label: String,
+    /// The list the figure counts.
+    pub href: String,
+    /// Where the figure belongs on the dashboard: its heading (the area's own word).
+    pub group: &'static str,
 }
 
 /// An entry of the main menu.

@@ -80,6 +80,8 @@ pub struct Caches {
     pub admin: TtlCache<String, Arc<AdminSummary>>,
     /// The registry's devices per state (one entry).
     pub devices: TtlCache<(), Arc<std::collections::BTreeMap<domain::devices::DeviceState, i64>>>,
+    /// Each area's dashboard figures for a user, by (area, user, language).
+    pub work: TtlCache<(&'static str, i64, domain::Lang), Arc<Vec<crate::areas::WorkItem>>>,
 }
 
 /// A session as the gate needs it.
@@ -109,6 +111,7 @@ impl Caches {
             scopes: TtlCache::new(ttl, 10_000),
             admin: TtlCache::new(ttl, 1_000),
             devices: TtlCache::new(ttl, 1),
+            work: TtlCache::new(ttl, 10_000),
         }
     }
 }
@@ -176,9 +179,33 @@ impl AppState {
         Ok(c)
     }
 
+    /// An area's dashboard figures for this user, from this server's cache or computed.
+    pub async fn work_of(
+        &self,
+        area: &'static str,
+        f: crate::areas::WorkFn,
+        actor: &crate::gate::Actor,
+        lang: domain::Lang,
+    ) -> crate::error::AppResult<Arc<Vec<crate::areas::WorkItem>>> {
+        let key = (area, actor.user.id, lang);
+        if let Some(hit) = self.caches.work.get(&key) {
+            return Ok(hit);
+        }
+        let items = Arc::new(f(self, actor, lang).await?);
+        self.caches.work.put(key, items.clone());
+        Ok(items)
+    }
+
+    /// Forgets cached dashboard figures after lists, duplicates or devices changed
+    /// through this server.
+    pub fn forget_work(&self) {
+        self.caches.work.clear();
+    }
+
     /// Forgets cached device counts after devices changed through this server.
     pub fn forget_devices(&self) {
         self.caches.devices.clear();
+        self.caches.work.clear();
     }
 
     /// Forgets cached counts after units changed.

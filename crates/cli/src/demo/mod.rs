@@ -30,6 +30,11 @@ pub async fn seed(store: &Store, out: &Out) -> Result<()> {
     let good = devices::seed(store, &actor).await?;
     donations::seed(store, &actor, good).await?;
     users::seed(store, &actor).await?;
+    let lists = students::seed_lists(store, &actor).await?;
+    out.info(
+        &format!("Đã tạo {lists} danh sách học sinh ở mọi bước duyệt."),
+        &format!("Made {lists} students' lists at every step of the approval chain."),
+    );
     Ok(())
 }
 

@@ -62,11 +62,7 @@ pub fn transition(
 ) -> Result<ListStatus, DomainError> {
     use ListAction::*;
     use ListStatus::*;
-    let wrong = || {
-        DomainError::Students(StudentsError::WrongListStatus {
-            status: status.label(crate::Lang::Vi).to_string(),
-        })
-    };
+    let wrong = || DomainError::Students(StudentsError::WrongListStatus { status });
     let allowed = match action {
         Submit => role == Role::Truong,
         Approve | Return => role == reviewer(direct_unit),

@@ -31,12 +31,17 @@ pub enum StudentsError {
     NoRound,
     /// The school's list is submitted or approved: it cannot change.
     ListLocked {
-        status: String,
+        status: crate::students::ListStatus,
     },
     /// The action does not fit where the list stands (approving a draft, say).
     WrongListStatus {
-        status: String,
+        status: crate::students::ListStatus,
     },
+    /// A list with no student cannot be submitted.
+    EmptyList,
+    /// Nothing was left to approve: every list chosen was approved already (a second
+    /// click) or is no longer waiting.
+    NothingToApprove,
     /// Rows with open flags (duplicates, already served, household) stop an approval.
     OpenFlags {
         rows: usize,
@@ -75,6 +80,8 @@ impl AreaError for StudentsError {
             NoRound => "no_round",
             ListLocked { .. } => "list_locked",
             WrongListStatus { .. } => "wrong_list_status",
+            EmptyList => "empty_list",
+            NothingToApprove => "nothing_to_approve",
             OpenFlags { .. } => "open_flags",
             DuplicateStudent { .. } => "duplicate_student",
             EvidenceType { .. } => "evidence_type",
@@ -102,6 +109,8 @@ impl AreaError for StudentsError {
         match self {
             ListLocked { .. }
             | WrongListStatus { .. }
+            | EmptyList
+            | NothingToApprove
             | OpenFlags { .. }
             | DuplicateStudent { .. } => ErrorKind::Conflict,
             EvidenceTooLarge { .. } => ErrorKind::TooLarge,
@@ -193,6 +202,7 @@ impl AreaError for StudentsError {
                 )
                 .into(),
             ListLocked { status } => {
+                let status = status.label(lang);
                 if vi {
                     format!(
                         "Danh sách đã ở trạng thái \"{status}\": không thể sửa. Cần mở lại danh sách trước."
@@ -202,6 +212,7 @@ impl AreaError for StudentsError {
                 }
             }
             WrongListStatus { status } => {
+                let status = status.label(lang);
                 if vi {
                     format!(
                         "Danh sách đang ở trạng thái \"{status}\": không thực hiện được thao tác này."
@@ -210,6 +221,18 @@ impl AreaError for StudentsError {
                     format!("The list is \"{status}\": this action does not apply.")
                 }
             }
+            EmptyList => lang
+                .pick(
+                    "Danh sách chưa có học sinh nào: nhập tệp hoặc thêm học sinh trước khi gửi duyệt.",
+                    "The list has no student yet: import a file or add students before submitting it.",
+                )
+                .to_string(),
+            NothingToApprove => lang
+                .pick(
+                    "Không còn danh sách nào chờ phê duyệt: các danh sách đã chọn đã được duyệt hoặc không còn chờ duyệt.",
+                    "Nothing was left to approve: the lists chosen were approved already or no longer wait.",
+                )
+                .to_string(),
             OpenFlags { rows } => {
                 if vi {
                     format!(

@@ -412,7 +412,7 @@ impl Store {
                     let st = ListStatus::parse(status).unwrap_or(ListStatus::Draft);
                     if !st.editable() {
                         return Err(DomainError::Students(StudentsError::ListLocked {
-                            status: st.label(domain::Lang::Vi).to_string(),
+                            status: st,
                         })
                         .into());
                     }
@@ -542,8 +542,9 @@ fn members_key(ids: &[i64]) -> String {
 
 async fn store_groups(tx: &mut Tx, round_id: i64, now: i64, groups: &[Group]) -> Result<()> {
     for g in groups {
-        let id: i64 = q("INSERT INTO dedup_groups (round_id, reason, score_pct, members, found_at) VALUES ($1, $2, $3, $4, $5)
-                         RETURNING id")
+        // A group already stored with the same members stays as it is.
+        let id: Option<i64> = q("INSERT INTO dedup_groups (round_id, reason, score_pct, members, found_at) VALUES ($1, $2, $3, $4, $5)
+                         ON CONFLICT (round_id, members) DO NOTHING RETURNING id")
             .bind(round_id)
             .bind(match g.reason {
                 Reason::SameCode => "same_code",
@@ -552,8 +553,9 @@ async fn store_groups(tx: &mut Tx, round_id: i64, now: i64, groups: &[Group]) ->
             .bind((g.score * 100.0).round() as i64)
             .bind(members_key(&g.ids))
             .bind(now)
-            .scalar(&mut *tx)
+            .scalar_optional(&mut *tx)
             .await?;
+        let Some(id) = id else { continue };
         let sql = format!(
             "INSERT INTO dedup_group_members (group_id, student_id) VALUES {}",
             (0..g.ids.len())
@@ -568,4 +570,182 @@ async fn store_groups(tx: &mut Tx, round_id: i64, now: i64, groups: &[Group]) ->
         query.execute(&mut *tx).await?;
     }
     Ok(())
+}
+
+/// What finding a list's duplicates on its import left waiting.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct ListDedup {
+    /// Open groups with a member on the list.
+    pub groups: u64,
+    /// Members of same-person groups newly flagged `possible_duplicate`.
+    pub flagged: u64,
+}
+
+/// The birth dates and codes a school's list decides: its own (live records) and those of
+/// every member of a stored group one of its records is in (a record whose date or code
+/// changed leaves its old group behind).
+const LIST_DATES: &str = "SELECT dob FROM students WHERE school_id = $2 AND round_id = $1 AND review <> 'withdrawn'
+     UNION
+     SELECT o.dob FROM students s JOIN dedup_group_members m ON m.student_id = s.id
+       JOIN dedup_group_members om ON om.group_id = m.group_id JOIN students o ON o.id = om.student_id
+      WHERE s.school_id = $2 AND s.round_id = $1";
+const LIST_CODES: &str = "SELECT student_code FROM students
+      WHERE school_id = $2 AND round_id = $1 AND review <> 'withdrawn' AND student_code IS NOT NULL
+     UNION
+     SELECT o.student_code FROM students s JOIN dedup_group_members m ON m.student_id = s.id
+       JOIN dedup_group_members om ON om.group_id = m.group_id JOIN students o ON o.id = om.student_id
+      WHERE s.school_id = $2 AND s.round_id = $1 AND o.student_code IS NOT NULL";
+
+/// Runs `sql` (with `$1` the round and the `{}` a list of placeholders from `$2`) for each
+/// chunk of `keys`, and gathers the rows.
+async fn by_chunks<T: crate::db::DbRow + Send + Unpin>(
+    tx: &mut Tx,
+    sql: &str,
+    round_id: i64,
+    keys: &[String],
+) -> Result<Vec<T>> {
+    let mut out = Vec::new();
+    for chunk in keys.chunks(500) {
+        let mut query = Q::assembled(sql.replace("{}", &crate::db::placeholders(1, chunk.len())))
+            .bind(round_id);
+        for k in chunk {
+            query = query.bind(k.clone());
+        }
+        out.extend(query.fetch_all::<T>(&mut *tx).await?);
+    }
+    Ok(out)
+}
+
+/// Finds, inside an import's transaction, the duplicate groups a school's list takes part
+/// in, as a province-wide run would find them: the stored groups of the birth dates and
+/// codes the list decides are replaced by the ones found now over the whole round, and
+/// new same-person members are flagged. A dry run sees the same, and rolls it back with
+/// the import.
+pub(crate) async fn refresh_for_list(
+    tx: &mut Tx,
+    round_id: i64,
+    school_id: i64,
+) -> Result<ListDedup> {
+    let different: HashSet<(i64, i64)> =
+        q("SELECT student_a, student_b FROM dedup_decisions WHERE decision = 'different'")
+            .fetch_all::<(i64, i64)>(&mut *tx)
+            .await?
+            .into_iter()
+            .collect();
+    let column = |rows: Vec<(String,)>| rows.into_iter().map(|(v,)| v).collect::<Vec<_>>();
+    let dates = column(
+        q(LIST_DATES)
+            .bind(round_id)
+            .bind(school_id)
+            .fetch_all(&mut *tx)
+            .await?,
+    );
+    let codes = column(
+        q(LIST_CODES)
+            .bind(round_id)
+            .bind(school_id)
+            .fetch_all(&mut *tx)
+            .await?,
+    );
+    let mut records: Vec<Record> = by_chunks::<RecordRow>(
+        tx,
+        "SELECT id, student_code, school_id, name_key, dob, commune_key, parent_key FROM students
+          WHERE +round_id = $1 AND review <> 'withdrawn' AND dob IN ({})",
+        round_id,
+        &dates,
+    )
+    .await?
+    .into_iter()
+    .map(Record::from)
+    .collect();
+    records.sort_by(|a, b| (&a.dob, a.id).cmp(&(&b.dob, b.id)));
+    let pairs: Vec<(String, i64)> = by_chunks(
+        tx,
+        "SELECT student_code, id FROM students
+          WHERE +round_id = $1 AND review <> 'withdrawn' AND student_code IN ({})",
+        round_id,
+        &codes,
+    )
+    .await?;
+    let mut groups = code_groups(pairs.iter().map(|(c, id)| (c.as_str(), *id)), &different);
+    groups.extend(person_groups(&records, &different));
+
+    // The stored groups these dates and codes decide.
+    let mut stale: HashSet<i64> = HashSet::new();
+    for (reason, column, keys) in [
+        ("same_person", "dob", &dates),
+        ("same_code", "student_code", &codes),
+    ] {
+        let sql = format!(
+            "SELECT DISTINCT g.id FROM dedup_groups g JOIN dedup_group_members m ON m.group_id = g.id
+               JOIN students s ON s.id = m.student_id
+              WHERE g.round_id = $1 AND g.reason = '{reason}' AND s.{column} IN ({{}})"
+        );
+        let ids: Vec<(i64,)> = by_chunks(tx, &sql, round_id, keys).await?;
+        stale.extend(ids.into_iter().map(|(id,)| id));
+    }
+    let stale: Vec<i64> = stale.into_iter().collect();
+    for chunk in stale.chunks(500) {
+        let list = crate::db::placeholders(0, chunk.len());
+        let mut del_members = Q::assembled(format!(
+            "DELETE FROM dedup_group_members WHERE group_id IN ({list})"
+        ));
+        let mut del_groups = Q::assembled(format!("DELETE FROM dedup_groups WHERE id IN ({list})"));
+        for id in chunk {
+            del_members = del_members.bind(*id);
+            del_groups = del_groups.bind(*id);
+        }
+        del_members.execute(&mut *tx).await?;
+        del_groups.execute(&mut *tx).await?;
+    }
+    let now = now_millis();
+    store_groups(tx, round_id, now, &groups).await?;
+    let mut flagged = 0;
+    for g in groups.iter().filter(|g| g.reason == Reason::SamePerson) {
+        for id in &g.ids {
+            flagged += q("INSERT INTO student_flags (student_id, kind, detail, created_at)
+                          VALUES ($1, 'possible_duplicate', NULL, $2) ON CONFLICT (student_id, kind) DO NOTHING")
+                .bind(*id)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+        }
+    }
+    let touching: i64 = q(
+        "SELECT COUNT(DISTINCT m.group_id) FROM dedup_group_members m
+                            JOIN students s ON s.id = m.student_id
+                           WHERE s.school_id = $1 AND s.round_id = $2",
+    )
+    .bind(school_id)
+    .bind(round_id)
+    .scalar(&mut *tx)
+    .await?;
+    Ok(ListDedup {
+        groups: touching as u64,
+        flagged,
+    })
+}
+
+impl Store {
+    /// Open duplicate groups with a member on a school's list in a round.
+    pub async fn open_groups_of_list(&self, round_id: i64, school_id: i64) -> Result<u64> {
+        let n: i64 = q("SELECT COUNT(DISTINCT g.id) FROM dedup_groups g
+                         JOIN dedup_group_members m ON m.group_id = g.id
+                         JOIN students s ON s.id = m.student_id
+                        WHERE g.round_id = $1 AND s.school_id = $2")
+        .bind(round_id)
+        .bind(school_id)
+        .scalar(self.pool())
+        .await?;
+        Ok(n as u64)
+    }
+
+    /// When the last province-wide search of a round ran, and who ran it.
+    pub async fn last_dedup_run(&self, round_id: i64) -> Result<Option<(i64, String)>> {
+        Ok(q("SELECT at, actor FROM audit_log WHERE entity = 'dedup' AND entity_id = $1 AND action = 'run'
+              ORDER BY seq DESC LIMIT 1")
+            .bind(round_id.to_string())
+            .fetch_optional(self.pool())
+            .await?)
+    }
 }

@@ -33,10 +33,7 @@ async fn editable(tx: &mut Tx, round_id: i64, school_id: i64) -> Result<()> {
     if status.editable() {
         Ok(())
     } else {
-        Err(DomainError::Students(StudentsError::ListLocked {
-            status: status.label(domain::Lang::Vi).to_string(),
-        })
-        .into())
+        Err(DomainError::Students(StudentsError::ListLocked { status }).into())
     }
 }
 

@@ -62,6 +62,10 @@ pub struct ImportTarget {
     pub sha256: String,
     /// Run everything, then roll back.
     pub dry_run: bool,
+    /// Find the duplicate groups the list is in as it is written (what every import
+    /// of the web and the CLI does); off only where a province-wide run follows at once
+    /// (the benchmark's seeding of millions of rows).
+    pub find_duplicates: bool,
 }
 
 /// What an import changed.
@@ -77,6 +81,8 @@ pub struct ImportOutcome {
     pub already_served: u64,
     /// The list's tier-(i)/(ii) claims checked against the household registers.
     pub households: crate::households::HouseholdCheck,
+    /// The duplicate groups the list is in, found as it was imported.
+    pub dedup: crate::dedup::ListDedup,
 }
 
 const COLUMNS: &str = "round_id, school_id, student_code, full_name, name_key, dob, gender, ethnicity, class_name, village, \
@@ -439,10 +445,7 @@ impl Store {
     ) -> Result<ImportOutcome> {
         let status = list_status(&mut *tx, target.round_id, target.school_id).await?;
         if !status.editable() {
-            return Err(DomainError::Students(StudentsError::ListLocked {
-                status: status.label(domain::Lang::Vi).to_string(),
-            })
-            .into());
+            return Err(DomainError::Students(StudentsError::ListLocked { status }).into());
         }
         let now = now_millis();
         let import_id: i64 = q("INSERT INTO student_imports (round_id, school_id, file_name, sha256, header_row, data_rows,
@@ -481,6 +484,10 @@ impl Store {
                 .await?;
         outcome.duplicate_codes = d;
         outcome.already_served = s;
+        if target.find_duplicates {
+            outcome.dedup =
+                crate::dedup::refresh_for_list(&mut *tx, target.round_id, target.school_id).await?;
+        }
         let school_code: String = q("SELECT code FROM units WHERE id = $1")
             .bind(target.school_id)
             .scalar(&mut *tx)
@@ -501,6 +508,7 @@ impl Store {
                     "file": target.file_name, "sha256": target.sha256, "round_id": target.round_id, "school": school_code,
                     "counts": c, "written": outcome.written, "unchanged": outcome.unchanged,
                     "duplicate_codes": outcome.duplicate_codes, "already_served": outcome.already_served,
+                    "dedup_groups": outcome.dedup.groups,
                 })),
                 personal: None,
             },

@@ -2,7 +2,7 @@
 //! approve, return with reasons, Board approval, reopen) and the resolution of flags.
 //! Every action is one transaction with its audit entry.
 
-use crate::db::{Tx, q};
+use crate::db::{Q, Tx, q};
 use crate::error::{Result, StoreError};
 use crate::{AuditActor, AuditEvent, Store, audit};
 use domain::DomainError;
@@ -44,6 +44,27 @@ struct ListRow {
     board_by: Option<String>,
     note: Option<String>,
     parent_agency: Option<String>,
+}
+
+/// What a list holds, for the one about to approve or submit it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ListSummary {
+    pub school_id: i64,
+    pub school_code: String,
+    pub school_name: String,
+    /// The district office (or the Sở) above the school.
+    pub parent_name: String,
+    pub status: ListStatus,
+    /// Students on the list (withdrawn ones aside).
+    pub rows: i64,
+    /// Of them, returned to the school with a reason.
+    pub returned: i64,
+    /// Of them, with no evidence file.
+    pub without_evidence: i64,
+    /// Of them, with an open blocking flag (duplicate, already served, household).
+    pub flagged: i64,
+    /// Open duplicate groups with a member on the list.
+    pub open_groups: i64,
 }
 
 /// One step on a school's list: the action, the rows returned with their reasons (for
@@ -161,10 +182,7 @@ impl Store {
                     .scalar(&mut tx)
                     .await?;
                 if n == 0 {
-                    return Err(DomainError::Students(StudentsError::WrongListStatus {
-                        status: "trống (empty)".into(),
-                    })
-                    .into());
+                    return Err(DomainError::Students(StudentsError::EmptyList).into());
                 }
                 q("UPDATE students SET review = 'pending', updated_at = $1 WHERE round_id = $2 AND school_id = $3 AND review = 'returned'")
                     .bind(now)
@@ -307,24 +325,36 @@ impl Store {
         Ok(info)
     }
 
-    /// The Board approves, in one go, every list of a subtree the district offices (or
-    /// the Sở) approved in a round. Returns how many lists.
-    pub async fn board_approve_all(
+    /// The Board approves the lists of a subtree the district offices (or the Sở)
+    /// approved in a round: all of them, or those of `only` among them. Each list is its
+    /// own step with its audit entry. Returns how many lists; when none was waiting (a
+    /// second click, or a selection approved meanwhile) says so.
+    pub async fn board_approve(
         &self,
         actor: &AuditActor,
         role: Role,
         round_id: i64,
         within: &UnitPath,
+        only: Option<&[i64]>,
     ) -> Result<usize> {
         let (lo, hi) = within.subtree_range();
         let schools: Vec<(i64,)> = q("SELECT l.school_id FROM nomination_lists l JOIN units u ON u.id = l.school_id
-                                       WHERE l.round_id = $1 AND l.status = 'approved' AND u.path >= $2 AND u.path < $3")
+                                       WHERE l.round_id = $1 AND l.status = 'approved' AND u.path >= $2 AND u.path < $3
+                                       ORDER BY u.code")
             .bind(round_id)
             .bind(lo)
             .bind(hi)
             .fetch_all(self.pool())
             .await?;
-        for (school_id,) in &schools {
+        let chosen: Vec<i64> = schools
+            .into_iter()
+            .map(|(id,)| id)
+            .filter(|id| only.is_none_or(|only| only.contains(id)))
+            .collect();
+        if chosen.is_empty() {
+            return Err(DomainError::Students(StudentsError::NothingToApprove).into());
+        }
+        for school_id in &chosen {
             self.list_action(
                 actor,
                 role,
@@ -334,7 +364,79 @@ impl Store {
             )
             .await?;
         }
-        Ok(schools.len())
+        Ok(chosen.len())
+    }
+
+    /// What each list of a subtree in a round holds, for the one who is about to act on
+    /// it: its live rows, returned rows, rows without an evidence file, rows with an
+    /// open blocking flag, and the open duplicate groups it is in. Only lists in one of
+    /// `statuses` (all when empty), or only `school`'s.
+    pub async fn list_summaries(
+        &self,
+        round_id: i64,
+        within: &UnitPath,
+        statuses: &[ListStatus],
+        school: Option<i64>,
+    ) -> Result<Vec<ListSummary>> {
+        let (lo, hi) = within.subtree_range();
+        let status_list = statuses
+            .iter()
+            .map(|s| format!("'{}'", s.code()))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let status_cond = if statuses.is_empty() {
+            String::new()
+        } else {
+            format!("AND l.status IN ({status_list})")
+        };
+        let flags = BLOCKING_FLAGS
+            .iter()
+            .map(|f| format!("'{f}'"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        type Row = (i64, String, String, String, String, i64, i64, i64, i64, i64);
+        let sql = format!(
+            "SELECT u.id, u.code, u.name, COALESCE(p.name, ''), l.status,
+                    (SELECT COUNT(*) FROM students s WHERE s.school_id = u.id AND s.round_id = $1 AND s.review <> 'withdrawn'),
+                    (SELECT COUNT(*) FROM students s WHERE s.school_id = u.id AND s.round_id = $1 AND s.review = 'returned'),
+                    (SELECT COUNT(*) FROM students s WHERE s.school_id = u.id AND s.round_id = $1 AND s.review <> 'withdrawn'
+                        AND NOT EXISTS (SELECT 1 FROM documents d WHERE d.owner_kind = 'student' AND d.owner_id = s.id)),
+                    (SELECT COUNT(*) FROM students s WHERE s.school_id = u.id AND s.round_id = $1 AND s.review <> 'withdrawn'
+                        AND EXISTS (SELECT 1 FROM student_flags f WHERE f.student_id = s.id AND f.resolved_at IS NULL
+                                       AND f.kind IN ({flags}))),
+                    (SELECT COUNT(DISTINCT m.group_id) FROM dedup_group_members m JOIN students s ON s.id = m.student_id
+                      WHERE s.school_id = u.id AND s.round_id = $1)
+               FROM nomination_lists l JOIN units u ON u.id = l.school_id LEFT JOIN units p ON p.id = u.parent_id
+              WHERE l.round_id = $1 AND u.path >= $2 AND u.path < $3 AND ($4 IS NULL OR u.id = $4) {status_cond}
+              ORDER BY p.name, u.code"
+        );
+        let rows: Vec<Row> = Q::assembled(sql)
+            .bind(round_id)
+            .bind(lo)
+            .bind(hi)
+            .bind(school)
+            .fetch_all(self.pool())
+            .await?;
+        rows.into_iter()
+            .map(
+                |(id, code, name, parent, status, rows, returned, bare, flagged, groups)| {
+                    Ok(ListSummary {
+                        school_id: id,
+                        school_code: code,
+                        school_name: name,
+                        parent_name: parent,
+                        status: ListStatus::parse(&status).ok_or_else(|| {
+                            StoreError::corrupt("nomination_lists", "status", status)
+                        })?,
+                        rows,
+                        returned,
+                        without_evidence: bare,
+                        flagged,
+                        open_groups: groups,
+                    })
+                },
+            )
+            .collect()
     }
 
     /// Lists of a subtree in a round, by status.

@@ -46,6 +46,8 @@ pub struct Student {
     pub served: bool,
     pub source_row: Option<i64>,
     pub flags: Vec<String>,
+    /// Evidence files kept for the student.
+    pub evidence_files: i64,
     pub updated_at: Millis,
 }
 
@@ -104,6 +106,7 @@ impl From<StudentRow> for Student {
             served: r.served,
             source_row: r.source_row,
             flags: Vec::new(),
+            evidence_files: 0,
             updated_at: r.updated_at,
         }
     }
@@ -128,6 +131,8 @@ pub struct StudentFilter {
     pub review: Option<String>,
     /// Only students with an open flag of this kind.
     pub flag: Option<String>,
+    /// Only students with (`true`) or without (`false`) an evidence file.
+    pub evidence: Option<bool>,
     /// Folded text the name or code must contain.
     pub search: Option<String>,
 }
@@ -150,6 +155,20 @@ impl Store {
         for (id, kind) in flags {
             if let Some(s) = students.iter_mut().find(|s| s.id == id) {
                 s.flags.push(kind);
+            }
+        }
+        let sql = format!(
+            "SELECT owner_id, COUNT(*) FROM documents WHERE owner_kind = 'student' AND owner_id IN ({}) GROUP BY owner_id",
+            crate::db::placeholders(0, students.len())
+        );
+        let mut query = Q::assembled(sql);
+        for s in students.iter() {
+            query = query.bind(s.id);
+        }
+        let files: Vec<(i64, i64)> = query.fetch_all(self.pool()).await?;
+        for (id, n) in files {
+            if let Some(s) = students.iter_mut().find(|s| s.id == id) {
+                s.evidence_files = n;
             }
         }
         Ok(())
@@ -178,7 +197,8 @@ impl Store {
                    AND ($3 IS NULL OR s.round_id = $3) AND ($4 IS NULL OR s.school_id = $4)
                    AND ($5 IS NULL OR s.tier_id = $5) AND ($6 IS NULL OR s.review = $6)
                    AND ($7 IS NULL OR EXISTS (SELECT 1 FROM student_flags f WHERE f.student_id = s.id AND f.kind = $7 AND f.resolved_at IS NULL))
-                   AND ($8 IS NULL OR s.name_key LIKE $8 ESCAPE '\\' OR s.student_code LIKE $8 ESCAPE '\\') "
+                   AND ($8 IS NULL OR s.name_key LIKE $8 ESCAPE '\\' OR s.student_code LIKE $8 ESCAPE '\\')
+                   AND ($9 IS NULL OR ($9 = 1) = EXISTS (SELECT 1 FROM documents d WHERE d.owner_kind = 'student' AND d.owner_id = s.id)) "
             };
         }
         let bind = |query: Q| {
@@ -191,6 +211,7 @@ impl Store {
                 .bind(filter.review.clone())
                 .bind(filter.flag.clone())
                 .bind(pattern.clone())
+                .bind(filter.evidence.map(i64::from))
         };
         let total: i64 = bind(q(concat!(
             "SELECT COUNT(*) FROM students s JOIN units u ON u.id = s.school_id ",
@@ -201,7 +222,7 @@ impl Store {
         let mut items: Vec<Student> = bind(q(concat!(
             student_select!(),
             filtered!(),
-            "ORDER BY u.code, s.source_row, s.id LIMIT $9 OFFSET $10"
+            "ORDER BY u.code, s.source_row, s.id LIMIT $10 OFFSET $11"
         )))
         .bind(per_page)
         .bind((page - 1) * per_page)
@@ -278,39 +299,53 @@ impl Store {
         Ok(n)
     }
 
-    /// Students by tier for each school of a subtree in a round.
+    /// Every school of a subtree with its list's standing in a round: its status (none
+    /// for a school that has not started), and its students (withdrawn ones aside) by
+    /// tier; in code order.
     pub async fn student_counts(
         &self,
         within: &UnitPath,
         round_id: i64,
     ) -> Result<Vec<SchoolCounts>> {
         let (lo, hi) = within.subtree_range();
-        let rows: Vec<(i64, String, String, Option<String>, i64, i64)> =
-            q("SELECT u.id, u.code, u.name, l.status, t.rank, COUNT(s.id)
-               FROM students s JOIN units u ON u.id = s.school_id JOIN tiers t ON t.id = s.tier_id
-               LEFT JOIN nomination_lists l ON l.round_id = s.round_id AND l.school_id = s.school_id
-              WHERE u.path >= $1 AND u.path < $2 AND s.round_id = $3
-              GROUP BY u.id, u.code, u.name, l.status, t.rank ORDER BY u.code, t.rank")
+        type Row = (
+            i64,
+            String,
+            String,
+            Option<i64>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<i64>,
+            i64,
+        );
+        let rows: Vec<Row> = q("SELECT u.id, u.code, u.name, p.id, p.name, p.agency, l.status, t.rank, COUNT(s.id)
+               FROM units u LEFT JOIN units p ON p.id = u.parent_id
+               LEFT JOIN nomination_lists l ON l.school_id = u.id AND l.round_id = $3
+               LEFT JOIN students s ON s.school_id = u.id AND s.round_id = $3 AND s.review <> 'withdrawn'
+               LEFT JOIN tiers t ON t.id = s.tier_id
+              WHERE u.kind = 'school' AND u.path >= $1 AND u.path < $2
+              GROUP BY u.id, u.code, u.name, p.id, p.name, p.agency, l.status, t.rank ORDER BY u.code, t.rank")
             .bind(lo)
             .bind(hi)
             .bind(round_id)
             .fetch_all(self.pool())
             .await?;
         let mut out: Vec<SchoolCounts> = Vec::new();
-        for (id, code, name, status, rank, n) in rows {
+        for (id, code, name, parent_id, parent_name, agency, status, rank, n) in rows {
             if out.last().is_none_or(|c| c.school_id != id) {
                 out.push(SchoolCounts {
                     school_id: id,
                     school_code: code,
                     school_name: name,
-                    status: status
-                        .as_deref()
-                        .and_then(ListStatus::parse)
-                        .unwrap_or(ListStatus::Draft),
+                    parent_id,
+                    parent_name: parent_name.unwrap_or_default(),
+                    direct_unit: agency.as_deref() == Some(domain::units::Agency::SoGddt.code()),
+                    status: status.as_deref().and_then(ListStatus::parse),
                     by_rank: Vec::new(),
                 });
             }
-            if let Some(last) = out.last_mut() {
+            if let (Some(last), Some(rank)) = (out.last_mut(), rank) {
                 last.by_rank.push((rank, n));
             }
         }
@@ -324,11 +359,28 @@ pub struct SchoolCounts {
     pub school_id: i64,
     pub school_code: String,
     pub school_name: String,
-    pub status: ListStatus,
+    /// The unit above the school: its district office, or the Sở for the schools
+    /// directly under it.
+    pub parent_id: Option<i64>,
+    pub parent_name: String,
+    /// The school is directly under the Sở, which reviews its list.
+    pub direct_unit: bool,
+    /// `None`: the school has not started its list in the round.
+    pub status: Option<ListStatus>,
     pub by_rank: Vec<(i64, i64)>,
 }
 
 impl SchoolCounts {
+    /// Where the list stands: its status, or `not_started` for a school with no list
+    /// and no student yet.
+    pub fn standing(&self) -> Standing {
+        match self.status {
+            None if self.by_rank.is_empty() => Standing::NotStarted,
+            None => Standing::List(ListStatus::Draft),
+            Some(s) => Standing::List(s),
+        }
+    }
+
     pub fn total(&self) -> i64 {
         self.by_rank.iter().map(|(_, n)| n).sum()
     }
@@ -338,5 +390,42 @@ impl SchoolCounts {
             .find(|(r, _)| *r == rank)
             .map(|(_, n)| *n)
             .unwrap_or(0)
+    }
+}
+
+/// Where a school's list stands in a round, a school that has not started included.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Standing {
+    NotStarted,
+    List(ListStatus),
+}
+
+impl Standing {
+    /// Every standing, in the order of the work.
+    pub const ALL: [Standing; 6] = [
+        Standing::NotStarted,
+        Standing::List(ListStatus::Draft),
+        Standing::List(ListStatus::Returned),
+        Standing::List(ListStatus::Submitted),
+        Standing::List(ListStatus::Approved),
+        Standing::List(ListStatus::BoardApproved),
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Standing::NotStarted => "not_started",
+            Standing::List(s) => s.code(),
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Standing> {
+        Standing::ALL.into_iter().find(|x| x.code() == s)
+    }
+
+    pub fn label(self, lang: domain::Lang) -> &'static str {
+        match self {
+            Standing::NotStarted => lang.pick("Chưa bắt đầu", "Not started"),
+            Standing::List(s) => s.label(lang),
+        }
     }
 }

@@ -21,6 +21,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 storage_tests!(
     imports_match_a_model,
+    an_import_finds_the_groups_a_province_run_would,
     duplicates_are_flagged_from_either_side,
     a_wrong_reference_writes_nothing,
 );
@@ -175,6 +176,7 @@ fn list_file(round_id: i64, school_id: i64) -> ImportTarget {
         file_name: "list.xlsx".into(),
         sha256: String::new(),
         dry_run: false,
+        find_duplicates: true,
     }
 }
 
@@ -223,6 +225,7 @@ async fn imports_match_a_model(db: &TestDb) {
                 file_name: format!("{school_code}-{f}.xlsx"),
                 sha256: String::new(),
                 dry_run: false,
+                find_duplicates: true,
             };
             let out = import(store, target, rows.clone()).await;
             assert_eq!(
@@ -291,6 +294,7 @@ async fn imports_match_a_model(db: &TestDb) {
                 file_name: "again.xlsx".into(),
                 sha256: String::new(),
                 dry_run: true,
+                find_duplicates: true,
             };
             let out = import(store, target, rows).await;
             assert_eq!((out.written, out.unchanged), (written, n - written));
@@ -471,7 +475,8 @@ async fn migration_6_keeps_the_lists() {
     assert!(broken.is_empty(), "{broken:?}");
     // The flags still point at the students (a reference from another table).
     let flags: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM student_flags f JOIN students s ON s.id = f.student_id",
+        "SELECT COUNT(*) FROM student_flags f JOIN students s ON s.id = f.student_id
+          WHERE f.kind = 'duplicate_code'",
     )
     .fetch_one(&mut c)
     .await
@@ -480,4 +485,88 @@ async fn migration_6_keeps_the_lists() {
     // And a later import works on the new table.
     let again = import(store, target(units[0].id), rows(1..40)).await;
     assert_eq!(again.written, 0);
+}
+
+/// The groups of a round as stored (reason, members), and as a province-wide run finds
+/// them from scratch.
+async fn stored_groups(store: &Store, round_id: i64) -> BTreeSet<(String, Vec<i64>)> {
+    let province = store.unit_by_code("67").await.unwrap().unwrap();
+    let mut out = BTreeSet::new();
+    let mut page = 1;
+    loop {
+        let p = store
+            .dedup_groups(&province.path, round_id, page, 200)
+            .await
+            .unwrap();
+        for g in &p.items {
+            let mut ids: Vec<i64> = g.members.iter().map(|s| s.id).collect();
+            ids.sort_unstable();
+            out.insert((format!("{:?}", g.reason), ids));
+        }
+        if p.page >= p.pages() {
+            return out;
+        }
+        page += 1;
+    }
+}
+
+/// Stored groups with a member on a school's list.
+async fn touching_school(store: &Store, round_id: i64, school_id: i64) -> u64 {
+    let province = store.unit_by_code("67").await.unwrap().unwrap();
+    let p = store
+        .dedup_groups(&province.path, round_id, 1, 200)
+        .await
+        .unwrap();
+    assert!(p.total <= 200);
+    p.items
+        .iter()
+        .filter(|g| g.members.iter().any(|s| s.school_id == school_id))
+        .count() as u64
+}
+
+async fn found_groups(store: &Store, round_id: i64) -> BTreeSet<(String, Vec<i64>)> {
+    let (groups, _) = store.find_duplicates(round_id, |_| {}).await.unwrap();
+    groups
+        .into_iter()
+        .map(|g| (format!("{:?}", g.reason), g.ids))
+        .collect()
+}
+
+/// Whatever the lists (codes and people repeating across schools, files imported again
+/// with rows moved to another birth date or code), the groups stored after each import
+/// are exactly those a province-wide run finds from scratch, with no run in between; a
+/// dry run finds the same and keeps nothing.
+async fn an_import_finds_the_groups_a_province_run_would(db: &TestDb) {
+    let store = &db.store;
+    let (round, tiers) = setup(store).await;
+    let schools = ["67666002", "67663001", "67000001", "67663002"];
+    let strategy = proptest::collection::vec(proptest::collection::vec(gen_row(), 0..60), 1..3);
+    let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig::with_cases(4));
+    let mut seen_groups = 0;
+    for round_trip in 0..2 {
+        for school_code in schools {
+            let school = store.unit_by_code(school_code).await.unwrap().unwrap();
+            let files = strategy.new_tree(&mut runner).unwrap().current();
+            for (f, file) in files.iter().enumerate() {
+                let rows: Vec<StudentDraft> = file.iter().map(|g| draft(g, &tiers)).collect();
+                let before = stored_groups(store, round.id).await;
+                let mut dry = list_file(round.id, school.id);
+                dry.dry_run = true;
+                let preview = import(store, dry, rows.clone()).await;
+                assert_eq!(stored_groups(store, round.id).await, before, "dry run kept");
+                let out = import(store, list_file(round.id, school.id), rows).await;
+                assert_eq!(out.dedup.groups, preview.dedup.groups, "preview and import");
+                let stored = stored_groups(store, round.id).await;
+                let found = found_groups(store, round.id).await;
+                assert_eq!(
+                    stored, found,
+                    "pass {round_trip}, file {f} of {school_code}"
+                );
+                let touching = touching_school(store, round.id, school.id).await;
+                assert_eq!(out.dedup.groups, touching, "groups the list is in");
+                seen_groups = seen_groups.max(stored.len());
+            }
+        }
+    }
+    assert!(seen_groups > 5, "the lists made groups ({seen_groups})");
 }

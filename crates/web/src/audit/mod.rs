@@ -25,6 +25,7 @@ pub const AREA: Area = Area {
     menu_parent: &[],
     flash,
     api: Some(<api::Api as utoipa::OpenApi>::openapi),
+    work: None,
 };
 
 fn routes() -> Vec<Route> {

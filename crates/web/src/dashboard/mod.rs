@@ -23,6 +23,7 @@ pub const AREA: Area = Area {
     menu_parent: &[],
     flash,
     api: None,
+    work: None,
 };
 
 fn routes() -> Vec<Route> {

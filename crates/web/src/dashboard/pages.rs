@@ -41,6 +41,27 @@ struct DashboardPage {
     users_by_role: Vec<Row>,
     audit_head: Option<(String, String)>,
     recent: Vec<AuditEntry>,
+    todo: Vec<WorkLine>,
+    progress: Vec<(&'static str, Vec<WorkLine>)>,
+}
+
+/// A figure of the work lists, formatted.
+pub struct WorkLine {
+    pub n: String,
+    pub zero: bool,
+    pub label: String,
+    pub href: String,
+}
+
+impl From<&crate::areas::WorkItem> for WorkLine {
+    fn from(w: &crate::areas::WorkItem) -> WorkLine {
+        WorkLine {
+            n: num(w.n),
+            zero: w.n == 0,
+            label: w.label.clone(),
+            href: w.href.clone(),
+        }
+    }
 }
 
 pub async fn dashboard(
@@ -143,7 +164,25 @@ pub async fn dashboard(
     } else {
         (Vec::new(), None, Vec::new())
     };
+    // What each area gives: the work waiting for this user first, then progress.
+    let mut todo = Vec::new();
+    let mut progress: Vec<(&'static str, Vec<WorkLine>)> = Vec::new();
+    for area in crate::areas::AREAS {
+        let Some(f) = area.work else { continue };
+        for w in state.work_of(area.name, f, &actor, lang).await?.iter() {
+            if w.todo {
+                todo.push(WorkLine::from(w));
+            } else {
+                match progress.iter_mut().find(|(g, _)| *g == w.group) {
+                    Some((_, lines)) => lines.push(WorkLine::from(w)),
+                    None => progress.push((w.group, vec![WorkLine::from(w)])),
+                }
+            }
+        }
+    }
     Ok(render(DashboardPage {
+        todo,
+        progress,
         l: ctx.layout(t.dashboard_title),
         full_name: actor.user.full_name.clone(),
         role_label: actor.user.role.label(lang),

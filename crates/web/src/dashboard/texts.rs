@@ -2,6 +2,8 @@
 //! `Deref` to `i18n::Tr`.
 
 crate::i18n::texts! {
+    work_todo: "Việc cần làm", "Waiting for you";
+    work_progress: "Tiến độ", "Progress";
     nav_dashboard: "Tổng quan", "Dashboard";
 
     dashboard_title: "Tổng quan", "Dashboard";

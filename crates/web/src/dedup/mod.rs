@@ -2,6 +2,7 @@
 
 mod pages;
 mod texts;
+mod work;
 
 use crate::areas::Area;
 use crate::routes::{Access, Route, Target, route};
@@ -18,6 +19,7 @@ pub const AREA: Area = Area {
     menu_parent: &[],
     flash,
     api: None,
+    work: Some(work::items),
 };
 
 fn routes() -> Vec<Route> {

@@ -227,14 +227,17 @@ pub async fn decide(
         .decide_stored_group(&actor.audit(), Some(&actor.scope), id, decision)
         .await
     {
-        Ok(()) => Ok(redirect_with_flash(
-            &format!(
-                "/dedup{}",
-                f.round.map(|r| format!("?round={r}")).unwrap_or_default()
-            ),
-            "dedup_decided",
-            state.config.secure_cookies(),
-        )),
+        Ok(()) => {
+            state.forget_work();
+            Ok(redirect_with_flash(
+                &format!(
+                    "/dedup{}",
+                    f.round.map(|r| format!("?round={r}")).unwrap_or_default()
+                ),
+                "dedup_decided",
+                state.config.secure_cookies(),
+            ))
+        }
         Err(StoreError::Domain(e @ DomainError::Students(StudentsError::ListLocked { .. }))) => {
             page(&state, &ctx, &actor, &q, Some(e.message(ctx.lang))).await
         }

@@ -2,6 +2,7 @@
 //! `Deref` to `i18n::Tr`.
 
 crate::i18n::texts! {
+    dedup_groups_waiting: "Nhóm có thể trùng lặp chờ quyết định", "Possible duplicate groups waiting for a decision";
     dedup_help: "Hệ thống so sánh học sinh toàn tỉnh: cùng mã định danh, hoặc cùng một người dưới mã khác (họ tên không dấu, sai một chữ hay đảo tên đệm, cùng ngày sinh, cùng xã hoặc cùng tên cha mẹ). Mỗi nhóm cần một người quyết định; quyết định được ghi vào nhật ký và không bị hỏi lại.", "The system compares students across the province: the same student id, or one child under another id (names without accents, one-letter typos or swapped middle names, the same birth date, the same commune or parent). Each group needs a person's decision; it is audited and never asked again.";
     dedup_run: "Rà soát lại toàn tỉnh", "Run the province-wide check again";
     dedup_running: "Đang rà soát trùng lặp; tải lại trang sau ít phút.", "The check is running; reload the page in a few minutes.";

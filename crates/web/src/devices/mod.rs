@@ -6,6 +6,7 @@ pub mod options;
 mod pages;
 mod scan;
 mod texts;
+mod work;
 
 use crate::areas::{Area, MenuEntry};
 use crate::routes::{Access, Route, Target, route};
@@ -27,6 +28,7 @@ pub const AREA: Area = Area {
     menu_parent: &[],
     flash,
     api: None,
+    work: Some(work::items),
 };
 
 fn routes() -> Vec<Route> {

@@ -2,6 +2,8 @@
 //! `Deref` to `i18n::Tr`.
 
 crate::i18n::texts! {
+    work_to_appraise: "Thiết bị đã tiếp nhận, chờ thẩm định", "Devices received, waiting for appraisal";
+    work_to_stock_in: "Thiết bị đã thẩm định đạt, chờ nhập kho", "Devices appraised, waiting to go in stock";
     devices_help: "Sổ theo dõi thiết bị theo số sê-ri: mỗi máy chỉ đổi trạng thái theo đúng quy trình (tiếp nhận → thẩm định → nhập kho → phân bổ → giao đơn vị → giao trường → trao học sinh), có ghi ngày, người thực hiện và nhật ký.", "The registry follows every device by its serial: a device changes state only along the allowed path (received → appraised → in stock → allocated → with the unit → with the school → with the student), each change dated, attributed and audited.";
     devices_by_state: "Thiết bị theo trạng thái", "Devices by state";
     devices_none: "Chưa có thiết bị nào trong sổ theo dõi.", "No device in the registry yet.";

@@ -22,6 +22,7 @@ pub const AREA: Area = Area {
     menu_parent: &[("/donations", "/devices"), ("/donors", "/devices")],
     flash,
     api: None,
+    work: None,
 };
 
 fn routes() -> Vec<Route> {

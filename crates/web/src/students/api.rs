@@ -197,6 +197,7 @@ pub async fn students_list(
         review: q.review.clone(),
         flag: q.flag.clone(),
         search: q.q.as_deref().map(text::fold).filter(|s| !s.is_empty()),
+        evidence: None,
     };
     let (page, per_page) = crate::api::paging(q.page, q.per_page, 1000)?;
     let page = state
@@ -216,7 +217,8 @@ pub async fn students_list(
 pub struct SchoolCountOut {
     pub school: String,
     pub name: String,
-    /// The list's status: `draft`, `submitted`, `returned`, `approved`, `board_approved`.
+    /// Where the school's list stands: `not_started` (no list and no student yet),
+    /// `draft`, `submitted`, `returned`, `approved`, `board_approved`.
     pub status: String,
     /// Students by tier code.
     pub by_tier: std::collections::BTreeMap<String, i64>,
@@ -269,7 +271,7 @@ pub async fn student_counts(
             SchoolCountOut {
                 school: c.school_code.clone(),
                 name: c.school_name.clone(),
-                status: c.status.code().to_string(),
+                status: c.standing().code().to_string(),
                 by_tier: mine,
                 total: c.total(),
             }

@@ -38,6 +38,8 @@ struct PreviewPage {
     round: Round,
     file_name: String,
     report: StudentReport,
+    /// What the dry run would change.
+    outcome: store::students::ImportOutcome,
     upload_id: String,
 }
 
@@ -133,7 +135,7 @@ pub async fn upload(
     )
     .await
     {
-        Ok((report, _)) => {
+        Ok((report, outcome)) => {
             let upload_id = state
                 .store
                 .put_upload(
@@ -150,6 +152,7 @@ pub async fn upload(
                 round,
                 file_name: name,
                 report,
+                outcome,
                 upload_id,
             }))
         }
@@ -197,6 +200,7 @@ pub async fn confirm(
     {
         Ok(_) => {
             state.store.drop_upload(&id).await?;
+            state.forget_work();
             Ok(redirect_with_flash(
                 &format!("/students/school/{}?round={}", u.code, round.id),
                 "imported",

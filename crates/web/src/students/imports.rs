@@ -83,6 +83,7 @@ pub async fn import_students<R: Read + Seek + Send + 'static>(
         file_name: file_name.to_string(),
         sha256,
         dry_run,
+        find_duplicates: true,
     };
     let parse = tokio::task::spawn_blocking(move || {
         // Streamed, each batch goes to the store as it is made; read first, they wait

@@ -8,6 +8,7 @@ pub mod imports;
 mod pages;
 mod record;
 mod texts;
+mod work;
 
 pub use pages::{flag_label, review_label};
 
@@ -32,6 +33,7 @@ pub const AREA: Area = Area {
     menu_parent: &[],
     flash,
     api: Some(<api::Api as utoipa::OpenApi>::openapi),
+    work: Some(work::items),
 };
 
 fn routes() -> Vec<Route> {
@@ -41,6 +43,12 @@ fn routes() -> Vec<Route> {
             "/students",
             Allow(ViewStudentCounts, Target::None),
             get(pages::index),
+        ),
+        route(
+            Method::GET,
+            "/students/board-approve",
+            Allow(ApproveAggregate, Target::None),
+            get(pages::board_confirm),
         ),
         route(
             Method::POST,
@@ -59,6 +67,18 @@ fn routes() -> Vec<Route> {
             "/students/school/{code}/action",
             Allow(ActOnLists, UnitCode),
             post(pages::act),
+        ),
+        route(
+            Method::GET,
+            "/students/school/{code}/confirm",
+            Allow(ActOnLists, UnitCode),
+            get(pages::confirm_form),
+        ),
+        route(
+            Method::POST,
+            "/students/school/{code}/confirm",
+            Allow(ActOnLists, UnitCode),
+            post(pages::confirm_do),
         ),
         route(
             Method::GET,
@@ -163,6 +183,7 @@ fn flash(code: &str, lang: Lang) -> Option<&'static str> {
     let t = texts::tr(lang);
     Some(match code {
         "list_saved" => t.list_saved,
+        "board_approved" => t.board_approved,
         "imported" => t.imported_done,
         "student_saved" => t.student_saved,
         "flag_resolved" => t.flag_resolved,

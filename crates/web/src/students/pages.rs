@@ -3,7 +3,7 @@
 
 use super::texts::{self, Layout};
 use crate::error::{AppError, AppResult};
-use crate::extract::{Form, Query};
+use crate::extract::Query;
 use crate::gate::{Actor, TargetUnit};
 use crate::state::AppState;
 use crate::views::iso_to_vn;
@@ -12,14 +12,15 @@ use axum::extract::{RawForm, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::authz::Action;
-use domain::students::approval::{ListAction, transition};
+use domain::students::ListStatus;
+use domain::students::approval::{BLOCKING_FLAGS, ListAction, transition};
 use domain::students::programs::{Round, Tier};
 use domain::users::Role;
 use domain::{DomainError, Lang};
 use serde::Deserialize;
 use store::StoreError;
-use store::students::lists::{ListInfo, ListStep, RowReason};
-use store::students::{SchoolCounts, Student, StudentFilter};
+use store::students::lists::{ListInfo, ListStep, ListSummary, RowReason};
+use store::students::{SchoolCounts, Standing, Student, StudentFilter};
 use store::units::Unit;
 
 #[derive(Deserialize, Default)]
@@ -30,6 +31,15 @@ pub struct RoundQuery {
     q: String,
     #[serde(default)]
     flag: String,
+    /// The review state of a row (school page), or a list's standing (index).
+    #[serde(default)]
+    status: String,
+    /// `none` or `some`: rows without or with an evidence file.
+    #[serde(default)]
+    evidence: String,
+    /// The code of the district office (or the Sở) whose schools to show.
+    #[serde(default)]
+    district: String,
 }
 
 pub struct TierCol {
@@ -41,10 +51,29 @@ pub struct TierCol {
 pub struct CountRow {
     pub code: String,
     pub name: String,
+    pub parent: String,
     pub status: &'static str,
     pub status_code: &'static str,
     pub by_tier: Vec<String>,
     pub total: String,
+}
+
+/// A district office (or the Sở) with its schools' standings.
+pub struct DistrictRow {
+    pub code: String,
+    pub name: String,
+    /// Schools per standing, in [`Standing::ALL`]'s order.
+    pub by_standing: Vec<String>,
+    pub students: String,
+}
+
+/// A standing with how many schools are in it, and the link that lists them.
+pub struct StandingCard {
+    pub code: &'static str,
+    pub label: &'static str,
+    pub n: String,
+    pub href: String,
+    pub current: bool,
 }
 
 #[derive(askama::Template)]
@@ -55,9 +84,15 @@ struct IndexPage {
     rounds: Vec<Round>,
     tiers: Vec<TierCol>,
     rows: Vec<CountRow>,
+    pager: Pager,
     totals: Vec<String>,
     grand_total: String,
-    statuses: Vec<(String, String)>,
+    cards: Vec<StandingCard>,
+    standings: Vec<(&'static str, &'static str)>,
+    districts: Vec<DistrictRow>,
+    district: String,
+    status: String,
+    waiting_board: i64,
     can_open: bool,
     can_board: bool,
     can_dedup: bool,
@@ -74,6 +109,9 @@ fn tier_cols(tiers: &[Tier]) -> Vec<TierCol> {
         })
         .collect()
 }
+
+/// Schools per page on the index.
+const SCHOOLS_PER_PAGE: usize = 50;
 
 pub async fn index(
     State(state): State<AppState>,
@@ -92,42 +130,135 @@ pub async fn index(
     let tiers = state.store.tiers(round.program_id).await?;
     let counts: Vec<SchoolCounts> = state.store.student_counts(&actor.scope, round.id).await?;
     let cols = tier_cols(&tiers);
-    let mut totals = vec![0i64; cols.len()];
-    let mut grand = 0;
-    let rows = counts
+    let standing = Standing::parse(&q.status);
+    // The district offices (and the Sở) of the scope, in the order their schools come.
+    let mut parents: Vec<(i64, String)> = Vec::new();
+    for c in &counts {
+        if let Some(p) = c.parent_id
+            && !parents.iter().any(|(id, _)| *id == p)
+        {
+            parents.push((p, c.parent_name.clone()));
+        }
+    }
+    parents.sort_by(|a, b| a.1.cmp(&b.1));
+    let mut districts = Vec::new();
+    for (id, name) in &parents {
+        let mine: Vec<&SchoolCounts> = counts.iter().filter(|c| c.parent_id == Some(*id)).collect();
+        let code = state
+            .store
+            .unit_by_id(*id)
+            .await?
+            .map(|u| u.code.to_string())
+            .unwrap_or_default();
+        districts.push(DistrictRow {
+            code,
+            name: name.clone(),
+            by_standing: Standing::ALL
+                .iter()
+                .map(|s| {
+                    crate::views::num(mine.iter().filter(|c| c.standing() == *s).count() as i64)
+                })
+                .collect(),
+            students: crate::views::num(mine.iter().map(|c| c.total()).sum::<i64>()),
+        });
+    }
+    let district_id = districts
         .iter()
-        .map(|c| {
-            for (i, t) in cols.iter().enumerate() {
-                totals[i] += c.of_rank(t.rank);
-            }
-            grand += c.total();
-            CountRow {
-                code: c.school_code.clone(),
-                name: c.school_name.clone(),
-                status: c.status.label(lang),
-                status_code: c.status.code(),
-                by_tier: cols
+        .position(|d| d.code == q.district)
+        .map(|i| parents[i].0);
+    let in_district = |c: &&SchoolCounts| district_id.is_none_or(|d| c.parent_id == Some(d));
+    let base_pairs = |status: &str| {
+        let mut v = vec![("round", round.id.to_string())];
+        if district_id.is_some() {
+            v.push(("district", q.district.clone()));
+        }
+        if !status.is_empty() {
+            v.push(("status", status.to_string()));
+        }
+        v
+    };
+    let cards = Standing::ALL
+        .iter()
+        .map(|s| StandingCard {
+            code: s.code(),
+            label: s.label(lang),
+            n: crate::views::num(
+                counts
                     .iter()
-                    .map(|t| crate::views::num(c.of_rank(t.rank)))
-                    .collect(),
-                total: crate::views::num(c.total()),
-            }
+                    .filter(in_district)
+                    .filter(|c| c.standing() == *s)
+                    .count() as i64,
+            ),
+            href: crate::views::page_href("/students", &base_pairs(s.code()), 1),
+            current: standing == Some(*s),
         })
         .collect();
-    let statuses = state
-        .store
-        .list_status_counts(&actor.scope, round.id)
-        .await?
-        .into_iter()
-        .map(|(s, n)| (s.label(lang).to_string(), crate::views::num(n)))
+    let shown: Vec<&SchoolCounts> = counts
+        .iter()
+        .filter(in_district)
+        .filter(|c| standing.is_none_or(|s| c.standing() == s))
         .collect();
+    let mut totals = vec![0i64; cols.len()];
+    let mut grand = 0;
+    for c in &shown {
+        for (i, t) in cols.iter().enumerate() {
+            totals[i] += c.of_rank(t.rank);
+        }
+        grand += c.total();
+    }
+    let pages = shown.len().div_ceil(SCHOOLS_PER_PAGE).max(1) as i64;
+    let page = q.page.unwrap_or(1).clamp(1, pages);
+    let rows = shown
+        .iter()
+        .skip((page as usize - 1) * SCHOOLS_PER_PAGE)
+        .take(SCHOOLS_PER_PAGE)
+        .map(|c| CountRow {
+            code: c.school_code.clone(),
+            name: c.school_name.clone(),
+            parent: c.parent_name.clone(),
+            status: c.standing().label(lang),
+            status_code: c.standing().code(),
+            by_tier: cols
+                .iter()
+                .map(|t| crate::views::num(c.of_rank(t.rank)))
+                .collect(),
+            total: crate::views::num(c.total()),
+        })
+        .collect();
+    let waiting_board = counts
+        .iter()
+        .filter(|c| c.status == Some(ListStatus::Approved))
+        .count() as i64;
     Ok(render(IndexPage {
         l: ctx.layout(texts::tr(ctx.lang).students_title),
+        pager: Pager::new(
+            "/students",
+            &base_pairs(&q.status),
+            page,
+            pages,
+            shown.len() as i64,
+        ),
         totals: totals.into_iter().map(crate::views::num).collect(),
         grand_total: crate::views::num(grand),
         tiers: cols,
         rows,
-        statuses,
+        cards,
+        standings: Standing::ALL
+            .iter()
+            .map(|s| (s.code(), s.label(lang)))
+            .collect(),
+        districts: if parents.len() > 1 {
+            districts
+        } else {
+            Vec::new()
+        },
+        district: if district_id.is_some() {
+            q.district.clone()
+        } else {
+            String::new()
+        },
+        status: standing.map(|s| s.code().to_string()).unwrap_or_default(),
+        waiting_board,
         can_open: actor.can(Action::ViewStudents),
         can_board: actor.can(Action::ApproveAggregate),
         can_dedup: actor.can(Action::ReviewDuplicates),
@@ -150,6 +281,7 @@ pub struct StudentLine {
     pub review_code: String,
     pub reason: String,
     pub flags: Vec<&'static str>,
+    pub evidence: i64,
 }
 
 pub fn flag_label(kind: &str, lang: Lang) -> &'static str {
@@ -196,6 +328,7 @@ fn line(s: &Student, tiers: &[Tier], lang: Lang) -> StudentLine {
         review_code: s.review.clone(),
         reason: s.return_reason.clone().unwrap_or_default(),
         flags: s.flags.iter().map(|f| flag_label(f, lang)).collect(),
+        evidence: s.evidence_files,
     }
 }
 
@@ -233,9 +366,18 @@ struct SchoolPage {
     rows: Vec<StudentLine>,
     pager: Pager,
     q: String,
+    review_filter: String,
+    evidence_filter: String,
+    flag_filter: String,
+    reviews: Vec<(&'static str, &'static str)>,
+    flag_kinds: Vec<(&'static str, &'static str)>,
+    summary: Option<ListSummary>,
     error: Option<String>,
     csrf: String,
 }
+
+/// The review states a school's rows can be filtered by.
+const REVIEWS: [&str; 4] = ["pending", "returned", "approved", "withdrawn"];
 
 async fn school_page(
     state: &AppState,
@@ -249,22 +391,45 @@ async fn school_page(
     let round = state.store.round_or_current(q.round).await?;
     let tiers = state.store.tiers(round.program_id).await?;
     let info = state.store.list_info(round.id, school.id).await?;
+    let review = REVIEWS
+        .iter()
+        .find(|r| **r == q.status)
+        .map(|r| r.to_string());
+    let evidence = match q.evidence.as_str() {
+        "none" => Some(false),
+        "some" => Some(true),
+        _ => None,
+    };
+    let flag = BLOCKING_FLAGS
+        .iter()
+        .find(|f| **f == q.flag)
+        .map(|f| f.to_string());
     let filter = StudentFilter {
         round_id: Some(round.id),
         school_id: Some(school.id),
         search: Some(text::fold(&q.q)).filter(|s| !s.is_empty()),
-        flag: Some(q.flag.clone()).filter(|f| !f.is_empty()),
+        review: review.clone(),
+        flag: flag.clone(),
+        evidence,
         ..Default::default()
     };
     let page = state
         .store
-        .list_students(&school.path, &filter, q.page.unwrap_or(1), 100)
+        .list_students(&school.path, &filter, q.page.unwrap_or(1), 50)
         .await?;
+    let summary = state
+        .store
+        .list_summaries(round.id, &school.path, &[], Some(school.id))
+        .await?
+        .into_iter()
+        .next();
     let path = format!("/students/school/{}", school.code);
     let pairs = [
         ("round", q.round.map(|r| r.to_string()).unwrap_or_default()),
         ("q", q.q.clone()),
-        ("flag", q.flag.clone()),
+        ("status", review.clone().unwrap_or_default()),
+        ("evidence", q.evidence.clone()),
+        ("flag", flag.clone().unwrap_or_default()),
     ];
     let status = if error.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
@@ -279,6 +444,22 @@ async fn school_page(
         rows: page.items.iter().map(|s| line(s, &tiers, lang)).collect(),
         pager: Pager::new(&path, &pairs, page.page, page.pages(), page.total),
         q: q.q.clone(),
+        review_filter: review.unwrap_or_default(),
+        evidence_filter: match evidence {
+            Some(false) => "none".into(),
+            Some(true) => "some".into(),
+            None => String::new(),
+        },
+        flag_filter: flag.unwrap_or_default(),
+        reviews: REVIEWS
+            .iter()
+            .map(|r| (*r, review_label(r, lang)))
+            .collect(),
+        flag_kinds: BLOCKING_FLAGS
+            .iter()
+            .map(|f| (*f, flag_label(f, lang)))
+            .collect(),
+        summary,
         error,
         csrf: ctx.csrf.clone(),
         info,
@@ -301,6 +482,158 @@ pub async fn school(
     school_page(&state, &ctx, &actor, u, &q, None).await
 }
 
+#[derive(askama::Template)]
+#[template(path = "students/templates/confirm.html")]
+struct ConfirmPage {
+    l: Layout,
+    school: Unit,
+    round: Round,
+    action: &'static str,
+    title: &'static str,
+    consequence: &'static str,
+    summary: ListSummary,
+    error: Option<String>,
+    last_dedup: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct ConfirmQuery {
+    round: Option<i64>,
+    #[serde(default)]
+    action: String,
+}
+
+fn confirm_action(code: &str) -> AppResult<ListAction> {
+    match code {
+        "submit" => Ok(ListAction::Submit),
+        "approve" => Ok(ListAction::Approve),
+        other => Err(AppError::BadRequest(format!("action={other}"))),
+    }
+}
+
+async fn confirm_page(
+    state: &AppState,
+    ctx: &Ctx,
+    actor: &Actor,
+    school: Unit,
+    round: Round,
+    action: ListAction,
+    error: Option<String>,
+) -> AppResult<Response> {
+    let t = texts::tr(ctx.lang);
+    let info = state.store.list_info(round.id, school.id).await?;
+    // Nothing to confirm (not this role's step, a second click, or the list moved on):
+    // say why, as the step itself would.
+    if error.is_none() {
+        transition(actor.user.role, action, info.status, info.direct_unit)?;
+    }
+    let summary = state
+        .store
+        .list_summaries(round.id, &school.path, &[], Some(school.id))
+        .await?
+        .into_iter()
+        .next()
+        .unwrap_or(ListSummary {
+            school_id: school.id,
+            school_code: school.code.to_string(),
+            school_name: school.name.clone(),
+            parent_name: String::new(),
+            status: info.status,
+            rows: 0,
+            returned: 0,
+            without_evidence: 0,
+            flagged: 0,
+            open_groups: 0,
+        });
+    let last_dedup = state
+        .store
+        .last_dedup_run(round.id)
+        .await?
+        .map(|(at, _)| crate::views::when(at));
+    let (title, consequence) = match action {
+        ListAction::Submit => (t.confirm_submit_title, t.confirm_submit_consequence),
+        _ => (t.confirm_approve_title, t.confirm_approve_consequence),
+    };
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let page = ConfirmPage {
+        l: ctx.layout(title),
+        action: action.code(),
+        title,
+        consequence,
+        summary,
+        error,
+        last_dedup,
+        school,
+        round,
+    };
+    Ok((status, render(page)).into_response())
+}
+
+/// `GET /students/school/{code}/confirm?action=submit|approve`: what submitting or
+/// approving the list will send on, asked once before it is done.
+pub async fn confirm_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    actor: Actor,
+    TargetUnit(u): TargetUnit,
+    Query(q): Query<ConfirmQuery>,
+) -> AppResult<Response> {
+    if u.kind != domain::units::UnitKind::School {
+        return Err(AppError::not_found());
+    }
+    let action = confirm_action(&q.action)?;
+    let round = state.store.round_or_current(q.round).await?;
+    confirm_page(&state, &ctx, &actor, u, round, action, None).await
+}
+
+/// `POST /students/school/{code}/confirm?action=…`: the confirmed step; a refusal is
+/// shown on the same page.
+pub async fn confirm_do(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    actor: Actor,
+    TargetUnit(u): TargetUnit,
+    Query(q): Query<ConfirmQuery>,
+) -> AppResult<Response> {
+    if u.kind != domain::units::UnitKind::School {
+        return Err(AppError::not_found());
+    }
+    let action = confirm_action(&q.action)?;
+    let round = state.store.round_or_current(q.round).await?;
+    match state
+        .store
+        .list_action(
+            &actor.audit(),
+            actor.user.role,
+            round.id,
+            u.id,
+            ListStep::plain(action),
+        )
+        .await
+    {
+        Ok(_) => {
+            state.forget_work();
+            Ok(redirect_with_flash(
+                &format!("/students/school/{}?round={}", u.code, round.id),
+                "list_saved",
+                state.config.secure_cookies(),
+            ))
+        }
+        Err(StoreError::Domain(e @ (DomainError::Forbidden | DomainError::NotFound))) => {
+            Err(e.into())
+        }
+        Err(StoreError::Domain(e)) => {
+            let msg = e.message(ctx.lang);
+            confirm_page(&state, &ctx, &actor, u, round, action, Some(msg)).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// The list action form: `action` and, for a return, `return_{id}` reasons; `note` for
 /// a reopen.
 pub async fn act(
@@ -320,8 +653,15 @@ pub async fn act(
             .unwrap_or_default()
     };
     let action = match get("action").as_str() {
-        "submit" => ListAction::Submit,
-        "approve" => ListAction::Approve,
+        // Submitting and approving are asked once, on their own page.
+        a @ ("submit" | "approve") => {
+            let round = state.store.round_or_current(q.round).await?;
+            return Ok(Redirect::to(&format!(
+                "/students/school/{}/confirm?action={a}&round={}",
+                u.code, round.id
+            ))
+            .into_response());
+        }
         "return" => ListAction::Return,
         "reopen" => ListAction::Reopen,
         other => return Err(AppError::BadRequest(format!("action={other}"))),
@@ -354,11 +694,14 @@ pub async fn act(
         )
         .await
     {
-        Ok(_) => Ok(redirect_with_flash(
-            &format!("/students/school/{}", u.code),
-            "list_saved",
-            state.config.secure_cookies(),
-        )),
+        Ok(_) => {
+            state.forget_work();
+            Ok(redirect_with_flash(
+                &format!("/students/school/{}", u.code),
+                "list_saved",
+                state.config.secure_cookies(),
+            ))
+        }
         Err(StoreError::Domain(e @ (DomainError::Forbidden | DomainError::NotFound))) => {
             Err(e.into())
         }
@@ -369,26 +712,212 @@ pub async fn act(
     }
 }
 
-#[derive(Deserialize)]
-pub struct BoardForm {
-    round: Option<i64>,
+/// A list about to be approved or submitted, as the confirmation shows it.
+pub struct SummaryLine {
+    pub school_id: i64,
+    pub code: String,
+    pub name: String,
+    pub parent: String,
+    pub rows: String,
+    pub without_evidence: i64,
+    pub open_groups: i64,
 }
 
+/// The totals of the lists a confirmation covers.
+#[derive(Default)]
+pub struct SummaryTotals {
+    pub lists: i64,
+    pub rows: i64,
+    pub returned: i64,
+    pub without_evidence: i64,
+    pub flagged: i64,
+    pub open_groups: i64,
+}
+
+fn summarize(lists: &[ListSummary]) -> (Vec<SummaryLine>, SummaryTotals) {
+    let mut t = SummaryTotals::default();
+    let lines = lists
+        .iter()
+        .map(|s| {
+            t.lists += 1;
+            t.rows += s.rows;
+            t.returned += s.returned;
+            t.without_evidence += s.without_evidence;
+            t.flagged += s.flagged;
+            t.open_groups += s.open_groups;
+            SummaryLine {
+                school_id: s.school_id,
+                code: s.school_code.clone(),
+                name: s.school_name.clone(),
+                parent: s.parent_name.clone(),
+                rows: crate::views::num(s.rows),
+                without_evidence: s.without_evidence,
+                open_groups: s.open_groups,
+            }
+        })
+        .collect();
+    (lines, t)
+}
+
+#[derive(askama::Template)]
+#[template(path = "students/templates/board.html")]
+struct BoardPage {
+    l: Layout,
+    round: Round,
+    lines: Vec<SummaryLine>,
+    totals: SummaryTotals,
+    districts: Vec<(String, String)>,
+    district: String,
+    error: Option<String>,
+    last_dedup: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct BoardQuery {
+    round: Option<i64>,
+    #[serde(default)]
+    district: String,
+}
+
+/// The district offices (and the Sở) of a scope, as (code, name), and the subtree the
+/// chosen one (by code) stands for: the whole scope when none or an unknown one.
+async fn district_choice(
+    state: &AppState,
+    actor: &Actor,
+    round: &Round,
+    district: &str,
+) -> AppResult<(Vec<(String, String)>, domain::units::UnitPath, String)> {
+    let counts = state.store.student_counts(&actor.scope, round.id).await?;
+    let mut ids: Vec<i64> = counts.iter().filter_map(|c| c.parent_id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let mut districts = Vec::new();
+    let mut within = actor.scope.clone();
+    let mut chosen = String::new();
+    for id in ids {
+        if let Some(u) = state.store.unit_by_id(id).await? {
+            if u.code.as_str() == district && actor.scope.contains(&u.path) {
+                within = u.path.clone();
+                chosen = district.to_string();
+            }
+            districts.push((u.code.to_string(), u.name.clone()));
+        }
+    }
+    districts.sort_by(|a, b| a.1.cmp(&b.1));
+    Ok((districts, within, chosen))
+}
+
+async fn board_page(
+    state: &AppState,
+    ctx: &Ctx,
+    actor: &Actor,
+    round: Round,
+    district: &str,
+    error: Option<String>,
+) -> AppResult<Response> {
+    let (districts, within, district) = district_choice(state, actor, &round, district).await?;
+    let lists = state
+        .store
+        .list_summaries(round.id, &within, &[ListStatus::Approved], None)
+        .await?;
+    let (lines, totals) = summarize(&lists);
+    let last_dedup = state
+        .store
+        .last_dedup_run(round.id)
+        .await?
+        .map(|(at, _)| crate::views::when(at));
+    let status = if error.is_some() {
+        StatusCode::CONFLICT
+    } else {
+        StatusCode::OK
+    };
+    let page = BoardPage {
+        l: ctx.layout(texts::tr(ctx.lang).board_title),
+        round,
+        lines,
+        totals,
+        districts,
+        district,
+        error,
+        last_dedup,
+    };
+    Ok((status, render(page)).into_response())
+}
+
+/// `GET /students/board-approve`: what the Board is about to approve (the lists the
+/// offices approved, by district), to check and choose before approving.
+pub async fn board_confirm(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    actor: Actor,
+    Query(q): Query<BoardQuery>,
+) -> AppResult<Response> {
+    let round = state.store.round_or_current(q.round).await?;
+    board_page(&state, &ctx, &actor, round, &q.district, None).await
+}
+
+/// `POST /students/board-approve`: approves the lists chosen (`school` ids); with none
+/// chosen, or none still waiting, says there was nothing to approve.
 pub async fn board_approve(
     State(state): State<AppState>,
+    ctx: Ctx,
     actor: Actor,
-    Form(f): Form<BoardForm>,
+    RawForm(body): RawForm,
 ) -> AppResult<Response> {
-    let round = state.store.round_or_current(f.round).await?;
-    state
+    let fields: Vec<(String, String)> = form_urlencoded::parse(&body).into_owned().collect();
+    let get = |k: &str| {
+        fields
+            .iter()
+            .find(|(f, _)| f == k)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let round_id = match get("round").as_str() {
+        "" => None,
+        r => Some(
+            r.parse::<i64>()
+                .map_err(|_| AppError::BadRequest(format!("round={r}")))?,
+        ),
+    };
+    let chosen: Vec<i64> = fields
+        .iter()
+        .filter(|(k, _)| k == "school")
+        .map(|(_, v)| {
+            v.parse::<i64>()
+                .map_err(|_| AppError::BadRequest(format!("school={v}")))
+        })
+        .collect::<AppResult<_>>()?;
+    let round = state.store.round_or_current(round_id).await?;
+    let district = get("district");
+    let (_, within, _) = district_choice(&state, &actor, &round, &district).await?;
+    match state
         .store
-        .board_approve_all(&actor.audit(), actor.user.role, round.id, &actor.scope)
-        .await?;
-    Ok(redirect_with_flash(
-        "/students",
-        "list_saved",
-        state.config.secure_cookies(),
-    ))
+        .board_approve(
+            &actor.audit(),
+            actor.user.role,
+            round.id,
+            &within,
+            Some(&chosen),
+        )
+        .await
+    {
+        Ok(_) => {
+            state.forget_work();
+            Ok(redirect_with_flash(
+                &format!("/students?round={}", round.id),
+                "board_approved",
+                state.config.secure_cookies(),
+            ))
+        }
+        Err(StoreError::Domain(e @ (DomainError::Forbidden | DomainError::NotFound))) => {
+            Err(e.into())
+        }
+        Err(StoreError::Domain(e)) => {
+            let msg = e.message(ctx.lang);
+            board_page(&state, &ctx, &actor, round, &district, Some(msg)).await
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// A place name as the signature line writes it: `Huyện Đắk Mil` → `Đắk Mil`.

@@ -34,6 +34,7 @@ pub const AREA: Area = Area {
     menu_parent: &[],
     flash,
     api: Some(<api::Api as utoipa::OpenApi>::openapi),
+    work: None,
 };
 
 fn routes() -> Vec<Route> {

@@ -64,6 +64,15 @@ async fn reviews(app: &TestApp, school: &str) -> Vec<(String, Option<String>)> {
         .collect()
 }
 
+/// Submits or approves a school's list through its confirmation page, as the buttons do.
+async fn confirmed(c: &Client, school: &str, action: &str) -> reqwest::Response {
+    c.post(
+        &format!("/students/school/{school}/confirm?action={action}"),
+        &[],
+    )
+    .await
+}
+
 /// Waits for the background de-duplication run of this server to finish.
 async fn wait_for_dedup(c: &Client) {
     for _ in 0..200 {
@@ -106,10 +115,37 @@ async fn approval_end_to_end(app: &TestApp) {
     let board = app.session("ban_dieu_phoi").await;
     let action = "/students/school/67663001/action";
 
-    // The school submits; its list is locked.
+    // The school's submit asks first: what the list holds, then the step.
     let res = school.post(action, &[("action", "submit")]).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert!(
+        res.headers()["location"]
+            .to_str()
+            .unwrap()
+            .starts_with("/students/school/67663001/confirm?action=submit"),
+        "a bare submit goes to its confirmation"
+    );
+    assert_eq!(status_of(app, "67663001").await, ListStatus::Draft);
+    let ask = school
+        .get("/students/school/67663001/confirm?action=submit")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(ask.contains("id=\"sum-rows\">68<"), "{ask}");
+    assert!(
+        ask.contains("id=\"sum-bare\">"),
+        "rows without evidence shown"
+    );
+    // The duplicates with the other school were found as its list was imported.
+    assert!(ask.contains("id=\"groups-warning\""), "{ask}");
+    let res = confirmed(&school, "67663001", "submit").await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(status_of(app, "67663001").await, ListStatus::Submitted);
+    // A second click says where the list stands.
+    let res = confirmed(&school, "67663001", "submit").await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains("Đã gửi duyệt"));
     let again = upload(
         &school,
         "67663001",
@@ -120,13 +156,15 @@ async fn approval_end_to_end(app: &TestApp) {
     assert_eq!(again.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(again.text().await.unwrap().contains("không thể sửa"));
 
-    // The office cannot approve while rows share a code with another school.
-    let res = phong.post(action, &[("action", "approve")]).await;
+    // The office cannot approve while rows share a code with another school, or are
+    // probably the same child as another school's (found as the lists were imported).
+    let res = confirmed(&phong, "67663001", "approve").await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let html = res.text().await.unwrap();
     assert!(
-        html.contains("Còn 5 học sinh có cảnh báo"),
-        "the open flags are counted"
+        html.contains("Còn 6 học sinh có cảnh báo"),
+        "the open flags are counted: {}",
+        html.split("role=\"alert\"").nth(1).unwrap_or("")
     );
     assert_eq!(status_of(app, "67663001").await, ListStatus::Submitted);
 
@@ -203,7 +241,7 @@ async fn approval_end_to_end(app: &TestApp) {
     let res = school.post(&format!("/students/{other}"), &fields).await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.text().await.unwrap().contains("người khác sửa"));
-    let res = school.post(action, &[("action", "submit")]).await;
+    let res = confirmed(&school, "67663001", "submit").await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert!(
         reviews(app, "67663001")
@@ -261,7 +299,7 @@ async fn approval_end_to_end(app: &TestApp) {
     assert_eq!(html.matches("class=\"group\"").count(), 0);
 
     // Now the office approves; the list is locked.
-    let res = phong.post(action, &[("action", "approve")]).await;
+    let res = confirmed(&phong, "67663001", "approve").await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(status_of(app, "67663001").await, ListStatus::Approved);
     assert!(
@@ -272,13 +310,35 @@ async fn approval_end_to_end(app: &TestApp) {
     );
     let res = school.post(&format!("/students/{other}"), &fields).await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let res = school.post(action, &[("action", "submit")]).await;
+    let res = confirmed(&school, "67663001", "submit").await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
 
-    // The Board approves the aggregate; the office may no longer reopen.
-    let res = board.post("/students/board-approve", &[]).await;
+    // The Board sees what it is about to approve, and approves the lists it chose; a
+    // second click says nothing was left.
+    let ask = board
+        .get("/students/board-approve")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(ask.contains("id=\"sum-lists\">1<"), "{ask}");
+    assert!(ask.contains("data-school=\"67663001\""));
+    let id = app.unit("67663001").await.id.to_string();
+    let res = board
+        .post("/students/board-approve", &[("school", id.as_str())])
+        .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(status_of(app, "67663001").await, ListStatus::BoardApproved);
+    let res = board
+        .post("/students/board-approve", &[("school", id.as_str())])
+        .await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("Không còn danh sách nào chờ phê duyệt")
+    );
     let res = phong
         .post(action, &[("action", "reopen"), ("note", "Sai sót")])
         .await;
@@ -557,12 +617,13 @@ async fn already_served_needs_an_override(app: &TestApp) {
 
     let truong = app.session("truong_67663001").await;
     let phong = app.session("phong_663").await;
-    let action = format!("/students/school/67663001/action?round={round2}");
+    let submit = format!("/students/school/67663001/confirm?action=submit&round={round2}");
+    let approve = format!("/students/school/67663001/confirm?action=approve&round={round2}");
     assert_eq!(
-        truong.post(&action, &[("action", "submit")]).await.status(),
+        truong.post(&submit, &[]).await.status(),
         StatusCode::SEE_OTHER
     );
-    let res = phong.post(&action, &[("action", "approve")]).await;
+    let res = phong.post(&approve, &[]).await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         res.text()
@@ -625,7 +686,7 @@ async fn already_served_needs_an_override(app: &TestApp) {
         .unwrap();
     assert!(why.contains("bị hỏng"));
     assert_eq!(
-        phong.post(&action, &[("action", "approve")]).await.status(),
+        phong.post(&approve, &[]).await.status(),
         StatusCode::SEE_OTHER
     );
 }

@@ -30,6 +30,7 @@ const POLICY: &[(&str, &str, &str, &str, char)] = &[
     ("POST", "/units/{code}", "AAFFFFFFF", "AAFFFFFFF", 'L'),
     ("GET", "/schools", "AAAAAAAAA", "", 'L'),
     ("GET", "/students", "AAAAAAAAA", "", 'L'),
+    ("GET", "/students/board-approve", "FFAFFFFFF", "", 'L'),
     ("POST", "/students/board-approve", "FFAFFFFFF", "", 'L'),
     (
         "GET",
@@ -41,6 +42,20 @@ const POLICY: &[(&str, &str, &str, &str, char)] = &[
     (
         "POST",
         "/students/school/{code}/action",
+        "FAAAAFFFF",
+        "FAANNFFFF",
+        'L',
+    ),
+    (
+        "GET",
+        "/students/school/{code}/confirm",
+        "FAAAAFFFF",
+        "FAANNFFFF",
+        'L',
+    ),
+    (
+        "POST",
+        "/students/school/{code}/confirm",
         "FAAAAFFFF",
         "FAANNFFFF",
         'L',
