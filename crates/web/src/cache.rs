@@ -35,6 +35,17 @@ impl<K: Eq + Hash + Clone, V: Clone> TtlCache<K, V> {
         }
     }
 
+    /// The entry whatever its age, and whether it is still fresh: what a cache that
+    /// serves a value while it is being refreshed reads.
+    pub fn get_with_age(&self, k: &K) -> Option<(V, bool)> {
+        if self.ttl.is_zero() {
+            return None;
+        }
+        let map = self.map.read().unwrap_or_else(|p| p.into_inner());
+        map.get(k)
+            .map(|(at, v)| (v.clone(), at.elapsed() < self.ttl))
+    }
+
     pub fn put(&self, k: K, v: V) {
         if self.ttl.is_zero() {
             return;

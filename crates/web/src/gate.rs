@@ -7,7 +7,6 @@ use crate::cookies;
 use crate::error::AppError;
 use crate::routes::{Access, Target};
 use crate::state::AppState;
-use crate::state::CachedSession;
 use axum::body::{Body, to_bytes};
 use axum::extract::{FromRequestParts, MatchedPath, RawPathParams, Request, State};
 use axum::http::request::Parts;
@@ -336,21 +335,8 @@ async fn gate_inner(
             .filter(|s| s.expires_at > now)
         {
             Some(hit) => Some(hit),
-            None => match state.store.session(token, policy).await {
-                Ok(found) => {
-                    let found = found.map(|s| {
-                        Arc::new(CachedSession {
-                            user: Arc::new(s.user),
-                            csrf_token: s.csrf_token,
-                            id_hash: s.id_hash,
-                            expires_at: s.expires_at,
-                        })
-                    });
-                    if let Some(s) = &found {
-                        state.caches.sessions.put(token_hash, s.clone());
-                    }
-                    found
-                }
+            None => match state.fill_session(&token_hash, token, &policy, now).await {
+                Ok(found) => found,
                 Err(e) => return Err(AppError::from(e).into_response()),
             },
         };

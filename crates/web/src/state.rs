@@ -81,8 +81,23 @@ pub struct Caches {
     /// The registry's devices per state (one entry).
     pub devices: TtlCache<(), Arc<std::collections::BTreeMap<domain::devices::DeviceState, i64>>>,
     /// Each area's dashboard figures for a user, by (area, user, language).
-    pub work: TtlCache<(&'static str, i64, domain::Lang), Arc<Vec<crate::areas::WorkItem>>>,
+    pub work: TtlCache<WorkKey, Arc<Vec<crate::areas::WorkItem>>>,
+    /// The figures being computed again in the background (see [`AppState::work_of`]).
+    pub work_refreshing: std::sync::Mutex<std::collections::HashSet<WorkKey>>,
+    /// Held while a session missing from the cache is read (and touched): requests of
+    /// one session arriving together when its entry expires read it once.
+    pub session_first: tokio::sync::Mutex<()>,
+    /// Held while a scope's counts missing from the cache are read.
+    pub scope_first: tokio::sync::Mutex<()>,
+    /// Held while the device counts missing from the cache are read.
+    pub devices_first: tokio::sync::Mutex<()>,
+    /// Held while figures nobody has yet are computed, so that a crowd arriving at once
+    /// computes them once.
+    pub work_first: tokio::sync::Mutex<()>,
 }
+
+/// (area, user id, language).
+pub type WorkKey = (&'static str, i64, domain::Lang);
 
 /// A session as the gate needs it.
 pub struct CachedSession {
@@ -112,6 +127,11 @@ impl Caches {
             admin: TtlCache::new(ttl, 1_000),
             devices: TtlCache::new(ttl, 1),
             work: TtlCache::new(ttl, 10_000),
+            work_refreshing: Default::default(),
+            work_first: tokio::sync::Mutex::new(()),
+            session_first: tokio::sync::Mutex::new(()),
+            scope_first: tokio::sync::Mutex::new(()),
+            devices_first: tokio::sync::Mutex::new(()),
         }
     }
 }
@@ -138,6 +158,10 @@ impl AppState {
         if let Some(hit) = self.caches.scopes.get(&key) {
             return Ok(hit);
         }
+        let _one = self.caches.scope_first.lock().await;
+        if let Some(hit) = self.caches.scopes.get(&key) {
+            return Ok(hit);
+        }
         let unit = match scope.ids().last() {
             Some(id) => self.store.unit_by_id(id).await?,
             None => None,
@@ -146,6 +170,38 @@ impl AppState {
         let s = Arc::new(ScopeSummary { unit, counts });
         self.caches.scopes.put(key, s.clone());
         Ok(s)
+    }
+
+    /// A session the cache does not hold, read from the store once however many of its
+    /// requests arrive together, and kept.
+    pub async fn fill_session(
+        &self,
+        token_hash: &str,
+        token: &str,
+        policy: &store::users::sessions::SessionPolicy,
+        now: i64,
+    ) -> Result<Option<Arc<CachedSession>>, store::StoreError> {
+        let _one = self.caches.session_first.lock().await;
+        if let Some(hit) = self
+            .caches
+            .sessions
+            .get(&token_hash.to_string())
+            .filter(|s| s.expires_at > now)
+        {
+            return Ok(Some(hit));
+        }
+        let found = self.store.session(token, *policy).await?.map(|s| {
+            Arc::new(CachedSession {
+                user: Arc::new(s.user),
+                csrf_token: s.csrf_token,
+                id_hash: s.id_hash,
+                expires_at: s.expires_at,
+            })
+        });
+        if let Some(s) = &found {
+            self.caches.sessions.put(token_hash.to_string(), s.clone());
+        }
+        Ok(found)
     }
 
     /// Users by role, the audit head and the latest entries, for an administrator.
@@ -174,12 +230,20 @@ impl AppState {
         if let Some(hit) = self.caches.devices.get(&()) {
             return Ok(hit);
         }
+        let _one = self.caches.devices_first.lock().await;
+        if let Some(hit) = self.caches.devices.get(&()) {
+            return Ok(hit);
+        }
         let c = Arc::new(self.store.device_counts().await?);
         self.caches.devices.put((), c.clone());
         Ok(c)
     }
 
     /// An area's dashboard figures for this user, from this server's cache or computed.
+    /// Figures past their time are still served while one task computes them again in
+    /// the background: a crowd of requests never computes the same figures at once, and
+    /// never waits for them (figures are at most twice the cache time old). Figures
+    /// nobody has yet are computed once, the others waiting for them.
     pub async fn work_of(
         &self,
         area: &'static str,
@@ -187,7 +251,38 @@ impl AppState {
         actor: &crate::gate::Actor,
         lang: domain::Lang,
     ) -> crate::error::AppResult<Arc<Vec<crate::areas::WorkItem>>> {
+        if self.config.cache_ttl.is_zero() {
+            return Ok(Arc::new(f(self, actor, lang).await?));
+        }
         let key = (area, actor.user.id, lang);
+        match self.caches.work.get_with_age(&key) {
+            Some((v, true)) => return Ok(v),
+            Some((v, false)) => {
+                let first = self
+                    .caches
+                    .work_refreshing
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .insert(key);
+                if first {
+                    let (state, actor) = (self.clone(), actor.clone());
+                    tokio::spawn(async move {
+                        if let Ok(items) = f(&state, &actor, lang).await {
+                            state.caches.work.put(key, Arc::new(items));
+                        }
+                        state
+                            .caches
+                            .work_refreshing
+                            .lock()
+                            .unwrap_or_else(|p| p.into_inner())
+                            .remove(&key);
+                    });
+                }
+                return Ok(v);
+            }
+            None => {}
+        }
+        let _one = self.caches.work_first.lock().await;
         if let Some(hit) = self.caches.work.get(&key) {
             return Ok(hit);
         }

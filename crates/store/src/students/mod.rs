@@ -351,6 +351,54 @@ impl Store {
         }
         Ok(out)
     }
+
+    /// How many schools of a subtree stand where in a round, split by whether the Sở
+    /// reviews them (directly under it) or a district office does: what a dashboard
+    /// counts, without reading the students (see [`SchoolCounts::standing`]).
+    pub async fn list_standings(
+        &self,
+        within: &UnitPath,
+        round_id: i64,
+    ) -> Result<Vec<(Standing, bool, i64)>> {
+        let (lo, hi) = within.subtree_range();
+        let rows: Vec<(String, Option<String>, i64)> = q("SELECT CASE WHEN l.status IS NULL OR (l.status = 'draft' AND NOT EXISTS (
+                        SELECT 1 FROM students s WHERE s.school_id = u.id AND s.round_id = $3 AND s.review <> 'withdrawn'))
+                      THEN 'not_started' ELSE l.status END AS standing, p.agency, COUNT(*)
+                 FROM units u LEFT JOIN units p ON p.id = u.parent_id
+                 LEFT JOIN nomination_lists l ON l.school_id = u.id AND l.round_id = $3
+                WHERE u.kind = 'school' AND u.path >= $1 AND u.path < $2
+                GROUP BY 1, p.agency")
+            .bind(lo)
+            .bind(hi)
+            .bind(round_id)
+            .fetch_all(self.pool())
+            .await?;
+        rows.into_iter()
+            .map(|(st, agency, n)| {
+                let standing = Standing::parse(&st)
+                    .ok_or_else(|| StoreError::corrupt("nomination_lists", "status", st))?;
+                Ok((
+                    standing,
+                    agency.as_deref() == Some(domain::units::Agency::SoGddt.code()),
+                    n,
+                ))
+            })
+            .collect()
+    }
+
+    /// Students of a subtree on the lists of a round (withdrawn ones aside).
+    pub async fn students_in(&self, within: &UnitPath, round_id: i64) -> Result<i64> {
+        let (lo, hi) = within.subtree_range();
+        Ok(q(
+            "SELECT COUNT(*) FROM students s JOIN units u ON u.id = s.school_id
+               WHERE s.round_id = $3 AND s.review <> 'withdrawn' AND u.path >= $1 AND u.path < $2",
+        )
+        .bind(lo)
+        .bind(hi)
+        .bind(round_id)
+        .scalar(self.pool())
+        .await?)
+    }
 }
 
 /// A school's count of students per tier rank, with its list's status.
@@ -371,11 +419,11 @@ pub struct SchoolCounts {
 }
 
 impl SchoolCounts {
-    /// Where the list stands: its status, or `not_started` for a school with no list
-    /// and no student yet.
+    /// Where the list stands: its status, or `not_started` for a school with no student
+    /// on its list yet.
     pub fn standing(&self) -> Standing {
         match self.status {
-            None if self.by_rank.is_empty() => Standing::NotStarted,
+            None | Some(ListStatus::Draft) if self.by_rank.is_empty() => Standing::NotStarted,
             None => Standing::List(ListStatus::Draft),
             Some(s) => Standing::List(s),
         }

@@ -356,6 +356,45 @@ async fn duplicates_are_flagged_from_either_side(db: &TestDb) {
         }
     }
     assert_eq!(flagged, 8, "both records of each shared code");
+    standings_agree(store, round.id).await;
+    // A list made and emptied again (its rows withdrawn) has not started.
+    let first = list_of(store, round.id, d).await.items;
+    for s in &first {
+        store
+            .withdraw_student(&system(), s.id, "chuyển trường")
+            .await
+            .unwrap();
+    }
+    standings_agree(store, round.id).await;
+}
+
+/// The dashboard's count of schools by standing (one grouped query, without reading
+/// the students) agrees with the standing of each school the lists page computes from
+/// its students, for the province and for each district.
+async fn standings_agree(store: &Store, round_id: i64) {
+    use songmaytinh_store::students::Standing;
+    for scope in ["67", "663", "666"] {
+        let unit = store.unit_by_code(scope).await.unwrap().unwrap();
+        let path = unit.scope();
+        let counts = store.student_counts(&path, round_id).await.unwrap();
+        let light = store.list_standings(&path, round_id).await.unwrap();
+        for s in Standing::ALL {
+            for direct in [false, true] {
+                let heavy = counts
+                    .iter()
+                    .filter(|c| c.standing() == s && c.direct_unit == direct)
+                    .count() as i64;
+                let quick: i64 = light
+                    .iter()
+                    .filter(|(x, d, _)| *x == s && *d == direct)
+                    .map(|(.., n)| n)
+                    .sum();
+                assert_eq!(quick, heavy, "{scope} {} direct={direct}", s.code());
+            }
+        }
+        let total: i64 = counts.iter().map(|c| c.total()).sum();
+        assert_eq!(store.students_in(&path, round_id).await.unwrap(), total);
+    }
 }
 
 /// A student naming a tier that does not exist is refused, and the transaction writes

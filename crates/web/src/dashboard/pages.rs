@@ -9,6 +9,7 @@ use axum::extract::State;
 use axum::response::Response;
 use domain::units::UnitKind;
 use domain::users::Role;
+use std::sync::Arc;
 use store::audit::AuditEntry;
 use store::units::Unit;
 
@@ -41,27 +42,16 @@ struct DashboardPage {
     users_by_role: Vec<Row>,
     audit_head: Option<(String, String)>,
     recent: Vec<AuditEntry>,
-    todo: Vec<WorkLine>,
-    progress: Vec<(&'static str, Vec<WorkLine>)>,
+    /// Each area's figures, as its cache holds them.
+    work: Vec<AreaWork>,
+    any_todo: bool,
 }
 
-/// A figure of the work lists, formatted.
-pub struct WorkLine {
-    pub n: String,
-    pub zero: bool,
-    pub label: String,
-    pub href: String,
-}
-
-impl From<&crate::areas::WorkItem> for WorkLine {
-    fn from(w: &crate::areas::WorkItem) -> WorkLine {
-        WorkLine {
-            n: num(w.n),
-            zero: w.n == 0,
-            label: w.label.clone(),
-            href: w.href.clone(),
-        }
-    }
+/// An area's figures, as its cache holds them, and the heading of its progress (none
+/// when it only has work waiting).
+pub struct AreaWork {
+    pub items: Arc<Vec<crate::areas::WorkItem>>,
+    pub progress: Option<&'static str>,
 }
 
 pub async fn dashboard(
@@ -165,24 +155,18 @@ pub async fn dashboard(
         (Vec::new(), None, Vec::new())
     };
     // What each area gives: the work waiting for this user first, then progress.
-    let mut todo = Vec::new();
-    let mut progress: Vec<(&'static str, Vec<WorkLine>)> = Vec::new();
+    let mut work = Vec::new();
     for area in crate::areas::AREAS {
-        let Some(f) = area.work else { continue };
-        for w in state.work_of(area.name, f, &actor, lang).await?.iter() {
-            if w.todo {
-                todo.push(WorkLine::from(w));
-            } else {
-                match progress.iter_mut().find(|(g, _)| *g == w.group) {
-                    Some((_, lines)) => lines.push(WorkLine::from(w)),
-                    None => progress.push((w.group, vec![WorkLine::from(w)])),
-                }
-            }
+        if let Some(f) = area.work {
+            let items = state.work_of(area.name, f, &actor, lang).await?;
+            let progress = items.iter().find(|w| !w.todo).map(|w| w.group);
+            work.push(AreaWork { items, progress });
         }
     }
+    let any_todo = work.iter().any(|a| a.items.iter().any(|w| w.todo));
     Ok(render(DashboardPage {
-        todo,
-        progress,
+        work,
+        any_todo,
         l: ctx.layout(t.dashboard_title),
         full_name: actor.user.full_name.clone(),
         role_label: actor.user.role.label(lang),

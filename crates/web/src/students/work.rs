@@ -93,45 +93,38 @@ pub fn items<'a>(
             return Ok(out);
         }
 
-        let counts = state.store.student_counts(&actor.scope, r).await?;
+        let standings = state.store.list_standings(&actor.scope, r).await?;
+        let count = |want: &dyn Fn(Standing, bool) -> bool| -> i64 {
+            standings
+                .iter()
+                .filter(|(s, direct, _)| want(*s, *direct))
+                .map(|(.., n)| n)
+                .sum()
+        };
         let role = actor.user.role;
         if matches!(role, Role::PhongGddt | Role::SoGddt) {
-            let mine = |c: &&store::students::SchoolCounts| reviewer(c.direct_unit) == role;
-            let waiting = counts
-                .iter()
-                .filter(mine)
-                .filter(|c| c.status == Some(ListStatus::Submitted))
-                .count() as i64;
+            let mine = |direct: bool| reviewer(direct) == role;
             out.push(todo(
-                waiting,
+                count(&|s, d| mine(d) && s == Standing::List(ListStatus::Submitted)),
                 t.work_lists_to_review,
                 format!("/students?round={r}&status=submitted"),
             ));
-            let late = counts
-                .iter()
-                .filter(mine)
-                .filter(|c| c.standing() == Standing::NotStarted)
-                .count() as i64;
             out.push(todo(
-                late,
+                count(&|s, d| mine(d) && s == Standing::NotStarted),
                 t.work_not_started,
                 format!("/students?round={r}&status=not_started"),
             ));
         }
         if actor.can(Action::ApproveAggregate) {
-            let waiting = counts
-                .iter()
-                .filter(|c| c.status == Some(ListStatus::Approved))
-                .count() as i64;
             out.push(todo(
-                waiting,
+                count(&|s, _| s == Standing::List(ListStatus::Approved)),
                 t.work_lists_for_board,
                 format!("/students/board-approve?round={r}"),
             ));
         }
         out.push(WorkItem {
             todo: false,
-            n: counts.iter().map(|c| c.total()).sum(),
+            n: state.store.students_in(&actor.scope, r).await?,
             label: t.total_students.to_string(),
             href: format!("/students?round={r}"),
             group: t.nav_students,
@@ -139,7 +132,7 @@ pub fn items<'a>(
         for s in Standing::ALL {
             out.push(WorkItem {
                 todo: false,
-                n: counts.iter().filter(|c| c.standing() == s).count() as i64,
+                n: count(&|x, _| x == s),
                 label: format!("{}: {}", t.work_schools, s.label(lang)),
                 href: format!("/students?round={r}&status={}", s.code()),
                 group: t.nav_students,

@@ -417,3 +417,207 @@ async fn a_scanner_feeds_the_intake_page() {
     }
     c.close().await.unwrap();
 }
+
+async fn log_in(c: &fantoccini::Client, app: &TestApp, user: &str) {
+    c.delete_all_cookies().await.unwrap();
+    c.goto(&app.url("/login")).await.unwrap();
+    c.find(Locator::Id("username"))
+        .await
+        .unwrap()
+        .send_keys(user)
+        .await
+        .unwrap();
+    c.find(Locator::Id("password"))
+        .await
+        .unwrap()
+        .send_keys(&format!("{PASSWORD}{}", Key::Enter))
+        .await
+        .unwrap();
+    c.wait().for_element(Locator::Css("main h1")).await.unwrap();
+}
+
+/// Every entry of the main menu lies inside the screen, none behind a sideways scroll.
+async fn menu_is_reachable(c: &fantoccini::Client, who: &str) {
+    let off: Vec<serde_json::Value> = c
+        .execute(
+            "return [...document.querySelectorAll('nav.main a')].filter(a => { const r = a.getBoundingClientRect(); return r.right > window.innerWidth + 1 || r.left < 0 || r.width === 0; }).map(a => a.textContent);",
+            vec![],
+        )
+        .await
+        .unwrap()
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert!(off.is_empty(), "{who}: menu entries off-screen: {off:?}");
+}
+
+/// The element `id` begins within the first screen.
+async fn on_first_screen(c: &fantoccini::Client, id: &str) -> bool {
+    js_bool(
+        c,
+        &format!("const e = document.getElementById('{id}'); return !!e && e.getBoundingClientRect().top < window.innerHeight;"),
+    )
+    .await
+}
+
+async fn text_of(c: &fantoccini::Client, css: &str) -> String {
+    c.find(Locator::Css(css))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
+/// A list through the approval chain on a phone, as each official meets it: the school
+/// sees what waits for it on its dashboard, submits from the top of its page after a
+/// confirmation that says what goes; the office finds the list on its dashboard, sees
+/// evidence per row and approves after its confirmation; the Board approves the lists it
+/// chose, and a second visit says nothing is left. Every menu fits the screen.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_list_goes_up_the_chain_on_a_phone() {
+    let Some((_driver, driver_url)) = start_driver().await else {
+        return;
+    };
+    let app = TestApp::sqlite().await;
+    let school = app.unit("67663001").await;
+    let req = web::students::imports::ImportRequest {
+        school: &school,
+        round_id: None,
+        file_name: "h1_truong_a.xlsx",
+        sha256: String::new(),
+        dry_run: false,
+        read_first: false,
+        lang: domain::Lang::Vi,
+    };
+    web::students::imports::import_students(
+        &app.db.store,
+        &store::AuditActor::system("test"),
+        &req,
+        std::io::Cursor::new(crate::common::sample("h1_truong_a.xlsx")),
+    )
+    .await
+    .unwrap();
+    let c = browser(&driver_url).await;
+    c.set_window_size(390, 844).await.unwrap();
+
+    // The school: its dashboard says the list is not submitted, the page's first screen
+    // holds the submit, which asks first.
+    log_in(&c, &app, "truong_67663001").await;
+    menu_is_reachable(&c, "school").await;
+    let todo = text_of(&c, "#todo").await;
+    assert!(todo.contains("chưa gửi duyệt"), "{todo}");
+    assert!(todo.contains("68"), "{todo}");
+    shot(&c, "chain-school-dashboard-phone").await;
+    c.goto(&app.url("/students/school/67663001")).await.unwrap();
+    page_is_usable(&c, "school list").await;
+    assert!(on_first_screen(&c, "submit-list").await, "submit on top");
+    c.find(Locator::Id("submit-list"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait().for_element(Locator::Id("confirm")).await.unwrap();
+    assert_eq!(text_of(&c, "#sum-rows").await, "68");
+    assert_eq!(text_of(&c, "#sum-bare").await, "68", "no evidence yet");
+    shot(&c, "chain-submit-confirm-phone").await;
+    c.find(Locator::Id("confirm"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Id("list-status"))
+        .await
+        .unwrap();
+    assert_eq!(text_of(&c, "#list-status").await, "Đã gửi duyệt");
+
+    // The district office: the list waits on its dashboard; the review page shows the
+    // evidence of each row and keeps approve and return on its first screen.
+    log_in(&c, &app, "phong_663").await;
+    menu_is_reachable(&c, "district office").await;
+    let link = c
+        .find(Locator::Css("#todo a[href*='status=submitted']"))
+        .await
+        .unwrap();
+    assert!(
+        link.text().await.unwrap().starts_with('1'),
+        "one list waits"
+    );
+    shot(&c, "chain-office-dashboard-phone").await;
+    link.click().await.unwrap();
+    c.wait().for_element(Locator::Id("schools")).await.unwrap();
+    c.find(Locator::Css("#schools tr[data-school='67663001'] a"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait().for_element(Locator::Id("rows")).await.unwrap();
+    assert!(on_first_screen(&c, "approve-list").await, "approve on top");
+    assert!(on_first_screen(&c, "return-rows").await, "return on top");
+    let evidence = text_of(&c, "#rows td.evidence").await;
+    assert_eq!(evidence, "Chưa có minh chứng");
+    page_is_usable(&c, "review").await;
+    shot(&c, "chain-review-phone").await;
+    c.find(Locator::Id("approve-list"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait().for_element(Locator::Id("confirm")).await.unwrap();
+    assert!(
+        c.find(Locator::Id("evidence-warning")).await.is_ok(),
+        "the office is told rows have no evidence"
+    );
+    c.find(Locator::Id("confirm"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Id("list-status"))
+        .await
+        .unwrap();
+    assert_eq!(text_of(&c, "#list-status").await, "Đã duyệt");
+
+    // The Board: what it is about to approve, chosen list by list; then nothing left.
+    log_in(&c, &app, "ban_dieu_phoi").await;
+    menu_is_reachable(&c, "Board").await;
+    c.find(Locator::Css("#todo a[href^='/students/board-approve']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Id("board-submit"))
+        .await
+        .unwrap();
+    assert_eq!(text_of(&c, "#sum-lists").await, "1");
+    page_is_usable(&c, "board approval").await;
+    shot(&c, "chain-board-confirm-phone").await;
+    c.find(Locator::Id("board-submit"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait().for_element(Locator::Css(".flash")).await.unwrap();
+    c.goto(&app.url("/students/board-approve")).await.unwrap();
+    c.wait()
+        .for_element(Locator::Id("nothing-left"))
+        .await
+        .unwrap();
+
+    // Every role's menu fits a phone, the admin's longest one included.
+    for user in ["admin", "so_gddt", "so_tttt", "ubnd_tinh"] {
+        log_in(&c, &app, user).await;
+        menu_is_reachable(&c, user).await;
+    }
+    c.close().await.unwrap();
+}
