@@ -352,3 +352,35 @@ mod tests {
         );
     }
 }
+
+/// A person as a page names them: a user's full name is kept as it is; an action of the
+/// command line (`system:demo:root`, `system:cli`) reads as the system, with what ran it.
+pub fn person(name: &str, lang: Lang) -> String {
+    match name.strip_prefix("system:") {
+        Some(rest) => {
+            let what = rest.split(':').next().unwrap_or("");
+            let label = match what {
+                "demo" => lang.pick("dữ liệu mẫu", "demo data"),
+                "cli" => lang.pick("dòng lệnh", "command line"),
+                _ => lang.pick("tác vụ hệ thống", "system task"),
+            };
+            format!("{} ({label})", lang.pick("Hệ thống", "System"))
+        }
+        None => name.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod person_tests {
+    use super::*;
+
+    #[test]
+    fn system_actors_read_as_the_system() {
+        assert_eq!(
+            person("system:demo:root", Lang::Vi),
+            "Hệ thống (dữ liệu mẫu)"
+        );
+        assert_eq!(person("system:cli", Lang::En), "System (command line)");
+        assert_eq!(person("Nguyễn Thị Mai", Lang::Vi), "Nguyễn Thị Mai");
+    }
+}

@@ -441,6 +441,33 @@ impl Store {
         )
     }
 
+    /// Devices whose serial or IMEI contains `part` (as the serial rules write it), up
+    /// to `limit`, by serial: what a partial search lists.
+    pub async fn devices_matching(
+        &self,
+        part: &str,
+        limit: i64,
+    ) -> Result<Vec<(String, DeviceState)>> {
+        let Ok(s) = devices::serial(part) else {
+            return Ok(Vec::new());
+        };
+        let pattern = format!("%{}%", crate::db::like_escape(&s));
+        let rows: Vec<(String, String)> = q("SELECT serial, state FROM devices
+                                             WHERE serial LIKE $1 ESCAPE '\\' OR imei LIKE $1 ESCAPE '\\'
+                                             ORDER BY serial LIMIT $2")
+            .bind(pattern)
+            .bind(limit)
+            .fetch_all(self.pool())
+            .await?;
+        rows.into_iter()
+            .map(|(serial, st)| {
+                let state = DeviceState::parse(&st)
+                    .ok_or_else(|| StoreError::corrupt("devices", "state", st))?;
+                Ok((serial, state))
+            })
+            .collect()
+    }
+
     /// Everything that happened to a device, oldest first.
     pub async fn device_history(&self, serial: &str) -> Result<Vec<DeviceEvent>> {
         let s = devices::serial(serial)?;

@@ -33,6 +33,21 @@ pub struct ListInfo {
     pub direct_unit: bool,
 }
 
+/// Who did each step, by their full name when they are a user (the list keeps the
+/// username the audit trail names).
+macro_rules! people {
+    () => {
+        "COALESCE(su.full_name, l.submitted_by) AS submitted_by, COALESCE(du.full_name, l.decided_by) AS decided_by,
+         COALESCE(bu.full_name, l.board_by) AS board_by"
+    };
+}
+macro_rules! people_join {
+    () => {
+        "LEFT JOIN users su ON su.username = l.submitted_by LEFT JOIN users du ON du.username = l.decided_by
+         LEFT JOIN users bu ON bu.username = l.board_by"
+    };
+}
+
 #[derive(sqlx::FromRow)]
 struct ListRow {
     status: Option<String>,
@@ -111,10 +126,11 @@ async fn list_in_tx(tx: &mut Tx, round_id: i64, school_id: i64) -> Result<ListIn
         .bind(now_millis())
         .execute(&mut *tx)
         .await?;
-    let r: ListRow = q("SELECT l.status, l.submitted_at, l.submitted_by, l.decided_at, l.decided_by, l.board_at, l.board_by, l.note,
+    let r: ListRow = q(concat!("SELECT l.status, l.submitted_at, ", people!(), ", l.decided_at, l.board_at, l.note,
                                p.agency AS parent_agency
-                          FROM nomination_lists l JOIN units s ON s.id = l.school_id LEFT JOIN units p ON p.id = s.parent_id
-                         WHERE l.round_id = $1 AND l.school_id = $2")
+                          FROM nomination_lists l JOIN units s ON s.id = l.school_id LEFT JOIN units p ON p.id = s.parent_id ",
+                          people_join!(), "
+                         WHERE l.round_id = $1 AND l.school_id = $2"))
         .bind(round_id)
         .bind(school_id)
         .fetch_one(&mut *tx)
@@ -143,11 +159,12 @@ fn info(round_id: i64, school_id: i64, r: ListRow) -> Result<ListInfo> {
 impl Store {
     /// A school's list in a round (a draft if nothing was done yet).
     pub async fn list_info(&self, round_id: i64, school_id: i64) -> Result<ListInfo> {
-        let r: ListRow = q("SELECT l.status, l.submitted_at, l.submitted_by, l.decided_at, l.decided_by, l.board_at, l.board_by, l.note,
+        let r: ListRow = q(concat!("SELECT l.status, l.submitted_at, ", people!(), ", l.decided_at, l.board_at, l.note,
                                    p.agency AS parent_agency
                               FROM units s LEFT JOIN units p ON p.id = s.parent_id
-                              LEFT JOIN nomination_lists l ON l.school_id = s.id AND l.round_id = $1
-                             WHERE s.id = $2")
+                              LEFT JOIN nomination_lists l ON l.school_id = s.id AND l.round_id = $1 ",
+                              people_join!(), "
+                             WHERE s.id = $2"))
             .bind(round_id)
             .bind(school_id)
             .fetch_one(self.pool())

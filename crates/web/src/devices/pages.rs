@@ -600,19 +600,48 @@ pub struct FindQuery {
 /// The lookup box: to the device's page by its serial as printed.
 pub async fn find(
     State(state): State<AppState>,
+    ctx: Ctx,
     crate::extract::Query(q): crate::extract::Query<FindQuery>,
 ) -> AppResult<Response> {
-    // By serial or IMEI; an unknown one goes to its page, which says it is not there.
-    let s = match state.store.find_device(&q.serial).await? {
-        Some(s) => s,
-        None => domain::devices::serial(&q.serial).unwrap_or_default(),
+    let to_page = |s: &str| {
+        let enc: String = form_urlencoded::byte_serialize(s.as_bytes()).collect();
+        axum::response::Redirect::to(&format!("/devices/serial/{}", enc.replace('+', "%20")))
+            .into_response()
     };
-    if s.is_empty() {
+    // By serial or IMEI as printed; else the devices whose serial contains what was
+    // typed (one goes straight to its page); else the page saying it is not there.
+    if let Some(s) = state.store.find_device(&q.serial).await? {
+        return Ok(to_page(&s));
+    }
+    let typed = domain::devices::serial(&q.serial).unwrap_or_default();
+    if typed.is_empty() {
         return Ok(axum::response::Redirect::to("/devices").into_response());
     }
-    let enc: String = form_urlencoded::byte_serialize(s.as_bytes()).collect();
-    Ok(
-        axum::response::Redirect::to(&format!("/devices/serial/{}", enc.replace('+', "%20")))
-            .into_response(),
-    )
+    let found = state.store.devices_matching(&typed, MATCHES + 1).await?;
+    match found.as_slice() {
+        [] => Ok(to_page(&typed)),
+        [(one, _)] => Ok(to_page(one)),
+        many => Ok(render(MatchesPage {
+            l: ctx.layout(texts::tr(ctx.lang).matches_title),
+            typed,
+            more: many.len() as i64 > MATCHES,
+            matches: many
+                .iter()
+                .take(MATCHES as usize)
+                .map(|(s, st)| (s.clone(), st.label(ctx.lang)))
+                .collect(),
+        })),
+    }
+}
+
+/// Matches a partial search lists at most.
+const MATCHES: i64 = 50;
+
+#[derive(askama::Template)]
+#[template(path = "devices/templates/matches.html")]
+struct MatchesPage {
+    l: Layout,
+    typed: String,
+    matches: Vec<(String, &'static str)>,
+    more: bool,
 }

@@ -335,6 +335,19 @@ pub struct StocktakeForm {
 pub struct UnexpectedLine {
     pub serial: String,
     pub where_: String,
+    /// The registry has the serial (elsewhere); otherwise it has never been registered.
+    pub known: bool,
+}
+
+impl StocktakeResult {
+    /// Scanned serials the registry has elsewhere.
+    pub fn elsewhere(&self) -> impl Iterator<Item = &UnexpectedLine> {
+        self.unexpected.iter().filter(|u| u.known)
+    }
+    /// Scanned serials the registry does not have at all.
+    pub fn unknown(&self) -> impl Iterator<Item = &UnexpectedLine> {
+        self.unexpected.iter().filter(|u| !u.known)
+    }
 }
 
 pub struct StocktakeResult {
@@ -424,6 +437,7 @@ pub async fn stocktake(
     for u in r.unexpected {
         unexpected.push(UnexpectedLine {
             serial: u.serial,
+            known: u.state.is_some(),
             where_: match (u.state, u.holder) {
                 (Some(s), Some(h)) => format!(
                     "{} · {}",

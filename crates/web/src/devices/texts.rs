@@ -2,6 +2,8 @@
 //! `Deref` to `i18n::Tr`.
 
 crate::i18n::texts! {
+    matches_title: "Thiết bị có số sê-ri chứa", "Devices whose serial contains";
+    matches_more: "Còn nữa: gõ thêm ký tự để thu hẹp.", "There are more: type more characters to narrow it.";
     work_to_appraise: "Thiết bị đã tiếp nhận, chờ thẩm định", "Devices received, waiting for appraisal";
     work_to_stock_in: "Thiết bị đã thẩm định đạt, chờ nhập kho", "Devices appraised, waiting to go in stock";
     devices_help: "Sổ theo dõi thiết bị theo số sê-ri: mỗi máy chỉ đổi trạng thái theo đúng quy trình (tiếp nhận → thẩm định → nhập kho → phân bổ → giao đơn vị → giao trường → trao học sinh), có ghi ngày, người thực hiện và nhật ký.", "The registry follows every device by its serial: a device changes state only along the allowed path (received → appraised → in stock → allocated → with the unit → with the school → with the student), each change dated, attributed and audited.";
@@ -81,7 +83,9 @@ crate::i18n::texts! {
     stocktake_expected: "Theo sổ", "Expected";
     stocktake_matched: "Khớp", "Matched";
     stocktake_missing: "Thiếu (có trong sổ, chưa quét)", "Missing (expected, not scanned)";
-    stocktake_unexpected: "Không đúng chỗ", "Unexpected";
+    stocktake_unexpected: "Quét được nhưng sổ không ghi ở đây", "Scanned, not expected here";
+    stocktake_elsewhere: "Sổ theo dõi ghi ở nơi khác", "The registry has them elsewhere";
+    stocktake_not_registered: "Không có trong sổ theo dõi (chưa từng tiếp nhận)", "Not in the registry (never received)";
     device_history: "Quá trình của thiết bị", "The device's history";
     find_serial: "Tra cứu thiết bị theo số sê-ri hoặc IMEI", "Look a device up by serial or IMEI";
     find: "Tìm", "Find";

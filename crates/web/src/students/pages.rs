@@ -372,6 +372,8 @@ struct SchoolPage {
     reviews: Vec<(&'static str, &'static str)>,
     flag_kinds: Vec<(&'static str, &'static str)>,
     summary: Option<ListSummary>,
+    /// What the tiers' short codes stand for.
+    tier_legend: String,
     error: Option<String>,
     csrf: String,
 }
@@ -441,7 +443,19 @@ async fn school_page(
         status: info.status.label(lang),
         status_code: info.status.code(),
         acts: actions(actor, &info),
-        rows: page.items.iter().map(|s| line(s, &tiers, lang)).collect(),
+        rows: page
+            .items
+            .iter()
+            .map(|s| {
+                let mut l = line(s, &tiers, lang);
+                // On a list the school has not sent, a row waits for nobody yet.
+                if info.status.editable() && l.review_code == "pending" {
+                    l.review = lang.pick("Chưa gửi duyệt", "Not submitted");
+                    l.review_code = "draft".into();
+                }
+                l
+            })
+            .collect(),
         pager: Pager::new(&path, &pairs, page.page, page.pages(), page.total),
         q: q.q.clone(),
         review_filter: review.unwrap_or_default(),
@@ -460,6 +474,11 @@ async fn school_page(
             .map(|f| (*f, flag_label(f, lang)))
             .collect(),
         summary,
+        tier_legend: tiers
+            .iter()
+            .map(|t| format!("({}) {}", t.code, t.label))
+            .collect::<Vec<_>>()
+            .join(" · "),
         error,
         csrf: ctx.csrf.clone(),
         info,

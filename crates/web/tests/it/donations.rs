@@ -392,6 +392,12 @@ async fn a_donation_goes_from_receipt_to_stock_through_the_pages(app: &TestApp) 
     assert!(page.contains("id=\"missing-count\">4<"), "{page}");
     assert!(page.contains("id=\"unexpected-count\">1<"));
     assert!(page.contains("Không có trong sổ theo dõi"));
+    let unknown = page
+        .split("id=\"not-registered\">")
+        .nth(1)
+        .expect("a list of serials not in the registry");
+    assert!(unknown.split("</ul>").next().unwrap().contains("NOPE-9"));
+    assert!(!page.contains("id=\"elsewhere\""), "none is elsewhere");
 
     // The lookup by IMEI finds the device and its history.
     let res = mttq.get("/devices/find?serial=490154203237518").await;
@@ -407,4 +413,19 @@ async fn a_donation_goes_from_receipt_to_stock_through_the_pages(app: &TestApp) 
         page.matches("<tr>").count() >= 4,
         "received, appraised, in stock: {page}"
     );
+
+    // A partial serial lists the devices it is part of; one match goes to its page;
+    // none goes to the page saying it is not there.
+    let res = mttq.get("/devices/find?serial=r9ht00").await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let page = res.text().await.unwrap();
+    let listed = page.split("id=\"matches\"").nth(1).unwrap();
+    assert!(
+        listed.contains("R9HT001") && listed.contains("R9HT002"),
+        "{page}"
+    );
+    let res = mttq.get("/devices/find?serial=HT002").await;
+    assert_eq!(location(&res), "/devices/serial/R9HT002");
+    let res = mttq.get("/devices/find?serial=ZZZ999").await;
+    assert_eq!(location(&res), "/devices/serial/ZZZ999");
 }
