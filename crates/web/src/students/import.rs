@@ -41,6 +41,20 @@ struct PreviewPage {
     /// What the dry run would change.
     outcome: store::students::ImportOutcome,
     upload_id: String,
+    /// Accepted rows by tier: ("(i) Học sinh thuộc hộ nghèo", n).
+    by_tier: Vec<(String, usize)>,
+    sample: Vec<SampleLine>,
+}
+
+/// A row of the file as it will be stored.
+pub struct SampleLine {
+    pub row: usize,
+    pub name: String,
+    pub dob: String,
+    pub code: String,
+    pub class_name: String,
+    pub tier: String,
+    pub parent: String,
 }
 
 fn editable_school(u: &Unit) -> AppResult<()> {
@@ -146,7 +160,35 @@ pub async fn upload(
                     &bytes,
                 )
                 .await?;
+            let tiers = state.store.tiers(round.program_id).await?;
+            let tier_of = |rank: i32| {
+                tiers
+                    .iter()
+                    .find(|t| t.rank == rank)
+                    .map(|t| (format!("({})", t.code), format!("({}) {}", t.code, t.label)))
+                    .unwrap_or_default()
+            };
+            let by_tier = report
+                .by_rank
+                .iter()
+                .map(|(rank, n)| (tier_of(*rank).1, *n))
+                .collect();
+            let sample = report
+                .sample
+                .iter()
+                .map(|(row, d)| SampleLine {
+                    row: *row,
+                    name: d.full_name.clone(),
+                    dob: crate::views::iso_to_vn(&d.dob.to_string()),
+                    code: d.code.as_ref().map(|c| c.to_string()).unwrap_or_default(),
+                    class_name: d.class_name.clone().unwrap_or_default(),
+                    tier: tier_of(d.tier_rank).0,
+                    parent: d.parent_name.clone().unwrap_or_default(),
+                })
+                .collect();
             Ok(render(PreviewPage {
+                by_tier,
+                sample,
                 l: ctx.layout(texts::tr(ctx.lang).preview_title),
                 school: u,
                 round,

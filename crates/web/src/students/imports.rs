@@ -32,7 +32,20 @@ pub struct StudentReport {
     #[schema(value_type = Option<String>)]
     pub encoding: Option<sheets::encoding::TextEncoding>,
     pub errors: Vec<ReportError>,
+    /// The first rows as they will be stored (names after TCVN3/VNI decoding), for the
+    /// office to see that they read right. Not in the JSON report (personal data; the
+    /// command line's report keeps its fields).
+    #[serde(skip)]
+    #[schema(ignore)]
+    pub sample: Vec<(usize, domain::students::StudentDraft)>,
+    /// Accepted rows by tier rank.
+    #[serde(skip)]
+    #[schema(ignore)]
+    pub by_rank: std::collections::BTreeMap<i32, usize>,
 }
+
+/// Rows of a file shown as a sample in the preview.
+pub const SAMPLE_ROWS: usize = 8;
 
 /// What to import and where.
 #[derive(Debug, Clone)]
@@ -99,10 +112,16 @@ pub async fn import_students<R: Read + Seek + Send + 'static>(
         };
         let mut batch = Vec::with_capacity(ROWS_PER_MESSAGE);
         let mut errors: Vec<ReportError> = Vec::new();
+        let mut sample = Vec::new();
+        let mut by_rank = std::collections::BTreeMap::new();
         let mut stopped = false;
         let result = check_student_list(input, &Limits::default(), &round, &tiers, |c| {
             match c {
                 Checked::Accepted { row, draft, .. } => {
+                    *by_rank.entry(draft.tier_rank).or_insert(0) += 1;
+                    if sample.len() < SAMPLE_ROWS {
+                        sample.push((row, draft.clone()));
+                    }
                     batch.push(ImportRow::new(row, draft));
                     if batch.len() >= ROWS_PER_MESSAGE
                         && !send(ImportMsg::Rows(std::mem::take(&mut batch)))
@@ -141,7 +160,7 @@ pub async fn import_students<R: Read + Seek + Send + 'static>(
             send(ImportMsg::Done(counts));
         }
         // `tx` is dropped here: a store still waiting learns the file has ended.
-        (result, errors, held)
+        (result, (errors, sample, by_rank), held)
     });
     let (read, errors, outcome) = if read_first {
         drop(rx);
@@ -165,6 +184,7 @@ pub async fn import_students<R: Read + Seek + Send + 'static>(
     };
     let summary = read.map_err(ImportError::File)?;
     let outcome = outcome.expect("a file read whole was stored")?;
+    let (errors, sample, by_rank) = errors;
     let report = StudentReport {
         header_row: summary.header_row,
         data_rows: summary.data_rows,
@@ -173,6 +193,8 @@ pub async fn import_students<R: Read + Seek + Send + 'static>(
         skipped: summary.skipped,
         encoding: summary.encoding,
         errors,
+        sample,
+        by_rank,
     };
     Ok((report, outcome))
 }

@@ -101,5 +101,8 @@ crate::i18n::texts! {
     work_not_started: "Trường chưa bắt đầu lập danh sách", "Schools that have not started their list";
     work_lists_for_board: "Danh sách Phòng/Sở đã duyệt, chờ Ban điều phối", "Lists the offices approved, waiting for the Board";
     work_schools: "Trường", "Schools";
+    by_tier_title: "Số học sinh hợp lệ theo đối tượng", "Valid rows by tier";
+    sample_title: "Các dòng đầu, như sẽ được lưu", "The first rows, as they will be kept";
+    sample_help: "Kiểm tra họ tên đọc đúng dấu (tệp TCVN3, VNI được chuyển sang Unicode) và ngày sinh đúng ngày trước tháng.", "Check that names read with the right accents (TCVN3 and VNI files are converted to Unicode) and birth dates day before month.";
     csv_encoding: "Bảng mã của tệp CSV", "CSV encoding";
 }

@@ -106,6 +106,35 @@ async fn approval_end_to_end(app: &TestApp) {
     let preview =
         import_through_the_web(app, "truong_kd", "67666002", "h2_truong_b_tcvn3.xlsx").await;
     assert!(preview.contains("id=\"accepted\">40<"));
+    // The preview shows the first rows as they will be kept (the TCVN3 names decoded, as
+    // the sample's expected.json lists them) and the rows by tier, adding up.
+    let all: serde_json::Value =
+        serde_json::from_str(include_str!("../../../../data/samples/expected.json")).unwrap();
+    let first_rows = preview
+        .split("id=\"sample\"")
+        .nth(1)
+        .expect("a sample of rows")
+        .replace("&#39;", "'")
+        .replace("&#x27;", "'");
+    for name in all["b"]["names_nfc"].as_array().unwrap().iter().take(8) {
+        let name = name.as_str().unwrap();
+        assert!(first_rows.contains(name), "{name} in the sample");
+    }
+    let by_tier = preview.split("id=\"by-tier\"").nth(1).unwrap();
+    let by_tier = by_tier.split("</table>").next().unwrap();
+    let sum: usize = by_tier
+        .split("class=\"num\">")
+        .skip(1)
+        .map(|c| {
+            c.split('<')
+                .next()
+                .unwrap()
+                .replace('.', "")
+                .parse::<usize>()
+                .unwrap()
+        })
+        .sum();
+    assert_eq!(sum, 40, "{by_tier}");
     assert_eq!(reviews(app, "67663001").await.len(), 68);
     assert_eq!(reviews(app, "67666002").await.len(), 40);
 
