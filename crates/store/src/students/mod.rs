@@ -386,6 +386,28 @@ impl Store {
             .collect()
     }
 
+    /// For each district office (or the Sở) of a subtree, by name: its code, its name,
+    /// how many schools it has and how many of their lists are approved (by it or by the
+    /// Board) in a round.
+    pub async fn approved_by_parent(
+        &self,
+        within: &UnitPath,
+        round_id: i64,
+    ) -> Result<Vec<(String, String, i64, i64)>> {
+        let (lo, hi) = within.subtree_range();
+        Ok(q("SELECT p.code, p.name, COUNT(*),
+                     SUM(CASE WHEN l.status IN ('approved', 'board_approved') THEN 1 ELSE 0 END)
+                FROM units u JOIN units p ON p.id = u.parent_id
+                LEFT JOIN nomination_lists l ON l.school_id = u.id AND l.round_id = $3
+               WHERE u.kind = 'school' AND u.path >= $1 AND u.path < $2
+               GROUP BY p.code, p.name ORDER BY p.name")
+        .bind(lo)
+        .bind(hi)
+        .bind(round_id)
+        .fetch_all(self.pool())
+        .await?)
+    }
+
     /// Students of a subtree on the lists of a round (withdrawn ones aside).
     pub async fn students_in(&self, within: &UnitPath, round_id: i64) -> Result<i64> {
         let (lo, hi) = within.subtree_range();

@@ -7,7 +7,7 @@
 //! the importing school's rows or from the others'.
 
 use crate::common::*;
-use domain::students::{Gender, StudentCode, StudentDraft};
+use domain::students::{Gender, ListStatus, StudentCode, StudentDraft};
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use songmaytinh_store::db::Page;
@@ -394,6 +394,27 @@ async fn standings_agree(store: &Store, round_id: i64) {
         }
         let total: i64 = counts.iter().map(|c| c.total()).sum();
         assert_eq!(store.students_in(&path, round_id).await.unwrap(), total);
+        let by_parent = store.approved_by_parent(&path, round_id).await.unwrap();
+        for (code, _, schools, approved) in &by_parent {
+            let parent = store.unit_by_code(code).await.unwrap().unwrap();
+            let mine: Vec<_> = counts
+                .iter()
+                .filter(|c| c.parent_id == Some(parent.id))
+                .collect();
+            assert_eq!(*schools, mine.len() as i64, "{code}");
+            let done = mine
+                .iter()
+                .filter(|c| {
+                    matches!(
+                        c.status,
+                        Some(ListStatus::Approved | ListStatus::BoardApproved)
+                    )
+                })
+                .count() as i64;
+            assert_eq!(*approved, done, "{code}");
+        }
+        let schools: i64 = by_parent.iter().map(|(.., n, _)| n).sum();
+        assert_eq!(schools, counts.len() as i64);
     }
 }
 

@@ -104,5 +104,6 @@ crate::i18n::texts! {
     by_tier_title: "Số học sinh hợp lệ theo đối tượng", "Valid rows by tier";
     sample_title: "Các dòng đầu, như sẽ được lưu", "The first rows, as they will be kept";
     sample_help: "Kiểm tra họ tên đọc đúng dấu (tệp TCVN3, VNI được chuyển sang Unicode) và ngày sinh đúng ngày trước tháng.", "Check that names read with the right accents (TCVN3 and VNI files are converted to Unicode) and birth dates day before month.";
+    work_approved_of: "trường có danh sách đã duyệt, trên tổng số", "schools with an approved list, out of";
     csv_encoding: "Bảng mã của tệp CSV", "CSV encoding";
 }

@@ -129,6 +129,24 @@ pub fn items<'a>(
             href: format!("/students?round={r}"),
             group: t.nav_students,
         });
+        // Those who follow the whole province see each district's progress.
+        if actor.can(Action::ApproveAggregate) || role == Role::UbndTinh {
+            for (code, name, schools, approved) in
+                state.store.approved_by_parent(&actor.scope, r).await?
+            {
+                out.push(WorkItem {
+                    todo: false,
+                    n: approved,
+                    label: format!(
+                        "{name}: {} {}",
+                        t.work_approved_of,
+                        crate::views::num(schools)
+                    ),
+                    href: format!("/students?round={r}&district={code}"),
+                    group: t.nav_students,
+                });
+            }
+        }
         for s in Standing::ALL {
             out.push(WorkItem {
                 todo: false,
