@@ -3,10 +3,12 @@
 //! evidence, and the students of the JSON API.
 
 pub mod api;
+mod export;
 mod import;
 pub mod imports;
 mod pages;
 mod record;
+mod steps;
 mod texts;
 mod work;
 
@@ -48,13 +50,13 @@ fn routes() -> Vec<Route> {
             Method::GET,
             "/students/board-approve",
             Allow(ApproveAggregate, Target::None),
-            get(pages::board_confirm),
+            get(steps::board_confirm),
         ),
         route(
             Method::POST,
             "/students/board-approve",
             Allow(ApproveAggregate, Target::None),
-            post(pages::board_approve),
+            post(steps::board_approve),
         ),
         route(
             Method::GET,
@@ -66,19 +68,19 @@ fn routes() -> Vec<Route> {
             Method::POST,
             "/students/school/{code}/action",
             Allow(ActOnLists, UnitCode),
-            post(pages::act),
+            post(steps::act),
         ),
         route(
             Method::GET,
             "/students/school/{code}/confirm",
             Allow(ActOnLists, UnitCode),
-            get(pages::confirm_form),
+            get(steps::confirm_form),
         ),
         route(
             Method::POST,
             "/students/school/{code}/confirm",
             Allow(ActOnLists, UnitCode),
-            post(pages::confirm_do),
+            post(steps::confirm_do),
         ),
         route(
             Method::GET,
@@ -114,13 +116,13 @@ fn routes() -> Vec<Route> {
             Method::GET,
             "/students/school/{code}/export.xlsx",
             Allow(ViewStudents, UnitCode),
-            get(pages::export_school),
+            get(export::export_school),
         ),
         route(
             Method::GET,
             "/students/export.xlsx",
             Allow(ViewStudents, Target::None),
-            get(pages::export_scope),
+            get(export::export_scope),
         ),
         route(
             Method::GET,
