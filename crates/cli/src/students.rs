@@ -328,12 +328,12 @@ async fn import_students(
     };
     out.info(
         &format!(
-            "{vi}: tiêu đề ở dòng {}, {} dòng học sinh — {} hợp lệ, {} bị từ chối, {} dòng khác bỏ qua; {} ghi mới hoặc cập nhật, {} không đổi.",
-            report.header_row, report.data_rows, report.imported, report.rejected, report.skipped, outcome.written, outcome.unchanged
+            "{vi}: tiêu đề ở dòng {}, {} dòng học sinh — {} hợp lệ, {} bị từ chối, {} dòng khác bỏ qua; {} dòng mới, {} dòng được sửa, {} không đổi.",
+            report.header_row, report.data_rows, report.imported, report.rejected, report.skipped, outcome.inserted, outcome.written - outcome.inserted, outcome.unchanged
         ),
         &format!(
-            "{en}: header on row {}, {} student rows — {} valid, {} rejected, {} other rows skipped; {} written, {} unchanged.",
-            report.header_row, report.data_rows, report.imported, report.rejected, report.skipped, outcome.written, outcome.unchanged
+            "{en}: header on row {}, {} student rows — {} valid, {} rejected, {} other rows skipped; {} new, {} changed, {} unchanged.",
+            report.header_row, report.data_rows, report.imported, report.rejected, report.skipped, outcome.inserted, outcome.written - outcome.inserted, outcome.unchanged
         ),
     );
     if outcome.duplicate_codes > 0 {

@@ -73,6 +73,8 @@ pub struct ImportTarget {
 pub struct ImportOutcome {
     /// Rows inserted or changed.
     pub written: u64,
+    /// Of `written`, the rows new to the list (the others changed a stored row).
+    pub inserted: u64,
     /// Rows already stored exactly so.
     pub unchanged: u64,
     /// Students of this list whose code another school also listed.
@@ -412,6 +414,17 @@ pub(crate) async fn flag_list(tx: &mut Tx, round_id: i64, school_id: i64) -> Res
     Ok((d as u64, s as u64))
 }
 
+/// How many rows the list has, withdrawn ones included.
+async fn list_size(tx: &mut Tx, target: &ImportTarget) -> Result<i64> {
+    Ok(
+        q("SELECT COUNT(*) FROM students WHERE round_id = $1 AND school_id = $2")
+            .bind(target.round_id)
+            .bind(target.school_id)
+            .scalar(&mut *tx)
+            .await?,
+    )
+}
+
 impl Store {
     /// Writes a school's list as it arrives in batches, in one transaction with one audit
     /// entry for the file (its name and SHA-256, no personal data). Rows are matched by
@@ -460,6 +473,7 @@ impl Store {
             .scalar(&mut *tx)
             .await?;
         let mut outcome = ImportOutcome::default();
+        let before = list_size(tx, target).await?;
         let counts = match tx {
             Tx::Sqlite(conn) => {
                 super::bulk::write_students(conn, target, import_id, rx, &mut outcome).await?
@@ -469,6 +483,8 @@ impl Store {
         let Some(c) = counts else {
             return Err(StoreError::Incomplete);
         };
+        // Rows are only ever added or updated by an import, never removed.
+        outcome.inserted = (list_size(tx, target).await? - before).max(0) as u64;
         q("UPDATE student_imports SET header_row = $1, data_rows = $2, imported = $3, rejected = $4, skipped = $5 WHERE id = $6")
             .bind(c.header_row as i64)
             .bind(c.data_rows as i64)
@@ -506,7 +522,7 @@ impl Store {
                 unit_id: Some(target.school_id),
                 changes: Some(json!({
                     "file": target.file_name, "sha256": target.sha256, "round_id": target.round_id, "school": school_code,
-                    "counts": c, "written": outcome.written, "unchanged": outcome.unchanged,
+                    "counts": c, "written": outcome.written, "inserted": outcome.inserted, "unchanged": outcome.unchanged,
                     "duplicate_codes": outcome.duplicate_codes, "already_served": outcome.already_served,
                     "dedup_groups": outcome.dedup.groups,
                 })),

@@ -50,7 +50,8 @@ crate::i18n::texts! {
     dob_hint: "Ngày trước tháng: 17/09/2009.", "Day before month: 17/09/2009.";
     student_code_hint: "10 chữ số (mã định danh trên CSDL ngành) hoặc 12 chữ số (căn cước); có thể để trống.", "10 digits (sector database) or 12 digits (citizen id); may be left empty.";
     has_device_label: "Học sinh đã có máy tính để học trực tuyến", "The student already has a computer for online learning";
-    will_write: "Dòng mới hoặc thay đổi", "New or changed rows";
+    will_insert: "Dòng mới sẽ thêm vào danh sách", "New rows to add to the list";
+    will_change: "Dòng đã có sẽ được sửa", "Stored rows to be changed";
     unchanged_rows: "Dòng không đổi (đã có đúng như vậy)", "Unchanged rows (already stored so)";
     dup_groups_found: "Nhóm có thể trùng lặp có học sinh của danh sách", "Possible duplicate groups with a student of the list";
     dup_codes_found: "Học sinh có mã trùng với trường khác", "Students sharing a code with another school";

@@ -44,6 +44,7 @@ async fn import(
 web_tests!(
     samples_import_exactly,
     reimport_changes_nothing,
+    reimport_counts_new_changed_and_unchanged,
     dry_run_writes_nothing,
     bad_files_write_nothing,
     a_failing_reader_writes_nothing
@@ -170,6 +171,50 @@ async fn reimport_changes_nothing(app: &TestApp) {
         .await
         .unwrap();
     assert_eq!(list.total, 68);
+}
+
+/// A re-import says which rows are new to the list, which change a stored row and
+/// which are already stored so, in the preview and the import alike.
+async fn reimport_counts_new_changed_and_unchanged(app: &TestApp) {
+    let unit = app.unit("67663001").await;
+    let run = |csv: &'static str, dry_run: bool| {
+        let unit = unit.clone();
+        async move {
+            let req = ImportRequest {
+                school: &unit,
+                round_id: None,
+                file_name: "ds.csv",
+                sha256: String::new(),
+                dry_run,
+                read_first: false,
+                lang: Lang::Vi,
+            };
+            import_students(
+                &app.db.store,
+                &AuditActor::system("test"),
+                &req,
+                Cursor::new(csv.as_bytes().to_vec()),
+            )
+            .await
+            .unwrap()
+            .1
+        }
+    };
+    let first = "STT,Họ và tên,Ngày sinh,Đối tượng\n1,Nguyễn Văn An,01/02/2010,HN\n2,Trần Thị Bình,03/04/2011,HCN\n3,Lê Minh Châu,05/06/2012,HN\n";
+    let out = run(first, false).await;
+    assert_eq!((out.written, out.inserted, out.unchanged), (3, 3, 0));
+    // Row 2's tier changes, row 3 is as stored, row 4 is new.
+    let second = "STT,Họ và tên,Ngày sinh,Đối tượng\n1,Nguyễn Văn An,01/02/2010,HN\n2,Trần Thị Bình,03/04/2011,HN\n3,Lê Minh Châu,05/06/2012,HN\n4,Phạm Quốc Dũng,07/08/2013,HCN\n";
+    for dry_run in [true, false] {
+        let out = run(second, dry_run).await;
+        assert_eq!(
+            (out.inserted, out.written - out.inserted, out.unchanged),
+            (1, 1, 2),
+            "dry run {dry_run}: one new, one changed, two unchanged"
+        );
+    }
+    let out = run(second, false).await;
+    assert_eq!((out.written, out.inserted, out.unchanged), (0, 0, 4));
 }
 
 async fn dry_run_writes_nothing(app: &TestApp) {
