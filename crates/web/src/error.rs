@@ -309,10 +309,15 @@ pub async fn render_errors(req: axum::extract::Request, next: axum::middleware::
             StatusCode::NOT_FOUND => t.error_not_found.to_string(),
             _ => info.message(lang).to_string(),
         };
+        let viewer = res.extensions_mut().remove::<crate::gate::ErrorViewer>();
+        let (actor, csrf) = match viewer {
+            Some(v) => (Some(v.actor), v.csrf),
+            None => (None, String::new()),
+        };
         let ctx = crate::views::Ctx {
             lang,
-            actor: None,
-            csrf: String::new(),
+            actor,
+            csrf,
             flash: None,
             path: String::new(),
             path_and_query: "/".into(),
@@ -344,11 +349,6 @@ struct ErrorPage {
     code: &'static str,
     message: String,
     request_id: String,
-}
-
-/// The answer for paths no route matches.
-pub async fn not_found() -> AppError {
-    AppError::not_found()
 }
 
 #[cfg(test)]

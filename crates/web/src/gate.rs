@@ -245,7 +245,10 @@ pub async fn gate(State(state): State<AppState>, req: Request, next: Next) -> Re
         .get::<MatchedPath>()
         .map(|m| m.as_str().to_string())
     else {
-        return AppError::not_found().into_response();
+        let cookie = req.headers().get(header::COOKIE).cloned();
+        let mut res = AppError::not_found().into_response();
+        with_viewer(&state, cookie, &mut res).await;
+        return res;
     };
     // HEAD is a GET without the body (axum answers it through the GET route): the same
     // rule, so probes and monitors may ask with it.
@@ -262,16 +265,128 @@ pub async fn gate(State(state): State<AppState>, req: Request, next: Next) -> Re
             .map(|(m, _)| m.as_str())
             .collect();
         if !allow.is_empty() {
+            // A browser opening a form's target (a refresh, the language switch after a
+            // refused form, a bookmark) is sent to the page the form is on.
+            if method == Method::GET
+                && !route.starts_with("/api/")
+                && let Some(page) = form_page(&state, &route, req.uri().path())
+            {
+                return Redirect::to(&page).into_response();
+            }
             allow.sort_unstable();
-            return AppError::MethodNotAllowed(allow.join(", ")).into_response();
+            let cookie = req.headers().get(header::COOKIE).cloned();
+            let mut res = AppError::MethodNotAllowed(allow.join(", ")).into_response();
+            if !route.starts_with("/api/") {
+                with_viewer(&state, cookie, &mut res).await;
+            }
+            return res;
         }
         tracing::error!(request_id = rid, route, %method, "route has no rule: refused");
         return AppError::forbidden().into_response();
     };
-    match gate_inner(&state, access, &route, &rid, req, next).await {
+    let cookie = req.headers().get(header::COOKIE).cloned();
+    let mut res = match gate_inner(&state, access, &route, &rid, req, next).await {
         Ok(res) => res,
         Err(res) => res,
+    };
+    if !route.starts_with("/api/") {
+        with_viewer(&state, cookie, &mut res).await;
     }
+    res
+}
+
+/// The nearest page above a form's target that a browser may open: the route with
+/// the target's last segments taken off, one at a time (`/students/{id}/withdraw` →
+/// `/students/{id}`, `/devices/batches/stock-in` → `/devices/batches`).
+fn form_page(state: &AppState, route: &str, path: &str) -> Option<String> {
+    let pattern: Vec<&str> = route.split('/').collect();
+    let actual: Vec<&str> = path.split('/').collect();
+    if pattern.len() != actual.len() {
+        return None;
+    }
+    (1..pattern.len()).rev().find_map(|n| {
+        let above = match pattern[..n].join("/") {
+            p if p.is_empty() => "/".to_string(),
+            p => p,
+        };
+        state
+            .rules
+            .contains_key(&(Method::GET, above.as_str()))
+            .then(|| match actual[..n].join("/") {
+                p if p.is_empty() => "/".to_string(),
+                p => p,
+            })
+    })
+}
+
+/// The answer for addresses no route matches: a 404 page with the layout of the
+/// person asking.
+pub async fn fallback(State(state): State<AppState>, req: Request) -> Response {
+    let mut res = AppError::not_found().into_response();
+    if !req.uri().path().starts_with("/api/") {
+        with_viewer(&state, req.headers().get(header::COOKIE).cloned(), &mut res).await;
+    }
+    res
+}
+
+/// Attaches the person asking to an HTML error response, for its layout.
+async fn with_viewer(state: &AppState, cookie: Option<header::HeaderValue>, res: &mut Response) {
+    let Some(cookie) = cookie else { return };
+    if res.extensions().get::<crate::error::ErrorInfo>().is_none()
+        || res.extensions().get::<ErrorViewer>().is_some()
+    {
+        return;
+    }
+    let mut headers = HeaderMap::new();
+    headers.insert(header::COOKIE, cookie);
+    if let Ok(Some((actor, csrf))) = session_of(state, &headers).await {
+        res.extensions_mut().insert(ErrorViewer { actor, csrf });
+    }
+}
+
+/// The person whose session cookie `headers` carry, with the session's CSRF token;
+/// `None` for no cookie or one that expired.
+async fn session_of(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<Option<(Actor, String)>, AppError> {
+    let Some(token) = cookies::get(headers, cookies::SESSION) else {
+        return Ok(None);
+    };
+    let token_hash = sha256_hex(token.as_bytes());
+    let now = domain::dates::now_millis();
+    let found = match state
+        .caches
+        .sessions
+        .get(&token_hash)
+        .filter(|s| s.expires_at > now)
+    {
+        Some(hit) => Some(hit),
+        None => state
+            .fill_session(&token_hash, token, &state.config.sessions, now)
+            .await
+            .map_err(AppError::from)?,
+    };
+    Ok(found.map(|s| {
+        (
+            Actor {
+                scope: s.user.scope(),
+                user: s.user.clone(),
+                via: Via::Session {
+                    id_hash: s.id_hash.clone(),
+                },
+            },
+            s.csrf_token.clone(),
+        )
+    }))
+}
+
+/// Who an error page is shown to, so that it keeps the menu, the name and the logout
+/// of every other page (`error::render_errors` reads it).
+#[derive(Clone)]
+pub struct ErrorViewer {
+    pub actor: Actor,
+    pub csrf: String,
 }
 
 async fn gate_inner(
@@ -283,7 +398,6 @@ async fn gate_inner(
     next: Next,
 ) -> Result<Response, Response> {
     let is_api = route.starts_with("/api/");
-    let policy = state.config.sessions;
     let secure = state.config.secure_cookies();
 
     // Who is asking.
@@ -325,33 +439,14 @@ async fn gate_inner(
                 ));
             }
         }
-    } else if let Some(token) = cookies::get(req.headers(), cookies::SESSION) {
-        let token_hash = sha256_hex(token.as_bytes());
-        let now = domain::dates::now_millis();
-        let found = match state
-            .caches
-            .sessions
-            .get(&token_hash)
-            .filter(|s| s.expires_at > now)
-        {
-            Some(hit) => Some(hit),
-            None => match state.fill_session(&token_hash, token, &policy, now).await {
-                Ok(found) => found,
-                Err(e) => return Err(AppError::from(e).into_response()),
-            },
-        };
-        match found {
-            Some(s) => {
-                session_csrf = Some(s.csrf_token.clone());
-                actor = Some(Actor {
-                    scope: s.user.scope(),
-                    user: s.user.clone(),
-                    via: Via::Session {
-                        id_hash: s.id_hash.clone(),
-                    },
-                });
+    } else if cookies::get(req.headers(), cookies::SESSION).is_some() {
+        match session_of(state, req.headers()).await {
+            Ok(Some((a, token))) => {
+                session_csrf = Some(token);
+                actor = Some(a);
             }
-            None => bad_session = true,
+            Ok(None) => bad_session = true,
+            Err(e) => return Err(e.into_response()),
         }
     }
 

@@ -82,7 +82,7 @@ pub fn build_app(store: Store, config: WebConfig) -> Router {
         .then(|| HeaderValue::from_static("max-age=31536000"));
     router
         .route_layer(from_fn_with_state(state.clone(), gate::gate))
-        .fallback(error::not_found)
+        .fallback(gate::fallback)
         .with_state(state)
         .layer(from_fn(error::render_errors))
         .layer(CsrfLayer::new())

@@ -63,6 +63,13 @@ fn routes() -> Vec<Route> {
             Allow(ViewDevices, Target::None),
             get(batches::batches),
         ),
+        // The appraisal form's own address: a refused appraisal is shown again here.
+        route(
+            Method::GET,
+            "/devices/appraisals",
+            Allow(ViewDevices, Target::None),
+            get(batches::batches),
+        ),
         route(
             Method::POST,
             "/devices/appraisals",

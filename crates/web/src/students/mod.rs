@@ -64,9 +64,11 @@ fn routes() -> Vec<Route> {
             Allow(ViewStudents, UnitCode),
             get(pages::school),
         ),
+        // The list's steps post to the list's own address, so that a refused step is
+        // shown again where the list is.
         route(
             Method::POST,
-            "/students/school/{code}/action",
+            "/students/school/{code}",
             Allow(ActOnLists, UnitCode),
             post(steps::act),
         ),

@@ -142,7 +142,7 @@ async fn approval_end_to_end(app: &TestApp) {
     let phong = app.session("phong_663").await;
     let so = app.session("so_gddt").await;
     let board = app.session("ban_dieu_phoi").await;
-    let action = "/students/school/67663001/action";
+    let action = "/students/school/67663001";
 
     // The school's submit asks first: what the list holds, then the step.
     let res = school.post(action, &[("action", "submit")]).await;
@@ -200,6 +200,18 @@ async fn approval_end_to_end(app: &TestApp) {
     // It returns two rows with reasons; a return without reasons is refused.
     let res = phong.post(action, &[("action", "return")]).await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    // Refused, the list is shown again at its own address, with the menu and the
+    // logout of every page: a refresh or the language switch opens the list.
+    assert_eq!(res.url().path(), "/students/school/67663001");
+    let html = res.text().await.unwrap();
+    assert!(html.contains("role=\"alert\""), "{html}");
+    assert!(html.contains("action=\"/logout\""), "the layout is kept");
+    assert!(
+        html.contains("/lang/en?next=%2Fstudents%2Fschool%2F67663001"),
+        "the language switch opens the list again"
+    );
+    let res = phong.get(action).await;
+    assert_eq!(res.status(), StatusCode::OK);
     let fuzzy = student_id(app, "67663001", "6737609260").await;
     let other = student_id(app, "67663001", "6724628194").await;
     let (ka, kb) = (format!("return_{fuzzy}"), format!("return_{other}"));

@@ -41,7 +41,7 @@ const POLICY: &[(&str, &str, &str, &str, char)] = &[
     ),
     (
         "POST",
-        "/students/school/{code}/action",
+        "/students/school/{code}",
         "FAAAAFFFF",
         "FAANNFFFF",
         'L',
@@ -151,6 +151,7 @@ const POLICY: &[(&str, &str, &str, &str, char)] = &[
     ("GET", "/devices/profiles", "AAAFFAAAA", "", 'L'),
     ("POST", "/devices/profiles/{kind}", "FFFFFAFFF", "", 'L'),
     ("GET", "/devices/batches", "AAAFFAAAA", "", 'L'),
+    ("GET", "/devices/appraisals", "AAAFFAAAA", "", 'L'),
     ("POST", "/devices/appraisals", "FFFFFAFFF", "", 'L'),
     (
         "GET",

@@ -207,11 +207,14 @@ async fn a_donation_goes_from_receipt_to_stock_through_the_pages(app: &TestApp) 
     )
     .await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(
-        res.text()
-            .await
-            .unwrap()
-            .contains("chưa được thẩm định đạt")
+    // Refused, the form is shown again at its own address, which a browser may open.
+    assert_eq!(res.url().path(), "/devices/appraisals");
+    let html = res.text().await.unwrap();
+    assert!(html.contains("chưa được thẩm định đạt"));
+    assert!(html.contains("action=\"/logout\""));
+    assert_eq!(
+        tttt.get("/devices/appraisals").await.status(),
+        StatusCode::OK
     );
     let res = multipart(
         &tttt,

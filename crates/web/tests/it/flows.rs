@@ -139,17 +139,42 @@ async fn next_never_leaves_the_site(app: &TestApp) {
 }
 
 async fn a_form_target_opened_directly_says_which_methods_it_takes(app: &TestApp) {
-    // A form's target opened in the address bar: 405 with `Allow`, a page in Vietnamese,
-    // not "forbidden".
+    // A form's target opened in the address bar (a refresh, the language switch after
+    // a refused form, a bookmark) goes to the page the form is on.
     let board = app.session("ban_dieu_phoi").await;
-    let res = board.get("/devices/batches/stock-in").await;
+    for (target, page) in [
+        ("/devices/batches/stock-in", "/devices/batches"),
+        ("/logout", "/"),
+        ("/dedup/1", "/dedup"),
+    ] {
+        let res = board.get(target).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER, "{target}");
+        assert_eq!(res.headers()["location"], page, "{target}");
+    }
+    // Another method on a page: 405 with `Allow`, a page in Vietnamese with the menu,
+    // the name and the logout of every page.
+    let res = board
+        .http
+        .delete(app.url("/devices/batches"))
+        .header("x-csrf-token", &board.csrf)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::METHOD_NOT_ALLOWED);
-    assert_eq!(res.headers()["allow"], "POST");
+    assert_eq!(res.headers()["allow"], "GET");
     let page = res.text().await.unwrap();
     assert!(
         page.contains("Địa chỉ này không nhận yêu cầu kiểu này"),
         "{page}"
     );
+    assert!(page.contains("action=\"/logout\""), "the layout is kept");
+    // So is a missing page's, for someone logged in.
+    let res = board.get("/khong-co-trang-nay").await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    assert!(res.text().await.unwrap().contains("action=\"/logout\""));
+    let res = board.get("/devices/models/999999").await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    assert!(res.text().await.unwrap().contains("action=\"/logout\""));
     // The API answers in JSON, and lists every method of the address.
     let res = board
         .http
