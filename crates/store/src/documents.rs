@@ -195,14 +195,19 @@ impl Store {
         tx.commit().await?;
         Ok(id)
     }
-    /// The files kept under an owner, oldest first.
+    /// The files kept under an owner, oldest first; `uploaded_by` is the person's full
+    /// name where the account exists.
     pub async fn documents(&self, owner: DocumentOwner) -> Result<Vec<Document>> {
-        Ok(q("SELECT id, owner_kind, owner_id, file_name, content_type, size, sha256, uploaded_by, uploaded_at
-                FROM documents WHERE owner_kind = $1 AND owner_id = $2 ORDER BY id")
-            .bind(owner.kind())
-            .bind(owner.id())
-            .fetch_all(self.pool())
-            .await?)
+        Ok(q(
+            "SELECT d.id, d.owner_kind, d.owner_id, d.file_name, d.content_type, d.size, d.sha256,
+                     COALESCE(u.full_name, d.uploaded_by) AS uploaded_by, d.uploaded_at
+                FROM documents d LEFT JOIN users u ON u.username = d.uploaded_by
+               WHERE d.owner_kind = $1 AND d.owner_id = $2 ORDER BY d.id",
+        )
+        .bind(owner.kind())
+        .bind(owner.id())
+        .fetch_all(self.pool())
+        .await?)
     }
 
     /// A file of an owner, with its bytes, checked against its SHA-256.

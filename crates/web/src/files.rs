@@ -8,6 +8,7 @@ use axum::extract::Multipart;
 use axum::extract::multipart::Field;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use domain::Lang;
 use store::documents::DocumentOwner;
 
 /// A file larger than the limit was sent.
@@ -154,15 +155,34 @@ fn size_text(bytes: i64) -> String {
     }
 }
 
-pub fn document_lines(docs: Vec<store::documents::Document>) -> Vec<DocumentLine> {
+/// A kept file's type in words.
+pub fn kind_text(content_type: &str, lang: Lang) -> String {
+    let (vi, en) = match content_type {
+        "application/pdf" => ("Tệp PDF", "PDF file"),
+        "image/jpeg" => ("Ảnh JPEG", "JPEG photo"),
+        "image/png" => ("Ảnh PNG", "PNG image"),
+        "image/webp" => ("Ảnh WebP", "WebP image"),
+        "image/heic" | "image/heif" => ("Ảnh HEIC", "HEIC photo"),
+        t if t.contains("wordprocessingml") || t == "application/msword" => {
+            ("Tài liệu Word", "Word document")
+        }
+        t if t.contains("spreadsheetml") || t == "application/vnd.ms-excel" => {
+            ("Bảng tính Excel", "Excel workbook")
+        }
+        _ => ("Tệp", "File"),
+    };
+    lang.pick(vi, en).to_string()
+}
+
+pub fn document_lines(docs: Vec<store::documents::Document>, lang: Lang) -> Vec<DocumentLine> {
     docs.into_iter()
         .map(|d| DocumentLine {
             id: d.id,
             name: d.file_name,
-            kind: d.content_type,
+            kind: kind_text(&d.content_type, lang),
             size: size_text(d.size),
             sha256: d.sha256,
-            by: d.uploaded_by,
+            by: crate::views::person(&d.uploaded_by, lang),
             at: domain::dates::format_millis(d.uploaded_at),
         })
         .collect()

@@ -144,6 +144,7 @@ strings! {
     error_forbidden: "Bạn không có quyền truy cập trang này.", "You may not open this page.";
     error_not_found: "Không tìm thấy trang hoặc dữ liệu này.", "This page or record does not exist.";
     request_id: "Mã yêu cầu", "Request id";
+    checksum: "Mã kiểm tra tệp (SHA-256)", "File checksum (SHA-256)";
     back_home: "Về trang tổng quan", "Back to the dashboard";
     form_has_errors: "Vui lòng sửa các ô được đánh dấu.", "Please correct the marked fields.";
 }

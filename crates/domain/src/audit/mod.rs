@@ -106,7 +106,53 @@ impl Entity {
             .into_iter()
             .find(|e| e.code() == s || e.legacy().contains(&s))
     }
+}
 
+/// What an entry's action did, in words (`None` for an action this list does not
+/// know: the page shows its code).
+pub fn action_label(action: &str, lang: Lang) -> Option<&'static str> {
+    let (vi, en) = match action {
+        "create" => ("Tạo mới", "Created"),
+        "update" => ("Sửa", "Changed"),
+        "import" => ("Nhập từ tệp", "Imported from a file"),
+        "upload" => ("Tải tệp lên", "File uploaded"),
+        "login" => ("Đăng nhập", "Logged in"),
+        "logout" => ("Đăng xuất", "Logged out"),
+        "enable" => ("Mở lại tài khoản", "Account enabled"),
+        "disable" => ("Khóa tài khoản", "Account disabled"),
+        "unlock" => ("Mở khóa đăng nhập", "Login unlocked"),
+        "change_password" => ("Đổi mật khẩu", "Password changed"),
+        "reset_password" => ("Đặt lại mật khẩu", "Password reset"),
+        "revoke" => ("Thu hồi", "Revoked"),
+        "submit" => ("Gửi duyệt", "Submitted"),
+        "approve" => ("Phòng duyệt", "Approved by the office"),
+        "board_approve" => ("Ban điều phối phê duyệt", "Approved by the Board"),
+        "return" => ("Trả lại để sửa", "Returned for changes"),
+        "reopen" => ("Mở lại để sửa", "Reopened"),
+        "withdraw" => ("Rút khỏi danh sách", "Taken off the list"),
+        "resolve" => ("Xử lý cảnh báo", "Flag resolved"),
+        "run" => ("Rà soát trùng lặp", "Duplicate search"),
+        "same" => ("Xác nhận là một học sinh", "Confirmed as one student"),
+        "different" => (
+            "Xác nhận là học sinh khác nhau",
+            "Confirmed as different students",
+        ),
+        "register" => ("Tiếp nhận thiết bị", "Devices received"),
+        "receive" => ("Tiếp nhận hàng ủng hộ", "Donation received"),
+        "stock_in" => ("Nhập kho", "Stocked in"),
+        "change_state" => ("Chuyển trạng thái", "State changed"),
+        "served" => ("Đã nhận máy", "Served"),
+        "pass" => ("Thẩm định đạt", "Appraised: pass"),
+        "fail" => ("Thẩm định không đạt", "Appraised: fail"),
+        "open" => ("Mở đợt", "Round opened"),
+        "close" => ("Đóng đợt", "Round closed"),
+        "erase" => ("Xóa dữ liệu cá nhân", "Personal data erased"),
+        _ => return None,
+    };
+    Some(lang.pick(vi, en))
+}
+
+impl Entity {
     pub fn label(self, lang: Lang) -> &'static str {
         match self {
             Entity::Unit => lang.pick("Đơn vị", "Unit"),

@@ -17,10 +17,31 @@ pub struct Tier {
     pub label: String,
     /// The evidence the tier needs (certificate, death record).
     pub evidence: String,
+    /// The name and the evidence in English, where an administrator wrote them.
+    pub label_en: Option<String>,
+    pub evidence_en: Option<String>,
     /// Whether a claim must be found in a poor/near-poor household register.
     pub needs_household: Option<HouseholdCategory>,
     /// How offices write the tier, folded (see [`normalise`]).
     pub aliases: Vec<String>,
+}
+
+impl Tier {
+    /// The tier's name in `lang` (Vietnamese where no English was written).
+    pub fn label_in(&self, lang: crate::Lang) -> &str {
+        match (lang, &self.label_en) {
+            (crate::Lang::En, Some(en)) if !en.is_empty() => en,
+            _ => &self.label,
+        }
+    }
+
+    /// The evidence the tier needs, in `lang` (Vietnamese where no English was written).
+    pub fn evidence_in(&self, lang: crate::Lang) -> &str {
+        match (lang, &self.evidence_en) {
+            (crate::Lang::En, Some(en)) if !en.is_empty() => en,
+            _ => &self.evidence,
+        }
+    }
 }
 
 /// Poor or near-poor, as the communes' registers say (Nghị định 07/2021/NĐ-CP).
@@ -187,8 +208,8 @@ pub fn round_1_2022() -> Round {
 pub fn tiers_2022() -> Vec<Tier> {
     let t = |rank: i32,
              code: &str,
-             label: &str,
-             evidence: &str,
+             (label, label_en): (&str, &str),
+             (evidence, evidence_en): (&str, &str),
              needs: Option<HouseholdCategory>,
              aliases: &[&str]| Tier {
         id: 0,
@@ -196,6 +217,8 @@ pub fn tiers_2022() -> Vec<Tier> {
         code: code.into(),
         label: label.into(),
         evidence: evidence.into(),
+        label_en: Some(label_en.into()),
+        evidence_en: Some(evidence_en.into()),
         needs_household: needs,
         aliases: aliases.iter().map(|a| normalise(a)).collect(),
     };
@@ -203,24 +226,39 @@ pub fn tiers_2022() -> Vec<Tier> {
         t(
             1,
             "i",
-            "Học sinh thuộc hộ nghèo",
-            "Giấy chứng nhận hộ nghèo năm hiện hành hoặc danh sách hộ nghèo được UBND xã phê duyệt",
+            ("Học sinh thuộc hộ nghèo", "Student of a poor household"),
+            (
+                "Giấy chứng nhận hộ nghèo năm hiện hành hoặc danh sách hộ nghèo được UBND xã phê duyệt",
+                "This year's poor-household certificate, or the poor-household list approved by the commune People's Committee",
+            ),
             Some(HouseholdCategory::Ngheo),
             &["ho ngheo", "hn", "ngheo", "thuoc ho ngheo"],
         ),
         t(
             2,
             "ii",
-            "Học sinh thuộc hộ cận nghèo",
-            "Giấy chứng nhận hộ cận nghèo năm hiện hành hoặc danh sách hộ cận nghèo được UBND xã phê duyệt",
+            (
+                "Học sinh thuộc hộ cận nghèo",
+                "Student of a near-poor household",
+            ),
+            (
+                "Giấy chứng nhận hộ cận nghèo năm hiện hành hoặc danh sách hộ cận nghèo được UBND xã phê duyệt",
+                "This year's near-poor-household certificate, or the near-poor-household list approved by the commune People's Committee",
+            ),
             Some(HouseholdCategory::CanNgheo),
             &["ho can ngheo", "hcn", "can ngheo", "thuoc ho can ngheo"],
         ),
         t(
             3,
             "iii",
-            "Học sinh có bố hoặc mẹ tử vong do Covid-19",
-            "Giấy chứng tử hoặc xác nhận của UBND xã về việc bố hoặc mẹ tử vong do Covid-19",
+            (
+                "Học sinh có bố hoặc mẹ tử vong do Covid-19",
+                "Student whose father or mother died of Covid-19",
+            ),
+            (
+                "Giấy chứng tử hoặc xác nhận của UBND xã về việc bố hoặc mẹ tử vong do Covid-19",
+                "The death certificate, or the commune People's Committee's confirmation that the father or mother died of Covid-19",
+            ),
             None,
             &[
                 "mo coi do covid-19",
@@ -323,6 +361,11 @@ pub struct TierSpec {
     pub label: String,
     /// The evidence the tier needs.
     pub evidence: String,
+    /// The name and the evidence in English, for the interface's English mode.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label_en: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evidence_en: Option<String>,
     /// `ngheo` or `can_ngheo` when a claim must be found in a household register.
     #[serde(default)]
     pub needs_household: Option<String>,
@@ -373,6 +416,8 @@ impl ProgramSpec {
                     code: t.code,
                     label: t.label,
                     evidence: t.evidence,
+                    label_en: t.label_en,
+                    evidence_en: t.evidence_en,
                     needs_household: t.needs_household.map(|h| h.code().to_string()),
                     aliases: t.aliases,
                 })
@@ -441,6 +486,18 @@ impl ProgramSpec {
                 code,
                 label: t.label.trim().to_string(),
                 evidence: t.evidence.trim().to_string(),
+                label_en: t
+                    .label_en
+                    .as_deref()
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_string),
+                evidence_en: t
+                    .evidence_en
+                    .as_deref()
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_string),
                 needs_household: needs,
                 aliases: t
                     .aliases

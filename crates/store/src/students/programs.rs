@@ -40,6 +40,8 @@ struct TierRow {
     code: String,
     label: String,
     evidence: String,
+    label_en: Option<String>,
+    evidence_en: Option<String>,
     needs_household: Option<String>,
     aliases: String,
 }
@@ -77,7 +79,7 @@ impl Store {
 
     pub async fn tiers(&self, program_id: i64) -> Result<Vec<Tier>> {
         let rows: Vec<TierRow> = q(
-            "SELECT id, rank, code, label, evidence, needs_household, aliases FROM tiers
+            "SELECT id, rank, code, label, evidence, label_en, evidence_en, needs_household, aliases FROM tiers
                                     WHERE program_id = $1 ORDER BY rank",
         )
         .bind(program_id)
@@ -91,6 +93,8 @@ impl Store {
                 code: r.code,
                 label: r.label,
                 evidence: r.evidence,
+                label_en: r.label_en,
+                evidence_en: r.evidence_en,
                 needs_household: r
                     .needs_household
                     .as_deref()
@@ -169,13 +173,15 @@ impl Store {
         .scalar(&mut tx)
         .await?;
         for t in tiers {
-            q("INSERT INTO tiers (program_id, rank, code, label, evidence, needs_household, aliases)
-               VALUES ($1, $2, $3, $4, $5, $6, $7)")
+            q("INSERT INTO tiers (program_id, rank, code, label, evidence, label_en, evidence_en, needs_household, aliases)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
                 .bind(program_id)
                 .bind(i64::from(t.rank))
                 .bind(t.code.clone())
                 .bind(t.label.clone())
                 .bind(t.evidence.clone())
+                .bind(t.label_en.clone())
+                .bind(t.evidence_en.clone())
                 .bind(t.needs_household.map(|h| h.code()))
                 .bind(t.aliases.join("\n"))
                 .execute(&mut tx)

@@ -16,4 +16,9 @@ crate::i18n::texts! {
     entity: "Đối tượng", "Object";
     action: "Thao tác", "Action";
     older: "Cũ hơn", "Older";
+    who_filter: "Người thực hiện (tên đăng nhập hoặc họ tên)", "Who (username or full name)";
+    since: "Từ ngày", "From";
+    until: "Đến ngày", "To";
+    with_sessions: "Gồm cả đăng nhập, đăng xuất", "Include logins and logouts";
+    bad_date: "Ngày cần có dạng dd/mm/yyyy", "Dates read dd/mm/yyyy";
 }

@@ -155,6 +155,7 @@ async fn page(
                     .store
                     .documents(DocumentOwner::Appraisal(a.id))
                     .await?,
+                lang,
             ),
         });
     }

@@ -64,7 +64,7 @@ async fn earmark_text(
     Ok(parts.join(" · "))
 }
 
-async fn tiers(state: &AppState) -> AppResult<Vec<(u8, String)>> {
+async fn tiers(state: &AppState, lang: Lang) -> AppResult<Vec<(u8, String)>> {
     let Some(round) = state.store.current_round().await? else {
         return Ok(Vec::new());
     };
@@ -76,14 +76,14 @@ async fn tiers(state: &AppState) -> AppResult<Vec<(u8, String)>> {
         .filter_map(|t| {
             u8::try_from(t.rank)
                 .ok()
-                .map(|r| (r, format!("({}) {}", t.code, t.label)))
+                .map(|r| (r, format!("({}) {}", t.code, t.label_in(lang))))
         })
         .collect())
 }
 
 pub async fn donors(State(state): State<AppState>, ctx: Ctx, actor: Actor) -> AppResult<Response> {
     let lang = ctx.lang;
-    let tiers = tiers(&state).await?;
+    let tiers = tiers(&state, lang).await?;
     let mut rows = Vec::new();
     for r in state.store.donors().await? {
         rows.push(DonorLine {
@@ -204,7 +204,7 @@ async fn donor_page(
             ..DonorForm::default()
         },
     };
-    let tiers = tiers(state).await?;
+    let tiers = tiers(state, lang).await?;
     let earmark = match &stored {
         Some(d) => earmark_text(state, &d.earmark, &tiers, lang).await?,
         None => String::new(),

@@ -385,7 +385,10 @@ async fn donation_page(
         .donation(id)
         .await?
         .ok_or_else(AppError::not_found)?;
-    let documents = document_lines(state.store.documents(DocumentOwner::Donation(id)).await?);
+    let documents = document_lines(
+        state.store.documents(DocumentOwner::Donation(id)).await?,
+        lang,
+    );
     let sig = |name: &str, pos: &Option<String>| match pos {
         Some(p) => format!("{name} ({p})"),
         None => name.to_string(),

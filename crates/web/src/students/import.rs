@@ -165,7 +165,12 @@ pub async fn upload(
                 tiers
                     .iter()
                     .find(|t| t.rank == rank)
-                    .map(|t| (format!("({})", t.code), format!("({}) {}", t.code, t.label)))
+                    .map(|t| {
+                        (
+                            format!("({})", t.code),
+                            format!("({}) {}", t.code, t.label_in(ctx.lang)),
+                        )
+                    })
                     .unwrap_or_default()
             };
             let by_tier = report

@@ -98,12 +98,12 @@ struct IndexPage {
     can_households: bool,
 }
 
-fn tier_cols(tiers: &[Tier]) -> Vec<TierCol> {
+fn tier_cols(tiers: &[Tier], lang: Lang) -> Vec<TierCol> {
     tiers
         .iter()
         .map(|t| TierCol {
             rank: i64::from(t.rank),
-            label: format!("({}) {}", t.code, t.label),
+            label: format!("({}) {}", t.code, t.label_in(lang)),
             code: t.code.clone(),
         })
         .collect()
@@ -128,7 +128,7 @@ pub async fn index(
     let rounds = state.store.rounds().await?;
     let tiers = state.store.tiers(round.program_id).await?;
     let counts: Vec<SchoolCounts> = state.store.student_counts(&actor.scope, round.id).await?;
-    let cols = tier_cols(&tiers);
+    let cols = tier_cols(&tiers, lang);
     let standing = Standing::parse(&q.status);
     // The district offices (and the Sở) of the scope, in the order their schools come.
     let mut parents: Vec<(i64, String)> = Vec::new();
@@ -475,7 +475,7 @@ pub(super) async fn school_page(
         summary,
         tier_legend: tiers
             .iter()
-            .map(|t| format!("({}) {}", t.code, t.label))
+            .map(|t| format!("({}) {}", t.code, t.label_in(lang)))
             .collect::<Vec<_>>()
             .join(" · "),
         error,

@@ -80,9 +80,11 @@ async fn detail_page(
         dob: iso_to_vn(&s.dob),
         gender: s.gender.map(|g| g.label(lang)).unwrap_or(""),
         tier: tier
-            .map(|t| format!("({}) {}", t.code, t.label))
+            .map(|t| format!("({}) {}", t.code, t.label_in(lang)))
             .unwrap_or_default(),
-        tier_evidence: tier.map(|t| t.evidence.clone()).unwrap_or_default(),
+        tier_evidence: tier
+            .map(|t| t.evidence_in(lang).to_string())
+            .unwrap_or_default(),
         review: review_label(&s.review, lang),
         flags: s
             .flags
@@ -92,7 +94,7 @@ async fn detail_page(
                 label: flag_label(k, lang),
             })
             .collect(),
-        evidence: document_lines(evidence),
+        evidence: document_lines(evidence, lang),
         can_edit: actor.can(Action::EditStudents) && editable && s.review != "withdrawn",
         can_resolve: actor.can(Action::ReviewDuplicates),
         error,
@@ -233,12 +235,12 @@ struct FormPage {
     errors: FieldErrors,
 }
 
-fn tier_options(tiers: &[Tier], selected: &str) -> Vec<TierOption> {
+fn tier_options(tiers: &[Tier], selected: &str, lang: Lang) -> Vec<TierOption> {
     tiers
         .iter()
         .map(|t| TierOption {
             value: t.id.to_string(),
-            label: format!("({}) {}", t.code, t.label),
+            label: format!("({}) {}", t.code, t.label_in(lang)),
             selected: t.id.to_string() == selected,
         })
         .collect()
@@ -267,7 +269,7 @@ async fn form_page(
         status,
         render(FormPage {
             l: ctx.layout(title),
-            tiers: tier_options(&tiers, &f.tier),
+            tiers: tier_options(&tiers, &f.tier, ctx.lang),
             school,
             round,
             id,

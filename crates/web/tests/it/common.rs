@@ -96,6 +96,11 @@ impl TestApp {
     /// A logged-in browser session made straight in the store (no password hashing):
     /// the cookie and the CSRF token a page would carry.
     pub async fn session(&self, username: &str) -> Client {
+        self.session_in(username, "vi").await
+    }
+
+    /// A session whose interface language is `lang` (`vi` or `en`).
+    pub async fn session_in(&self, username: &str, lang: &str) -> Client {
         let u = self.user(username).await;
         let s = self
             .db
@@ -106,7 +111,7 @@ impl TestApp {
         let mut headers = HeaderMap::new();
         headers.insert(
             COOKIE,
-            HeaderValue::from_str(&format!("smt_session={}", s.token)).unwrap(),
+            HeaderValue::from_str(&format!("smt_session={}; smt_lang={lang}", s.token)).unwrap(),
         );
         Client {
             http: client(headers),

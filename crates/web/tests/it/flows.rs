@@ -18,7 +18,80 @@ web_tests!(
     next_never_leaves_the_site,
     uploads_carry_their_token_in_the_body,
     head_answers_like_get,
+    the_audit_page_names_people_and_actions_and_filters,
 );
+
+/// The audit page speaks in words (people by name, actions and objects by what they
+/// are), leaves logins out unless asked, and filters by person and by day.
+async fn the_audit_page_names_people_and_actions_and_filters(app: &TestApp) {
+    let admin = app.session("admin").await;
+    let (_, res) = app.login("phong_663", PASSWORD).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let page = admin.get("/admin/audit").await.text().await.unwrap();
+    let table = page.split("id=\"audit\"").nth(1).unwrap_or("");
+    assert!(
+        !table.contains("Đăng nhập"),
+        "logins are left out by default: {table}"
+    );
+    assert!(!table.contains(">user.login<"), "no raw codes");
+    let page = admin
+        .get("/admin/audit?sessions=1&who=phong_663")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let table = page.split("id=\"audit\"").nth(1).unwrap_or("");
+    assert!(table.contains("Người dùng · Đăng nhập"), "{table}");
+    let rows = table.matches("<tr>").count();
+    assert!(rows >= 1);
+    assert!(
+        !table.contains("Quản trị"),
+        "only the person asked for: {table}"
+    );
+    // By full name: the person is shown by it.
+    let full: String = full_name(app, "phong_663").await;
+    let url = format!(
+        "/admin/audit?sessions=1&who={}",
+        form_urlencoded::byte_serialize(full.as_bytes()).collect::<String>()
+    );
+    let page = admin.get(&url).await.text().await.unwrap();
+    let table = page.split("id=\"audit\"").nth(1).unwrap_or("");
+    assert!(
+        table.contains(&format!("<td data-label=\"Người thực hiện\">{full}")),
+        "{table}"
+    );
+    // Days: nothing before the program existed, today's entries today.
+    let today = domain::dates::format_date(domain::dates::today());
+    let page = admin
+        .get("/admin/audit?sessions=1&until=01/01/2000")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Không có kết quả") || !page.contains("id=\"audit\""));
+    let page = admin
+        .get(&format!(
+            "/admin/audit?sessions=1&since={today}&until={today}"
+        ))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("id=\"audit\""));
+    let res = admin.get("/admin/audit?since=31/02/2022").await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(res.text().await.unwrap().contains("dd/mm/yyyy"));
+}
+
+async fn full_name(app: &TestApp, username: &str) -> String {
+    app.db
+        .store
+        .user_by_username(username)
+        .await
+        .unwrap()
+        .unwrap()
+        .full_name
+}
 
 /// A file-upload form sends the page's token as its first field; the address never
 /// carries it, and a token in the address is not accepted.
@@ -851,6 +924,12 @@ async fn english_is_available(app: &TestApp) {
         .await
         .unwrap();
     assert_eq!(off.headers()["location"], "/", "no open redirect");
+
+    // The tiers and their evidence, stored with the program, read in English too.
+    let phong = app.session_in("phong_663", "en").await;
+    let en = phong.get("/students").await.text().await.unwrap();
+    assert!(en.contains("Student of a poor household"), "{en}");
+    assert!(!en.contains("Học sinh thuộc hộ nghèo"));
 }
 
 async fn errors_are_pages_or_json(app: &TestApp) {
