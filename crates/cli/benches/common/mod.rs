@@ -17,6 +17,7 @@ pub fn peak_mib() -> f64 {
 }
 
 /// Runs this binary with `args` (a `--phase`) and reads the JSON line it prints last.
+#[allow(dead_code)] // not every benchmark runs its phases in children
 pub fn child(args: &[&str]) -> serde_json::Value {
     let out = Command::new(std::env::current_exe().unwrap())
         .args(args)

@@ -1,7 +1,9 @@
 //! Finding the same child listed twice across the province: the same student code at
 //! two schools, or the same person under another code or none (name compared without
 //! accents, case or spacing, one-letter typos and swapped given/middle names allowed,
-//! the same date of birth, and an agreeing commune or parent's name).
+//! the same date of birth, and an agreeing commune or parent's name). Two rows of one
+//! school under different names are two children (twins, most often), and a name with
+//! a typo or a reordering is not enough when the parent or the commune disagrees.
 //!
 //! Comparisons are limited to blocks of records that share the date of birth and part of
 //! the name, so two million students are compared in seconds, not in days.
@@ -112,13 +114,21 @@ pub fn same_person(a: &Record, b: &Record) -> Option<f64> {
     {
         return None; // that is a same-code group
     }
+    // One school lists each of its children once (the same code, or the same name and
+    // birth date, is the same row): two of its rows under different names are two
+    // children, most often twins (same parent, same birth date, names a letter apart).
+    if a.school_id == b.school_id && a.name != b.name {
+        return None;
+    }
     let name = name_match(&a.name, &b.name)?;
     let commune = agree(&a.commune, &b.commune);
     let parent = agree(&a.parent, &b.parent);
     match (commune, parent) {
         (Some(true), Some(true)) => Some((name + 0.06).min(1.0)),
         (Some(true), None) | (None, Some(true)) => Some(name),
-        (Some(true), Some(false)) | (Some(false), Some(true)) => Some(name - 0.15),
+        // Conflicting evidence (another parent, or another commune) leaves only a name
+        // written the same way: a typo or a reordering on top of it is another child.
+        (Some(true), Some(false)) | (Some(false), Some(true)) if name >= 0.95 => Some(name - 0.15),
         _ => None,
     }
 }
@@ -467,6 +477,39 @@ mod tests {
             "precision {precision:.3} ({right}/{})",
             proposed.len()
         );
+    }
+
+    /// Twins: same parent, same birth date, names a letter apart, at one school. Two
+    /// children, however alike; the same two rows at two schools are one child.
+    #[test]
+    fn twins_at_one_school_are_two_children() {
+        let mut a = rec(
+            1,
+            Some("6700000001"),
+            "hoang quoc an",
+            "2010-03-10",
+            "xa duc minh",
+            "nguyen thanh duyen",
+        );
+        let mut b = rec(
+            2,
+            Some("6700000002"),
+            "hoang quoc anh",
+            "2010-03-10",
+            "xa duc minh",
+            "nguyen thanh duyen",
+        );
+        a.school_id = 7;
+        b.school_id = 7;
+        assert_eq!(same_person(&a, &b), None);
+        b.school_id = 8;
+        assert!(same_person(&a, &b).is_some(), "a typo at another school");
+        // A typo and another parent: another child.
+        b.parent = Some("tran van binh".into());
+        assert_eq!(same_person(&a, &b), None);
+        // The same name and another parent: still asked, with a lower score.
+        b.name = a.name.clone();
+        assert!(same_person(&a, &b).is_some_and(|s| s < 0.9));
     }
 
     #[test]
