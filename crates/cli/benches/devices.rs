@@ -159,7 +159,7 @@ fn phase(name: &str, file: &Path) -> serde_json::Value {
             .register_devices(
                 &sys,
                 model,
-                "contract:05/2022/HĐ-SGDĐT",
+                &domain::devices::Batch::Contract("05/2022/HĐ-SGDĐT".into()),
                 &rows,
                 domain::Lang::Vi,
                 false,

@@ -38,7 +38,7 @@ pub enum Import {
         /// Mã mẫu thiết bị (device model id)
         #[arg(long)]
         model: i64,
-        /// Nguồn: số biên bản tiếp nhận hoặc số hợp đồng, ví dụ donation:01/BB-TN (source reference)
+        /// Lô hàng: donation:<số biên bản tiếp nhận đã ghi> hoặc contract:<số hợp đồng> (the batch: a recorded receipt or a contract)
         #[arg(long)]
         source: String,
         /// Chỉ kiểm tra, không ghi (check only, write nothing)
@@ -371,6 +371,29 @@ async fn import_devices(
     dry_run: bool,
     json: bool,
 ) -> Result<ExitCode> {
+    // The batch: a recorded receipt with a line of this model still to register, or a
+    // purchase contract by its number.
+    let batch = if let Some(no) = source.trim().strip_prefix("donation:") {
+        store
+            .receipt_line_for(no, model)
+            .await?
+            .map(domain::devices::Batch::ReceiptLine)
+    } else if let Some(no) = source.trim().strip_prefix("contract:") {
+        domain::devices::Batch::contract(no).ok()
+    } else {
+        None
+    };
+    let Some(batch) = batch else {
+        out.error(
+            &format!(
+                "Không có lô hàng \"{source}\": ghi donation:<số biên bản tiếp nhận đã ghi, còn máy của mẫu này chưa nhập> hoặc contract:<số hợp đồng>."
+            ),
+            &format!(
+                "No batch \"{source}\": write donation:<a recorded receipt with devices of this model still to register> or contract:<contract number>."
+            ),
+        );
+        return Ok(ExitCode::FAILURE);
+    };
     let input = std::fs::File::open(&file).with_context(|| {
         format!(
             "không đọc được tệp {} (cannot read the file)",
@@ -444,7 +467,7 @@ async fn import_devices(
             .register_devices(
                 &AuditActor::system("cli"),
                 model,
-                source,
+                &batch,
                 &rows,
                 out.lang,
                 dry_run,

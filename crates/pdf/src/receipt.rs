@@ -227,6 +227,25 @@ pub fn receipt_minutes(m: &ReceiptMinutes) -> Vec<u8> {
             mm(10.0),
         );
     }
+    // Lines whose boxes are not opened at the handover: their serials are scanned at
+    // intake (the registry keeps them against the line).
+    for (i, line) in m.lines.iter().enumerate() {
+        let listed = line.serials.len() as u32;
+        if listed < line.quantity {
+            let which = if listed == 0 {
+                "của các thiết bị".to_string()
+            } else {
+                format!("của {} thiết bị còn lại", line.quantity - listed)
+            };
+            l.paragraph(
+                &format!("Dòng {}: số sê-ri {which} được ghi khi nhập kho.", i + 1),
+                Style::Regular,
+                BODY,
+                Align::Justify,
+                mm(10.0),
+            );
+        }
+    }
     if let Some(note) = m.note.as_deref().filter(|n| !n.trim().is_empty()) {
         l.labelled(
             "Ghi chú:",

@@ -85,8 +85,9 @@ pub async fn seed(store: &Store, actor: &AuditActor) -> Result<i64> {
         })
         .collect();
     let contract = "contract:05/2022/HĐ-SGDĐT";
+    let batch = domain::devices::Batch::contract("05/2022/HĐ-SGDĐT")?;
     store
-        .register_devices(actor, good, contract, &rows, Lang::Vi, false)
+        .register_devices(actor, good, &batch, &rows, Lang::Vi, false)
         .await?;
     let on = time::macros::date!(2022 - 03 - 10);
     let appraise = |model_id, source: Option<&str>, verdict, notes: &str| Appraisal {

@@ -148,6 +148,30 @@ pub async fn seed(store: &Store, actor: &AuditActor, good: i64) -> Result<()> {
             Lang::Vi,
         )
         .await?;
+    // A receipt signed before its boxes were opened: 20 tablets whose serials are
+    // scanned at intake (the intake page offers this line until all 20 are in).
+    store
+        .record_donation(
+            actor,
+            &received(
+                "03/BB-BTNĐP",
+                company,
+                time::macros::date!(2022 - 03 - 15),
+                Signatory {
+                    name: "Nguyễn Thị Hồng Nhung".into(),
+                    position: Some("Phó Giám đốc".into()),
+                },
+                vec![DonationItem {
+                    model_id: good,
+                    quantity: 20,
+                    condition: Condition::New,
+                    unit_value: Dong(4_990_000),
+                    serials: Vec::new(),
+                }],
+            ),
+            Lang::Vi,
+        )
+        .await?;
     store
         .appraise(
             &sttttt,

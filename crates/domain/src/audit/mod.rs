@@ -116,6 +116,7 @@ pub fn action_label(action: &str, lang: Lang) -> Option<&'static str> {
         "update" => ("Sửa", "Changed"),
         "import" => ("Nhập từ tệp", "Imported from a file"),
         "upload" => ("Tải tệp lên", "File uploaded"),
+        "remove" => ("Gỡ tệp", "File removed"),
         "login" => ("Đăng nhập", "Logged in"),
         "logout" => ("Đăng xuất", "Logged out"),
         "enable" => ("Mở lại tài khoản", "Account enabled"),

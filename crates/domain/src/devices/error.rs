@@ -40,6 +40,20 @@ pub enum DevicesError {
     ModelNotAppraised { model: String },
     /// An appraisal of a batch that has no device waiting for it.
     NothingToAppraise { source: String },
+    /// A batch that is not a recorded receipt line (or a contract) of the registry.
+    UnknownBatch,
+    /// Serials scanned for a receipt line of another model.
+    BatchModel { model: String },
+    /// More devices than the receipt line records.
+    BatchFull {
+        minutes_no: String,
+        line: i64,
+        quantity: i64,
+        registered: i64,
+        adding: i64,
+    },
+    /// A purchase contract's number that cannot be one.
+    InvalidContract,
 }
 
 impl AreaError for DevicesError {
@@ -57,6 +71,10 @@ impl AreaError for DevicesError {
             InvalidAppraisal { .. } => "invalid_appraisal",
             ModelNotAppraised { .. } => "model_not_appraised",
             NothingToAppraise { .. } => "nothing_to_appraise",
+            UnknownBatch => "unknown_batch",
+            BatchModel { .. } => "batch_model",
+            BatchFull { .. } => "batch_full",
+            InvalidContract => "invalid_contract",
         }
     }
 
@@ -67,7 +85,12 @@ impl AreaError for DevicesError {
             MissingSerial | DuplicateSerial { .. } => "serial",
             InvalidImei { .. } => "imei",
             InvalidAppraisal { field, .. } => field,
-            ModelNotAppraised { .. } | NothingToAppraise { .. } => "source",
+            ModelNotAppraised { .. }
+            | NothingToAppraise { .. }
+            | UnknownBatch
+            | BatchFull { .. } => "source",
+            BatchModel { .. } => "model_id",
+            InvalidContract => "contract_no",
             _ => return None,
         })
     }
@@ -176,12 +199,50 @@ impl AreaError for DevicesError {
                 }
             }
             NothingToAppraise { source } => {
+                let batch = crate::devices::source_label(source, lang);
                 if vi {
-                    format!("Lô {source} không còn thiết bị nào chờ thẩm định.")
+                    format!("Lô hàng theo {batch} không còn thiết bị nào chờ thẩm định.")
                 } else {
-                    format!("Batch {source} has no device waiting for appraisal.")
+                    format!("The batch of {batch} has no device waiting for appraisal.")
                 }
             }
+            UnknownBatch => lang
+                .pick(
+                    "Hãy chọn lô hàng trong các biên bản tiếp nhận đã ghi (hoặc hợp đồng mua sắm).",
+                    "Choose the batch among the recorded receipts (or a purchase contract).",
+                )
+                .into(),
+            BatchModel { model } => {
+                if vi {
+                    format!("Dòng biên bản này ghi mẫu {model}: hãy chọn đúng mẫu thiết bị.")
+                } else {
+                    format!("This receipt line records model {model}: choose that model.")
+                }
+            }
+            BatchFull {
+                minutes_no,
+                line,
+                quantity,
+                registered,
+                adding,
+            } => {
+                let left = (quantity - registered).max(0);
+                if vi {
+                    format!(
+                        "Biên bản {minutes_no}, dòng {line} ghi {quantity} thiết bị, đã nhập {registered}: chỉ còn {left}, danh sách có {adding}. Không ghi gì."
+                    )
+                } else {
+                    format!(
+                        "Receipt {minutes_no}, line {line} records {quantity} devices, {registered} registered: {left} left, the list has {adding}. Nothing was written."
+                    )
+                }
+            }
+            InvalidContract => lang
+                .pick(
+                    "Số hợp đồng cần từ 3 đến 60 ký tự, ví dụ 05/2022/HĐ-SGDĐT.",
+                    "The contract number needs 3 to 60 characters, for example 05/2022/HĐ-SGDĐT.",
+                )
+                .into(),
         }
     }
 }

@@ -15,6 +15,40 @@ use crate::{DomainError, Lang};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 
+/// Where devices being registered come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Batch {
+    /// A line of a recorded receipt (biên bản tiếp nhận) whose serials are scanned at
+    /// intake: its `donation_items` id.
+    ReceiptLine(i64),
+    /// A purchase contract, by its number (procurement will record the contracts and
+    /// their deliveries; until then the number is kept as written).
+    Contract(String),
+}
+
+impl Batch {
+    /// A contract by its number: 3 to 60 characters, no control character.
+    pub fn contract(no: &str) -> Result<Batch, DomainError> {
+        let no = no.split_whitespace().collect::<Vec<_>>().join(" ");
+        let n = no.chars().count();
+        if !(3..=60).contains(&n) || no.chars().any(char::is_control) {
+            return Err(DevicesError::InvalidContract.into());
+        }
+        Ok(Batch::Contract(no))
+    }
+}
+
+/// The registry's source of a device (`donation:<minutes no>`, `contract:<no>`) in words.
+pub fn source_label(source: &str, lang: Lang) -> String {
+    if let Some(no) = source.strip_prefix("donation:") {
+        format!("{} {no}", lang.pick("biên bản tiếp nhận", "receipt"))
+    } else if let Some(no) = source.strip_prefix("contract:") {
+        format!("{} {no}", lang.pick("hợp đồng", "contract"))
+    } else {
+        source.to_string()
+    }
+}
+
 /// What a device is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -376,16 +376,17 @@ impl Donation {
                     format!("line {n}: the value cannot be negative"),
                 ));
             }
-            if item.serials.len() != item.quantity as usize {
+            // The serials come with the minutes, or are all scanned at intake.
+            if !item.serials.is_empty() && item.serials.len() != item.quantity as usize {
                 return Err(invalid_donation(
                     "items",
                     format!(
-                        "dòng {n}: số lượng {} nhưng có {} số sê-ri; mỗi thiết bị cần một số sê-ri",
+                        "dòng {n}: số lượng {} nhưng có {} số sê-ri; ghi đủ số sê-ri của mọi thiết bị, hoặc để trống để quét khi nhập kho",
                         item.quantity,
                         item.serials.len()
                     ),
                     format!(
-                        "line {n}: quantity {} but {} serial numbers; every device needs one",
+                        "line {n}: quantity {} but {} serial numbers; write every device's serial, or none to scan them at intake",
                         item.quantity,
                         item.serials.len()
                     ),

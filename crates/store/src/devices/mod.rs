@@ -216,15 +216,70 @@ pub(crate) async fn insert_devices(
     Ok(())
 }
 
+/// A line of a recorded receipt whose devices are scanned at intake, with how many
+/// are in the registry already.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct ReceiptLine {
+    pub item_id: i64,
+    pub minutes_no: String,
+    pub received_on: String,
+    pub donor: String,
+    pub line_no: i64,
+    pub model_id: i64,
+    pub model: String,
+    pub quantity: i64,
+    pub registered: i64,
+}
+
+const RECEIPT_LINES: &str = "SELECT i.id AS item_id, x.minutes_no, x.received_on, d.name AS donor, i.line_no, i.model_id,
+            m.brand || ' ' || m.model AS model, i.quantity,
+            (SELECT COUNT(*) FROM devices v WHERE v.donation_item_id = i.id) AS registered
+       FROM donation_items i JOIN donations x ON x.id = i.donation_id JOIN donors d ON d.id = x.donor_id
+       JOIN device_models m ON m.id = i.model_id";
+
+/// The receipt line `item_id` as it stands, or `UnknownBatch`.
+async fn receipt_line(ex: &mut Tx, item_id: i64) -> Result<ReceiptLine> {
+    let line: Option<ReceiptLine> = Q::assembled(format!("{RECEIPT_LINES} WHERE i.id = $1"))
+        .bind(item_id)
+        .fetch_optional(&mut *ex)
+        .await?;
+    Ok(line.ok_or(DomainError::Devices(DevicesError::UnknownBatch))?)
+}
+
 impl Store {
-    /// Registers the serials of a list as received devices of `model_id` from `source`,
+    /// Receipt lines with devices still to scan, newest receipt first.
+    pub async fn receipt_lines_to_scan(&self) -> Result<Vec<ReceiptLine>> {
+        let all: Vec<ReceiptLine> = Q::assembled(format!(
+            "{RECEIPT_LINES} ORDER BY x.received_on DESC, x.id DESC, i.line_no"
+        ))
+        .fetch_all(self.pool())
+        .await?;
+        Ok(all
+            .into_iter()
+            .filter(|l| l.registered < l.quantity)
+            .collect())
+    }
+
+    /// The receipt line with room for a registration of `model_id` on the receipt
+    /// numbered `minutes_no` (the command line's `donation:<minutes no>`).
+    pub async fn receipt_line_for(&self, minutes_no: &str, model_id: i64) -> Result<Option<i64>> {
+        Ok(self
+            .receipt_lines_to_scan()
+            .await?
+            .into_iter()
+            .find(|l| l.minutes_no == minutes_no.trim() && l.model_id == model_id)
+            .map(|l| l.item_id))
+    }
+
+    /// Registers the serials of a list as received devices of `model_id` from `batch`,
     /// all or nothing: a missing serial, a bad IMEI, a serial or IMEI repeated in the
     /// list or already in the registry refuses the list, every problem named by its row.
+    /// A receipt line takes devices of its model only, and no more than it records.
     pub async fn register_devices(
         &self,
         actor: &AuditActor,
         model_id: i64,
-        source: &str,
+        batch: &devices::Batch,
         rows: &[SerialRow],
         lang: Lang,
         dry_run: bool,
@@ -236,12 +291,46 @@ impl Store {
             return Err(DomainError::Devices(DevicesError::NoDevices).into());
         }
         let (mut report, clean) = self.check_serials(rows, lang).await?;
+        let mut tx = self.pool().begin().await?;
+        let (source, item_id) = match batch {
+            devices::Batch::Contract(no) => (format!("contract:{no}"), None),
+            devices::Batch::ReceiptLine(id) => {
+                // Writing to the line first holds it (a row lock on PostgreSQL, the write
+                // lock on SQLite): two intakes of one line are counted one after the other.
+                q("UPDATE donation_items SET quantity = quantity WHERE id = $1")
+                    .bind(*id)
+                    .execute(&mut tx)
+                    .await?;
+                let line = receipt_line(&mut tx, *id).await?;
+                if line.model_id != model_id {
+                    return Err(DomainError::Devices(DevicesError::BatchModel {
+                        model: line.model,
+                    })
+                    .into());
+                }
+                let adding = clean.len().max(rows.len()) as i64;
+                if line.registered + adding > line.quantity {
+                    return Err(DomainError::Devices(DevicesError::BatchFull {
+                        minutes_no: line.minutes_no,
+                        line: line.line_no,
+                        quantity: line.quantity,
+                        registered: line.registered,
+                        adding,
+                    })
+                    .into());
+                }
+                (
+                    domain::donations::source_of_minutes(&line.minutes_no),
+                    Some(*id),
+                )
+            }
+        };
+        let source = source.as_str();
         if report.rejected > 0 || dry_run {
             report.imported = if report.rejected > 0 { 0 } else { clean.len() };
             return Ok(report);
         }
-        let mut tx = self.pool().begin().await?;
-        insert_devices(self, &mut tx, actor, model_id, source, None, &clean).await?;
+        insert_devices(self, &mut tx, actor, model_id, source, item_id, &clean).await?;
         audit::append(
             &mut tx,
             actor,

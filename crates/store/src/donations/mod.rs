@@ -306,9 +306,11 @@ impl Store {
             recorded_by: String,
             created_at: i64,
         }
-        let Some(r): Option<Row> = q("SELECT id, donor_id, minutes_no, received_on, place, donor_rep_name, donor_rep_position,
-                                             board_rep_name, board_rep_position, note, total_value, recorded_by, created_at
-                                        FROM donations WHERE id = $1")
+        // `recorded_by`: the person's full name where the account exists.
+        let Some(r): Option<Row> = q("SELECT x.id, x.donor_id, x.minutes_no, x.received_on, x.place, x.donor_rep_name, x.donor_rep_position,
+                                             x.board_rep_name, x.board_rep_position, x.note, x.total_value,
+                                             COALESCE(u.full_name, x.recorded_by) AS recorded_by, x.created_at
+                                        FROM donations x LEFT JOIN users u ON u.username = x.recorded_by WHERE x.id = $1")
             .bind(id)
             .fetch_optional(self.pool())
             .await?

@@ -268,6 +268,57 @@ impl Store {
         Ok(id)
     }
 
+    /// Removes an evidence file of a student whose list is still open to the school
+    /// (drafting or returned), with an audit entry naming the file, its SHA-256 and the
+    /// reason; once the list is sent on, the file stays.
+    pub async fn remove_evidence(
+        &self,
+        actor: &AuditActor,
+        student_id: i64,
+        document_id: i64,
+        reason: &str,
+    ) -> Result<()> {
+        let mut tx = self.pool().begin().await?;
+        let (round_id, school_id, _, school_code) = owner(&mut tx, student_id).await?;
+        editable(&mut tx, round_id, school_id).await?;
+        let file: Option<(String, String)> = q(
+            "SELECT file_name, sha256 FROM documents WHERE id = $1 AND owner_kind = $2 AND owner_id = $3",
+        )
+        .bind(document_id)
+        .bind(DocumentOwner::Student(student_id).kind())
+        .bind(student_id)
+        .fetch_optional(&mut tx)
+        .await?;
+        let Some((name, sha256)) = file else {
+            return Err(DomainError::NotFound.into());
+        };
+        q("DELETE FROM documents WHERE id = $1")
+            .bind(document_id)
+            .execute(&mut tx)
+            .await?;
+        audit::append(
+            &mut tx,
+            actor,
+            AuditEvent {
+                entity: Entity::Document,
+                entity_id: Some(document_id.to_string()),
+                action: "remove",
+                summary: format!(
+                    "Gỡ minh chứng \"{name}\" của học sinh #{student_id} trường {school_code}: {reason}"
+                ),
+                unit_id: Some(school_id),
+                changes: Some(json!({
+                    "owner": "student", "owner_id": student_id, "round_id": round_id,
+                    "sha256": sha256, "reason": reason,
+                })),
+                personal: None,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// The evidence files of a student, newest first.
     pub async fn evidence_files(&self, student_id: i64) -> Result<Vec<Document>> {
         let mut files = self.documents(DocumentOwner::Student(student_id)).await?;

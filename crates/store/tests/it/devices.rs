@@ -50,7 +50,7 @@ async fn serials_register_all_or_nothing(db: &TestDb) {
         .register_devices(
             &system(),
             model,
-            "donation:01/BB-TN",
+            &domain::devices::Batch::Contract("01/BB-TN".into()),
             &rows(&[("r58r1 000a", Some("490154203237518")), ("R58R1000B", None)]),
             Lang::Vi,
             false,
@@ -66,7 +66,7 @@ async fn serials_register_all_or_nothing(db: &TestDb) {
         .register_devices(
             &system(),
             model,
-            "donation:02/BB-TN",
+            &domain::devices::Batch::Contract("02/BB-TN".into()),
             &rows(&[
                 ("NEW-1", None),
                 ("R58R1000B", None),
@@ -102,7 +102,14 @@ async fn serials_register_all_or_nothing(db: &TestDb) {
     assert_eq!(counts.get(&DeviceState::Received), Some(&2));
 
     let unknown = store
-        .register_devices(&system(), 9999, "x", &rows(&[("A", None)]), Lang::Vi, false)
+        .register_devices(
+            &system(),
+            9999,
+            &domain::devices::Batch::Contract("x".into()),
+            &rows(&[("A", None)]),
+            Lang::Vi,
+            false,
+        )
         .await
         .unwrap_err();
     assert!(matches!(unknown, StoreError::Domain(e) if e.code() == "unknown_model"));
@@ -130,7 +137,7 @@ async fn the_database_refuses_impossible_changes(db: &TestDb) {
         .register_devices(
             &system(),
             model,
-            "contract:05/HĐ",
+            &domain::devices::Batch::Contract("05/HĐ".into()),
             &rows(&[("SN-R", None)]),
             Lang::Vi,
             false,
@@ -222,7 +229,7 @@ async fn random_changes_keep_the_registry_consistent(db: &TestDb) {
                         .register_devices(
                             &system(),
                             model,
-                            "t",
+                            &domain::devices::Batch::Contract("t".into()),
                             &rows(&[(&s, None)]),
                             Lang::Vi,
                             false,
@@ -290,7 +297,14 @@ async fn a_stocktake_names_missing_and_unexpected_serials(db: &TestDb) {
     let serials: Vec<String> = (1..=6).map(|i| format!("ST-{i}")).collect();
     let list: Vec<(&str, Option<&str>)> = serials.iter().map(|s| (s.as_str(), None)).collect();
     store
-        .register_devices(&system(), model, "t", &rows(&list), Lang::Vi, false)
+        .register_devices(
+            &system(),
+            model,
+            &domain::devices::Batch::Contract("t".into()),
+            &rows(&list),
+            Lang::Vi,
+            false,
+        )
         .await
         .unwrap();
     // ST-6 goes to a school; the others stay with the Board.

@@ -17,6 +17,7 @@ use time::macros::date;
 
 storage_tests!(
     a_receipt_registers_its_devices_all_or_nothing,
+    a_receipt_line_takes_its_serials_at_intake_and_no_more,
     documents_are_kept_by_their_digest,
     appraisal_decides_what_may_reach_stock,
 );
@@ -607,4 +608,117 @@ async fn appraisal_decides_what_may_reach_stock(db: &TestDb) {
         history,
         vec!["received", "appraised", "in_stock", "allocated"]
     );
+}
+
+/// A line recorded with its quantity only: its serials come at intake, of its model, up
+/// to its quantity — also when two intakes of the line run at once.
+async fn a_receipt_line_takes_its_serials_at_intake_and_no_more(db: &TestDb) {
+    use domain::devices::Batch;
+    use songmaytinh_store::devices::SerialRow;
+    let store = &db.store;
+    let m1 = store
+        .create_device_model(&system(), &model("Samsung", "Tab A8"))
+        .await
+        .unwrap();
+    let m2 = store
+        .create_device_model(&system(), &model("Lenovo", "Tab M10"))
+        .await
+        .unwrap();
+    let donor_id = store
+        .save_donor(&system(), None, &donor("Công ty A"))
+        .await
+        .unwrap();
+    let mut line = item(m1, &[]);
+    line.quantity = 3;
+    let out = store
+        .record_donation(
+            &system(),
+            &receipt(donor_id, "20/BB-BTNĐP", vec![line]),
+            Lang::Vi,
+        )
+        .await
+        .unwrap();
+    assert!(out.errors.is_empty(), "{:?}", out.errors);
+    assert_eq!(out.devices, 0);
+    let lines = store.receipt_lines_to_scan().await.unwrap();
+    assert_eq!(lines.len(), 1);
+    let l = &lines[0];
+    assert_eq!(
+        (l.minutes_no.as_str(), l.quantity, l.registered, l.model_id),
+        ("20/BB-BTNĐP", 3, 0, m1)
+    );
+    let batch = Batch::ReceiptLine(l.item_id);
+    let rows = |names: &[&str]| -> Vec<SerialRow> {
+        names
+            .iter()
+            .enumerate()
+            .map(|(i, s)| SerialRow {
+                row: i + 1,
+                serial: s.to_string(),
+                imei: None,
+            })
+            .collect()
+    };
+    let code = |e: StoreError| match e {
+        StoreError::Domain(d) => d.code(),
+        other => panic!("{other:?}"),
+    };
+    // Another model, an unknown line: refused.
+    let e = store
+        .register_devices(&system(), m2, &batch, &rows(&["X-1"]), Lang::Vi, false)
+        .await
+        .unwrap_err();
+    assert_eq!(code(e), "batch_model");
+    let e = store
+        .register_devices(
+            &system(),
+            m1,
+            &Batch::ReceiptLine(l.item_id + 1000),
+            &rows(&["X-1"]),
+            Lang::Vi,
+            false,
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(code(e), "unknown_batch");
+    // Two intakes at once, two devices each, on a line of three: one is refused whole.
+    let actor = system();
+    let (ra, rb) = (rows(&["A-1", "A-2"]), rows(&["B-1", "B-2"]));
+    let (a, b) = tokio::join!(
+        store.register_devices(&actor, m1, &batch, &ra, Lang::Vi, false),
+        store.register_devices(&actor, m1, &batch, &rb, Lang::Vi, false),
+    );
+    let done: Vec<bool> = [&a, &b].iter().map(|r| r.is_ok()).collect();
+    assert_eq!(done.iter().filter(|d| **d).count(), 1, "{a:?} {b:?}");
+    let refused = if a.is_ok() { b } else { a };
+    let refused = refused.unwrap_err();
+    assert!(
+        matches!(&refused, StoreError::Domain(d) if d.code() == "batch_full")
+            || matches!(refused, StoreError::Busy),
+        "{refused:?}"
+    );
+    let left = store.receipt_lines_to_scan().await.unwrap();
+    assert_eq!((left[0].registered, left[0].quantity), (2, 3));
+    let e = store
+        .register_devices(
+            &system(),
+            m1,
+            &batch,
+            &rows(&["C-1", "C-2"]),
+            Lang::Vi,
+            false,
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(code(e), "batch_full");
+    store
+        .register_devices(&system(), m1, &batch, &rows(&["C-1"]), Lang::Vi, false)
+        .await
+        .unwrap();
+    assert!(
+        store.receipt_lines_to_scan().await.unwrap().is_empty(),
+        "a full line is not offered"
+    );
+    let rec = store.donation(out.id.unwrap()).await.unwrap().unwrap();
+    assert_eq!(rec.items[0].serials.len(), 3, "the serials are the line's");
 }

@@ -473,6 +473,24 @@ async fn migration_6_keeps_the_lists() {
     .await;
     let store = &db.store;
     store.migrate_to(5).await.unwrap();
+    // Today's code writes columns later migrations add (the tiers' English names):
+    // lent to the old schema while it seeds, taken back before migrating on.
+    let lend = [
+        (
+            "ALTER TABLE tiers ADD COLUMN label_en TEXT NULL",
+            "ALTER TABLE tiers DROP COLUMN label_en",
+        ),
+        (
+            "ALTER TABLE tiers ADD COLUMN evidence_en TEXT NULL",
+            "ALTER TABLE tiers DROP COLUMN evidence_en",
+        ),
+    ];
+    {
+        let mut c = sqlx::SqliteConnection::connect(&db.url).await.unwrap();
+        for (add, _) in lend {
+            sqlx::query(add).execute(&mut c).await.unwrap();
+        }
+    }
     let (round, tiers) = setup(store).await;
     let mut units = Vec::new();
     for code in ["67663001", "67666002"] {
@@ -508,6 +526,9 @@ async fn migration_6_keeps_the_lists() {
         sqlx::query_as(indexes).fetch_all(&mut c).await.unwrap();
     assert_eq!(indexes_before.len(), 5);
 
+    for (_, drop) in lend {
+        sqlx::query(drop).execute(&mut c).await.unwrap();
+    }
     store.migrate().await.unwrap();
 
     for (u, b) in units.iter().zip(&before) {

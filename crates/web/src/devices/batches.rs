@@ -25,6 +25,8 @@ use store::documents::DocumentOwner;
 pub struct BatchLine {
     pub model_id: i64,
     pub source: String,
+    /// The source in words ("biên bản tiếp nhận 12/BB-BTNĐP").
+    pub source_label: String,
     pub received: String,
     pub appraised: String,
     pub rejected: String,
@@ -109,6 +111,7 @@ async fn page(
         block.batches.push(BatchLine {
             model_id: b.model_id,
             source: b.source.clone(),
+            source_label: domain::devices::source_label(&b.source, lang),
             received: num(b.received),
             appraised: num(b.appraised),
             rejected: num(b.rejected),
@@ -142,7 +145,8 @@ async fn page(
             is_batch: a.source.is_some(),
             target: a
                 .source
-                .clone()
+                .as_deref()
+                .map(|s| domain::devices::source_label(s, lang))
                 .unwrap_or_else(|| lang.pick("Mẫu máy", "The model").to_string()),
             verdict: a.verdict.label(lang).to_string(),
             verdict_class: class(Some(a.verdict)),

@@ -136,6 +136,8 @@ pub struct ModelLine {
     pub verdict_class: &'static str,
     /// The criteria it fails, or those not stated.
     pub detail: String,
+    /// The verdict is against a sample profile (mẫu), not the official figures.
+    pub sample: bool,
 }
 
 #[derive(askama::Template)]
@@ -211,6 +213,7 @@ pub async fn index(State(state): State<AppState>, ctx: Ctx, actor: Actor) -> App
                 verdict,
                 verdict_class: class,
                 detail,
+                sample: profile.is_some_and(|p| p.sample),
             }
         })
         .collect();

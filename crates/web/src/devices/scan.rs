@@ -15,7 +15,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use domain::dates::format_millis;
-use domain::devices::DevicesError;
+use domain::devices::{Batch, DevicesError};
 use domain::devices::{DeviceState, Holder};
 use domain::units::UnitsError;
 use domain::{DomainError, Lang};
@@ -26,10 +26,20 @@ use store::devices::{Place, SerialRow};
 pub struct IntakeForm {
     #[serde(default)]
     model_id: String,
+    /// `item:<receipt line id>` or `contract`.
     #[serde(default)]
-    source: String,
+    batch: String,
+    /// The contract's number, when `batch` is `contract`.
+    #[serde(default)]
+    contract_no: String,
     #[serde(default)]
     serials: String,
+}
+
+/// A batch the page offers: a receipt line with devices still to scan.
+struct BatchOption {
+    value: String,
+    label: String,
 }
 
 #[derive(askama::Template)]
@@ -38,9 +48,35 @@ struct IntakePage {
     l: Layout,
     f: IntakeForm,
     models: Vec<ModelOption>,
+    batches: Vec<BatchOption>,
     error: Option<String>,
     bad: String,
     problems: Vec<String>,
+}
+
+async fn batch_options(state: &AppState, lang: Lang) -> AppResult<Vec<BatchOption>> {
+    Ok(state
+        .store
+        .receipt_lines_to_scan()
+        .await?
+        .into_iter()
+        .map(|l| BatchOption {
+            value: format!("item:{}", l.item_id),
+            label: format!(
+                "{} {} ({}, {}) · {} {}: {} · {} {}/{}",
+                lang.pick("Biên bản", "Receipt"),
+                l.minutes_no,
+                l.donor,
+                crate::views::iso_to_vn(&l.received_on),
+                lang.pick("dòng", "line"),
+                l.line_no,
+                l.model,
+                lang.pick("đã nhập", "registered"),
+                l.registered,
+                l.quantity
+            ),
+        })
+        .collect())
 }
 
 async fn intake_page(
@@ -65,6 +101,7 @@ async fn intake_page(
             l: ctx.layout(texts::tr(ctx.lang).intake),
             f,
             models: model_options(state, ctx.lang).await?,
+            batches: batch_options(state, ctx.lang).await?,
             error,
             bad,
             problems,
@@ -77,27 +114,55 @@ pub async fn intake(State(state): State<AppState>, ctx: Ctx) -> AppResult<Respon
     intake_page(&state, &ctx, IntakeForm::default(), None, Vec::new()).await
 }
 
-/// The model and the batch of an intake, or the field in error and why.
-fn model_and_batch(f: &IntakeForm, lang: Lang) -> Result<(i64, String), (&'static str, String)> {
-    let Ok(model_id) = f.model_id.trim().parse::<i64>() else {
-        return Err((
-            "model_id",
-            lang.pick("Hãy chọn mẫu thiết bị.", "Choose the device model.")
-                .to_string(),
-        ));
+/// The model and the batch of an intake, or the field in error and why. A receipt
+/// line brings its model when none is chosen.
+async fn model_and_batch(
+    state: &AppState,
+    f: &IntakeForm,
+    lang: Lang,
+) -> AppResult<Result<(i64, Batch), (&'static str, String)>> {
+    let batch = match f.batch.trim() {
+        "contract" => match Batch::contract(&f.contract_no) {
+            Ok(b) => b,
+            Err(e) => return Ok(Err(("contract_no", e.message(lang)))),
+        },
+        b => match b
+            .strip_prefix("item:")
+            .and_then(|id| id.parse::<i64>().ok())
+        {
+            Some(id) => Batch::ReceiptLine(id),
+            None => {
+                let e = DomainError::Devices(DevicesError::UnknownBatch);
+                return Ok(Err(("batch", e.message(lang))));
+            }
+        },
     };
-    let source = f.source.trim().to_string();
-    if !(source.starts_with("contract:") || source.starts_with("donation:")) || source.len() < 10 {
-        return Err((
-            "source",
-            lang.pick(
-                "Nguồn cần ghi rõ: contract:<số hợp đồng> hoặc donation:<số biên bản>.",
-                "Write the source as contract:<contract no> or donation:<minutes no>.",
-            )
-            .to_string(),
-        ));
-    }
-    Ok((model_id, source))
+    let model_id = match (f.model_id.trim().parse::<i64>(), &batch) {
+        (Ok(id), _) => id,
+        (Err(_), Batch::ReceiptLine(item)) => {
+            match state
+                .store
+                .receipt_lines_to_scan()
+                .await?
+                .into_iter()
+                .find(|l| l.item_id == *item)
+            {
+                Some(l) => l.model_id,
+                None => {
+                    let e = DomainError::Devices(DevicesError::UnknownBatch);
+                    return Ok(Err(("batch", e.message(lang))));
+                }
+            }
+        }
+        (Err(_), Batch::Contract(_)) => {
+            return Ok(Err((
+                "model_id",
+                lang.pick("Hãy chọn mẫu thiết bị.", "Choose the device model.")
+                    .to_string(),
+            )));
+        }
+    };
+    Ok(Ok((model_id, batch)))
 }
 
 /// Serials scanned or pasted into the page.
@@ -108,7 +173,7 @@ pub async fn register(
     Form(f): Form<IntakeForm>,
 ) -> AppResult<Response> {
     let lang = ctx.lang;
-    let (model_id, source) = match model_and_batch(&f, lang) {
+    let (model_id, batch) = match model_and_batch(&state, &f, lang).await? {
         Ok(x) => x,
         Err(e) => return intake_page(&state, &ctx, f, Some(e), Vec::new()).await,
     };
@@ -129,7 +194,7 @@ pub async fn register(
     }
     let target = Intake {
         model_id,
-        source: &source,
+        batch: &batch,
         row: ("Dòng", "Line"),
     };
     register_rows(&state, &ctx, &actor, f, &target, rows).await
@@ -155,11 +220,12 @@ pub async fn register_file(
                 Ok(b) => file = Some(b),
             },
             "model_id" => f.model_id = field.text().await.map_err(bad)?,
-            "source" => f.source = field.text().await.map_err(bad)?,
+            "batch" => f.batch = field.text().await.map_err(bad)?,
+            "contract_no" => f.contract_no = field.text().await.map_err(bad)?,
             _ => {}
         }
     }
-    let (model_id, source) = match model_and_batch(&f, lang) {
+    let (model_id, batch) = match model_and_batch(&state, &f, lang).await? {
         Ok(x) => x,
         Err(e) => return intake_page(&state, &ctx, f, Some(e), Vec::new()).await,
     };
@@ -233,7 +299,7 @@ pub async fn register_file(
         .collect();
     let target = Intake {
         model_id,
-        source: &source,
+        batch: &batch,
         row: ("Dòng trong tệp", "Row of the file"),
     };
     register_rows(&state, &ctx, &actor, f, &target, rows).await
@@ -242,7 +308,7 @@ pub async fn register_file(
 /// Where registered serials go, and how their rows are named in messages.
 struct Intake<'a> {
     model_id: i64,
-    source: &'a str,
+    batch: &'a Batch,
     row: (&'static str, &'static str),
 }
 
@@ -257,7 +323,7 @@ async fn register_rows(
     let lang = ctx.lang;
     match state
         .store
-        .register_devices(&actor.audit(), to.model_id, to.source, &rows, lang, false)
+        .register_devices(&actor.audit(), to.model_id, to.batch, &rows, lang, false)
         .await
     {
         Ok(r) if r.rejected == 0 => {
@@ -277,16 +343,20 @@ async fn register_rows(
             intake_page(state, ctx, f, None, problems).await
         }
         Err(store::StoreError::Domain(
-            e @ DomainError::Devices(DevicesError::UnknownModel { .. }),
+            e @ DomainError::Devices(
+                DevicesError::UnknownModel { .. }
+                | DevicesError::UnknownBatch
+                | DevicesError::BatchModel { .. }
+                | DevicesError::BatchFull { .. },
+            ),
         )) => {
-            intake_page(
-                state,
-                ctx,
-                f,
-                Some(("model_id", e.message(lang))),
-                Vec::new(),
-            )
-            .await
+            let field = match e {
+                DomainError::Devices(
+                    DevicesError::UnknownModel { .. } | DevicesError::BatchModel { .. },
+                ) => "model_id",
+                _ => "batch",
+            };
+            intake_page(state, ctx, f, Some((field, e.message(lang))), Vec::new()).await
         }
         Err(e) => Err(e.into()),
     }

@@ -20,6 +20,7 @@ crate::i18n::texts! {
     spec_profiles: "Cấu hình tối thiểu", "Minimum specifications";
     spec_profiles_help: "Cấu hình tối thiểu theo từng loại thiết bị, do Sở Thông tin và Truyền thông nhập theo Công văn 3693/BTTTT-CNTT. Để trống một ô là không yêu cầu tiêu chí đó. Mỗi lần sửa được ghi vào nhật ký.", "Minimum specifications per type of device, entered by the Department of Information and Communications after Công văn 3693/BTTTT-CNTT. An empty field sets no requirement. Every change is audited.";
     spec_sample: "Mẫu — chưa phải số liệu chính thức", "Sample — not the official figures";
+    per_sample: "theo hồ sơ mẫu, chưa phải cấu hình chính thức", "against a sample profile, not the official one";
     spec_name: "Tên cấu hình", "Profile name";
     spec_is_sample: "Đây là cấu hình mẫu (chưa phải số liệu chính thức)", "This is a sample profile (not the official figures)";
     spec_cpu_cores: "Số nhân CPU tối thiểu", "Minimum CPU cores";
@@ -39,7 +40,9 @@ crate::i18n::texts! {
     spec_against: "Đối chiếu với", "Checked against";
     spec_no_requirement: "Không yêu cầu tiêu chí nào.", "No criterion set.";
     profile_saved: "Đã lưu cấu hình tối thiểu.", "Minimum specification saved.";
-    batch_help: "contract:<số hợp đồng> cho hàng mua sắm, donation:<số biên bản> cho hàng ủng hộ.", "contract:<contract no> for purchases, donation:<minutes no> for donations.";
+    batch_help: "Hàng ủng hộ: chọn dòng biên bản tiếp nhận còn máy chưa nhập (mẫu máy theo dòng biên bản). Hàng mua sắm: chọn hợp đồng và ghi số hợp đồng.", "Donations: choose the receipt line with devices still to register (its model comes with it). Purchases: choose a contract and write its number.";
+    batch_contract: "Hợp đồng mua sắm (ghi số hợp đồng)", "Purchase contract (write its number)";
+    contract_no: "Số hợp đồng (hàng mua sắm)", "Contract number (purchases)";
     batches_help: "Mỗi lô hàng là các máy cùng mẫu từ một hợp đồng hoặc một biên bản tiếp nhận. Sở Thông tin và Truyền thông thẩm định mẫu máy trước, rồi từng lô; chỉ lô đạt mới được nhập kho và phân bổ.", "A batch is the devices of one model from one contract or receipt. The Department of Information and Communications appraises the model first, then each batch; only batches that pass can be put in stock and allocated.";
     model_appraisal: "Thẩm định mẫu máy", "Model appraisal";
     batch_appraisal: "Thẩm định lô", "Batch appraisal";
@@ -62,7 +65,8 @@ crate::i18n::texts! {
     state_rejected: "Không đạt", "Rejected";
     state_in_stock: "Trong kho", "In stock";
     intake: "Quét nhận thiết bị", "Scan devices in";
-    intake_help: "Chọn mẫu máy và lô hàng, rồi quét mã vạch từng máy: máy quét gõ số sê-ri và Enter. Quét trùng hoặc số đã có trong sổ sẽ kêu bíp và báo đỏ.", "Choose the model and the batch, then scan each device: the scanner types the serial and Enter. A repeat, or a serial the registry has, beeps and shows in red.";
+    intake_help: "Chọn lô hàng (và mẫu máy nếu là hàng mua sắm), rồi quét mã vạch từng máy: máy quét gõ số sê-ri và Enter. Quét trùng hoặc số đã có trong sổ sẽ kêu bíp và báo đỏ.", "Choose the batch (and the model for a purchase), then scan each device: the scanner types the serial and Enter. A repeat, or a serial the registry has, beeps and shows in red.";
+    model_help: "Hàng ủng hộ: để trống, mẫu máy theo dòng biên bản.", "Donations: leave empty, the receipt line has the model.";
     intake_refused: "Chưa đăng ký: hãy sửa các dòng sau rồi lưu lại.", "Nothing was registered: correct these lines and save again.";
     intake_save: "Đăng ký các thiết bị đã quét", "Register the scanned devices";
     intake_file: "Hoặc tải danh sách của nhà cung cấp, nhà tài trợ", "Or upload the supplier's or donor's list";

@@ -81,6 +81,9 @@ pub struct ItemFields {
     pub model_id: String,
     pub condition: String,
     pub unit_value: String,
+    /// How many devices the minutes record: the serials' count when they are typed,
+    /// needed when they are scanned at intake.
+    pub quantity: String,
     pub serials: String,
     /// Marks for the form after a refusal.
     pub model_bad: bool,
@@ -125,13 +128,14 @@ fn receipt_fields(body: &[u8]) -> ReceiptFields {
             "board_rep" => f.board_rep = v,
             "board_rep_position" => f.board_rep_position = v,
             "note" => f.note = v,
-            "model_id" | "condition" | "unit_value" | "serials" => {
+            "model_id" | "condition" | "unit_value" | "quantity" | "serials" => {
                 cur(&mut items, k.as_ref());
                 let it = items.last_mut().expect("a line");
                 match k.as_ref() {
                     "model_id" => it.model_id = v,
                     "condition" => it.condition = v,
                     "unit_value" => it.unit_value = v,
+                    "quantity" => it.quantity = v,
                     _ => it.serials = v,
                 }
             }
@@ -142,6 +146,7 @@ fn receipt_fields(body: &[u8]) -> ReceiptFields {
     items.retain(|i| {
         !(i.model_id.trim().is_empty()
             && i.serials.trim().is_empty()
+            && i.quantity.trim().is_empty()
             && i.unit_value.trim().is_empty())
     });
     f.items = items;
@@ -288,9 +293,28 @@ pub async fn create_donation(
                 ));
             };
             let serials = parse_serial_lines(&it.serials);
+            let quantity = match (it.quantity.trim(), serials.len()) {
+                ("", n) if n > 0 => n as u32,
+                (q, _) => match q.replace('.', "").parse::<u32>() {
+                    Ok(q) if q > 0 => q,
+                    _ => {
+                        return Err(refuse(
+                            &format!("quantity-{i}"),
+                            format!(
+                                "{} {line}: {}",
+                                lang.pick("Dòng", "Line"),
+                                lang.pick(
+                                    "ghi số lượng thiết bị (hoặc các số sê-ri).",
+                                    "write how many devices (or their serials)."
+                                )
+                            ),
+                        ));
+                    }
+                },
+            };
             items.push(DonationItem {
                 model_id,
-                quantity: serials.len() as u32,
+                quantity,
                 condition,
                 unit_value,
                 serials,
@@ -347,6 +371,8 @@ pub struct ItemLine {
     pub unit_value: String,
     pub value: String,
     pub serials: Vec<(String, String)>,
+    /// Fewer serials registered than the line records: the rest is scanned at intake.
+    pub missing: bool,
 }
 
 #[derive(askama::Template)]
@@ -404,6 +430,7 @@ async fn donation_page(
             condition: i.condition.label(lang),
             unit_value: i.unit_value.to_string(),
             value: Dong(i.unit_value.0.saturating_mul(i.quantity)).to_string(),
+            missing: (i.serials.len() as i64) < i.quantity,
             serials: i
                 .serials
                 .iter()
@@ -435,8 +462,12 @@ async fn donation_page(
             note: rec.note.clone().unwrap_or_default(),
             total: rec.total_value.to_string(),
             total_words: rec.total_value.in_words(),
-            recorded: format!("{} · {}", rec.recorded_by, format_millis(rec.created_at)),
-            source: rec.source(),
+            recorded: format!(
+                "{} · {}",
+                crate::views::person(&rec.recorded_by, lang),
+                format_millis(rec.created_at)
+            ),
+            source: domain::devices::source_label(&rec.source(), lang),
             items,
             documents,
             can_edit: actor.can(Action::ReceiveDevices),

@@ -164,6 +164,12 @@ fn routes() -> Vec<Route> {
         ),
         route(
             Method::POST,
+            "/students/{id}/remove-evidence",
+            Allow(EditStudents, StudentId),
+            post(record::remove_evidence),
+        ),
+        route(
+            Method::POST,
             "/students/{id}/flags/{kind}/resolve",
             Allow(ReviewDuplicates, StudentId),
             post(record::resolve_flag),
@@ -192,6 +198,7 @@ fn flash(code: &str, lang: Lang) -> Option<&'static str> {
         "student_saved" => t.student_saved,
         "flag_resolved" => t.flag_resolved,
         "evidence_saved" => t.evidence_saved,
+        "evidence_removed" => t.evidence_removed,
         _ => return None,
     })
 }

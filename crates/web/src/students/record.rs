@@ -535,6 +535,50 @@ pub async fn upload_evidence(
     ))
 }
 
+#[derive(serde::Deserialize)]
+pub struct RemoveEvidenceForm {
+    #[serde(default)]
+    evidence: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// Removing an evidence file before the list is sent on: a reason, kept in the audit.
+pub async fn remove_evidence(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    actor: Actor,
+    TargetStudent(s): TargetStudent,
+    Form(f): Form<RemoveEvidenceForm>,
+) -> AppResult<Response> {
+    let Ok(doc) = f.evidence.trim().parse::<i64>() else {
+        let msg = ctx.lang.pick("Hãy chọn tệp cần gỡ.", "Choose the file to remove.");
+        let page = detail_page(&state, &ctx, &actor, s, Some(msg.to_string())).await?;
+        return Ok(with_status(StatusCode::UNPROCESSABLE_ENTITY, page));
+    };
+    if f.reason.trim().is_empty() {
+        let msg = DomainError::ReasonRequired.message(ctx.lang);
+        let page = detail_page(&state, &ctx, &actor, s, Some(msg)).await?;
+        return Ok(with_status(StatusCode::UNPROCESSABLE_ENTITY, page));
+    }
+    match state
+        .store
+        .remove_evidence(&actor.audit(), s.id, doc, f.reason.trim())
+        .await
+    {
+        Ok(()) => Ok(redirect_with_flash(
+            &format!("/students/{}", s.id),
+            "evidence_removed",
+            state.config.secure_cookies(),
+        )),
+        Err(StoreError::Domain(e @ DomainError::Students(StudentsError::ListLocked { .. }))) => {
+            let page = detail_page(&state, &ctx, &actor, s, Some(e.message(ctx.lang))).await?;
+            Ok(with_status(StatusCode::UNPROCESSABLE_ENTITY, page))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
 pub async fn evidence(
     State(state): State<AppState>,
     TargetStudent(s): TargetStudent,

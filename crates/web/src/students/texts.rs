@@ -38,6 +38,9 @@ crate::i18n::texts! {
     student_saved: "Đã lưu thông tin học sinh.", "The student was saved.";
     flag_resolved: "Đã xử lý cảnh báo; lý do được ghi vào nhật ký.", "The flag was resolved; the reason is in the audit trail.";
     evidence_saved: "Đã lưu tệp minh chứng.", "The evidence file was saved.";
+    evidence_removed: "Đã gỡ tệp minh chứng (có ghi nhật ký).", "The evidence file was removed (recorded in the audit trail).";
+    remove_evidence: "Gỡ tệp này", "Remove this file";
+    remove_reason: "Lý do gỡ (ảnh mờ, nhầm học sinh…)", "Why (blurred photo, wrong student…)";
     evidence: "Minh chứng", "Evidence";
     evidence_needed: "Cần có", "Needed";
     no_evidence: "Chưa có tệp minh chứng.", "No evidence yet.";

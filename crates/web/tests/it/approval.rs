@@ -584,6 +584,61 @@ async fn one_student_at_a_time(app: &TestApp) {
         .await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
 
+    // A wrong file can be taken off before the list is sent on: with a reason, audited
+    // by name and SHA-256; another school cannot, and no reason is no removal.
+    let second = {
+        let mut b = png.clone();
+        b.push(1);
+        b
+    };
+    assert_eq!(
+        post_file("nham.png", second.clone()).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let files = app.db.store.evidence_files(id).await.unwrap();
+    let wrong = files
+        .iter()
+        .find(|f| f.file_name == "nham.png")
+        .unwrap()
+        .id
+        .to_string();
+    let remove = format!("/students/{id}/remove-evidence");
+    let res = other
+        .post(&remove, &[("evidence", wrong.as_str()), ("reason", "x")])
+        .await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    let res = school
+        .post(&remove, &[("evidence", wrong.as_str()), ("reason", " ")])
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(app.db.store.evidence_files(id).await.unwrap().len(), 2);
+    let res = school
+        .post(
+            &remove,
+            &[("evidence", wrong.as_str()), ("reason", "Nhầm học sinh")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let files = app.db.store.evidence_files(id).await.unwrap();
+    assert_eq!(files.len(), 1, "the right file stays");
+    let removed = app
+        .db
+        .store
+        .audit_entries(None, 5, Some(domain::audit::Entity::Document))
+        .await
+        .unwrap();
+    assert_eq!(removed[0].action, "remove");
+    assert!(
+        removed[0].summary.contains("nham.png") && removed[0].summary.contains("Nhầm học sinh")
+    );
+    assert!(
+        removed[0]
+            .changes
+            .as_deref()
+            .unwrap_or("")
+            .contains(&domain::digest::sha256_hex(&second))
+    );
+
     // Taking a student off the list needs a reason.
     let res = school
         .post(&format!("/students/{id}/withdraw"), &[("reason", " ")])

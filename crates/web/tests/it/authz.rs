@@ -121,6 +121,13 @@ const POLICY: &[(&str, &str, &str, &str, char)] = &[
         'L',
     ),
     (
+        "POST",
+        "/students/{id}/remove-evidence",
+        "FAFAAFFFF",
+        "FAFNNFFFF",
+        'L',
+    ),
+    (
         "GET",
         "/students/{id}/evidence/{evidence}",
         "FAAAAFFFF",

@@ -288,7 +288,7 @@ async fn a_scanner_feeds_the_intake_page() {
         .register_devices(
             &sys,
             model,
-            "contract:01/HĐ",
+            &domain::devices::Batch::Contract("01/HĐ".into()),
             &[store::devices::SerialRow {
                 row: 1,
                 serial: "KNOWN-1".into(),
@@ -394,7 +394,7 @@ async fn a_scanner_feeds_the_intake_page() {
     shot(&c, "intake-phone").await;
     // Register what was scanned.
     c.execute(
-        &format!("document.getElementById('model_id').value = '{model}'; document.getElementById('source').value = 'contract:05/2022/HĐ';"),
+        &format!("document.getElementById('model_id').value = '{model}'; document.getElementById('batch').value = 'contract'; document.getElementById('contract_no').value = '05/2022/HĐ';"),
         vec![],
     )
     .await

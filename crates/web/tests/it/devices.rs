@@ -88,6 +88,10 @@ async fn spec_profiles_are_edited_by_the_appraisers_and_models_checked(app: &Tes
         .unwrap();
     assert!(page.contains("Không đạt"), "{page}");
     assert!(page.contains("2 GB") && page.contains("≥ 3 GB"));
+    assert!(
+        !page.contains("theo hồ sơ mẫu"),
+        "the official profile says nothing more"
+    );
     let page = board
         .get(&format!("/devices/models/{big}"))
         .await
@@ -108,4 +112,24 @@ async fn spec_profiles_are_edited_by_the_appraisers_and_models_checked(app: &Tes
     );
     let res = board.post("/devices/profiles/tablet", &fields).await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
+
+    // Against a sample profile, every "fails" says it is the sample's verdict.
+    let mut sample = saved[0].clone();
+    sample.sample = true;
+    store.save_spec_profile(&sys, &sample).await.unwrap();
+    let page = board
+        .get(&format!("/devices/models/{small}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    let fails = page.matches(">Không đạt</span>").count();
+    assert!(fails >= 2, "the verdict and the RAM line: {page}");
+    assert_eq!(
+        page.matches("(theo hồ sơ mẫu, chưa phải cấu hình chính thức)")
+            .count(),
+        fails
+    );
+    let list = board.get("/devices").await.text().await.unwrap();
+    assert!(list.contains("(theo hồ sơ mẫu, chưa phải cấu hình chính thức)"));
 }

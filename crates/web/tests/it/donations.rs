@@ -309,7 +309,8 @@ async fn a_donation_goes_from_receipt_to_stock_through_the_pages(app: &TestApp) 
             "/devices/intake",
             &[
                 ("model_id", &m),
-                ("source", "contract:05/2022/HĐ"),
+                ("batch", "contract"),
+                ("contract_no", "05/2022/HĐ"),
                 ("serials", "NEW-1\nR9HT001\n"),
             ],
         )
@@ -326,7 +327,8 @@ async fn a_donation_goes_from_receipt_to_stock_through_the_pages(app: &TestApp) 
             "/devices/intake",
             &[
                 ("model_id", &m),
-                ("source", "contract:05/2022/HĐ"),
+                ("batch", "contract"),
+                ("contract_no", "05/2022/HĐ"),
                 ("serials", "NEW-1\nNEW-2\n"),
             ],
         )
@@ -337,13 +339,132 @@ async fn a_donation_goes_from_receipt_to_stock_through_the_pages(app: &TestApp) 
         DeviceState::Received
     );
 
+    // A batch typed by hand is not a batch: only recorded receipts (and contracts).
+    for typed in [
+        "donation:12/BB-BTNĐP",
+        "donation:99/BB-KHONGCO",
+        "item:999999",
+        "",
+    ] {
+        let res = board
+            .post(
+                "/devices/intake",
+                &[("model_id", &m), ("batch", typed), ("serials", "TYPED-1\n")],
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "{typed}");
+        assert!(
+            res.text()
+                .await
+                .unwrap()
+                .contains("Hãy chọn lô hàng trong các biên bản tiếp nhận đã ghi"),
+            "{typed}"
+        );
+    }
+    assert!(store.device("TYPED-1").await.unwrap().is_none());
+
+    // A receipt signed before the boxes were opened: a quantity, no serials. The intake
+    // page offers its line; the line takes devices of its model, no more than it records.
+    let res = board
+        .post(
+            "/donations",
+            &[
+                ("donor_id", donor_id.as_str()),
+                ("minutes_no", "13/BB-BTNĐP"),
+                ("received_on", "15/03/2022"),
+                ("place", "Sở GD&ĐT Đắk Nông"),
+                ("donor_rep", "Nguyễn Thị Hồng Nhung"),
+                ("board_rep", "Trần Văn Bình"),
+                ("model_id", m.as_str()),
+                ("condition", "new"),
+                ("quantity", "2"),
+                ("unit_value", "4.990.000"),
+                ("serials", ""),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let receipt_path = location(&res);
+    let page = board.get(&receipt_path).await.text().await.unwrap();
+    assert!(page.contains("(0/2)") && page.contains("được quét khi nhập kho"));
+    let line = store.receipt_lines_to_scan().await.unwrap();
+    let line = line.iter().find(|l| l.minutes_no == "13/BB-BTNĐP").unwrap();
+    assert_eq!((line.quantity, line.registered), (2, 0));
+    let item = format!("item:{}", line.item_id);
+    let page = board.get("/devices/intake").await.text().await.unwrap();
+    assert!(
+        page.contains(&format!("value=\"{item}\"")),
+        "the line is offered"
+    );
+    assert!(page.contains("Biên bản 13/BB-BTNĐP"));
+    let res = board
+        .post(
+            "/devices/intake",
+            &[("batch", &item), ("serials", "SCAN-1\nSCAN-2\nSCAN-3\n")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("chỉ còn 2, danh sách có 3")
+    );
+    let other_model = store
+        .device_models()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|x| x.id != model)
+        .map(|x| x.id.to_string());
+    if let Some(other) = other_model {
+        let res = board
+            .post(
+                "/devices/intake",
+                &[
+                    ("model_id", &other),
+                    ("batch", &item),
+                    ("serials", "SCAN-1\n"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            res.text()
+                .await
+                .unwrap()
+                .contains("Dòng biên bản này ghi mẫu")
+        );
+    }
+    let res = board
+        .post(
+            "/devices/intake",
+            &[("batch", &item), ("serials", "SCAN-1\nSCAN-2\n")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let page = board.get(&receipt_path).await.text().await.unwrap();
+    assert!(
+        page.contains("SCAN-2") && page.contains("(2/2)"),
+        "the serials are the receipt's"
+    );
+    let page = board.get("/devices/intake").await.text().await.unwrap();
+    assert!(
+        !page.contains(&format!("value=\"{item}\"")),
+        "a full line is no longer offered"
+    );
+
     // The supplier's own spreadsheet, uploaded: a bad IMEI refuses the file by its row.
     let csv = |body: &str| {
         format!(
             "DANH SÁCH MÁY GIAO THEO HỢP ĐỒNG 06/2022\nSTT,Số Serial,IMEI\n{body},Tổng cộng: 2 máy,\n"
         )
     };
-    let fields = [("model_id", m.as_str()), ("source", "contract:06/2022/HĐ")];
+    let fields = [
+        ("model_id", m.as_str()),
+        ("batch", "contract"),
+        ("contract_no", "06/2022/HĐ"),
+    ];
     let res = multipart(
         &board,
         "/devices/intake/file",
@@ -383,7 +504,7 @@ async fn a_donation_goes_from_receipt_to_stock_through_the_pages(app: &TestApp) 
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
 
     // Stocktake of the Board's store (everything it holds, appraised or not): two
-    // scanned, four not found on the shelf, one serial the registry does not know.
+    // scanned, six not found on the shelf, one serial the registry does not know.
     let res = mttq
         .post(
             "/devices/stocktake",
@@ -392,7 +513,7 @@ async fn a_donation_goes_from_receipt_to_stock_through_the_pages(app: &TestApp) 
         .await;
     assert_eq!(res.status(), StatusCode::OK);
     let page = res.text().await.unwrap();
-    assert!(page.contains("id=\"missing-count\">4<"), "{page}");
+    assert!(page.contains("id=\"missing-count\">6<"), "{page}");
     assert!(page.contains("id=\"unexpected-count\">1<"));
     assert!(page.contains("Không có trong sổ theo dõi"));
     let unknown = page
