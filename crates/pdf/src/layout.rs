@@ -281,7 +281,11 @@ impl Layout {
     /// A paragraph wrapped to the margins, with a first-line indent.
     pub fn paragraph(&mut self, text: &str, style: Style, size: f32, align: Align, indent: f32) {
         let width = self.width();
-        let lines = wrap_indented(text, style, size, width, indent);
+        let lines = if align == Align::Center && indent == 0.0 {
+            wrap_balanced(text, style, size, width)
+        } else {
+            wrap_indented(text, style, size, width, indent)
+        };
         let n = lines.len();
         for (i, line) in lines.into_iter().enumerate() {
             self.ensure(leading(size));
@@ -308,15 +312,20 @@ impl Layout {
         indent: f32,
     ) {
         let lw = text_width(label, label_style, size) + text_width(" ", style, size);
-        let width = self.width() - indent - lw;
-        let lines = wrap(value, style, size, width.max(40.0));
+        // The value follows the label; what does not fit goes on at the left margin, as
+        // a paragraph's next lines do (hung under the value, a last word stood alone in
+        // the middle of the page).
+        let head = (indent + lw).min(self.width() - 40.0);
+        let lines = wrap_indented(value, style, size, self.width(), head);
         for (i, line) in lines.iter().enumerate() {
             self.ensure(leading(size));
             let baseline = self.y + size;
             if i == 0 {
                 self.text_at(self.left + indent, baseline, label, label_style, size);
+                self.text_at(self.left + head, baseline, line, style, size);
+            } else {
+                self.text_at(self.left, baseline, line, style, size);
             }
-            self.text_at(self.left + indent + lw, baseline, line, style, size);
             self.y += leading(size);
         }
     }
@@ -351,7 +360,8 @@ impl Layout {
             block
                 .iter()
                 .map(|l| {
-                    wrap(&l.text, l.style, l.size, w).len() as f32 * leading(l.size) + rule_gap(l)
+                    wrap_balanced(&l.text, l.style, l.size, w).len() as f32 * leading(l.size)
+                        + rule_gap(l)
                 })
                 .sum()
         };
@@ -362,17 +372,29 @@ impl Layout {
         for (block, x0, x1) in [(left, x_from, split), (right, split, x_to)] {
             let mut y = top;
             for l in block {
-                for text in wrap(&l.text, l.style, l.size, x1 - x0) {
+                let lines = wrap_balanced(&l.text, l.style, l.size, x1 - x0);
+                let last = lines.len().saturating_sub(1);
+                let mut widest = 0.0f32;
+                for (k, text) in lines.iter().enumerate() {
                     let baseline = y + l.size;
-                    let (x, w) =
-                        self.place(x0, x1, baseline, &text, l.style, l.size, Align::Center);
-                    match l.rule {
-                        Rule::None => {}
-                        Rule::Underline => self.line(x, baseline + 2.0, x + w, baseline + 2.0, 0.6),
-                        Rule::Short => {
-                            let c = x + w / 2.0;
-                            let half = (w / 6.0).max(20.0);
-                            self.line(c - half, baseline + 4.0, c + half, baseline + 4.0, 0.6);
+                    let (x, w) = self.place(x0, x1, baseline, text, l.style, l.size, Align::Center);
+                    widest = widest.max(w);
+                    // A rule goes under the block's last line only: under a wrapped line
+                    // it would run into the next.
+                    if k == last {
+                        match l.rule {
+                            Rule::None => {}
+                            Rule::Underline => {
+                                self.line(x, baseline + 2.0, x + w, baseline + 2.0, 0.6)
+                            }
+                            Rule::Short => {
+                                let c = x + w / 2.0;
+                                let half = (widest / 6.0).max(20.0);
+                                // Below the dots under letters (Ậ, Ộ): they reach about
+                                // a quarter of the size under the baseline.
+                                let y = baseline + (l.size * 0.45).max(5.0);
+                                self.line(c - half, y, c + half, y, 0.6);
+                            }
                         }
                     }
                     y += leading(l.size);
@@ -546,11 +568,32 @@ impl Default for Layout {
     }
 }
 
+/// Wraps centred text into as few lines as `wrap` would, of even lengths: a long name
+/// keeps no lone last word on a centred line of its own.
+pub(crate) fn wrap_balanced(text: &str, style: Style, size: f32, width: f32) -> Vec<String> {
+    let greedy = wrap(text, style, size, width);
+    let n = greedy.len();
+    if n < 2 {
+        return greedy;
+    }
+    // The narrowest width that still needs no more lines than the full width.
+    let (mut lo, mut hi) = (width / n as f32, width);
+    for _ in 0..16 {
+        let mid = (lo + hi) / 2.0;
+        if wrap(text, style, size, mid).len() <= n {
+            hi = mid;
+        } else {
+            lo = mid;
+        }
+    }
+    wrap(text, style, size, hi)
+}
+
 fn rule_gap(l: &BlockLine) -> f32 {
     match l.rule {
         Rule::None => 0.0,
         Rule::Underline => 2.0,
-        Rule::Short => 6.0,
+        Rule::Short => 8.0,
     }
 }
 
@@ -578,6 +621,50 @@ fn wrap_indented(text: &str, style: Style, size: f32, width: f32, indent: f32) -
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A long party name centred in a column: where the greedy wrap leaves its last
+    /// word alone on a line, the balanced one keeps as many lines, none of a lone word.
+    #[test]
+    fn a_centred_name_leaves_no_lone_last_word() {
+        let name = "CÔNG TY CỔ PHẦN VIỄN THÔNG HƯNG THỊNH ĐẮK NÔNG";
+        let width = (100..400)
+            .map(|w| w as f32)
+            .find(|w| {
+                let g = wrap(name, Style::Bold, 12.0, *w);
+                g.len() == 2 && !g[1].contains(' ')
+            })
+            .expect("a width where the greedy wrap leaves one word");
+        let balanced = wrap_balanced(name, Style::Bold, 12.0, width);
+        assert_eq!(balanced.len(), 2, "{balanced:?}");
+        assert!(balanced[1].contains(' '), "{balanced:?}");
+        assert_eq!(balanced.join(" "), name);
+        for l in &balanced {
+            assert!(text_width(l, Style::Bold, 12.0) <= width, "{l}");
+        }
+    }
+
+    /// The rule under a wrapped heading is drawn once, under its last line.
+    #[test]
+    fn a_wrapped_heading_has_one_rule_under_its_last_line() {
+        let mut l = Layout::new();
+        let (x0, x1) = (l.left, l.left + 150.0);
+        let before = l.pages.last().map(|p| p.len()).unwrap_or(0);
+        l.columns(
+            &[BlockLine::new(
+                "BAN TIẾP NHẬN, ĐIỀU PHỐI MÁY TÍNH CHO HỌC SINH",
+                Style::Bold,
+                12.0,
+            )
+            .rule(Rule::Short)],
+            &[],
+            1.0,
+            x0,
+            x1,
+        );
+        let ops = &l.pages.last().unwrap()[before..];
+        let rules = ops.iter().filter(|o| matches!(o, Op::Line { .. })).count();
+        assert_eq!(rules, 1, "{ops:?}");
+    }
 
     #[test]
     fn wraps_within_width_and_keeps_every_word() {

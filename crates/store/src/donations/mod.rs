@@ -7,6 +7,7 @@ mod donors;
 pub use donors::DonorRow;
 
 use crate::db::q;
+use crate::devices::CleanSerial;
 use crate::devices::{SerialError, SerialRow, insert_devices, model_name};
 use crate::error::{Result, StoreError};
 use crate::students::programs::{iso, parse_iso};
@@ -92,36 +93,13 @@ impl DonationRecord {
 }
 
 impl Store {
-    /// Records a receipt and registers its devices in one transaction: all of it, or
-    /// nothing with every problem named (line and serial).
-    pub async fn record_donation(
+    /// The serials of every line of a receipt checked against each other and the
+    /// registry: the problems by line and position, and the clean serials in order.
+    pub(crate) async fn receipt_serials(
         &self,
-        actor: &AuditActor,
         d: &Donation,
         lang: Lang,
-    ) -> Result<DonationOutcome> {
-        let d = d.checked(today())?;
-        let donor = self.donor(d.donor_id).await?.ok_or_else(|| {
-            DomainError::Donations(DonationsError::InvalidDonation {
-                field: "donor",
-                reason_vi: "chưa chọn nhà tài trợ (hoặc nhà tài trợ không còn)".into(),
-                reason_en: "no donor chosen (or the donor no longer exists)".into(),
-            })
-        })?;
-        let mut names = Vec::with_capacity(d.items.len());
-        for item in &d.items {
-            names.push(model_name(self, item.model_id).await?);
-        }
-        let taken: Option<i64> = q("SELECT id FROM donations WHERE minutes_no = $1")
-            .bind(d.minutes_no.clone())
-            .scalar_optional(self.pool())
-            .await?;
-        if taken.is_some() {
-            return Err(DomainError::Donations(DonationsError::DuplicateMinutesNo {
-                no: d.minutes_no,
-            })
-            .into());
-        }
+    ) -> Result<(Vec<DonationError>, Vec<CleanSerial>)> {
         // One list of serials over all lines, so that a serial repeated across lines is
         // caught too; row k of the list is serial `pos` of line `line`.
         let mut rows = Vec::new();
@@ -155,6 +133,53 @@ impl Store {
                     }
                 })
                 .collect();
+            return Ok((errors, Vec::new()));
+        }
+        Ok((Vec::new(), clean))
+    }
+
+    /// What a receipt's serials would be refused for, writing nothing (the receipt
+    /// form shows them with its other problems, in one round).
+    pub async fn receipt_serial_problems(
+        &self,
+        d: &Donation,
+        lang: Lang,
+    ) -> Result<Vec<DonationError>> {
+        Ok(self.receipt_serials(d, lang).await?.0)
+    }
+
+    /// Records a receipt and registers its devices in one transaction: all of it, or
+    /// nothing with every problem named (line and serial).
+    pub async fn record_donation(
+        &self,
+        actor: &AuditActor,
+        d: &Donation,
+        lang: Lang,
+    ) -> Result<DonationOutcome> {
+        let d = d.checked(today())?;
+        let donor = self.donor(d.donor_id).await?.ok_or_else(|| {
+            DomainError::Donations(DonationsError::InvalidDonation {
+                field: "donor",
+                reason_vi: "chưa chọn nhà tài trợ (hoặc nhà tài trợ không còn)".into(),
+                reason_en: "no donor chosen (or the donor no longer exists)".into(),
+            })
+        })?;
+        let mut names = Vec::with_capacity(d.items.len());
+        for item in &d.items {
+            names.push(model_name(self, item.model_id).await?);
+        }
+        let taken: Option<i64> = q("SELECT id FROM donations WHERE minutes_no = $1")
+            .bind(d.minutes_no.clone())
+            .scalar_optional(self.pool())
+            .await?;
+        if taken.is_some() {
+            return Err(DomainError::Donations(DonationsError::DuplicateMinutesNo {
+                no: d.minutes_no,
+            })
+            .into());
+        }
+        let (errors, clean) = self.receipt_serials(&d, lang).await?;
+        if !errors.is_empty() {
             return Ok(DonationOutcome {
                 id: None,
                 devices: 0,

@@ -198,8 +198,8 @@ async fn new_page(
         f.items.push(blank.clone());
     }
     for (i, it) in f.items.iter_mut().enumerate() {
-        it.model_bad = bad == format!("model_id-{i}");
-        it.value_bad = bad == format!("unit_value-{i}");
+        it.model_bad |= bad == format!("model_id-{i}");
+        it.value_bad |= bad == format!("unit_value-{i}");
     }
     Ok(with_status(
         status,
@@ -233,114 +233,155 @@ pub async fn create_donation(
 ) -> AppResult<Response> {
     let lang = ctx.lang;
     let f = receipt_fields(&body);
-    let refuse = |field: &str, msg: String| (field.to_string(), msg);
-    let checked: Result<Donation, (String, String)> = (|| {
-        let Ok(donor_id) = f.donor_id.trim().parse::<i64>() else {
-            return Err(refuse(
-                "donor_id",
-                lang.pick("Hãy chọn nhà tài trợ.", "Choose the donor.")
-                    .into(),
-            ));
+    // "Add lines": the form again with what was typed and more empty lines.
+    if form_urlencoded::parse(&body).any(|(k, _)| k == "more_lines") {
+        let mut f = f;
+        let blank = ItemFields {
+            condition: "new".into(),
+            ..ItemFields::default()
         };
-        let Some(received_on) = domain::dates::parse_date(&f.received_on) else {
-            return Err(refuse(
-                "received_on",
-                lang.pick(
-                    "Ngày tiếp nhận cần có dạng dd/mm/yyyy.",
-                    "The date of receipt reads dd/mm/yyyy.",
-                )
-                .into(),
-            ));
-        };
-        let mut items = Vec::new();
-        for (i, it) in f.items.iter().enumerate() {
-            let line = i + 1;
-            let Ok(model_id) = it.model_id.trim().parse::<i64>() else {
-                return Err(refuse(
-                    &format!("model_id-{i}"),
-                    format!(
-                        "{} {line}: {}",
-                        lang.pick("Dòng", "Line"),
-                        lang.pick("hãy chọn mẫu thiết bị.", "choose the device model.")
-                    ),
-                ));
-            };
-            // The declared value is written on the minutes: never assumed.
-            let Some(unit_value) = Dong::parse(&it.unit_value) else {
-                return Err(refuse(
-                    &format!("unit_value-{i}"),
-                    format!(
-                        "{} {line}: {}",
-                        lang.pick("Dòng", "Line"),
-                        lang.pick(
-                            "nhập đơn giá khai báo bằng đồng, ví dụ 4.990.000 (0 nếu nhà tài trợ không khai báo).",
-                            "enter the declared unit value in đồng, e.g. 4.990.000 (0 if the donor declares none)."
-                        )
-                    ),
-                ));
-            };
-            let Some(condition) = Condition::parse(&it.condition) else {
-                return Err(refuse(
-                    "items",
-                    format!(
-                        "{} {line}: {}",
-                        lang.pick("Dòng", "Line"),
-                        lang.pick(
-                            "hãy chọn tình trạng mới hoặc đã qua sử dụng.",
-                            "choose new or used."
-                        )
-                    ),
-                ));
-            };
-            let serials = parse_serial_lines(&it.serials);
-            let quantity = match (it.quantity.trim(), serials.len()) {
-                ("", n) if n > 0 => n as u32,
-                (q, _) => match q.replace('.', "").parse::<u32>() {
-                    Ok(q) if q > 0 => q,
-                    _ => {
-                        return Err(refuse(
-                            &format!("quantity-{i}"),
-                            format!(
-                                "{} {line}: {}",
-                                lang.pick("Dòng", "Line"),
-                                lang.pick(
-                                    "ghi số lượng thiết bị (hoặc các số sê-ri).",
-                                    "write how many devices (or their serials)."
-                                )
-                            ),
-                        ));
-                    }
-                },
-            };
-            items.push(DonationItem {
-                model_id,
-                quantity,
-                condition,
-                unit_value,
-                serials,
-            });
+        for _ in 0..3 {
+            if f.items.len() + 1 < MAX_FORM_LINES {
+                f.items.push(blank.clone());
+            }
         }
-        Ok(Donation {
-            donor_id,
-            minutes_no: f.minutes_no.clone(),
-            received_on,
-            place: f.place.clone(),
-            donor_rep: Signatory {
-                name: f.donor_rep.clone(),
-                position: some(&f.donor_rep_position),
-            },
-            board_rep: Signatory {
-                name: f.board_rep.clone(),
-                position: some(&f.board_rep_position),
-            },
-            note: some(&f.note),
-            items,
-        })
-    })();
-    let d = match checked {
-        Ok(d) => d,
-        Err(e) => return new_page(&state, &ctx, f, Some(e), Vec::new()).await,
+        let mut page = new_page(&state, &ctx, f, None, Vec::new()).await?;
+        *page.status_mut() = StatusCode::OK;
+        return Ok(page);
+    }
+    // Every problem of the form in one round: the fields, each line, the minutes' own
+    // rules, and the serials against each other and the registry.
+    let mut problems: Vec<(String, String)> = Vec::new();
+    let line_msg = |line: usize, msg: &str| format!("{} {line}: {msg}", lang.pick("Dòng", "Line"));
+    let donor_id = f.donor_id.trim().parse::<i64>().unwrap_or_else(|_| {
+        problems.push((
+            "donor_id".into(),
+            lang.pick("Hãy chọn nhà tài trợ.", "Choose the donor.")
+                .into(),
+        ));
+        0
+    });
+    let received_on = domain::dates::parse_date(&f.received_on).unwrap_or_else(|| {
+        problems.push((
+            "received_on".into(),
+            lang.pick(
+                "Ngày tiếp nhận cần có dạng dd/mm/yyyy.",
+                "The date of receipt reads dd/mm/yyyy.",
+            )
+            .into(),
+        ));
+        today()
+    });
+    let mut items = Vec::new();
+    for (i, it) in f.items.iter().enumerate() {
+        let line = i + 1;
+        let model_id = it.model_id.trim().parse::<i64>().ok();
+        if model_id.is_none() {
+            problems.push((
+                format!("model_id-{i}"),
+                line_msg(
+                    line,
+                    lang.pick("hãy chọn mẫu thiết bị.", "choose the device model."),
+                ),
+            ));
+        }
+        // The declared value is written on the minutes: never assumed.
+        let unit_value = Dong::parse(&it.unit_value);
+        if unit_value.is_none() {
+            problems.push((
+                format!("unit_value-{i}"),
+                line_msg(
+                    line,
+                    lang.pick(
+                        "nhập đơn giá khai báo bằng đồng, ví dụ 4.990.000 (0 nếu nhà tài trợ không khai báo).",
+                        "enter the declared unit value in đồng, e.g. 4.990.000 (0 if the donor declares none).",
+                    ),
+                ),
+            ));
+        }
+        let condition = Condition::parse(&it.condition);
+        if condition.is_none() {
+            problems.push((
+                "items".into(),
+                line_msg(
+                    line,
+                    lang.pick(
+                        "hãy chọn tình trạng mới hoặc đã qua sử dụng.",
+                        "choose new or used.",
+                    ),
+                ),
+            ));
+        }
+        let serials = parse_serial_lines(&it.serials);
+        let quantity = match (it.quantity.trim(), serials.len()) {
+            ("", n) if n > 0 => Some(n as u32),
+            (q, _) => q.replace('.', "").parse::<u32>().ok().filter(|q| *q > 0),
+        };
+        if quantity.is_none() {
+            problems.push((
+                format!("quantity-{i}"),
+                line_msg(
+                    line,
+                    lang.pick(
+                        "ghi số lượng thiết bị (hoặc các số sê-ri).",
+                        "write how many devices (or their serials).",
+                    ),
+                ),
+            ));
+        }
+        items.push(DonationItem {
+            model_id: model_id.unwrap_or(0),
+            quantity: quantity.unwrap_or(0),
+            condition: condition.unwrap_or(Condition::New),
+            unit_value: unit_value.unwrap_or(Dong::ZERO),
+            serials,
+        });
+    }
+    let d = Donation {
+        donor_id,
+        minutes_no: f.minutes_no.clone(),
+        received_on,
+        place: f.place.clone(),
+        donor_rep: Signatory {
+            name: f.donor_rep.clone(),
+            position: some(&f.donor_rep_position),
+        },
+        board_rep: Signatory {
+            name: f.board_rep.clone(),
+            position: some(&f.board_rep_position),
+        },
+        note: some(&f.note),
+        items,
     };
+    if !problems.is_empty() {
+        // The minutes' own rules (number, place, representatives) on what could be read.
+        if let Err(e) = d.checked(today())
+            && !matches!(e.field(), Some("items"))
+        {
+            problems.push((e.field().unwrap_or_default().to_string(), e.message(lang)));
+        }
+        for e in state.store.receipt_serial_problems(&d, lang).await? {
+            problems.push(("items".into(), e.message));
+        }
+        let mut f = f;
+        for (field, _) in &problems {
+            let line = |prefix: &str| {
+                field
+                    .strip_prefix(prefix)
+                    .and_then(|i| i.parse::<usize>().ok())
+            };
+            if let Some(it) = line("model_id-").and_then(|i| f.items.get_mut(i)) {
+                it.model_bad = true;
+            }
+            if let Some(it) = line("unit_value-").and_then(|i| f.items.get_mut(i)) {
+                it.value_bad = true;
+            }
+        }
+        // The first problem marks its field and leads; the others follow in a list.
+        let mut rest = problems.into_iter();
+        let first = rest.next();
+        return new_page(&state, &ctx, f, first, rest.map(|(_, m)| m).collect()).await;
+    }
     match state.store.record_donation(&actor.audit(), &d, lang).await {
         Ok(DonationOutcome { id: Some(id), .. }) => Ok({
             state.forget_devices();

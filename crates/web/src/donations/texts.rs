@@ -58,4 +58,5 @@ crate::i18n::texts! {
     receipt_serials_help: "Ghi số sê-ri từng máy (quét mã vạch, gõ, hoặc dán hai cột Số sê-ri và IMEI từ Excel): số lượng tự tính. Chưa mở hộp: ghi số lượng, để trống số sê-ri; máy được quét khi nhập kho.", "Write each device's serial (scan, type, or paste the Serial and IMEI columns from Excel): the quantity follows. Boxes not opened yet: write the quantity and leave the serials empty; they are scanned at intake.";
     serials_at_intake: "Số sê-ri còn thiếu được quét khi nhập kho.", "The missing serials are scanned at intake.";
     go_intake: "Nhập kho theo số sê-ri", "Serial intake";
+    more_lines: "Thêm dòng thiết bị", "Add device lines";
 }

@@ -552,7 +552,9 @@ pub async fn remove_evidence(
     Form(f): Form<RemoveEvidenceForm>,
 ) -> AppResult<Response> {
     let Ok(doc) = f.evidence.trim().parse::<i64>() else {
-        let msg = ctx.lang.pick("Hãy chọn tệp cần gỡ.", "Choose the file to remove.");
+        let msg = ctx
+            .lang
+            .pick("Hãy chọn tệp cần gỡ.", "Choose the file to remove.");
         let page = detail_page(&state, &ctx, &actor, s, Some(msg.to_string())).await?;
         return Ok(with_status(StatusCode::UNPROCESSABLE_ENTITY, page));
     };

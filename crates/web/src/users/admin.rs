@@ -111,22 +111,72 @@ struct NewPage {
     l: Layout,
     f: NewUserForm,
     roles: Vec<Opt>,
+    /// The units of the scope, as the unit field offers them: (code, name).
+    units: Vec<(String, String)>,
     errors: FieldErrors,
     created: Option<(i64, String, String)>,
 }
 
-pub async fn new_form(ctx: Ctx) -> Response {
+/// Every unit of the administrator's scope, for the unit field to offer by name.
+async fn unit_choices(state: &AppState, actor: &Actor) -> AppResult<Vec<(String, String)>> {
+    let filter = store::units::UnitFilter::default();
+    let mut out = Vec::new();
+    for page in 1..=20 {
+        let p = state
+            .store
+            .list_units(&actor.scope, &filter, page, 500)
+            .await?;
+        let n = p.items.len();
+        out.extend(p.items.into_iter().map(|u| (u.code.to_string(), u.name)));
+        if n < 500 {
+            break;
+        }
+    }
+    Ok(out)
+}
+
+/// The unit field's text as a unit code: a code, the offered "name (code)", or a name
+/// that one unit of the scope has.
+async fn unit_code_of(state: &AppState, actor: &Actor, typed: &str) -> AppResult<String> {
+    let t = typed.trim();
+    if let Some(code) = t
+        .strip_suffix(')')
+        .and_then(|x| x.rsplit_once('('))
+        .map(|(_, c)| c.trim())
+    {
+        return Ok(code.to_string());
+    }
+    if t.is_empty() || t.bytes().all(|b| b.is_ascii_digit()) {
+        return Ok(t.to_string());
+    }
+    let filter = store::units::UnitFilter {
+        search: Some(text::fold(t)),
+        ..Default::default()
+    };
+    let found = state.store.list_units(&actor.scope, &filter, 1, 2).await?;
+    Ok(match found.items.as_slice() {
+        [one] => one.code.to_string(),
+        _ => t.to_string(),
+    })
+}
+
+pub async fn new_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    actor: Actor,
+) -> AppResult<Response> {
     let f = NewUserForm {
         role: "truong".into(),
         ..Default::default()
     };
-    render(NewPage {
+    Ok(render(NewPage {
         l: ctx.layout(texts::tr(ctx.lang).new_user),
         roles: role_opts(ctx.lang, &f.role),
+        units: unit_choices(&state, &actor).await?,
         f,
         errors: FieldErrors::default(),
         created: None,
-    })
+    }))
 }
 
 pub async fn create(
@@ -149,15 +199,16 @@ pub async fn create(
     if !generated && let Err(e) = check_new_password(&password, f.username.trim()) {
         errors.push(("password", e.message(ctx.lang)));
     }
+    let units = unit_choices(&state, &actor).await?;
     let (Some(username), Some(role), true) = (username, role, errors.is_empty()) else {
-        return Ok(invalid(&ctx, f, errors));
+        return Ok(invalid(&ctx, f, units, errors));
     };
     let hash = store::passwords::hash_password(&password).await?;
     let new = NewUser {
         username,
         full_name: f.full_name.clone(),
         role,
-        unit_code: f.unit.trim().to_string(),
+        unit_code: unit_code_of(&state, &actor, &f.unit).await?,
         password_hash: hash,
         must_change_password: true,
     };
@@ -171,6 +222,7 @@ pub async fn create(
             let page = NewPage {
                 l: ctx.layout(texts::tr(ctx.lang).new_user),
                 roles: role_opts(ctx.lang, "truong"),
+                units,
                 f: NewUserForm {
                     role: "truong".into(),
                     ..Default::default()
@@ -183,16 +235,22 @@ pub async fn create(
         Err(StoreError::Domain(e)) => {
             let field = e.field().unwrap_or("username");
             let msg = e.message(ctx.lang);
-            Ok(invalid(&ctx, f, vec![(field, msg)]))
+            Ok(invalid(&ctx, f, units, vec![(field, msg)]))
         }
         Err(e) => Err(e.into()),
     }
 }
 
-fn invalid(ctx: &Ctx, f: NewUserForm, errors: Vec<(&'static str, String)>) -> Response {
+fn invalid(
+    ctx: &Ctx,
+    f: NewUserForm,
+    units: Vec<(String, String)>,
+    errors: Vec<(&'static str, String)>,
+) -> Response {
     let page = NewPage {
         l: ctx.layout(texts::tr(ctx.lang).new_user),
         roles: role_opts(ctx.lang, &f.role),
+        units,
         f,
         errors: errors.into(),
         created: None,

@@ -21,6 +21,8 @@ crate::i18n::texts! {
     role: "Vai trò", "Role";
     unit: "Đơn vị", "Unit";
     unit_code: "Mã đơn vị", "Unit code";
+    unit_pick: "Đơn vị", "Unit";
+    unit_pick_help: "Gõ vài chữ của tên trường, phòng hoặc sở rồi chọn; hoặc gõ mã đơn vị.", "Type part of the school's, office's or department's name and pick it; or type the unit code.";
     change_password: "Đổi mật khẩu", "Change password";
     must_change_password: "Mật khẩu của bạn do quản trị viên cấp. Hãy đặt mật khẩu mới để tiếp tục.", "Your password was issued by an administrator. Set a new one to continue.";
     current_password: "Mật khẩu hiện tại", "Current password";

@@ -148,6 +148,31 @@ async fn a_donation_goes_from_receipt_to_stock_through_the_pages(app: &TestApp) 
     assert!(page.contains("name=\"unit_value\" value=\"\" inputmode=\"numeric\" placeholder=\"4.990.000\" aria-invalid=\"true\""));
     assert!(store.donations().await.unwrap().is_empty());
 
+    // Every problem in one round: no donor, a line without its value, a serial repeated.
+    let mut many = receipt("R9HT001\nR9HT001");
+    many[0].1 = String::new();
+    many[8].1 = String::new();
+    let res = post_receipt(many).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = res.text().await.unwrap();
+    for said in [
+        "Hãy chọn nhà tài trợ.",
+        "Dòng 1: nhập đơn giá khai báo bằng đồng",
+        "Dòng 1, thiết bị thứ 2: Số sê-ri R9HT001",
+    ] {
+        assert!(page.contains(said), "{said}: {page}");
+    }
+    // More lines: the form again, what was typed kept, three more empty lines.
+    let mut more = receipt("R9HT001");
+    more.push(("more_lines", "1".to_string()));
+    let res = post_receipt(more).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let page = res.text().await.unwrap();
+    assert!(page.matches("name=\"model_id\"").count() >= 4, "more lines");
+    assert!(page.contains(">R9HT001<"), "what was typed stays");
+    assert!(!page.contains("role=\"alert\""), "nothing is checked yet");
+    assert!(store.donations().await.unwrap().is_empty());
+
     let res = post_receipt(receipt("R9HT001\nR9HT002\t490154203237518\n")).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let donation_path = location(&res);

@@ -633,6 +633,38 @@ async fn admin_creates_a_user_who_must_change_password(app: &TestApp) {
     assert_eq!(dup.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(dup.text().await.unwrap().contains("đã có người dùng"));
 
+    // The unit is picked by its name (the form offers the scope's units), or typed.
+    let form = admin.get("/admin/users/new").await.text().await.unwrap();
+    assert!(
+        form.contains("<option value=\"Trường Tiểu học Lê Lợi (67663002)\">"),
+        "{form}"
+    );
+    for (username, typed) in [
+        ("ht_chon", "Trường Tiểu học Lê Lợi (67663002)"),
+        ("ht_ten", "truong tieu hoc le loi"),
+    ] {
+        let res = admin
+            .post(
+                "/admin/users",
+                &[
+                    ("username", username),
+                    ("full_name", "Lê Văn Chọn"),
+                    ("role", "truong"),
+                    ("unit", typed),
+                ],
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::CREATED, "{typed}");
+        let u = app
+            .db
+            .store
+            .user_by_username(username)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(u.unit_id, app.unit("67663002").await.id, "{typed}");
+    }
+
     // The new user logs in and must set a password before anything else.
     let (http, res) = app.login("ht_leloi", &password).await;
     assert_eq!(res.headers()["location"], "/account/password");
