@@ -4,8 +4,10 @@
 
 pub mod layout;
 pub mod receipt;
+pub mod stocktake;
 
 pub use receipt::{Letterhead, Party, ReceiptLine, ReceiptMinutes, receipt_minutes};
+pub use stocktake::{StocktakeMinutes, stocktake_minutes};
 
 /// Every letter of Vietnamese, lower and upper case, precomposed (NFC).
 pub const VIETNAMESE_LETTERS: &str = "aàáảãạăằắẳẵặâầấẩẫậeèéẻẽẹêềếểễệiìíỉĩịoòóỏõọôồốổỗộơờớởỡợuùúủũụưừứửữựyỳýỷỹỵđ\

@@ -179,3 +179,33 @@ fn a_long_list_of_serials_breaks_pages_and_numbers_them() {
 fn the_same_minutes_give_the_same_bytes() {
     assert_eq!(receipt_minutes(&minutes(5)), receipt_minutes(&minutes(5)));
 }
+
+/// The stocktake minutes read as the official form: the counts, the serials missing and
+/// those found elsewhere, the signatures.
+#[test]
+fn the_stocktake_minutes_read_as_the_official_form() {
+    use songmaytinh_pdf::{StocktakeMinutes, stocktake_minutes};
+    let m = StocktakeMinutes {
+        letterhead: Letterhead {
+            parent_body: "Sở Giáo dục và Đào tạo Đắk Nông".into(),
+            issuing_body: "Ban Tiếp nhận, điều phối máy tính".into(),
+            place_name: "Đắk Nông".into(),
+        },
+        number: 7,
+        date: time::macros::date!(2022 - 04 - 02),
+        place: "Trường THCS Nguyễn Du".into(),
+        counted_by: "Lê Minh Tuấn".into(),
+        expected: 5,
+        scanned: 4,
+        matched: 3,
+        missing: vec!["R9HT00004".into(), "R9HT00005".into()],
+        unexpected: vec![("R9HT00099".into(), "Trong kho · Kho Ban điều phối".into())],
+    };
+    let pdf = stocktake_minutes(&m);
+    assert_eq!(
+        pdf,
+        stocktake_minutes(&m),
+        "the same minutes give the same bytes"
+    );
+    insta::assert_snapshot!(pdftotext(&pdf, true));
+}

@@ -141,6 +141,7 @@ pub fn action_label(action: &str, lang: Lang) -> Option<&'static str> {
         "register" => ("Tiếp nhận thiết bị", "Devices received"),
         "receive" => ("Tiếp nhận hàng ủng hộ", "Donation received"),
         "stock_in" => ("Nhập kho", "Stocked in"),
+        "stocktake" => ("Kiểm kê", "Stocktake"),
         "change_state" => ("Chuyển trạng thái", "State changed"),
         "served" => ("Đã nhận máy", "Served"),
         "pass" => ("Thẩm định đạt", "Appraised: pass"),

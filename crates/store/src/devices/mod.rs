@@ -603,7 +603,7 @@ pub enum Place {
 }
 
 /// A scanned serial the place should not have, and where the registry has it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Unexpected {
     pub serial: String,
     /// `None`: the registry does not know this serial.
@@ -622,7 +622,131 @@ pub struct Stocktake {
     pub unexpected: Vec<Unexpected>,
 }
 
+/// A stocktake as it was kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StocktakeRecord {
+    pub id: i64,
+    pub place_name: String,
+    pub taken_by: String,
+    pub taken_at: domain::dates::Millis,
+    pub found: Stocktake,
+}
+
+#[derive(sqlx::FromRow)]
+struct StocktakeRow {
+    id: i64,
+    place_name: String,
+    expected: i64,
+    scanned: i64,
+    matched: i64,
+    missing: String,
+    unexpected: String,
+    taken_by: String,
+    taken_at: i64,
+}
+
+impl TryFrom<StocktakeRow> for StocktakeRecord {
+    type Error = StoreError;
+    fn try_from(r: StocktakeRow) -> Result<StocktakeRecord> {
+        let unexpected = serde_json::from_str(&r.unexpected)
+            .map_err(|_| StoreError::corrupt("stocktakes", "unexpected", r.unexpected.clone()))?;
+        Ok(StocktakeRecord {
+            id: r.id,
+            place_name: r.place_name,
+            taken_by: r.taken_by,
+            taken_at: r.taken_at,
+            found: Stocktake {
+                expected: r.expected as usize,
+                scanned: r.scanned as usize,
+                matched: r.matched as usize,
+                missing: r.missing.lines().map(str::to_string).collect(),
+                unexpected,
+            },
+        })
+    }
+}
+
+const STOCKTAKE_COLUMNS: &str =
+    "SELECT s.id, s.place_name, s.expected, s.scanned, s.matched, s.missing, s.unexpected,
+        COALESCE(u.full_name, s.taken_by) AS taken_by, s.taken_at
+   FROM stocktakes s LEFT JOIN users u ON u.username = s.taken_by";
+
 impl Store {
+    /// Keeps what a stocktake found, with its audit entry (the place and the counts).
+    pub async fn save_stocktake(
+        &self,
+        actor: &AuditActor,
+        place: Place,
+        place_name: &str,
+        found: &Stocktake,
+    ) -> Result<i64> {
+        let (kind, place_id) = match place {
+            Place::Board => ("board", None),
+            Place::Unit(i) => ("unit", Some(i)),
+            Place::School(i) => ("school", Some(i)),
+        };
+        let mut tx = self.pool().begin().await?;
+        let id: i64 = q("INSERT INTO stocktakes (place_kind, place_id, place_name, expected, scanned, matched, missing, unexpected, taken_by, taken_at)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id")
+            .bind(kind)
+            .bind(place_id)
+            .bind(place_name.to_string())
+            .bind(found.expected as i64)
+            .bind(found.scanned as i64)
+            .bind(found.matched as i64)
+            .bind(found.missing.join("\n"))
+            .bind(serde_json::to_string(&found.unexpected).unwrap_or_else(|_| "[]".into()))
+            .bind(actor.name.clone())
+            .bind(now_millis())
+            .scalar(&mut tx)
+            .await?;
+        audit::append(
+            &mut tx,
+            actor,
+            AuditEvent {
+                entity: Entity::Device,
+                entity_id: Some(format!("stocktake:{id}")),
+                action: "stocktake",
+                summary: format!(
+                    "Kiểm kê {place_name}: sổ ghi {}, quét {}, khớp {}, thiếu {}, thừa {}",
+                    found.expected,
+                    found.scanned,
+                    found.matched,
+                    found.missing.len(),
+                    found.unexpected.len()
+                ),
+                unit_id: place_id,
+                changes: Some(json!({"place": kind, "place_id": place_id, "expected": found.expected,
+                                     "scanned": found.scanned, "matched": found.matched,
+                                     "missing": found.missing.len(), "unexpected": found.unexpected.len()})),
+                personal: None,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// A kept stocktake.
+    pub async fn stocktake_record(&self, id: i64) -> Result<Option<StocktakeRecord>> {
+        let row: Option<StocktakeRow> =
+            Q::assembled(format!("{STOCKTAKE_COLUMNS} WHERE s.id = $1"))
+                .bind(id)
+                .fetch_optional(self.pool())
+                .await?;
+        row.map(StocktakeRecord::try_from).transpose()
+    }
+
+    /// The latest kept stocktakes, newest first.
+    pub async fn stocktakes(&self, limit: i64) -> Result<Vec<StocktakeRecord>> {
+        let rows: Vec<StocktakeRow> =
+            Q::assembled(format!("{STOCKTAKE_COLUMNS} ORDER BY s.id DESC LIMIT $1"))
+                .bind(limit.clamp(1, 200))
+                .fetch_all(self.pool())
+                .await?;
+        rows.into_iter().map(StocktakeRecord::try_from).collect()
+    }
+
     /// Compares scanned serials with what the registry expects at `place`. Reads only.
     pub async fn stocktake(&self, place: Place, scans: &[String]) -> Result<Stocktake> {
         let (kind, id) = match place {

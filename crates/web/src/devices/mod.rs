@@ -126,6 +126,18 @@ fn routes() -> Vec<Route> {
         ),
         route(
             Method::GET,
+            "/devices/stocktakes/{id}",
+            Allow(ViewDevices, Target::None),
+            get(scan::stocktake_record),
+        ),
+        route(
+            Method::GET,
+            "/devices/stocktakes/{id}/bien-ban.pdf",
+            Allow(ViewDevices, Target::None),
+            get(scan::stocktake_pdf),
+        ),
+        route(
+            Method::GET,
             "/devices/find",
             Allow(ViewDevices, Target::None),
             get(pages::find),

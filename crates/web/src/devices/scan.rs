@@ -436,17 +436,143 @@ struct StocktakePage {
     place_name: String,
     result: Option<StocktakeResult>,
     error: Option<String>,
+    /// The kept stocktake shown (its number, who counted and when).
+    kept: Option<(i64, String)>,
+    /// The latest kept stocktakes: (number, place, when, missing, unexpected).
+    recent: Vec<(i64, String, String, usize, usize)>,
 }
 
-pub async fn stocktake_form(State(_state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
+async fn recent_stocktakes(
+    state: &AppState,
+) -> AppResult<Vec<(i64, String, String, usize, usize)>> {
+    Ok(state
+        .store
+        .stocktakes(20)
+        .await?
+        .into_iter()
+        .map(|r| {
+            (
+                r.id,
+                r.place_name,
+                format_millis(r.taken_at),
+                r.found.missing.len(),
+                r.found.unexpected.len(),
+            )
+        })
+        .collect())
+}
+
+pub async fn stocktake_form(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
     Ok(render(StocktakePage {
         l: ctx.layout(texts::tr(ctx.lang).stocktake),
         f: StocktakeForm::default(),
         place_name: String::new(),
         result: None,
         error: None,
+        kept: None,
+        recent: recent_stocktakes(&state).await?,
     })
     .into_response())
+}
+
+/// What a kept stocktake found, in words (where each unexpected serial is, as the
+/// registry has it now).
+async fn result_of(
+    state: &AppState,
+    r: &store::devices::Stocktake,
+    lang: Lang,
+) -> AppResult<StocktakeResult> {
+    let mut unexpected = Vec::with_capacity(r.unexpected.len());
+    for u in &r.unexpected {
+        unexpected.push(UnexpectedLine {
+            serial: u.serial.clone(),
+            known: u.state.is_some(),
+            where_: match (u.state, u.holder) {
+                (Some(s), Some(h)) => {
+                    format!("{} · {}", s.label(lang), holder_text(state, h, lang).await?)
+                }
+                _ => lang
+                    .pick("Không có trong sổ theo dõi", "Not in the registry")
+                    .into(),
+            },
+        });
+    }
+    Ok(StocktakeResult {
+        expected: num(r.expected as i64),
+        scanned: num(r.scanned as i64),
+        matched: num(r.matched as i64),
+        missing: r.missing.clone(),
+        unexpected,
+    })
+}
+
+/// A kept stocktake, to print or look back on.
+pub async fn stocktake_record(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    let rec = state
+        .store
+        .stocktake_record(id)
+        .await?
+        .ok_or_else(AppError::not_found)?;
+    let result = result_of(&state, &rec.found, ctx.lang).await?;
+    Ok(render(StocktakePage {
+        l: ctx.layout(texts::tr(ctx.lang).stocktake),
+        f: StocktakeForm::default(),
+        place_name: rec.place_name.clone(),
+        result: Some(result),
+        error: None,
+        kept: Some((
+            rec.id,
+            format!("{} · {}", rec.taken_by, format_millis(rec.taken_at)),
+        )),
+        recent: recent_stocktakes(&state).await?,
+    })
+    .into_response())
+}
+
+/// The stocktake's minutes (biên bản kiểm kê) as PDF.
+pub async fn stocktake_pdf(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    let rec = state
+        .store
+        .stocktake_record(id)
+        .await?
+        .ok_or_else(AppError::not_found)?;
+    let province = state.store.province_place_name().await?;
+    let result = result_of(&state, &rec.found, Lang::Vi).await?;
+    let minutes = pdf::StocktakeMinutes {
+        letterhead: pdf::Letterhead {
+            parent_body: format!("Sở Giáo dục và Đào tạo {province}"),
+            issuing_body: crate::donations::bien_ban::BOARD_NAME.to_string(),
+            place_name: province,
+        },
+        number: rec.id,
+        date: domain::dates::from_millis(rec.taken_at).date(),
+        place: rec.place_name.clone(),
+        counted_by: crate::views::person(&rec.taken_by, Lang::Vi),
+        expected: rec.found.expected,
+        scanned: rec.found.scanned,
+        matched: rec.found.matched,
+        missing: rec.found.missing.clone(),
+        unexpected: result
+            .unexpected
+            .into_iter()
+            .map(|u| (u.serial, u.where_))
+            .collect(),
+    };
+    let bytes = tokio::task::spawn_blocking(move || pdf::stocktake_minutes(&minutes))
+        .await
+        .map_err(|e| AppError::Internal(Box::new(e)))?;
+    Ok(crate::files::inline_file(
+        &format!("bien-ban-kiem-ke-{id}.pdf"),
+        "application/pdf",
+        bytes,
+    ))
 }
 
 /// Who holds a device, in words; a student is never named here.
@@ -465,6 +591,7 @@ async fn holder_text(state: &AppState, h: Holder, lang: Lang) -> AppResult<Strin
 pub async fn stocktake(
     State(state): State<AppState>,
     ctx: Ctx,
+    actor: Actor,
     Form(f): Form<StocktakeForm>,
 ) -> AppResult<Response> {
     let lang = ctx.lang;
@@ -492,6 +619,8 @@ pub async fn stocktake(
                         place_name: String::new(),
                         result: None,
                         error: Some(msg),
+                        kept: None,
+                        recent: recent_stocktakes(&state).await?,
                     })
                     .into_response(),
                 ));
@@ -503,38 +632,12 @@ pub async fn stocktake(
         .map(|s| s.serial)
         .collect();
     let r = state.store.stocktake(place, &scans).await?;
-    let mut unexpected = Vec::with_capacity(r.unexpected.len());
-    for u in r.unexpected {
-        unexpected.push(UnexpectedLine {
-            serial: u.serial,
-            known: u.state.is_some(),
-            where_: match (u.state, u.holder) {
-                (Some(s), Some(h)) => format!(
-                    "{} · {}",
-                    s.label(lang),
-                    holder_text(&state, h, lang).await?
-                ),
-                _ => lang
-                    .pick("Không có trong sổ theo dõi", "Not in the registry")
-                    .into(),
-            },
-        });
-    }
-    let result = StocktakeResult {
-        expected: num(r.expected as i64),
-        scanned: num(r.scanned as i64),
-        matched: num(r.matched as i64),
-        missing: r.missing,
-        unexpected,
-    };
-    Ok(render(StocktakePage {
-        l: ctx.layout(texts::tr(ctx.lang).stocktake),
-        f,
-        place_name,
-        result: Some(result),
-        error: None,
-    })
-    .into_response())
+    // Kept as found, so that it can be printed, signed and looked back on.
+    let id = state
+        .store
+        .save_stocktake(&actor.audit(), place, &place_name, &r)
+        .await?;
+    Ok(axum::response::Redirect::to(&format!("/devices/stocktakes/{id}")).into_response())
 }
 
 pub struct EventLine {

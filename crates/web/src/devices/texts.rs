@@ -96,4 +96,9 @@ crate::i18n::texts! {
     holder: "Người giữ", "Holder";
     at: "Thời điểm", "When";
     by: "Người thực hiện", "By";
+    stocktake_kept: "Đã lưu lần kiểm kê số", "Kept as stocktake no.";
+    stocktake_print: "In biên bản kiểm kê (PDF)", "Print the stocktake minutes (PDF)";
+    stocktake_again: "Kiểm kê nơi khác", "Count another place";
+    stocktake_recent: "Các lần kiểm kê gần đây", "Recent stocktakes";
+    stocktake_when: "Thời gian", "When";
 }

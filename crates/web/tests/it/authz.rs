@@ -159,6 +159,14 @@ const POLICY: &[(&str, &str, &str, &str, char)] = &[
     ("POST", "/devices/profiles/{kind}", "FFFFFAFFF", "", 'L'),
     ("GET", "/devices/batches", "AAAFFAAAA", "", 'L'),
     ("GET", "/devices/appraisals", "AAAFFAAAA", "", 'L'),
+    ("GET", "/devices/stocktakes/{id}", "AAAFFAAAA", "", 'L'),
+    (
+        "GET",
+        "/devices/stocktakes/{id}/bien-ban.pdf",
+        "AAAFFAAAA",
+        "",
+        'L',
+    ),
     ("POST", "/devices/appraisals", "FFFFFAFFF", "", 'L'),
     (
         "GET",
@@ -277,6 +285,8 @@ struct Targets {
     donor: i64,
     donation: (i64, i64),
     appraisal: (i64, i64),
+    /// A kept stocktake.
+    stocktake: i64,
 }
 
 fn concrete(path: &str, out: bool, actor: &str, t: &Targets) -> String {
@@ -286,6 +296,9 @@ fn concrete(path: &str, out: bool, actor: &str, t: &Targets) -> String {
     let code = if out { t.code_out } else { t.code_in };
     let user = if out { t.user_out } else { t.user_in };
     let key = t.keys.get(actor).copied().unwrap_or(0);
+    if path.starts_with("/devices/stocktakes/") {
+        return path.replace("{id}", &t.stocktake.to_string());
+    }
     if path.starts_with("/devices/appraisals/") {
         return path
             .replace("{id}", &t.appraisal.0.to_string())
@@ -498,6 +511,19 @@ async fn every_route_for_every_role(app: &TestApp) {
         .unwrap();
     let donation = (donation_id, donation_doc);
     let appraisal = (appraisal_id, appraisal_doc);
+    let found = store
+        .stocktake(store::devices::Place::Board, &[])
+        .await
+        .unwrap();
+    let stocktake = store
+        .save_stocktake(
+            &system,
+            store::devices::Place::Board,
+            "Kho Ban điều phối",
+            &found,
+        )
+        .await
+        .unwrap();
     let t = Targets {
         student_in: students[0],
         student_out: students[1],
@@ -510,6 +536,7 @@ async fn every_route_for_every_role(app: &TestApp) {
         donor,
         donation,
         appraisal,
+        stocktake,
     };
     // One sequence of requests per role (and one anonymous), run side by side.
     let role = |who: Option<usize>| {

@@ -536,8 +536,26 @@ async fn a_donation_goes_from_receipt_to_stock_through_the_pages(app: &TestApp) 
             &[("place", ""), ("serials", "R9HT001\nNEW-1\nNOPE-9")],
         )
         .await;
-    assert_eq!(res.status(), StatusCode::OK);
-    let page = res.text().await.unwrap();
+    // Kept as found: the result has its own address, its minutes print as PDF.
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let kept = location(&res);
+    assert!(kept.starts_with("/devices/stocktakes/"), "{kept}");
+    let page = mttq.get(&kept).await.text().await.unwrap();
+    assert!(page.contains("id=\"kept\""), "{page}");
+    let pdf = mttq.get(&format!("{kept}/bien-ban.pdf")).await;
+    assert_eq!(pdf.status(), StatusCode::OK);
+    assert_eq!(pdf.headers()["content-type"], "application/pdf");
+    assert!(pdf.bytes().await.unwrap().starts_with(b"%PDF"));
+    let form = mttq.get("/devices/stocktake").await.text().await.unwrap();
+    assert!(
+        form.contains(&format!("href=\"{kept}\"")),
+        "listed among the recent ones"
+    );
+    let audit = store
+        .audit_entries(None, 3, Some(domain::audit::Entity::Device))
+        .await
+        .unwrap();
+    assert_eq!(audit[0].action, "stocktake");
     assert!(page.contains("id=\"missing-count\">6<"), "{page}");
     assert!(page.contains("id=\"unexpected-count\">1<"));
     assert!(page.contains("Không có trong sổ theo dõi"));
