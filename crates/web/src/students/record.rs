@@ -41,6 +41,8 @@ struct DetailPage {
     tier: String,
     tier_evidence: String,
     review: &'static str,
+    /// The badge's colour: `draft` for a row of a list not sent yet.
+    review_class: String,
     flags: Vec<FlagLine>,
     evidence: Vec<DocumentLine>,
     can_edit: bool,
@@ -85,7 +87,17 @@ async fn detail_page(
         tier_evidence: tier
             .map(|t| t.evidence_in(lang).to_string())
             .unwrap_or_default(),
-        review: review_label(&s.review, lang),
+        review_class: if editable && s.review == "pending" {
+            "draft".to_string()
+        } else {
+            s.review.clone()
+        },
+        // On a list the school has not sent, a row waits for nobody yet.
+        review: if editable && s.review == "pending" {
+            lang.pick("Chưa gửi duyệt", "Not submitted")
+        } else {
+            review_label(&s.review, lang)
+        },
         flags: s
             .flags
             .iter()

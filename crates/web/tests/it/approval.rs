@@ -570,6 +570,10 @@ async fn one_student_at_a_time(app: &TestApp) {
     assert_eq!(files[0].content_type, "image/png");
     let page = school.get(&to).await.text().await.unwrap();
     assert!(page.contains(&files[0].sha256));
+    assert!(
+        page.contains("id=\"review\">Chưa gửi duyệt<"),
+        "a row of a list not sent yet waits for nobody"
+    );
     let res = school
         .get(&format!("/students/{id}/evidence/{}", files[0].id))
         .await;
