@@ -94,19 +94,15 @@ fn party(l: &mut Layout, heading: &str, p: &Party) {
     }
 }
 
-/// The minutes as PDF bytes, ready to print on A4.
-pub fn receipt_minutes(m: &ReceiptMinutes) -> Vec<u8> {
-    let mut l = Layout::new();
+/// The top of an administrative document (Nghị định 30/2020, Phụ lục I): the issuing
+/// bodies with the short rule on the left, the national motto on the right, then the
+/// number and the place and date.
+pub(crate) fn heading(l: &mut Layout, head: &Letterhead, number: &str, date: Date) {
     let (x0, x1) = (l.left - mm(10.0), l.right + mm(5.0));
     l.columns(
         &[
-            BlockLine::new(
-                m.letterhead.parent_body.to_uppercase(),
-                Style::Regular,
-                12.0,
-            ),
-            BlockLine::new(m.letterhead.issuing_body.to_uppercase(), Style::Bold, 12.0)
-                .rule(Rule::Short),
+            BlockLine::new(head.parent_body.to_uppercase(), Style::Regular, 12.0),
+            BlockLine::new(head.issuing_body.to_uppercase(), Style::Bold, 12.0).rule(Rule::Short),
         ],
         &[
             BlockLine::new("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", Style::Bold, 12.0),
@@ -119,12 +115,12 @@ pub fn receipt_minutes(m: &ReceiptMinutes) -> Vec<u8> {
     l.space(6.0);
     l.columns(
         &[BlockLine::new(
-            format!("Số: {}", m.number),
+            format!("Số: {number}"),
             Style::Regular,
             13.0,
         )],
         &[BlockLine::new(
-            format!("{}, {}", m.letterhead.place_name, date_in_words(m.date)),
+            format!("{}, {}", head.place_name, date_in_words(date)),
             Style::Italic,
             13.0,
         )],
@@ -132,6 +128,30 @@ pub fn receipt_minutes(m: &ReceiptMinutes) -> Vec<u8> {
         x0,
         x1,
     );
+}
+
+/// Two signature blocks side by side: the title, "(Ký, ghi rõ họ tên)", room to sign,
+/// the name.
+pub(crate) fn signatures(l: &mut Layout, left: (&str, &str), right: (&str, &str)) {
+    let sign = |(title, name): (&str, &str)| {
+        vec![
+            BlockLine::new(title, Style::Bold, BODY),
+            BlockLine::new("(Ký, ghi rõ họ tên)", Style::Italic, BODY),
+            BlockLine::new(" ", Style::Regular, BODY),
+            BlockLine::new(" ", Style::Regular, BODY),
+            BlockLine::new(" ", Style::Regular, BODY),
+            BlockLine::new(" ", Style::Regular, BODY),
+            BlockLine::new(name, Style::Bold, BODY),
+        ]
+    };
+    let (x0, x1) = (l.left, l.right);
+    l.columns(&sign(left), &sign(right), 0.5, x0, x1);
+}
+
+/// The minutes as PDF bytes, ready to print on A4.
+pub fn receipt_minutes(m: &ReceiptMinutes) -> Vec<u8> {
+    let mut l = Layout::new();
+    heading(&mut l, &m.letterhead, &m.number, m.date);
     l.space(16.0);
     l.paragraph("BIÊN BẢN", Style::Bold, 14.0, Align::Center, 0.0);
     l.paragraph(
@@ -274,24 +294,10 @@ pub fn receipt_minutes(m: &ReceiptMinutes) -> Vec<u8> {
         mm(10.0),
     );
     l.space(10.0);
-    let sign = |title: &str, name: &str| {
-        vec![
-            BlockLine::new(title, Style::Bold, BODY),
-            BlockLine::new("(Ký, ghi rõ họ tên)", Style::Italic, BODY),
-            BlockLine::new(" ", Style::Regular, BODY),
-            BlockLine::new(" ", Style::Regular, BODY),
-            BlockLine::new(" ", Style::Regular, BODY),
-            BlockLine::new(" ", Style::Regular, BODY),
-            BlockLine::new(name, Style::Bold, BODY),
-        ]
-    };
-    let (left, right) = (l.left, l.right);
-    l.columns(
-        &sign("ĐẠI DIỆN BÊN GIAO", &m.giver.representative),
-        &sign("ĐẠI DIỆN BÊN NHẬN", &m.receiver.representative),
-        0.5,
-        left,
-        right,
+    signatures(
+        &mut l,
+        ("ĐẠI DIỆN BÊN GIAO", &m.giver.representative),
+        ("ĐẠI DIỆN BÊN NHẬN", &m.receiver.representative),
     );
     if has_serials {
         l.new_page();

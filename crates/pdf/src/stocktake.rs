@@ -2,8 +2,8 @@
 //! and those found where the registry did not expect them), in the administrative
 //! format of Nghị định 30/2020/NĐ-CP, for the people who counted to sign.
 
-use crate::layout::{Align, BlockLine, Column, Layout, Rule, Style, mm};
-use crate::receipt::{Letterhead, date_in_words};
+use crate::layout::{Align, Column, Layout, Style, mm};
+use crate::receipt::{Letterhead, date_in_words, heading, signatures};
 use time::Date;
 
 /// A stocktake as its minutes print it.
@@ -31,40 +31,11 @@ const TABLE: f32 = 11.5;
 /// The minutes as PDF bytes, ready to print on A4.
 pub fn stocktake_minutes(m: &StocktakeMinutes) -> Vec<u8> {
     let mut l = Layout::new();
-    let (x0, x1) = (l.left - mm(10.0), l.right + mm(5.0));
-    l.columns(
-        &[
-            BlockLine::new(
-                m.letterhead.parent_body.to_uppercase(),
-                Style::Regular,
-                12.0,
-            ),
-            BlockLine::new(m.letterhead.issuing_body.to_uppercase(), Style::Bold, 12.0)
-                .rule(Rule::Short),
-        ],
-        &[
-            BlockLine::new("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", Style::Bold, 12.0),
-            BlockLine::new("Độc lập - Tự do - Hạnh phúc", Style::Bold, 13.0).rule(Rule::Underline),
-        ],
-        0.465,
-        x0,
-        x1,
-    );
-    l.space(6.0);
-    l.columns(
-        &[BlockLine::new(
-            format!("Số: {}/BB-KK", m.number),
-            Style::Regular,
-            13.0,
-        )],
-        &[BlockLine::new(
-            format!("{}, {}", m.letterhead.place_name, date_in_words(m.date)),
-            Style::Italic,
-            13.0,
-        )],
-        0.465,
-        x0,
-        x1,
+    heading(
+        &mut l,
+        &m.letterhead,
+        &format!("{}/BB-KK", m.number),
+        m.date,
     );
     l.space(16.0);
     l.paragraph("BIÊN BẢN", Style::Bold, 14.0, Align::Center, 0.0);
@@ -164,24 +135,10 @@ pub fn stocktake_minutes(m: &StocktakeMinutes) -> Vec<u8> {
         mm(10.0),
     );
     l.space(10.0);
-    let sign = |title: &str, name: &str| {
-        vec![
-            BlockLine::new(title, Style::Bold, BODY),
-            BlockLine::new("(Ký, ghi rõ họ tên)", Style::Italic, BODY),
-            BlockLine::new(" ", Style::Regular, BODY),
-            BlockLine::new(" ", Style::Regular, BODY),
-            BlockLine::new(" ", Style::Regular, BODY),
-            BlockLine::new(" ", Style::Regular, BODY),
-            BlockLine::new(name, Style::Bold, BODY),
-        ]
-    };
-    let (left, right) = (l.left, l.right);
-    l.columns(
-        &sign("NGƯỜI KIỂM KÊ", &m.counted_by),
-        &sign("ĐẠI DIỆN NƠI KIỂM KÊ", " "),
-        0.5,
-        left,
-        right,
+    signatures(
+        &mut l,
+        ("NGƯỜI KIỂM KÊ", &m.counted_by),
+        ("ĐẠI DIỆN NƠI KIỂM KÊ", " "),
     );
     l.finish(&format!("Biên bản kiểm kê số {}", m.number))
 }
