@@ -100,37 +100,10 @@ fn main() {
     rt.block_on(async {
         let load = Instant::now();
         let province = read_province(&PathBuf::from(&input));
-        let store = common::fresh_sqlite(&db).await;
-        let sys = AuditActor::system("bench");
-        let units = std::fs::read(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../data/dak-nong-units.csv"
-        ))
-        .unwrap();
         // The schools under bench codes of their own (the generated codes may meet real
         // ones): the search never looks at a school's code.
-        let mut extra =
-            String::from("level,code,name,parent,kind,school_level,commune,internet,agency\n");
-        for s in 0..province.len() {
-            extra.push_str(&format!(
-                "school,6769{s:04},Trường thử {s},{},,THCS,,có,\n",
-                660 + s % 8
-            ));
-        }
-        for bytes in [units, extra.into_bytes()] {
-            let drafts = sheets::units::read_units_csv(&bytes[..])
-                .unwrap()
-                .drafts()
-                .unwrap();
-            store
-                .import_units(&sys, drafts, Default::default())
-                .await
-                .unwrap();
-        }
-        let program = domain::students::programs::ProgramSpec::of_2022()
-            .check()
-            .unwrap();
-        store.create_program_from(&sys, &program).await.unwrap();
+        let store = common::province_store(&db, "6769", province.len()).await;
+        let sys = AuditActor::system("bench");
         let round = store.current_round().await.unwrap().unwrap();
         let tiers = store.tiers(round.program_id).await.unwrap();
         let mut read = 0usize;

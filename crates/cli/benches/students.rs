@@ -162,37 +162,9 @@ fn write_xlsx(path: &Path, rows: usize) {
     std::fs::write(path, w.finish().unwrap()).unwrap();
 }
 
+/// The province's units with `schools` test schools (`6766xxxx`) and the 2022 program.
 async fn fresh_store(db: &Path, schools: usize) -> Store {
-    let store = common::fresh_sqlite(db).await;
-    let sys = AuditActor::system("bench");
-    let csv = std::fs::read(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../data/dak-nong-units.csv"
-    ))
-    .unwrap();
-    let mut extra =
-        String::from("level,code,name,parent,kind,school_level,commune,internet,agency\n");
-    for s in 0..schools {
-        extra.push_str(&format!(
-            "school,6766{s:04},Trường thử {s},{},,THCS,,có,\n",
-            660 + s % 8
-        ));
-    }
-    for bytes in [csv, extra.into_bytes()] {
-        let drafts = sheets::units::read_units_csv(&bytes[..])
-            .unwrap()
-            .drafts()
-            .unwrap();
-        store
-            .import_units(&sys, drafts, Default::default())
-            .await
-            .unwrap();
-    }
-    let program = domain::students::programs::ProgramSpec::of_2022()
-        .check()
-        .unwrap();
-    store.create_program_from(&sys, &program).await.unwrap();
-    store
+    common::province_store(db, "6766", schools).await
 }
 
 /// The runtime of the server and of the CLI: two workers, as on the 2-core machine.

@@ -44,3 +44,40 @@ pub async fn fresh_sqlite(db: &Path) -> Store {
     .await
     .unwrap()
 }
+
+/// A new SQLite database with the province's units, `schools` test schools coded
+/// `{prefix}0000`, `{prefix}0001`… under the eight districts in turn, and the 2022
+/// program with its open round.
+#[allow(dead_code)] // not every benchmark seeds a province
+pub async fn province_store(db: &Path, prefix: &str, schools: usize) -> Store {
+    let store = fresh_sqlite(db).await;
+    let sys = store::AuditActor::system("bench");
+    let csv = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../data/dak-nong-units.csv"
+    ))
+    .unwrap();
+    let mut extra =
+        String::from("level,code,name,parent,kind,school_level,commune,internet,agency\n");
+    for s in 0..schools {
+        extra.push_str(&format!(
+            "school,{prefix}{s:04},Trường thử {s},{},,THCS,,có,\n",
+            660 + s % 8
+        ));
+    }
+    for bytes in [csv, extra.into_bytes()] {
+        let drafts = sheets::units::read_units_csv(&bytes[..])
+            .unwrap()
+            .drafts()
+            .unwrap();
+        store
+            .import_units(&sys, drafts, Default::default())
+            .await
+            .unwrap();
+    }
+    let program = domain::students::programs::ProgramSpec::of_2022()
+        .check()
+        .unwrap();
+    store.create_program_from(&sys, &program).await.unwrap();
+    store
+}
