@@ -355,6 +355,19 @@ mod tests {
 
 /// A person as a page names them: a user's full name is kept as it is; an action of the
 /// command line (`system:demo:root`, `system:cli`) reads as the system, with what ran it.
+/// The Board's name as its printed minutes write it.
+pub const BOARD_NAME: &str = "Ban Tiếp nhận, điều phối máy tính";
+
+/// The letterhead of the Board's printed minutes (receipts, stocktakes): the province's
+/// Department above the Board, and the province's name before the date.
+pub fn board_letterhead(province: &str) -> pdf::Letterhead {
+    pdf::Letterhead {
+        parent_body: format!("Sở Giáo dục và Đào tạo {province}"),
+        issuing_body: BOARD_NAME.to_string(),
+        place_name: province.to_string(),
+    }
+}
+
 pub fn person(name: &str, lang: Lang) -> String {
     match name.strip_prefix("system:") {
         Some(rest) => {

@@ -546,11 +546,7 @@ pub async fn stocktake_pdf(
     let province = state.store.province_place_name().await?;
     let result = result_of(&state, &rec.found, Lang::Vi).await?;
     let minutes = pdf::StocktakeMinutes {
-        letterhead: pdf::Letterhead {
-            parent_body: format!("Sở Giáo dục và Đào tạo {province}"),
-            issuing_body: crate::donations::bien_ban::BOARD_NAME.to_string(),
-            place_name: province,
-        },
+        letterhead: crate::views::board_letterhead(&province),
         number: rec.id,
         date: domain::dates::from_millis(rec.taken_at).date(),
         place: rec.place_name.clone(),

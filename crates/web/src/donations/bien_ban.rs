@@ -2,21 +2,16 @@
 //! word `bien_ban` is kept for printed minutes; files kept with a record are documents.
 
 use domain::Lang;
-use pdf::{Letterhead, Party, ReceiptLine, ReceiptMinutes};
+use pdf::{Party, ReceiptLine, ReceiptMinutes};
 use store::Store;
 use store::donations::DonationRecord;
 
-/// The Board's name as its minutes print it.
-pub const BOARD_NAME: &str = "Ban Tiếp nhận, điều phối máy tính";
+use crate::views::{BOARD_NAME, board_letterhead};
 
 /// The receipt minutes of a recorded donation.
 pub fn receipt_minutes(rec: &DonationRecord, province: &str) -> ReceiptMinutes {
     ReceiptMinutes {
-        letterhead: Letterhead {
-            parent_body: format!("Sở Giáo dục và Đào tạo {province}"),
-            issuing_body: BOARD_NAME.to_string(),
-            place_name: province.to_string(),
-        },
+        letterhead: board_letterhead(province),
         number: rec.minutes_no.clone(),
         date: rec.received_on,
         place: rec.place.clone(),

@@ -300,6 +300,16 @@ pub fn flag_label(kind: &str, lang: Lang) -> &'static str {
     }
 }
 
+/// A row's review as shown, and its badge's class: on a list the school has not sent
+/// yet, a pending row waits for nobody ("Chưa gửi duyệt", `draft`).
+pub fn review_shown(review: &str, list_editable: bool, lang: Lang) -> (&'static str, String) {
+    if list_editable && review == "pending" {
+        (lang.pick("Chưa gửi duyệt", "Not submitted"), "draft".into())
+    } else {
+        (review_label(review, lang), review.to_string())
+    }
+}
+
 pub fn review_label(review: &str, lang: Lang) -> &'static str {
     match review {
         "approved" => lang.pick("Đã duyệt", "Approved"),
@@ -447,11 +457,7 @@ pub(super) async fn school_page(
             .iter()
             .map(|s| {
                 let mut l = line(s, &tiers, lang);
-                // On a list the school has not sent, a row waits for nobody yet.
-                if info.status.editable() && l.review_code == "pending" {
-                    l.review = lang.pick("Chưa gửi duyệt", "Not submitted");
-                    l.review_code = "draft".into();
-                }
+                (l.review, l.review_code) = review_shown(&s.review, info.status.editable(), lang);
                 l
             })
             .collect(),

@@ -2,7 +2,7 @@
 //! (checked by the same rules as a spreadsheet row), withdrawal from the list, evidence
 //! files checked by content, and the audited resolution of a flag.
 
-use super::pages::{flag_label, review_label};
+use super::pages::{flag_label, review_shown};
 use super::texts::{self, Layout};
 use crate::error::{AppError, AppResult};
 use crate::extract::Form;
@@ -71,6 +71,7 @@ async fn detail_page(
     let tiers = state.store.tiers(round.program_id).await?;
     let tier = tiers.iter().find(|t| t.id == s.tier_id);
     let editable = list_editable(state, &s).await?;
+    let (review, review_class) = review_shown(&s.review, editable, lang);
     let evidence = state.store.evidence_files(s.id).await?;
     let status = if error.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
@@ -87,17 +88,8 @@ async fn detail_page(
         tier_evidence: tier
             .map(|t| t.evidence_in(lang).to_string())
             .unwrap_or_default(),
-        review_class: if editable && s.review == "pending" {
-            "draft".to_string()
-        } else {
-            s.review.clone()
-        },
-        // On a list the school has not sent, a row waits for nobody yet.
-        review: if editable && s.review == "pending" {
-            lang.pick("Chưa gửi duyệt", "Not submitted")
-        } else {
-            review_label(&s.review, lang)
-        },
+        review,
+        review_class,
         flags: s
             .flags
             .iter()
