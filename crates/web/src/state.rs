@@ -82,6 +82,10 @@ pub struct Caches {
     pub devices: TtlCache<(), Arc<std::collections::BTreeMap<domain::devices::DeviceState, i64>>>,
     /// Each area's dashboard figures for a user, by (area, user, language).
     pub work: TtlCache<WorkKey, Arc<Vec<crate::areas::WorkItem>>>,
+    /// The dashboard as rendered for a session, by (session's CSRF token, language,
+    /// address): the figures behind it are cached anyway, so within the same time the
+    /// page they make is the same. Pages with a one-off message are never kept.
+    pub dashboards: TtlCache<(String, domain::Lang, String), axum::body::Bytes>,
     /// The figures being computed again in the background (see [`AppState::work_of`]).
     pub work_refreshing: std::sync::Mutex<std::collections::HashSet<WorkKey>>,
     /// Held while a session missing from the cache is read (and touched): requests of
@@ -127,6 +131,7 @@ impl Caches {
             admin: TtlCache::new(ttl, 1_000),
             devices: TtlCache::new(ttl, 1),
             work: TtlCache::new(ttl, 10_000),
+            dashboards: TtlCache::new(ttl, 10_000),
             work_refreshing: Default::default(),
             work_first: tokio::sync::Mutex::new(()),
             session_first: tokio::sync::Mutex::new(()),
@@ -147,6 +152,7 @@ impl AppState {
             .api_keys
             .remove_where(|_, (u, _)| u.id == user_id);
         self.caches.admin.clear();
+        self.caches.dashboards.clear();
     }
 
     /// The scope's top unit and counts, from this server's cache or the database.
@@ -295,17 +301,20 @@ impl AppState {
     /// through this server.
     pub fn forget_work(&self) {
         self.caches.work.clear();
+        self.caches.dashboards.clear();
     }
 
     /// Forgets cached device counts after devices changed through this server.
     pub fn forget_devices(&self) {
         self.caches.devices.clear();
         self.caches.work.clear();
+        self.caches.dashboards.clear();
     }
 
     /// Forgets cached counts after units changed.
     pub fn forget_units(&self) {
         self.caches.scopes.clear();
         self.caches.admin.clear();
+        self.caches.dashboards.clear();
     }
 }

@@ -6,7 +6,7 @@ use crate::gate::Actor;
 use crate::state::AppState;
 use crate::views::{Ctx, num, render};
 use axum::extract::State;
-use axum::response::Response;
+use axum::response::{Html, IntoResponse, Response};
 use domain::units::UnitKind;
 use domain::users::Role;
 use std::sync::Arc;
@@ -59,6 +59,12 @@ pub async fn dashboard(
     ctx: Ctx,
     actor: Actor,
 ) -> AppResult<Response> {
+    let key = (ctx.csrf.clone(), ctx.lang, ctx.path_and_query.clone());
+    if ctx.flash.is_none()
+        && let Some(html) = state.caches.dashboards.get(&key)
+    {
+        return Ok(Html(html).into_response());
+    }
     let t = texts::tr(ctx.lang);
     let lang = ctx.lang;
     // Counts change when units do, rarely: this server keeps them a few seconds.
@@ -164,7 +170,7 @@ pub async fn dashboard(
         }
     }
     let any_todo = work.iter().any(|a| a.items.iter().any(|w| w.todo));
-    Ok(render(DashboardPage {
+    let page = DashboardPage {
         work,
         any_todo,
         l: ctx.layout(t.dashboard_title),
@@ -184,5 +190,11 @@ pub async fn dashboard(
         users_by_role,
         audit_head,
         recent,
-    }))
+    };
+    if ctx.flash.is_some() {
+        return Ok(render(page));
+    }
+    let html = axum::body::Bytes::from(askama::Template::render(&page)?);
+    state.caches.dashboards.put(key, html.clone());
+    Ok(Html(html).into_response())
 }

@@ -347,6 +347,21 @@ async fn changes_through_this_server_take_effect_at_once(app: &TestApp) {
         after.contains(">5</span><span class=\"l\">Trường học"),
         "five after the new one"
     );
+
+    // The dashboard this server keeps rendered is a session's own: a second session of
+    // the same user gets its own form token, and the other language is its own page.
+    let again = app.session("so_gddt").await;
+    let mine = again.get("/").await.text().await.unwrap();
+    assert_ne!(form_token(&mine), form_token(&after));
+    assert_eq!(
+        form_token(&so.get("/").await.text().await.unwrap()),
+        form_token(&after)
+    );
+    let res = again.get("/lang/en?next=/").await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let english = again.get("/").await.text().await.unwrap();
+    assert!(english.contains("lang=\"en\""), "{english}");
+    assert!(mine.contains("lang=\"vi\""));
 }
 
 async fn login_logout_and_backoff(app: &TestApp) {
