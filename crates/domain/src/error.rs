@@ -5,6 +5,7 @@
 //! web layer maps to an HTTP status. Adding an area adds one variant and one arm of `area`.
 
 use crate::Lang;
+use crate::allocation::AllocationError;
 use crate::devices::DevicesError;
 use crate::donations::DonationsError;
 use crate::students::StudentsError;
@@ -19,6 +20,7 @@ pub enum DomainError {
     Students(StudentsError),
     Devices(DevicesError),
     Donations(DonationsError),
+    Allocation(AllocationError),
     /// Someone else saved the record since it was opened.
     StaleEdit,
     /// A reason is required (returning a row, reopening a list, an override).
@@ -73,6 +75,7 @@ impl DomainError {
             Students(e) => e,
             Devices(e) => e,
             Donations(e) => e,
+            Allocation(e) => e,
             StaleEdit | ReasonRequired | UploadExpired | NotFound | Forbidden => return None,
         })
     }

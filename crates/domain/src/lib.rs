@@ -2,6 +2,7 @@
 //! money and dates, and one folder per area of the program. No I/O, no async, no
 //! database or web types.
 
+pub mod allocation;
 pub mod audit;
 pub mod authz;
 pub mod dates;
