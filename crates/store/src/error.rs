@@ -54,6 +54,10 @@ const UNIQUE: &[(&str, &str)] = &[
     ("devices_serial_key", "devices.serial"),
     ("devices_imei_key", "devices.imei"),
     ("donations_minutes_no_key", "donations.minutes_no"),
+    (
+        "allocation_runs_decision_no_key",
+        "allocation_runs.decision_no",
+    ),
 ];
 
 /// Which of [`UNIQUE`]'s constraints an error violated, if any.

@@ -2,6 +2,7 @@
 //! engine, one [`Store`] handle, one folder of queries per area. Every write runs in one
 //! transaction together with its audit entry.
 
+pub mod allocation;
 pub mod audit;
 pub mod backup;
 pub mod db;

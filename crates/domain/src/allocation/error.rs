@@ -38,6 +38,7 @@ pub enum AllocationError {
         status: String,
     },
     DecisionNoMissing,
+    DecisionDateInvalid,
     DecisionNoUsed {
         no: String,
     },
@@ -59,6 +60,7 @@ impl AreaError for AllocationError {
             InvalidSeed => "invalid_seed",
             RunState { .. } => "run_state",
             DecisionNoMissing => "decision_no_missing",
+            DecisionDateInvalid => "decision_date_invalid",
             DecisionNoUsed { .. } => "decision_no_used",
             InputsChanged => "allocation_inputs_changed",
         }
@@ -69,6 +71,7 @@ impl AreaError for AllocationError {
         match self {
             InvalidSeed => Some("seed"),
             DecisionNoMissing | DecisionNoUsed { .. } => Some("decision_no"),
+            DecisionDateInvalid => Some("decision_date"),
             _ => None,
         }
     }
@@ -168,6 +171,12 @@ impl AreaError for AllocationError {
                 .pick(
                     "Cần ghi số quyết định phê duyệt phân bổ.",
                     "The number of the approving decision is required.",
+                )
+                .to_string(),
+            DecisionDateInvalid => lang
+                .pick(
+                    "Ngày quyết định chưa đúng: ghi theo dạng ngày/tháng/năm, ví dụ 15/08/2022.",
+                    "The decision's date is not right: write it day/month/year, e.g. 15/08/2022.",
                 )
                 .to_string(),
             DecisionNoUsed { no } => {

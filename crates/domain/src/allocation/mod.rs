@@ -35,6 +35,85 @@ use sha2::{Digest, Sha256};
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
+/// Where a run stands: a draft (its seed hidden behind its commitment), approved by a
+/// decision (the seed shown), executed (its devices reserved), or discarded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RunStatus {
+    Draft,
+    Approved,
+    Executed,
+    Discarded,
+}
+
+impl RunStatus {
+    pub const ALL: [RunStatus; 4] = [
+        RunStatus::Draft,
+        RunStatus::Approved,
+        RunStatus::Executed,
+        RunStatus::Discarded,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            RunStatus::Draft => "draft",
+            RunStatus::Approved => "approved",
+            RunStatus::Executed => "executed",
+            RunStatus::Discarded => "discarded",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<RunStatus> {
+        Self::ALL.into_iter().find(|x| x.code() == s)
+    }
+
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            RunStatus::Draft => lang.pick("Dự thảo", "Draft"),
+            RunStatus::Approved => lang.pick("Đã phê duyệt", "Approved"),
+            RunStatus::Executed => lang.pick(
+                "Đã thực hiện (máy đã giữ chỗ)",
+                "Executed (devices reserved)",
+            ),
+            RunStatus::Discarded => lang.pick("Đã hủy", "Discarded"),
+        }
+    }
+}
+
+/// The summary a run stores beside its lines.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Summary {
+    pub units: Vec<UnitShare>,
+    pub tiers: Vec<TierShare>,
+    pub pools: Vec<PoolSummary>,
+    pub unassigned: Vec<i64>,
+    pub fairness: Vec<Fairness>,
+}
+
+impl Outcome {
+    /// Everything but the lines.
+    pub fn summary(&self) -> Summary {
+        Summary {
+            units: self.units.clone(),
+            tiers: self.tiers.clone(),
+            pools: self.pools.clone(),
+            unassigned: self.unassigned.clone(),
+            fairness: self.fairness.clone(),
+        }
+    }
+}
+
+impl Rule {
+    pub fn code(&self) -> &'static str {
+        match self {
+            Rule::Earmark { .. } => "earmark",
+            Rule::WholeTier => "whole_tier",
+            Rule::Quota => "quota",
+            Rule::Waiting => "waiting",
+        }
+    }
+}
+
 /// What happens to earmarked devices no eligible student is left for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -41,10 +41,12 @@ pub enum Entity {
     Donation,
     /// A kept file (a student's evidence, a deed of gift, an appraisal report).
     Document,
+    /// An allocation run.
+    Allocation,
 }
 
 impl Entity {
-    pub const ALL: [Entity; 18] = [
+    pub const ALL: [Entity; 19] = [
         Entity::Unit,
         Entity::User,
         Entity::ApiKey,
@@ -63,6 +65,7 @@ impl Entity {
         Entity::Donor,
         Entity::Donation,
         Entity::Document,
+        Entity::Allocation,
     ];
 
     /// The spelling written from now on.
@@ -86,6 +89,7 @@ impl Entity {
             Entity::Donor => "donor",
             Entity::Donation => "donation",
             Entity::Document => "document",
+            Entity::Allocation => "allocation",
         }
     }
 
@@ -149,6 +153,10 @@ pub fn action_label(action: &str, lang: Lang) -> Option<&'static str> {
         "open" => ("Mở đợt", "Round opened"),
         "close" => ("Đóng đợt", "Round closed"),
         "erase" => ("Xóa dữ liệu cá nhân", "Personal data erased"),
+        "draft" => ("Lập dự thảo phân bổ", "Allocation drafted"),
+        "approve_run" => ("Phê duyệt phân bổ", "Allocation approved"),
+        "execute" => ("Thực hiện phân bổ, giữ máy", "Allocation executed"),
+        "discard" => ("Hủy dự thảo phân bổ", "Allocation discarded"),
         _ => return None,
     };
     Some(lang.pick(vi, en))
@@ -174,6 +182,7 @@ impl Entity {
             Entity::Appraisal => lang.pick("Thẩm định", "Appraisal"),
             Entity::Donor => lang.pick("Nhà tài trợ", "Donor"),
             Entity::Donation => lang.pick("Tiếp nhận hiện vật", "Receipt in kind"),
+            Entity::Allocation => lang.pick("Phân bổ thiết bị", "Allocation"),
             Entity::Document => lang.pick("Tài liệu lưu kèm", "Kept document"),
         }
     }

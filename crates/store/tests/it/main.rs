@@ -1,6 +1,7 @@
 //! The storage tests, one binary: each module is an area, each test runs on SQLite and on
 //! PostgreSQL.
 
+mod allocation;
 mod common;
 mod devices;
 mod donations;

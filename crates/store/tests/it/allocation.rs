@@ -1,0 +1,433 @@
+//! Allocation runs on SQLite and PostgreSQL: a run waits for every list of its round, a
+//! draft keeps its inputs and hides its seed, approval takes a decision number once,
+//! execution reserves the devices once, and a stored run recomputes to the same result
+//! until someone edits it behind the store's back.
+
+use crate::common::*;
+use domain::allocation::{Policy, RunStatus};
+use domain::devices::appraisals::{Appraisal, Verdict};
+use domain::devices::{DeviceKind, DeviceModel, DeviceState};
+use domain::students::approval::ListAction;
+use domain::students::{StudentCode, StudentDraft};
+use domain::users::Role;
+use songmaytinh_store::students::lists::ListStep;
+use songmaytinh_store::students::{
+    ImportCounts, ImportMsg, ImportOutcome, ImportRow, ImportTarget,
+};
+use songmaytinh_store::testing::TestDb;
+use songmaytinh_store::{Store, StoreError, storage_tests};
+
+storage_tests!(
+    a_run_from_approved_lists_to_reserved_devices,
+    two_officers_at_once_one_succeeds,
+);
+
+fn code_of(e: StoreError) -> String {
+    match e {
+        StoreError::Domain(d) => d.code().to_string(),
+        other => format!("{other:?}"),
+    }
+}
+
+async fn import(
+    store: &Store,
+    round_id: i64,
+    school_id: i64,
+    rows: Vec<StudentDraft>,
+) -> ImportOutcome {
+    let (tx, rx) = tokio::sync::mpsc::channel(4);
+    let n = rows.len();
+    let send = async move {
+        let numbered: Vec<ImportRow> = rows
+            .into_iter()
+            .enumerate()
+            .map(|(i, d)| ImportRow::new(i + 5, d))
+            .collect();
+        tx.send(ImportMsg::Rows(numbered)).await.unwrap();
+        tx.send(ImportMsg::Done(ImportCounts {
+            header_row: 4,
+            data_rows: n,
+            imported: n,
+            rejected: 0,
+            skipped: 0,
+        }))
+        .await
+        .unwrap();
+    };
+    let target = ImportTarget {
+        round_id,
+        school_id,
+        file_name: "ds.xlsx".into(),
+        sha256: String::new(),
+        dry_run: false,
+        find_duplicates: false,
+    };
+    let actor = system();
+    let (out, ()) = tokio::join!(store.import_students(&actor, target, rx), send);
+    out.unwrap()
+}
+
+/// Four schools' lists (two in Đắk Mil, one in Đắk R'Lấp, one under the Sở), each student
+/// of tier 1, 2 or 3 in turn; every list approved by the Board except `leave_open`'s.
+/// Returns the round id.
+async fn lists(store: &Store, per_school: usize, leave_open: Option<&str>) -> i64 {
+    seed(store).await;
+    seed_program(store).await;
+    let round = store.current_round().await.unwrap().unwrap();
+    let tiers: Vec<(i64, i32)> = store
+        .tiers(round.program_id)
+        .await
+        .unwrap()
+        .iter()
+        .map(|t| (t.id, t.rank))
+        .collect();
+    for (si, code) in ["67663001", "67663002", "67666002", "67000001"]
+        .iter()
+        .enumerate()
+    {
+        let school = store.unit_by_code(code).await.unwrap().unwrap();
+        let rows = (0..per_school)
+            .map(|i| {
+                let (tier_id, rank) = tiers[i % 3];
+                StudentDraft {
+                    code: Some(StudentCode::parse(&format!("6710{si}{i:05}")).unwrap()),
+                    full_name: format!("Học Sinh {si} {i}"),
+                    dob: time::Date::from_calendar_date(2011, time::Month::May, 1 + (i % 27) as u8)
+                        .unwrap(),
+                    gender: None,
+                    ethnicity: None,
+                    class_name: Some("6A".into()),
+                    village: Some("Thôn 1".into()),
+                    commune: Some("Xã Đắk Lao".into()),
+                    parent_name: Some("Phụ Huynh".into()),
+                    tier_id,
+                    tier_rank: rank,
+                    certificate_no: None,
+                    note: None,
+                }
+            })
+            .collect();
+        let out = import(store, round.id, school.id, rows).await;
+        assert_eq!(out.inserted as usize, per_school);
+        let direct = *code == "67000001";
+        let steps: &[(Role, ListAction)] = &[
+            (Role::Truong, ListAction::Submit),
+            (
+                if direct {
+                    Role::SoGddt
+                } else {
+                    Role::PhongGddt
+                },
+                ListAction::Approve,
+            ),
+            (Role::BanDieuPhoi, ListAction::BoardApprove),
+        ];
+        for (role, action) in steps {
+            if Some(*code) == leave_open && *action == ListAction::BoardApprove {
+                break;
+            }
+            store
+                .list_action(
+                    &system(),
+                    *role,
+                    round.id,
+                    school.id,
+                    ListStep::plain(*action),
+                )
+                .await
+                .unwrap();
+        }
+    }
+    round.id
+}
+
+/// `n` devices of a kind, delivered under a contract, appraised and put in stock.
+async fn stock(store: &Store, kind: DeviceKind, model: &str, prefix: &str, n: usize) {
+    let model_id = store
+        .create_device_model(
+            &system(),
+            &DeviceModel {
+                kind: Some(kind),
+                brand: "Hãng".into(),
+                model: model.into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let no = format!("{prefix}/2022/HĐ");
+    let rows: Vec<songmaytinh_store::devices::SerialRow> = (0..n)
+        .map(|i| songmaytinh_store::devices::SerialRow {
+            row: i + 2,
+            serial: format!("{prefix}{i:05}"),
+            imei: None,
+        })
+        .collect();
+    let out = store
+        .register_devices(
+            &system(),
+            model_id,
+            &domain::devices::Batch::Contract(no.clone()),
+            &rows,
+            domain::Lang::Vi,
+            false,
+        )
+        .await
+        .unwrap();
+    assert_eq!(out.imported as usize, n);
+    let source = format!("contract:{no}");
+    store
+        .appraise(
+            &system(),
+            &Appraisal {
+                model_id,
+                source: None,
+                verdict: Verdict::Pass,
+                appraised_on: time::macros::date!(2022 - 06 - 01),
+                notes: None,
+            },
+        )
+        .await
+        .unwrap();
+    store
+        .appraise(
+            &system(),
+            &Appraisal {
+                model_id,
+                source: Some(source.clone()),
+                verdict: Verdict::Pass,
+                appraised_on: time::macros::date!(2022 - 06 - 01),
+                notes: None,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        store.stock_in(&system(), model_id, &source).await.unwrap() as usize,
+        n
+    );
+}
+
+async fn a_run_from_approved_lists_to_reserved_devices(db: &TestDb) {
+    let store = &db.store;
+    let round = lists(store, 9, Some("67666002")).await;
+    stock(store, DeviceKind::Tablet, "Tab A8", "TAB", 7).await;
+    stock(store, DeviceKind::Laptop, "Vostro", "LAP", 8).await;
+
+    // A list the Board has not approved: the run waits, and names the school.
+    let e = store
+        .draft_allocation(&system(), round, None, Policy::default())
+        .await
+        .unwrap_err();
+    let StoreError::Domain(d) = &e else {
+        panic!("{e:?}")
+    };
+    assert_eq!(d.code(), "lists_not_approved");
+    assert!(
+        d.message(domain::Lang::Vi)
+            .contains("Trường Tiểu học Kim Đồng"),
+        "{}",
+        d.message(domain::Lang::Vi)
+    );
+    let school = store.unit_by_code("67666002").await.unwrap().unwrap();
+    store
+        .list_action(
+            &system(),
+            Role::BanDieuPhoi,
+            round,
+            school.id,
+            ListStep::plain(ListAction::BoardApprove),
+        )
+        .await
+        .unwrap();
+
+    // A draft: 36 students, 15 devices; the poorest first; the seed hidden.
+    let seed = [5u8; 32];
+    let (run, outcome) = store
+        .draft_allocation(&system(), round, Some(seed), Policy::default())
+        .await
+        .unwrap();
+    assert_eq!(run.status, RunStatus::Draft);
+    assert_eq!((run.devices, run.served, run.waiting), (15, 15, 21));
+    assert_eq!(run.seed, None, "a draft hides its seed");
+    assert_eq!(
+        run.seed_commitment,
+        domain::allocation::seed_commitment(&seed)
+    );
+    let tier1 = outcome.tiers.iter().find(|t| t.tier == 1).unwrap();
+    assert_eq!((tier1.demand, tier1.served), (12, 12));
+    let lines = store.allocation_lines(run.id, None).await.unwrap();
+    assert_eq!(lines.len(), 36);
+    // Four units: two district offices and the school under the Sở.
+    let units: std::collections::BTreeSet<&str> = lines.iter().map(|l| l.unit.as_str()).collect();
+    assert_eq!(
+        units.into_iter().collect::<Vec<_>>(),
+        ["663", "666", "67000001"]
+    );
+    // Primary schools get tablets first.
+    let primary = lines
+        .iter()
+        .filter(|l| l.school == "67663002" && l.device.is_some() && !l.other_kind)
+        .collect::<Vec<_>>();
+    assert!(
+        primary
+            .iter()
+            .all(|l| l.device_kind.as_deref() == Some("tablet"))
+    );
+    // The stored run recomputes to itself.
+    assert!(store.verify_allocation(run.id).await.unwrap().ok());
+
+    // Approval needs a decision number and a date, once.
+    let e = store
+        .approve_allocation(&system(), run.id, "  ", "15/08/2022")
+        .await
+        .unwrap_err();
+    assert_eq!(code_of(e), "decision_no_missing");
+    let e = store
+        .approve_allocation(&system(), run.id, "123/QĐ-SGDĐT", "31/02/2022")
+        .await
+        .unwrap_err();
+    assert_eq!(code_of(e), "decision_date_invalid");
+    let approved = store
+        .approve_allocation(&system(), run.id, "123/QĐ-SGDĐT", "15/08/2022")
+        .await
+        .unwrap();
+    assert_eq!(approved.status, RunStatus::Approved);
+    assert_eq!(
+        approved.seed.as_deref(),
+        Some(hex::encode(seed).as_str()),
+        "shown once approved"
+    );
+    assert_eq!(approved.decision_date.as_deref(), Some("2022-08-15"));
+    let e = store
+        .approve_allocation(&system(), run.id, "124/QĐ-SGDĐT", "15/08/2022")
+        .await
+        .unwrap_err();
+    assert_eq!(code_of(e), "run_state");
+    // Another draft cannot reuse the decision number.
+    let (other, _) = store
+        .draft_allocation(&system(), round, None, Policy::default())
+        .await
+        .unwrap();
+    let e = store
+        .approve_allocation(&system(), other.id, "123/QĐ-SGDĐT", "15/08/2022")
+        .await
+        .unwrap_err();
+    assert_eq!(code_of(e), "decision_no_used");
+
+    // Execution reserves the devices: in stock → allocated, each change an event.
+    let executed = store.execute_allocation(&system(), run.id).await.unwrap();
+    assert_eq!(executed.status, RunStatus::Executed);
+    let counts = store.device_counts().await.unwrap();
+    assert_eq!(counts.get(&DeviceState::Allocated), Some(&15));
+    assert_eq!(counts.get(&DeviceState::InStock), None);
+    let given = lines.iter().find_map(|l| l.device.clone()).unwrap();
+    let history = store.device_history(&given).await.unwrap();
+    assert_eq!(history.last().unwrap().to_state, "allocated");
+    let e = store
+        .execute_allocation(&system(), run.id)
+        .await
+        .unwrap_err();
+    assert_eq!(code_of(e), "run_state");
+    // The other draft read the same stock: approved later, it can no longer execute.
+    store
+        .approve_allocation(&system(), other.id, "125/QĐ-SGDĐT", "16/08/2022")
+        .await
+        .unwrap();
+    let e = store
+        .execute_allocation(&system(), other.id)
+        .await
+        .unwrap_err();
+    assert_eq!(code_of(e), "allocation_inputs_changed");
+    // No device left: a new draft has nothing to share.
+    let e = store
+        .draft_allocation(&system(), round, None, Policy::default())
+        .await
+        .unwrap_err();
+    assert_eq!(code_of(e), "nothing_to_allocate");
+    // A top-up: 4 more laptops go to students still waiting; nobody served loses theirs.
+    stock(store, DeviceKind::Laptop, "Vostro 2", "LAQ", 4).await;
+    let (top, top_out) = store
+        .draft_allocation(&system(), round, None, Policy::default())
+        .await
+        .unwrap();
+    assert_eq!((top.devices, top.served, top.waiting), (4, 4, 17));
+    assert_eq!(top.previous_id, Some(run.id));
+    let served_before: std::collections::HashSet<i64> = lines
+        .iter()
+        .filter(|l| l.device.is_some())
+        .map(|l| l.student_id)
+        .collect();
+    assert!(
+        top_out
+            .lines
+            .iter()
+            .all(|l| !served_before.contains(&l.student))
+    );
+
+    // The student's explanation reads the executed run.
+    let first = lines.iter().find(|l| l.device.is_some()).unwrap();
+    let (r, l) = store
+        .student_allocation(first.student_id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((r.id, l.device.clone()), (run.id, first.device.clone()));
+
+    // Someone edits a stored assignment behind the store's back: verify says so.
+    let swap = lines.iter().find(|l| l.device.is_none()).unwrap();
+    raw_execute(
+        &db.url,
+        &format!(
+            "UPDATE allocation_lines SET device_id = {}, rule = 'quota', queue_position = NULL, devices_short = NULL WHERE run_id = {} AND student_id = {}",
+            first.device_id.unwrap(),
+            run.id,
+            swap.student_id
+        ),
+    )
+    .await
+    .unwrap();
+    let v = store.verify_allocation(run.id).await.unwrap();
+    assert!(!v.ok());
+    assert!(v.inputs_match && !v.differences.is_empty(), "{v:?}");
+    assert!(
+        v.differences[0].contains(&format!("học sinh số {}", swap.student_id)),
+        "{v:?}"
+    );
+    // Audited: draft, approval (with the seed), execution.
+    let audit = store.verify_audit(|_, _| {}).await.unwrap();
+    assert!(audit.chain.is_ok() && audit.missing_triggers.is_empty());
+}
+
+async fn two_officers_at_once_one_succeeds(db: &TestDb) {
+    let store = &db.store;
+    let round = lists(store, 3, None).await;
+    stock(store, DeviceKind::Laptop, "Vostro", "LAP", 5).await;
+    let (run, _) = store
+        .draft_allocation(&system(), round, None, Policy::default())
+        .await
+        .unwrap();
+    let actor = system();
+    let (a, b) = tokio::join!(
+        store.approve_allocation(&actor, run.id, "200/QĐ", "15/08/2022"),
+        store.approve_allocation(&actor, run.id, "201/QĐ", "15/08/2022"),
+    );
+    assert_eq!(a.is_ok() as u8 + b.is_ok() as u8, 1, "{a:?} {b:?}");
+    let refused = a.err().or(b.err()).unwrap();
+    assert_eq!(code_of(refused), "run_state");
+    let (a, b) = tokio::join!(
+        store.execute_allocation(&actor, run.id),
+        store.execute_allocation(&actor, run.id),
+    );
+    assert_eq!(a.is_ok() as u8 + b.is_ok() as u8, 1, "{a:?} {b:?}");
+    let refused = a.err().or(b.err()).unwrap();
+    assert_eq!(code_of(refused), "run_state");
+    assert_eq!(
+        store
+            .device_counts()
+            .await
+            .unwrap()
+            .get(&DeviceState::Allocated),
+        Some(&5)
+    );
+}
