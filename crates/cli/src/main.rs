@@ -2,6 +2,7 @@
 //! area's file (`units.rs`, `students.rs`, `devices.rs`, …), which calls the same store
 //! and web functions the web app does, as a system actor audited like any user.
 
+mod allocation;
 mod audit;
 mod database;
 mod dedup;
@@ -70,6 +71,8 @@ enum Command {
     #[command(flatten)]
     Donations(donations::Command),
     #[command(flatten)]
+    Allocation(allocation::Command),
+    #[command(flatten)]
     Maintenance(ops::Maintenance),
 }
 
@@ -116,6 +119,7 @@ async fn run(cli: Cli, out: &Out) -> Result<ExitCode> {
         Command::Dedup(c) => dedup::run(c, db, out).await,
         Command::Devices(c) => devices::run(c, db, out).await,
         Command::Donations(c) => donations::run(c, db, out).await,
+        Command::Allocation(c) => allocation::run(c, db, out).await,
         Command::Maintenance(c) => ops::maintain(c, db, out).await,
     }
 }

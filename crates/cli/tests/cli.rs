@@ -346,6 +346,9 @@ fn every_command_has_help() {
         vec!["stock-in", "--help"],
         vec!["students", "--help"],
         vec!["dedup", "--help"],
+        vec!["allocate", "--help"],
+        vec!["allocation", "--help"],
+        vec!["allocation", "verify", "--help"],
         vec!["program", "list", "--help"],
         vec!["audit", "verify", "--help"],
         vec!["backup", "--help"],
@@ -1075,4 +1078,143 @@ fn the_demo_goes_where_it_is_told() {
         drop(pg);
     }
     let _ = std::fs::remove_dir_all(dir);
+}
+
+/// A round whose lists the Board approved and devices in stock, then the commands an
+/// operator runs: a dry run keeps nothing, a draft prints its shares, its lines explain
+/// each student, `allocation verify` passes, and fails once a stored assignment is
+/// edited with sqlite3.
+#[test]
+fn allocation_from_the_command_line_verifies_until_edited() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let db = rt.block_on(store::testing::TestDb::sqlite());
+    let round = rt.block_on(async {
+        let round = store::testing::approved_lists(&db.store, 9, None).await;
+        store::testing::stock_devices(
+            &db.store,
+            domain::devices::DeviceKind::Tablet,
+            "Tab",
+            "TAB",
+            7,
+        )
+        .await;
+        store::testing::stock_devices(
+            &db.store,
+            domain::devices::DeviceKind::Laptop,
+            "Vostro",
+            "LAP",
+            8,
+        )
+        .await;
+        round
+    });
+    let url = db.url.clone();
+    let r = round.to_string();
+
+    let o = run(&["allocate", "--round", &r, "--dry-run", "--json"], &url);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(json_of(&o)["run"], Value::Null);
+    let seed = "00".repeat(32);
+    let o = run(
+        &["allocate", "--round", &r, "--seed", &seed, "--json"],
+        &url,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v = json_of(&o);
+    assert_eq!(v["run"], 1, "the dry run kept nothing: {v}");
+    assert_eq!(
+        (
+            v["devices"].as_u64(),
+            v["served"].as_u64(),
+            v["waiting"].as_u64()
+        ),
+        (Some(15), Some(15), Some(21))
+    );
+    assert_eq!(
+        v["by_tier"]["i"],
+        serde_json::json!({"demand": 12, "served": 12})
+    );
+    assert_eq!(v["by_tier"]["ii"]["served"], 3);
+    // Tier (ii): 3 devices over demands 6, 3 and 3 — quotas 1.5, 0.75, 0.75 beside tier (i).
+    let quota = |u: &str| v["by_unit"][u]["quota"].as_str().unwrap().to_string();
+    assert_eq!(quota("663"), "7.5000");
+    assert_eq!(quota("666"), "3.7500");
+    assert_eq!(quota("67000001"), "3.7500");
+    let served: u64 = ["663", "666", "67000001"]
+        .iter()
+        .map(|u| v["by_unit"][u]["served"].as_u64().unwrap())
+        .sum();
+    assert_eq!(served, 15);
+
+    let o = run(&["allocation", "1", "--json"], &url);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let lines: Vec<Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 36);
+    let waiting = lines.iter().find(|l| l["device"].is_null()).unwrap();
+    assert!(
+        waiting["reason"]
+            .as_str()
+            .unwrap()
+            .starts_with("Đang chờ: đứng thứ"),
+        "{waiting}"
+    );
+    let given = lines.iter().find(|l| !l["device"].is_null()).unwrap();
+    assert!(
+        given["reason"]
+            .as_str()
+            .unwrap()
+            .starts_with("Được phân bổ"),
+        "{given}"
+    );
+
+    let o = run(&["allocation", "verify", "1"], &url);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("khớp"));
+
+    // Approve, execute; then someone edits who got which device.
+    let o = run(
+        &[
+            "allocation",
+            "approve",
+            "1",
+            "--decision",
+            "123/QĐ-SGDĐT",
+            "--date",
+            "15/08/2022",
+        ],
+        &url,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(&seed),
+        "the seed is shown once approved"
+    );
+    let o = run(
+        &[
+            "allocation",
+            "approve",
+            "1",
+            "--decision",
+            "124/QĐ-SGDĐT",
+            "--date",
+            "15/08/2022",
+        ],
+        &url,
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("Đã phê duyệt"), "{}", stderr(&o));
+    let o = run(&["allocation", "execute", "1"], &url);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let file = store::sqlite_path(&url).unwrap().to_string();
+    tamper(
+        Path::new(&file),
+        "UPDATE allocation_lines SET device_id = (SELECT MAX(device_id) FROM allocation_lines WHERE run_id = 1), rule = 'quota', queue_position = NULL, devices_short = NULL WHERE run_id = 1 AND student_id = (SELECT MIN(student_id) FROM allocation_lines WHERE run_id = 1 AND device_id IS NULL)",
+    );
+    let o = run(&["allocation", "verify", "1"], &url);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("KHÔNG khớp"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("học sinh số"), "{}", stderr(&o));
 }

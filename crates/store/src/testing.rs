@@ -491,3 +491,191 @@ macro_rules! storage_tests {
         $crate::storage_tests!(seed = Empty; $($name),*);
     };
 }
+
+// ---- Allocation fixtures: approved lists and devices in stock ----
+
+use crate::students::lists::ListStep;
+use crate::students::{ImportCounts, ImportMsg, ImportOutcome, ImportRow, ImportTarget};
+use domain::devices::appraisals::{Appraisal, Verdict};
+use domain::devices::{DeviceKind, DeviceModel};
+use domain::students::approval::ListAction;
+use domain::students::{StudentCode, StudentDraft};
+
+async fn import_drafts(
+    store: &Store,
+    round_id: i64,
+    school_id: i64,
+    rows: Vec<StudentDraft>,
+) -> ImportOutcome {
+    let (tx, rx) = tokio::sync::mpsc::channel(4);
+    let n = rows.len();
+    let send = async move {
+        let numbered: Vec<ImportRow> = rows
+            .into_iter()
+            .enumerate()
+            .map(|(i, d)| ImportRow::new(i + 5, d))
+            .collect();
+        tx.send(ImportMsg::Rows(numbered)).await.unwrap();
+        tx.send(ImportMsg::Done(ImportCounts {
+            header_row: 4,
+            data_rows: n,
+            imported: n,
+            rejected: 0,
+            skipped: 0,
+        }))
+        .await
+        .unwrap();
+    };
+    let target = ImportTarget {
+        round_id,
+        school_id,
+        file_name: "ds.xlsx".into(),
+        sha256: String::new(),
+        dry_run: false,
+        find_duplicates: false,
+    };
+    let actor = system();
+    let (out, ()) = tokio::join!(store.import_students(&actor, target, rx), send);
+    out.unwrap()
+}
+
+/// Four schools' lists (two in Đắk Mil, one in Đắk R'Lấp, one under the Sở), each student
+/// of tier 1, 2 or 3 in turn; every list approved by the Board except `leave_open`'s.
+/// Returns the round id.
+pub async fn approved_lists(store: &Store, per_school: usize, leave_open: Option<&str>) -> i64 {
+    seed_units(store).await;
+    seed_program(store).await;
+    let round = store.current_round().await.unwrap().unwrap();
+    let tiers: Vec<(i64, i32)> = store
+        .tiers(round.program_id)
+        .await
+        .unwrap()
+        .iter()
+        .map(|t| (t.id, t.rank))
+        .collect();
+    for (si, code) in ["67663001", "67663002", "67666002", "67000001"]
+        .iter()
+        .enumerate()
+    {
+        let school = store.unit_by_code(code).await.unwrap().unwrap();
+        let rows = (0..per_school)
+            .map(|i| {
+                let (tier_id, rank) = tiers[i % 3];
+                StudentDraft {
+                    code: Some(StudentCode::parse(&format!("6710{si}{i:05}")).unwrap()),
+                    full_name: format!("Học Sinh {si} {i}"),
+                    dob: time::Date::from_calendar_date(2011, time::Month::May, 1 + (i % 27) as u8)
+                        .unwrap(),
+                    gender: None,
+                    ethnicity: None,
+                    class_name: Some("6A".into()),
+                    village: Some("Thôn 1".into()),
+                    commune: Some("Xã Đắk Lao".into()),
+                    parent_name: Some("Phụ Huynh".into()),
+                    tier_id,
+                    tier_rank: rank,
+                    certificate_no: None,
+                    note: None,
+                }
+            })
+            .collect();
+        let out = import_drafts(store, round.id, school.id, rows).await;
+        assert_eq!(out.inserted as usize, per_school);
+        let direct = *code == "67000001";
+        let steps: &[(Role, ListAction)] = &[
+            (Role::Truong, ListAction::Submit),
+            (
+                if direct {
+                    Role::SoGddt
+                } else {
+                    Role::PhongGddt
+                },
+                ListAction::Approve,
+            ),
+            (Role::BanDieuPhoi, ListAction::BoardApprove),
+        ];
+        for (role, action) in steps {
+            if Some(*code) == leave_open && *action == ListAction::BoardApprove {
+                break;
+            }
+            store
+                .list_action(
+                    &system(),
+                    *role,
+                    round.id,
+                    school.id,
+                    ListStep::plain(*action),
+                )
+                .await
+                .unwrap();
+        }
+    }
+    round.id
+}
+
+/// `n` devices of a kind, delivered under a contract, appraised and put in stock.
+pub async fn stock_devices(store: &Store, kind: DeviceKind, model: &str, prefix: &str, n: usize) {
+    let model_id = store
+        .create_device_model(
+            &system(),
+            &DeviceModel {
+                kind: Some(kind),
+                brand: "Hãng".into(),
+                model: model.into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let no = format!("{prefix}/2022/HĐ");
+    let rows: Vec<crate::devices::SerialRow> = (0..n)
+        .map(|i| crate::devices::SerialRow {
+            row: i + 2,
+            serial: format!("{prefix}{i:05}"),
+            imei: None,
+        })
+        .collect();
+    let out = store
+        .register_devices(
+            &system(),
+            model_id,
+            &domain::devices::Batch::Contract(no.clone()),
+            &rows,
+            domain::Lang::Vi,
+            false,
+        )
+        .await
+        .unwrap();
+    assert_eq!(out.imported as usize, n);
+    let source = format!("contract:{no}");
+    store
+        .appraise(
+            &system(),
+            &Appraisal {
+                model_id,
+                source: None,
+                verdict: Verdict::Pass,
+                appraised_on: time::macros::date!(2022 - 06 - 01),
+                notes: None,
+            },
+        )
+        .await
+        .unwrap();
+    store
+        .appraise(
+            &system(),
+            &Appraisal {
+                model_id,
+                source: Some(source.clone()),
+                verdict: Verdict::Pass,
+                appraised_on: time::macros::date!(2022 - 06 - 01),
+                notes: None,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        store.stock_in(&system(), model_id, &source).await.unwrap() as usize,
+        n
+    );
+}
