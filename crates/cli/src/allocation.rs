@@ -8,6 +8,7 @@ use clap::Subcommand;
 use domain::allocation::{self, Outcome, Policy};
 use serde_json::{Map, Value, json};
 use std::collections::HashMap;
+use std::io::Write;
 use std::process::ExitCode;
 use store::{AuditActor, Store};
 
@@ -291,6 +292,8 @@ async fn lines(store: &Store, out: &Out, run_id: i64, json: bool) -> Result<Exit
         .ok_or(store::StoreError::Domain(domain::DomainError::NotFound))?;
     let lines = store.allocation_lines(run_id, None).await?;
     let executed = run.status == domain::allocation::RunStatus::Executed;
+    // Written through one buffer; a reader that stops early (`| head`) ends the output.
+    let mut w = std::io::BufWriter::new(std::io::stdout().lock());
     for l in &lines {
         let kind = l
             .device_kind
@@ -311,23 +314,33 @@ async fn lines(store: &Store, out: &Out, run_id: i64, json: bool) -> Result<Exit
             },
             out.lang,
         );
-        if json {
-            println!(
+        let written = if json {
+            writeln!(
+                w,
                 "{}",
                 json!({"student": l.student, "tier": l.tier_code, "unit": l.unit, "school": l.school,
                        "device": l.device, "rule": l.rule, "reason": reason,
                        "queue_position": l.queue_position})
-            );
+            )
         } else {
-            println!(
+            writeln!(
+                w,
                 "{}\t{}\t{}\t{}\t{}",
                 l.student,
                 l.tier_code,
                 l.school,
                 l.device.as_deref().unwrap_or("—"),
                 reason
-            );
+            )
+        };
+        match written {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(ExitCode::SUCCESS),
+            other => other?,
         }
+    }
+    match w.flush() {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+        other => other?,
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -52,10 +52,15 @@ pub enum Action {
     ReceiveDevices,
     /// Record appraisals of models and delivered batches (the appraising department).
     AppraiseDevices,
+    /// See allocation runs: each unit's share and its arithmetic, the fairness check (no
+    /// personal data).
+    ViewAllocations,
+    /// Draft, approve, execute or discard allocation runs (the Board).
+    Allocate,
 }
 
 impl Action {
-    pub const ALL: [Action; 19] = [
+    pub const ALL: [Action; 21] = [
         Action::ViewDashboard,
         Action::BrowseUnits,
         Action::ViewUnit,
@@ -75,6 +80,8 @@ impl Action {
         Action::EditSpecProfiles,
         Action::ReceiveDevices,
         Action::AppraiseDevices,
+        Action::ViewAllocations,
+        Action::Allocate,
     ];
 
     pub fn code(self) -> &'static str {
@@ -98,6 +105,8 @@ impl Action {
             Action::ReceiveDevices => "receive_devices",
             Action::AppraiseDevices => "appraise_devices",
             Action::ManageHouseholds => "manage_households",
+            Action::ViewAllocations => "view_allocations",
+            Action::Allocate => "allocate",
         }
     }
 }
@@ -135,6 +144,18 @@ pub fn roles_for(action: Action) -> &'static [Role] {
         ],
         Action::EditSpecProfiles | Action::AppraiseDevices => &[SoTttt],
         Action::ReceiveDevices => &[BanDieuPhoi],
+        // Shares and their arithmetic are public in spirit; the students behind them are
+        // read on the students' pages, under those pages' rules.
+        Action::ViewAllocations => &[
+            Admin,
+            SoGddt,
+            BanDieuPhoi,
+            PhongGddt,
+            SoTaiChinh,
+            Mttq,
+            UbndTinh,
+        ],
+        Action::Allocate => &[BanDieuPhoi],
     }
 }
 

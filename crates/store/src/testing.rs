@@ -545,6 +545,16 @@ async fn import_drafts(
 pub async fn approved_lists(store: &Store, per_school: usize, leave_open: Option<&str>) -> i64 {
     seed_units(store).await;
     seed_program(store).await;
+    lists_in_open_round(store, per_school, leave_open).await
+}
+
+/// [`approved_lists`] on a database already seeded with the units and the programme (the
+/// web's seed).
+pub async fn lists_in_open_round(
+    store: &Store,
+    per_school: usize,
+    leave_open: Option<&str>,
+) -> i64 {
     let round = store.current_round().await.unwrap().unwrap();
     let tiers: Vec<(i64, i32)> = store
         .tiers(round.program_id)

@@ -68,6 +68,7 @@ pub const AREAS: &[&Area] = &[
     &crate::dedup::AREA,
     &crate::devices::AREA,
     &crate::donations::AREA,
+    &crate::allocation::AREA,
     &crate::dashboard::AREA,
 ];
 

@@ -100,7 +100,7 @@ pub struct ErrorDetail {
     pub request_id: String,
 }
 
-fn domain_status(e: &DomainError) -> StatusCode {
+pub(crate) fn domain_status(e: &DomainError) -> StatusCode {
     match e.kind() {
         ErrorKind::Invalid => StatusCode::UNPROCESSABLE_ENTITY,
         ErrorKind::NotFound => StatusCode::NOT_FOUND,

@@ -19,6 +19,7 @@ pub mod state;
 pub mod views;
 
 // The areas, one folder each (see `areas`).
+pub mod allocation;
 pub mod audit;
 pub mod dashboard;
 pub mod dedup;

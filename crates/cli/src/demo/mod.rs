@@ -2,6 +2,7 @@
 //! every role, the 2022 programme, devices and gifts in kind; one file per area, seeded in
 //! the order the program runs. Deterministic: every fresh demo is the same.
 
+mod allocation;
 mod devices;
 mod donations;
 pub mod students;
@@ -34,6 +35,13 @@ pub async fn seed(store: &Store, out: &Out) -> Result<()> {
     out.info(
         &format!("Đã tạo {lists} danh sách học sinh ở mọi bước duyệt."),
         &format!("Made {lists} students' lists at every step of the approval chain."),
+    );
+    let pilot = allocation::seed_pilot(store, &actor).await?;
+    out.info(
+        &format!(
+            "Đã tạo đợt thí điểm với {pilot} danh sách đã duyệt, phân bổ và giữ máy cho học sinh."
+        ),
+        &format!("Made a pilot round of {pilot} approved lists, allocated, its devices reserved."),
     );
     Ok(())
 }

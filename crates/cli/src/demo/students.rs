@@ -177,12 +177,13 @@ async fn import(
     store: &Store,
     actor: &AuditActor,
     school: &Unit,
+    round_id: Option<i64>,
     name: &str,
     bytes: Vec<u8>,
 ) -> Result<()> {
     let req = web::students::imports::ImportRequest {
         school,
-        round_id: None,
+        round_id,
         file_name: name,
         sha256: domain::digest::sha256_hex(&bytes),
         dry_run: false,
@@ -209,6 +210,28 @@ pub async fn seed_lists(store: &Store, system: &AuditActor) -> Result<usize> {
         .current_round()
         .await?
         .context("the demo round is open")?;
+    seed_round(store, system, round, None).await
+}
+
+/// The pilot round's lists: every school of some districts, each list approved by the
+/// Board, for a round the demo allocates in full. Returns how many lists were made.
+pub async fn seed_pilot_lists(
+    store: &Store,
+    system: &AuditActor,
+    round: domain::students::programs::Round,
+    districts: &[&str],
+) -> Result<usize> {
+    seed_round(store, system, round, Some(districts)).await
+}
+
+/// The lists of a round: at every stage (`pilot` None), or all of some districts approved
+/// by the Board (`pilot` their codes).
+async fn seed_round(
+    store: &Store,
+    system: &AuditActor,
+    round: domain::students::programs::Round,
+    pilot: Option<&[&str]>,
+) -> Result<usize> {
     let so = store
         .user_by_username("so_gddt")
         .await?
@@ -221,16 +244,29 @@ pub async fn seed_lists(store: &Store, system: &AuditActor) -> Result<usize> {
     // The schools of the demo's own school users: the sample files, left drafting (the
     // README imports them again), their shared codes and one child listed by both
     // waiting to be decided.
-    for (code, file) in [
-        ("67663001", "h1_truong_a.xlsx"),
-        ("67666002", "h2_truong_b_tcvn3.xlsx"),
-    ] {
+    let samples: &[(&str, &str)] = if pilot.is_some() {
+        &[]
+    } else {
+        &[
+            ("67663001", "h1_truong_a.xlsx"),
+            ("67666002", "h2_truong_b_tcvn3.xlsx"),
+        ]
+    };
+    for &(code, file) in samples {
         let school = store.unit_by_code(code).await?.context("sample school")?;
         let owner = store
             .user_by_username(&format!("truong_{code}"))
             .await?
             .context("sample school user")?;
-        import(store, &owner.audit_actor(), &school, file, sample(file)).await?;
+        import(
+            store,
+            &owner.audit_actor(),
+            &school,
+            Some(round.id),
+            file,
+            sample(file),
+        )
+        .await?;
     }
 
     let mut schools = Vec::new();
@@ -253,9 +289,14 @@ pub async fn seed_lists(store: &Store, system: &AuditActor) -> Result<usize> {
             break;
         }
     }
-    let mut rng = Rng(0x5eed_2022_0c70);
-    let mut serial = 0u64;
-    let mut made = 2;
+    let mut rng = Rng(if pilot.is_some() {
+        0x9110_7202_2c70
+    } else {
+        0x5eed_2022_0c70
+    });
+    // Student codes of the pilot do not meet the first round's.
+    let mut serial = if pilot.is_some() { 500_000u64 } else { 0 };
+    let mut made = samples.len();
     for school in schools {
         if ["67663001", "67666002"].contains(&school.code.as_str()) {
             continue;
@@ -265,10 +306,11 @@ pub async fn seed_lists(store: &Store, system: &AuditActor) -> Result<usize> {
             None => None,
         };
         let Some(parent) = parent else { continue };
-        let stage = if school.code.as_str() == "67000001" {
-            Stage::Draft
-        } else {
-            stage_of(parent.code.as_str(), &mut rng)
+        let stage = match pilot {
+            Some(d) if d.contains(&parent.code.as_str()) => Stage::BoardApproved,
+            Some(_) => continue,
+            None if school.code.as_str() == "67000001" => Stage::Draft,
+            None => stage_of(parent.code.as_str(), &mut rng),
         };
         if stage == Stage::NotStarted {
             continue;
@@ -280,6 +322,7 @@ pub async fn seed_lists(store: &Store, system: &AuditActor) -> Result<usize> {
             store,
             system,
             &school,
+            Some(round.id),
             &format!("danh-sach-{}.csv", school.code),
             csv.into_bytes(),
         )

@@ -105,6 +105,11 @@ pub async fn dashboard(
                 t.card_devices_in_stock,
                 "/devices",
             ),
+            (
+                domain::devices::DeviceState::Allocated,
+                t.card_devices_allocated,
+                "/allocation",
+            ),
         ] {
             cards.push(Card {
                 n: num(devices.get(&st).copied().unwrap_or(0)),

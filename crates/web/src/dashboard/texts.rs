@@ -24,6 +24,7 @@ crate::i18n::texts! {
 
     card_devices_waiting: "Thiết bị chờ thẩm định", "Devices awaiting appraisal";
     card_devices_in_stock: "Thiết bị trong kho", "Devices in stock";
+    card_devices_allocated: "Thiết bị đã phân bổ, chờ bàn giao", "Devices allocated, waiting for handover";
 }
 
 /// What each role does in the programme (PROGRAM.md, "Who takes part"), shown on the

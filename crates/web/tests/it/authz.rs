@@ -141,6 +141,12 @@ const POLICY: &[(&str, &str, &str, &str, char)] = &[
         "FAANFFFFF",
         'L',
     ),
+    ("GET", "/allocation", "AAAAFFAAA", "", 'L'),
+    ("POST", "/allocation", "FFAFFFFFF", "", 'L'),
+    ("GET", "/allocation/{id}", "AAAAFFAAA", "", 'L'),
+    ("POST", "/allocation/{id}/approve", "FFAFFFFFF", "", 'L'),
+    ("POST", "/allocation/{id}/execute", "FFAFFFFFF", "", 'L'),
+    ("POST", "/allocation/{id}/discard", "FFAFFFFFF", "", 'L'),
     ("GET", "/dedup", "FAAAFFFFF", "", 'L'),
     ("POST", "/dedup/run", "FAAAFFFFF", "", 'L'),
     ("POST", "/dedup/{id}", "FAAAFFFFF", "", 'L'),
@@ -287,6 +293,8 @@ struct Targets {
     appraisal: (i64, i64),
     /// A kept stocktake.
     stocktake: i64,
+    /// A draft allocation run.
+    run: i64,
 }
 
 fn concrete(path: &str, out: bool, actor: &str, t: &Targets) -> String {
@@ -296,6 +304,9 @@ fn concrete(path: &str, out: bool, actor: &str, t: &Targets) -> String {
     let code = if out { t.code_out } else { t.code_in };
     let user = if out { t.user_out } else { t.user_in };
     let key = t.keys.get(actor).copied().unwrap_or(0);
+    if path.starts_with("/allocation/") {
+        return path.replace("{id}", &t.run.to_string());
+    }
     if path.starts_with("/devices/stocktakes/") {
         return path.replace("{id}", &t.stocktake.to_string());
     }
@@ -524,7 +535,25 @@ async fn every_route_for_every_role(app: &TestApp) {
         )
         .await
         .unwrap();
+    // A draft run, written as the store writes one (the matrix tests the gate, not the
+    // engine: allocation's own tests draft real runs).
+    let round = store.current_round().await.unwrap().unwrap();
+    let policy = serde_json::to_string(&domain::allocation::Policy::default()).unwrap();
+    let summary = r#"{"units":[],"tiers":[],"pools":[],"unassigned":[],"fairness":[]}"#;
+    store::testing::raw_execute(
+        &app.db.url,
+        &format!(
+            "INSERT INTO allocation_runs (round_id, status, policy, seed, seed_commitment, inputs_sha256, outcome_sha256, devices, served, waiting, summary, created_by, created_at)
+             VALUES ({}, 'draft', '{policy}', '{s}', '{s}', '{s}', '{s}', 0, 0, 0, '{summary}', 'test', 0)",
+            round.id,
+            s = "0".repeat(64)
+        ),
+    )
+    .await
+    .unwrap();
+    let run: i64 = store.allocation_runs(None).await.unwrap()[0].id;
     let t = Targets {
+        run,
         student_in: students[0],
         student_out: students[1],
         code_in: "67663001",

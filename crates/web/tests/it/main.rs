@@ -8,6 +8,7 @@ extern crate songmaytinh_web as web;
 #[macro_use]
 mod common;
 
+mod allocation;
 mod approval;
 mod authz;
 mod browser;

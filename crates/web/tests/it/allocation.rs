@@ -1,0 +1,155 @@
+//! Allocation in the browser's terms: the Board drafts a run from the form, the run's page
+//! shows each unit's share and its arithmetic, a district office reads it but cannot act,
+//! approval refuses a missing or reused decision number in words, and execution needs
+//! its confirmation ticked.
+
+use crate::common::TestApp;
+use reqwest::StatusCode;
+
+web_tests!(the_board_drafts_approves_and_executes_a_run);
+
+async fn the_board_drafts_approves_and_executes_a_run(app: &TestApp) {
+    let store = &app.db.store;
+    // One list left open: the draft is refused and names the school.
+    let round = store::testing::lists_in_open_round(store, 9, Some("67666002")).await;
+    store::testing::stock_devices(store, domain::devices::DeviceKind::Tablet, "Tab", "TAB", 7)
+        .await;
+    store::testing::stock_devices(
+        store,
+        domain::devices::DeviceKind::Laptop,
+        "Vostro",
+        "LAP",
+        8,
+    )
+    .await;
+    let board = app.session("ban_dieu_phoi").await;
+    let page = board.get("/allocation").await.text().await.unwrap();
+    assert!(page.contains("Chưa có lượt phân bổ nào."), "{page}");
+    let r = round.to_string();
+    let res = board.post("/allocation", &[("round", r.as_str())]).await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    let body = res.text().await.unwrap();
+    assert!(body.contains("Trường Tiểu học Kim Đồng"), "{body}");
+    assert!(
+        body.contains("id=\"draft-form\""),
+        "the form is still there"
+    );
+
+    let school = store.unit_by_code("67666002").await.unwrap().unwrap();
+    store
+        .list_action(
+            &store::testing::system(),
+            domain::users::Role::BanDieuPhoi,
+            round,
+            school.id,
+            store::students::lists::ListStep::plain(
+                domain::students::approval::ListAction::BoardApprove,
+            ),
+        )
+        .await
+        .unwrap();
+    let res = board.post("/allocation", &[("round", r.as_str())]).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let to = res.headers()["location"].to_str().unwrap().to_string();
+    assert_eq!(to, "/allocation/1");
+    let page = board.get(&to).await.text().await.unwrap();
+    assert!(
+        page.contains("Được công bố khi phê duyệt."),
+        "the seed hidden"
+    );
+    // Đắk Mil: 6 of tier (i) + 3 × 6 / 12 of tier (ii) = 7,5.
+    assert!(page.contains("6 + 3 × 6 / 12 = 7,5000"), "{page}");
+    assert!(page.contains("id=\"approve-run\""));
+
+    // A district office reads the shares, without the Board's buttons, and cannot post.
+    let phong = app.session("phong_663").await;
+    let seen = phong.get("/allocation/1").await.text().await.unwrap();
+    assert!(seen.contains("7,5000") && !seen.contains("id=\"approve-run\""));
+    let res = phong
+        .post(
+            "/allocation/1/approve",
+            &[("decision_no", "1/QĐ"), ("decision_date", "15/08/2022")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    // A school sees nothing of it.
+    let school = app.session("truong_67663001").await;
+    assert_eq!(
+        school.get("/allocation/1").await.status(),
+        StatusCode::FORBIDDEN
+    );
+
+    // Approval: the number is required, the date must be a date.
+    let res = board
+        .post(
+            "/allocation/1/approve",
+            &[("decision_no", " "), ("decision_date", "15/08/2022")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains("Cần ghi số quyết định"));
+    let res = board
+        .post(
+            "/allocation/1/approve",
+            &[
+                ("decision_no", "123/QĐ-SGDĐT"),
+                ("decision_date", "15/08/2022"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let page = board.get("/allocation/1").await.text().await.unwrap();
+    assert!(
+        page.contains("Quyết định 123/QĐ-SGDĐT (15/08/2022)"),
+        "{page}"
+    );
+    assert!(
+        !page.contains("Được công bố khi phê duyệt."),
+        "the seed shown"
+    );
+    // A second draft cannot reuse the number.
+    let res = board.post("/allocation", &[("round", r.as_str())]).await;
+    assert_eq!(res.headers()["location"], "/allocation/2");
+    let res = board
+        .post(
+            "/allocation/2/approve",
+            &[
+                ("decision_no", "123/QĐ-SGDĐT"),
+                ("decision_date", "16/08/2022"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("đã được dùng cho một lượt phân bổ khác")
+    );
+
+    // Execution needs its box ticked; then the devices are reserved.
+    let res = board.post("/allocation/1/execute", &[]).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("Hãy đánh dấu ô xác nhận")
+    );
+    let res = board
+        .post("/allocation/1/execute", &[("confirm", "yes")])
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let page = board.get("/allocation/1").await.text().await.unwrap();
+    assert!(page.contains("Đã thực hiện"), "{page}");
+    let counts = store.device_counts().await.unwrap();
+    assert_eq!(
+        counts.get(&domain::devices::DeviceState::Allocated),
+        Some(&15)
+    );
+    // Executing again is refused in words.
+    let res = board
+        .post("/allocation/1/execute", &[("confirm", "yes")])
+        .await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+}
