@@ -286,10 +286,9 @@ fn print_summary(out: &Out, run: Option<i64>, o: &Outcome, tiers: &HashMap<u8, S
 }
 
 async fn lines(store: &Store, out: &Out, run_id: i64, json: bool) -> Result<ExitCode> {
-    let run = store
-        .allocation_run(run_id)
-        .await?
-        .ok_or(store::StoreError::Domain(domain::DomainError::NotFound))?;
+    let Some(run) = known(store, out, run_id).await? else {
+        return Ok(ExitCode::FAILURE);
+    };
     let lines = store.allocation_lines(run_id, None).await?;
     let executed = run.status == domain::allocation::RunStatus::Executed;
     // Written through one buffer; a reader that stops early (`| head`) ends the output.
@@ -345,7 +344,22 @@ async fn lines(store: &Store, out: &Out, run_id: i64, json: bool) -> Result<Exit
     Ok(ExitCode::SUCCESS)
 }
 
+/// The run, or a refusal naming it.
+async fn known(store: &Store, out: &Out, run: i64) -> Result<Option<store::allocation::Run>> {
+    let r = store.allocation_run(run).await?;
+    if r.is_none() {
+        out.error(
+            &format!("không có lượt phân bổ số {run}."),
+            &format!("there is no allocation run {run}."),
+        );
+    }
+    Ok(r)
+}
+
 async fn verify(store: &Store, out: &Out, run: i64, json: bool) -> Result<ExitCode> {
+    if known(store, out, run).await?.is_none() {
+        return Ok(ExitCode::FAILURE);
+    }
     let v = store.verify_allocation(run).await?;
     if json {
         println!("{}", serde_json::to_string(&v)?);

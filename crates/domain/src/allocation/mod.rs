@@ -598,46 +598,59 @@ pub fn allocate(input: &Input) -> Result<Outcome, DomainError> {
     });
     drop(approvals);
     let by_pri = |a: usize, b: usize| pri[a].cmp(&pri[b]).then_with(|| within(a, b));
-    let mut keyed: Vec<(u64, u128, u32)> = (0..n)
-        .map(|i| {
-            (
-                (u64::from(noms[i].tier) << 32) | u64::from(nu[i]),
-                pri[i],
-                i as u32,
-            )
-        })
-        .collect();
-    keyed.sort_unstable_by_key(|k| (k.0, k.1));
-    let mut i = 0;
-    while i < n {
-        let mut j = i + 1;
-        while j < n && (keyed[j].0, keyed[j].1) == (keyed[i].0, keyed[i].1) {
-            j += 1;
-        }
-        if j - i > 1 {
-            keyed[i..j].sort_by(|a, b| within(a.2 as usize, b.2 as usize));
-        }
-        i = j;
-    }
-    let order: Vec<u32> = keyed.iter().map(|k| k.2).collect();
-    drop(keyed);
-    // Queues: the runs of `order` with one tier and unit.
-    let mut queues: BTreeMap<(u8, u32), (usize, usize)> = BTreeMap::new();
-    let mut i = 0;
-    while i < n {
-        let s = order[i] as usize;
-        let key = (noms[s].tier, nu[s]);
-        let mut j = i + 1;
-        while j < n && {
-            let t = order[j] as usize;
-            (noms[t].tier, nu[t]) == key
-        } {
-            j += 1;
-        }
-        queues.insert(key, (i, j));
-        i = j;
-    }
+    // Students by (tier, unit) with a counting sort, then each queue (a few thousand
+    // students at most) sorted by its packed keys; equal keys fall back to `within`.
+    // Dense buckets: tier index × units + unit.
     let tiers: BTreeSet<u8> = noms.iter().map(|x| x.tier).collect();
+    let mut tier_ix = [usize::MAX; 256];
+    for (i, t) in tiers.iter().enumerate() {
+        tier_ix[*t as usize] = i;
+    }
+    let n_units = units.len().max(1);
+    let n_buckets = tiers.len() * n_units;
+    let bucket_of = |i: usize| tier_ix[noms[i].tier as usize] * n_units + nu[i] as usize;
+    let mut starts = vec![0usize; n_buckets + 1];
+    for i in 0..n {
+        starts[bucket_of(i) + 1] += 1;
+    }
+    for b in 0..n_buckets {
+        starts[b + 1] += starts[b];
+    }
+    let mut keyed: Vec<(u128, u32)> = vec![(0, 0); n];
+    let mut next = starts.clone();
+    for (i, &p) in pri.iter().enumerate() {
+        let b = bucket_of(i);
+        keyed[next[b]] = (p, i as u32);
+        next[b] += 1;
+    }
+    drop(next);
+    for b in 0..n_buckets {
+        let q = &mut keyed[starts[b]..starts[b + 1]];
+        q.sort_unstable_by_key(|k| k.0);
+        let mut i = 0;
+        while i < q.len() {
+            let mut j = i + 1;
+            while j < q.len() && q[j].0 == q[i].0 {
+                j += 1;
+            }
+            if j - i > 1 {
+                q[i..j].sort_by(|a, b| within(a.1 as usize, b.1 as usize));
+            }
+            i = j;
+        }
+    }
+    let order: Vec<u32> = keyed.iter().map(|k| k.1).collect();
+    drop(keyed);
+    // Queues: the buckets with students, by (tier, unit).
+    let mut queues: BTreeMap<(u8, u32), (usize, usize)> = BTreeMap::new();
+    for (ti, &t) in tiers.iter().enumerate() {
+        for u in 0..n_units {
+            let b = ti * n_units + u;
+            if starts[b + 1] > starts[b] {
+                queues.insert((t, u as u32), (starts[b], starts[b + 1]));
+            }
+        }
+    }
 
     let mut st = State {
         input,
@@ -747,7 +760,12 @@ impl<W: Fn(usize, usize) -> Ordering> State<'_, W> {
         let n_units = self.units.len();
         let mut left = devs.len() as u64;
         let mut selected: Vec<usize> = Vec::new();
-        let mut arith: Vec<UnitArith> = vec![(0, None); n_units];
+        // The arithmetic is kept for the general pool only.
+        let mut arith: Vec<UnitArith> = if mark.is_none() {
+            vec![(0, None); n_units]
+        } else {
+            Vec::new()
+        };
         let mut partial_tier = None;
         let eligible = |s: usize| -> bool {
             match &mark {
@@ -789,13 +807,14 @@ impl<W: Fn(usize, usize) -> Ordering> State<'_, W> {
             }
             // The waiting, eligible students of the tier, per unit, in queue order (an
             // earmark for a unit or school reads that unit's queue only).
-            let mut lists: Vec<Vec<usize>> = vec![Vec::new(); n_units];
+            // Only the units with a queue in the tier: (unit, its eligible students).
+            let mut lists: Vec<(u32, Vec<usize>)> = Vec::new();
             let range = match only_unit {
                 Some(u) => (tier, u)..=(tier, u),
                 None => (tier, 0)..=(tier, u32::MAX),
             };
             for (&(_, u), &(a, b)) in self.queues.range(range) {
-                let list = &mut lists[u as usize];
+                let mut list = Vec::new();
                 for &s in &self.order[a..b] {
                     let s = s as usize;
                     // A student is in one tier's queue only: chosen at most once per pool.
@@ -803,14 +822,20 @@ impl<W: Fn(usize, usize) -> Ordering> State<'_, W> {
                         list.push(s);
                     }
                 }
+                if !list.is_empty() {
+                    lists.push((u, list));
+                }
             }
-            let total: u64 = lists.iter().map(|l| l.len() as u64).sum();
+            let total: u64 = lists.iter().map(|l| l.1.len() as u64).sum();
             if total == 0 {
                 continue;
             }
+            let general = mark.is_none();
             if left >= total {
-                for (u, list) in lists.iter().enumerate() {
-                    arith[u].0 += list.len() as u64;
+                for (u, list) in &lists {
+                    if general {
+                        arith[*u as usize].0 += list.len() as u64;
+                    }
                     for &s in list {
                         self.rule_of[s] = rule_for(&mark, true);
                         selected.push(s);
@@ -818,24 +843,23 @@ impl<W: Fn(usize, usize) -> Ordering> State<'_, W> {
                 }
                 left -= total;
             } else {
-                // Units with no student waiting in the tier take no part.
-                let claiming: Vec<usize> = (0..n_units).filter(|&u| !lists[u].is_empty()).collect();
-                let claimants: Vec<(u64, [u8; 32])> = claiming
+                let claimants: Vec<(u64, [u8; 32])> = lists
                     .iter()
-                    .map(|&u| (lists[u].len() as u64, self.ties[u]))
+                    .map(|(u, l)| (l.len() as u64, self.ties[*u as usize]))
                     .collect();
                 let shares = hamilton(left, &claimants);
-                for (&u, share) in claiming.iter().zip(&shares) {
-                    let list = &lists[u];
-                    arith[u].1 = Some((
-                        *share,
-                        PartialTier {
-                            tier,
-                            devices: left,
-                            total,
-                            demand: list.len() as u64,
-                        },
-                    ));
+                for ((u, list), share) in lists.iter().zip(&shares) {
+                    if general {
+                        arith[*u as usize].1 = Some((
+                            *share,
+                            PartialTier {
+                                tier,
+                                devices: left,
+                                total,
+                                demand: list.len() as u64,
+                            },
+                        ));
+                    }
                     for &s in &list[..share.seats as usize] {
                         self.rule_of[s] = rule_for(&mark, false);
                         selected.push(s);
@@ -925,12 +949,12 @@ impl<W: Fn(usize, usize) -> Ordering> State<'_, W> {
         }
         let mut demand = vec![0u64; n_units];
         let mut served = vec![0u64; n_units];
-        let mut tiers: BTreeMap<u8, (u64, u64)> = BTreeMap::new();
+        let mut tiers = [(0u64, 0u64); 256];
         let mut lines: Vec<Line> = Vec::with_capacity(noms.len());
         for (s, x) in noms.iter().enumerate() {
             let u = self.nu[s] as usize;
             demand[u] += 1;
-            let t = tiers.entry(x.tier).or_default();
+            let t = &mut tiers[x.tier as usize];
             t.0 += 1;
             let device =
                 (self.device_of[s] != NONE).then(|| input.devices[self.device_of[s] as usize].id);
@@ -980,12 +1004,13 @@ impl<W: Fn(usize, usize) -> Ordering> State<'_, W> {
                 }
             })
             .collect();
-        let tiers: Vec<TierShare> = tiers
-            .into_iter()
-            .map(|(tier, (demand, served))| TierShare {
+        let tiers: Vec<TierShare> = self
+            .tiers
+            .iter()
+            .map(|&tier| TierShare {
                 tier,
-                demand,
-                served,
+                demand: tiers[tier as usize].0,
+                served: tiers[tier as usize].1,
             })
             .collect();
         unassigned.sort_by_key(|&d| input.devices[d].id);
