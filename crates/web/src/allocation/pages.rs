@@ -192,6 +192,9 @@ struct RunPage {
     is_draft: bool,
     is_approved: bool,
     error: Option<String>,
+    /// What the approval form said, shown again with its refusal.
+    typed_no: String,
+    typed_date: String,
 }
 
 async fn run_page(
@@ -200,6 +203,17 @@ async fn run_page(
     actor: &Actor,
     id: i64,
     error: Option<(StatusCode, String)>,
+) -> AppResult<Response> {
+    run_page_typed(state, ctx, actor, id, error, ("", "")).await
+}
+
+async fn run_page_typed(
+    state: &AppState,
+    ctx: &Ctx,
+    actor: &Actor,
+    id: i64,
+    error: Option<(StatusCode, String)>,
+    typed: (&str, &str),
 ) -> AppResult<Response> {
     let lang = ctx.lang;
     let run = state
@@ -343,6 +357,10 @@ async fn run_page(
         if !people.contains_key(who) {
             let name = match state.store.user_by_username(who).await? {
                 Some(u) => u.full_name,
+                // A command run on the server or the demo's seeding.
+                None if who.starts_with("system") => lang
+                    .pick("hệ thống (dòng lệnh)", "the system (command line)")
+                    .to_string(),
                 None => who.clone(),
             };
             people.insert(who.clone(), name);
@@ -386,6 +404,8 @@ async fn run_page(
             is_draft: run.status == RunStatus::Draft,
             is_approved: run.status == RunStatus::Approved,
             error,
+            typed_no: typed.0.to_string(),
+            typed_date: typed.1.to_string(),
             run,
         }),
     )
@@ -444,11 +464,25 @@ pub async fn approve(
     Form(f): Form<ApproveForm>,
 ) -> AppResult<Response> {
     let id: i64 = id.parse().map_err(|_| AppError::not_found())?;
-    let r = state
+    match state
         .store
         .approve_allocation(&actor.audit(), id, &f.decision_no, &f.decision_date)
-        .await;
-    after_step(&state, &ctx, &actor, id, r, "run_approved").await
+        .await
+    {
+        Err(StoreError::Domain(e)) if !matches!(e, DomainError::NotFound) => {
+            let status = domain_status(&e);
+            run_page_typed(
+                &state,
+                &ctx,
+                &actor,
+                id,
+                Some((status, e.message(ctx.lang))),
+                (&f.decision_no, &f.decision_date),
+            )
+            .await
+        }
+        r => after_step(&state, &ctx, &actor, id, r, "run_approved").await,
+    }
 }
 
 #[derive(Deserialize)]

@@ -93,6 +93,19 @@ async fn the_board_drafts_approves_and_executes_a_run(app: &TestApp) {
             "/allocation/1/approve",
             &[
                 ("decision_no", "123/QĐ-SGDĐT"),
+                ("decision_date", "31/02/2022"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = res.text().await.unwrap();
+    assert!(body.contains("Ngày quyết định chưa đúng"), "{body}");
+    assert!(body.contains("value=\"123"), "the number typed is kept");
+    let res = board
+        .post(
+            "/allocation/1/approve",
+            &[
+                ("decision_no", "123/QĐ-SGDĐT"),
                 ("decision_date", "15/08/2022"),
             ],
         )
