@@ -25,6 +25,47 @@ pub struct Area {
     /// What this area gives the dashboard for this user: the work waiting for them and
     /// the progress of what they follow, each figure linking to its list.
     pub work: Option<WorkFn>,
+    /// What this area says on a student's page (the student's page is the students
+    /// area's; an area adds a section without touching it): a heading and lines.
+    pub student_panel: Option<StudentPanelFn>,
+}
+
+/// An area's section of a student's page (see [`Area::student_panel`]).
+pub type StudentPanelFn = for<'a> fn(
+    &'a crate::state::AppState,
+    &'a Actor,
+    i64,
+    Lang,
+) -> futures_util::future::BoxFuture<
+    'a,
+    crate::error::AppResult<Option<StudentPanel>>,
+>;
+
+/// A section of a student's page from another area.
+#[derive(Debug, Clone)]
+pub struct StudentPanel {
+    pub heading: &'static str,
+    pub lines: Vec<String>,
+    /// A page with more, and its link's text.
+    pub link: Option<(String, &'static str)>,
+}
+
+/// Every area's section of the student's page, in the areas' order.
+pub async fn student_panels(
+    state: &crate::state::AppState,
+    actor: &Actor,
+    student: i64,
+    lang: Lang,
+) -> crate::error::AppResult<Vec<StudentPanel>> {
+    let mut out = Vec::new();
+    for area in AREAS {
+        if let Some(f) = area.student_panel
+            && let Some(p) = f(state, actor, student, lang).await?
+        {
+            out.push(p);
+        }
+    }
+    Ok(out)
 }
 
 /// An area's part of the dashboard (see [`Area::work`]).

@@ -3,6 +3,7 @@
 //! decision, execute, discard). No student's data is shown here.
 
 mod pages;
+mod panel;
 mod texts;
 
 use crate::areas::{Area, MenuEntry};
@@ -26,6 +27,7 @@ pub const AREA: Area = Area {
     flash,
     api: None,
     work: None,
+    student_panel: Some(panel::student),
 };
 
 fn routes() -> Vec<Route> {

@@ -6,6 +6,7 @@ crate::i18n::texts! {
     alloc_help: "Ban điều phối lập dự thảo phân bổ khi mọi danh sách của đợt đã được duyệt. Thiết bị nhà tài trợ dành riêng được chia trước; sau đó theo thứ tự diện ưu tiên (i) hộ nghèo → (ii) hộ cận nghèo → (iii) mồ côi do Covid-19; ở diện thiếu máy, mỗi đơn vị nhận phần tỉ lệ với số học sinh đang chờ (phương pháp số dư lớn nhất, tính bằng số nguyên); trong đơn vị, học sinh đã xác minh hồ sơ trước, rồi được duyệt sớm hơn, rồi theo số bốc thăm. Dự thảo chỉ công bố mã băm của hạt giống bốc thăm; hạt giống được công bố khi phê duyệt, để ai cũng tính lại được.", "The Board drafts a run once every list of the round is approved. Devices donors earmarked go first; then tiers in order (i) poor → (ii) near-poor → (iii) lost a parent to Covid-19; in the tier where devices run out, each unit gets a share in proportion to its waiting students (largest remainders, in integers); within a unit, verified evidence first, then earlier approval, then the lottery. A draft shows only the hash of its lottery seed; the seed is shown on approval, so anyone can recompute the run.";
     how_it_works: "Cách phân bổ", "How devices are shared";
     runs: "Các lượt phân bổ", "Runs";
+    see_run: "Xem lượt phân bổ và cách chia", "See the run and its shares";
     no_runs: "Chưa có lượt phân bổ nào.", "No run yet.";
     run_no: "Lượt số", "Run";
     round: "Đợt", "Round";

@@ -26,6 +26,7 @@ pub const AREA: Area = Area {
     flash,
     api: Some(<api::Api as utoipa::OpenApi>::openapi),
     work: None,
+    student_panel: None,
 };
 
 fn routes() -> Vec<Route> {

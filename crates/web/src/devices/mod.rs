@@ -29,6 +29,7 @@ pub const AREA: Area = Area {
     flash,
     api: None,
     work: Some(work::items),
+    student_panel: None,
 };
 
 fn routes() -> Vec<Route> {

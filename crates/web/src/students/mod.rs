@@ -36,6 +36,7 @@ pub const AREA: Area = Area {
     flash,
     api: Some(<api::Api as utoipa::OpenApi>::openapi),
     work: Some(work::items),
+    student_panel: None,
 };
 
 fn routes() -> Vec<Route> {

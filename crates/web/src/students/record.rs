@@ -48,6 +48,8 @@ struct DetailPage {
     can_edit: bool,
     can_resolve: bool,
     error: Option<String>,
+    /// What other areas say of the student (allocation, handover, …).
+    panels: Vec<crate::areas::StudentPanel>,
 }
 
 async fn round_of(state: &AppState, id: i64) -> AppResult<Round> {
@@ -73,6 +75,7 @@ async fn detail_page(
     let editable = list_editable(state, &s).await?;
     let (review, review_class) = review_shown(&s.review, editable, lang);
     let evidence = state.store.evidence_files(s.id).await?;
+    let panels = crate::areas::student_panels(state, actor, s.id, lang).await?;
     let status = if error.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
@@ -102,6 +105,7 @@ async fn detail_page(
         can_edit: actor.can(Action::EditStudents) && editable && s.review != "withdrawn",
         can_resolve: actor.can(Action::ReviewDuplicates),
         error,
+        panels,
         round,
         s,
     };

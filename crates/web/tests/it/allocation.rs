@@ -160,6 +160,41 @@ async fn the_board_drafts_approves_and_executes_a_run(app: &TestApp) {
         counts.get(&domain::devices::DeviceState::Allocated),
         Some(&15)
     );
+    // Each student's page says why, in words: the device and the rule, or the place in
+    // the queue and how many devices the unit still needs.
+    let lines = store.allocation_lines(1, None).await.unwrap();
+    let served = lines.iter().find(|l| l.device.is_some()).unwrap();
+    let page = board
+        .get(&format!("/students/{}", served.student_id))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains(&format!("số sê-ri {}", served.device.as_deref().unwrap())),
+        "{page}"
+    );
+    assert!(page.contains("máy đã được giữ"));
+    let waiting = lines.iter().find(|l| l.device.is_none()).unwrap();
+    let page = phong
+        .get(&format!("/students/{}", waiting.student_id))
+        .await;
+    let page = if waiting.unit == "663" {
+        page.text().await.unwrap()
+    } else {
+        board
+            .get(&format!("/students/{}", waiting.student_id))
+            .await
+            .text()
+            .await
+            .unwrap()
+    };
+    // Waiting in the executed run; the approved second draft may give them a device yet.
+    assert!(
+        page.contains("Đang chờ: đứng thứ")
+            || page.contains("sẽ được giữ khi lượt phân bổ được thực hiện"),
+        "{page}"
+    );
     // Executing again is refused in words.
     let res = board
         .post("/allocation/1/execute", &[("confirm", "yes")])
