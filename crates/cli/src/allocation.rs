@@ -3,7 +3,7 @@
 
 use crate::database::open;
 use crate::output::Out;
-use anyhow::{Result, anyhow};
+use anyhow::Result;
 use clap::Subcommand;
 use domain::allocation::{self, Outcome, Policy};
 use serde_json::{Map, Value, json};
@@ -137,7 +137,9 @@ async fn tier_codes(store: &Store, round_id: i64) -> Result<HashMap<u8, String>>
     let round = store
         .round(round_id)
         .await?
-        .ok_or_else(|| anyhow!("round {round_id}"))?;
+        .ok_or(store::StoreError::Domain(domain::DomainError::Students(
+            domain::students::StudentsError::NoRound,
+        )))?;
     Ok(store
         .tiers(round.program_id)
         .await?

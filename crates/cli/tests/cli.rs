@@ -1111,6 +1111,13 @@ fn allocation_from_the_command_line_verifies_until_edited() {
     let url = db.url.clone();
     let r = round.to_string();
 
+    // A round that does not exist, a seed that is not one: said in Vietnamese, nothing kept.
+    let o = run(&["allocate", "--round", "999", "--json"], &url);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("đợt"), "{}", stderr(&o));
+    let o = run(&["allocate", "--round", &r, "--seed", "xyz"], &url);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("64 chữ số"), "{}", stderr(&o));
     let o = run(&["allocate", "--round", &r, "--dry-run", "--json"], &url);
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(json_of(&o)["run"], Value::Null);

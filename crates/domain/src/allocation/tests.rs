@@ -4,6 +4,8 @@
 
 use super::*;
 use proptest::prelude::*;
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 fn nom(student: i64, tier: u8, unit: i64, school: i64) -> Nomination {
     Nomination {
