@@ -57,10 +57,16 @@ pub enum Action {
     ViewAllocations,
     /// Draft, approve, execute or discard allocation runs (the Board).
     Allocate,
+    /// See the handovers of one's scope and the devices one's unit holds, gave and misses;
+    /// a student's name on their minutes only with `ViewStudents`.
+    ViewHandovers,
+    /// Hand devices down the chain and sign for what arrives: the Board, district offices,
+    /// schools (each for what it holds or receives).
+    HandDevices,
 }
 
 impl Action {
-    pub const ALL: [Action; 21] = [
+    pub const ALL: [Action; 23] = [
         Action::ViewDashboard,
         Action::BrowseUnits,
         Action::ViewUnit,
@@ -82,6 +88,8 @@ impl Action {
         Action::AppraiseDevices,
         Action::ViewAllocations,
         Action::Allocate,
+        Action::ViewHandovers,
+        Action::HandDevices,
     ];
 
     pub fn code(self) -> &'static str {
@@ -107,6 +115,8 @@ impl Action {
             Action::ManageHouseholds => "manage_households",
             Action::ViewAllocations => "view_allocations",
             Action::Allocate => "allocate",
+            Action::ViewHandovers => "view_handovers",
+            Action::HandDevices => "hand_devices",
         }
     }
 }
@@ -131,8 +141,8 @@ pub fn roles_for(action: Action) -> &'static [Role] {
         Action::ReviewDuplicates => &[SoGddt, BanDieuPhoi, PhongGddt],
         Action::ViewHouseholds => &[SoGddt, BanDieuPhoi, PhongGddt],
         Action::ManageHouseholds => &[SoGddt, PhongGddt],
-        // Devices carry no personal data; the province-level roles follow them. District
-        // offices and schools will see what they hold when handover comes.
+        // Devices carry no personal data; the province-level roles follow the registry.
+        // District offices and schools see what they hold on the handover pages.
         Action::ViewDevices => &[
             Admin,
             SoGddt,
@@ -156,6 +166,17 @@ pub fn roles_for(action: Action) -> &'static [Role] {
             UbndTinh,
         ],
         Action::Allocate => &[BanDieuPhoi],
+        Action::ViewHandovers => &[
+            Admin,
+            SoGddt,
+            BanDieuPhoi,
+            PhongGddt,
+            Truong,
+            SoTaiChinh,
+            Mttq,
+            UbndTinh,
+        ],
+        Action::HandDevices => &[BanDieuPhoi, PhongGddt, Truong],
     }
 }
 

@@ -8,6 +8,7 @@ use crate::Lang;
 use crate::allocation::AllocationError;
 use crate::devices::DevicesError;
 use crate::donations::DonationsError;
+use crate::handover::HandoverError;
 use crate::students::StudentsError;
 use crate::units::UnitsError;
 use crate::users::UsersError;
@@ -21,6 +22,7 @@ pub enum DomainError {
     Devices(DevicesError),
     Donations(DonationsError),
     Allocation(AllocationError),
+    Handover(HandoverError),
     /// Someone else saved the record since it was opened.
     StaleEdit,
     /// A reason is required (returning a row, reopening a list, an override).
@@ -76,6 +78,7 @@ impl DomainError {
             Devices(e) => e,
             Donations(e) => e,
             Allocation(e) => e,
+            Handover(e) => e,
             StaleEdit | ReasonRequired | UploadExpired | NotFound | Forbidden => return None,
         })
     }

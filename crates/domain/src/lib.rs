@@ -11,6 +11,7 @@ pub mod devices;
 pub mod digest;
 pub mod donations;
 pub mod error;
+pub mod handover;
 pub mod lang;
 pub mod money;
 pub mod students;

@@ -187,6 +187,12 @@ impl From<Vec<u8>> for Arg {
     }
 }
 
+impl From<Option<Vec<u8>>> for Arg {
+    fn from(v: Option<Vec<u8>>) -> Self {
+        Arg::Bytes(v)
+    }
+}
+
 /// Rows that decode on both engines.
 pub trait DbRow:
     for<'r> sqlx::FromRow<'r, SqliteRow> + for<'r> sqlx::FromRow<'r, PgRow> + Send + Unpin

@@ -58,6 +58,8 @@ const UNIQUE: &[(&str, &str)] = &[
         "allocation_runs_decision_no_key",
         "allocation_runs.decision_no",
     ),
+    ("handovers_number_key", "handovers.year"),
+    ("handover_items_one_open", "handover_items.device_id"),
 ];
 
 /// Which of [`UNIQUE`]'s constraints an error violated, if any.

@@ -11,6 +11,7 @@ pub mod devices;
 pub mod documents;
 pub mod donations;
 pub mod error;
+pub mod handover;
 pub mod households;
 pub mod passwords;
 pub mod students;

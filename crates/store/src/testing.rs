@@ -689,3 +689,65 @@ pub async fn stock_devices(store: &Store, kind: DeviceKind, model: &str, prefix:
         n
     );
 }
+
+/// Lists of four schools approved (`per_school` students each), `tablets` and `laptops` in
+/// stock, one run drafted, approved and executed: the devices reserved for the students,
+/// ready to hand down the chain. Returns the run's id.
+pub async fn executed_allocation(
+    store: &Store,
+    per_school: usize,
+    tablets: usize,
+    laptops: usize,
+) -> i64 {
+    approved_lists(store, per_school, None).await;
+    executed_allocation_in_open_round(store, tablets, laptops).await
+}
+
+/// [`executed_allocation`] on a database whose lists are already approved.
+pub async fn executed_allocation_in_open_round(
+    store: &Store,
+    tablets: usize,
+    laptops: usize,
+) -> i64 {
+    let round = store.current_round().await.unwrap().unwrap();
+    if tablets > 0 {
+        stock_devices(store, DeviceKind::Tablet, "Tab A8", "TAB", tablets).await;
+    }
+    if laptops > 0 {
+        stock_devices(store, DeviceKind::Laptop, "Vostro", "LAP", laptops).await;
+    }
+    let (run, _) = store
+        .draft_allocation(&system(), round.id, Some([7u8; 32]), Default::default())
+        .await
+        .unwrap();
+    store
+        .approve_allocation(
+            &system(),
+            run.id,
+            &format!("{}/QĐ-BĐP", run.id),
+            "15/08/2022",
+        )
+        .await
+        .unwrap();
+    store.execute_allocation(&system(), run.id).await.unwrap();
+    run.id
+}
+
+/// A signature as a phone's pad draws it: three strokes across a 320×160 pad.
+pub fn drawn_signature() -> domain::handover::signature::Drawn {
+    domain::handover::signature::Strokes::parse(
+        r#"{"w":320,"h":160,"strokes":[[[30,110],[60,40],[90,120],[120,50],[150,115]],[[170,60],[200,100],[240,70],[280,95]],[[40,135],[290,130]]]}"#,
+    )
+    .unwrap()
+    .drawn()
+}
+
+/// An officer signing for a unit or school.
+pub fn officer(name: &str) -> domain::handover::Signer {
+    domain::handover::Signer {
+        name: name.into(),
+        position: Some("Chuyên viên".into()),
+        relation: None,
+        id_number: None,
+    }
+}

@@ -43,10 +43,14 @@ pub enum Entity {
     Document,
     /// An allocation run.
     Allocation,
+    /// A set of handover minutes (biên bản bàn giao) and its signature.
+    Handover,
+    /// A device marked as entered in the education sector database (CSDL ngành).
+    CsdlEntry,
 }
 
 impl Entity {
-    pub const ALL: [Entity; 19] = [
+    pub const ALL: [Entity; 21] = [
         Entity::Unit,
         Entity::User,
         Entity::ApiKey,
@@ -66,6 +70,8 @@ impl Entity {
         Entity::Donation,
         Entity::Document,
         Entity::Allocation,
+        Entity::Handover,
+        Entity::CsdlEntry,
     ];
 
     /// The spelling written from now on.
@@ -90,6 +96,8 @@ impl Entity {
             Entity::Donation => "donation",
             Entity::Document => "document",
             Entity::Allocation => "allocation",
+            Entity::Handover => "handover",
+            Entity::CsdlEntry => "csdl_entry",
         }
     }
 
@@ -157,6 +165,18 @@ pub fn action_label(action: &str, lang: Lang) -> Option<&'static str> {
         "approve_run" => ("Phê duyệt phân bổ", "Allocation approved"),
         "execute" => ("Thực hiện phân bổ, giữ máy", "Allocation executed"),
         "discard" => ("Hủy dự thảo phân bổ", "Allocation discarded"),
+        "hand_over" => ("Lập biên bản bàn giao", "Handover minutes drawn up"),
+        "confirm" => ("Ký nhận bàn giao", "Handover signed for"),
+        "cancel" => ("Huỷ biên bản bàn giao", "Handover cancelled"),
+        "return_device" => ("Thu hồi thiết bị", "Device returned"),
+        "enter_csdl" => (
+            "Đánh dấu đã nhập CSDL ngành",
+            "Marked as entered in the sector database",
+        ),
+        "unmark_csdl" => (
+            "Bỏ đánh dấu nhập CSDL ngành",
+            "Sector database mark removed",
+        ),
         _ => return None,
     };
     Some(lang.pick(vi, en))
@@ -183,6 +203,8 @@ impl Entity {
             Entity::Donor => lang.pick("Nhà tài trợ", "Donor"),
             Entity::Donation => lang.pick("Tiếp nhận hiện vật", "Receipt in kind"),
             Entity::Allocation => lang.pick("Phân bổ thiết bị", "Allocation"),
+            Entity::Handover => lang.pick("Bàn giao thiết bị", "Handover"),
+            Entity::CsdlEntry => lang.pick("Nhập CSDL ngành", "Sector database entry"),
             Entity::Document => lang.pick("Tài liệu lưu kèm", "Kept document"),
         }
     }

@@ -49,7 +49,7 @@ const LOOKUP: usize = 500;
 /// Devices per insert: 7 × 400 parameters.
 const BATCH: usize = 400;
 
-fn holder_parts(h: Holder) -> (&'static str, Option<i64>) {
+pub(crate) fn holder_parts(h: Holder) -> (&'static str, Option<i64>) {
     match h {
         Holder::Board => ("board", None),
         Holder::Unit(id) => ("unit", Some(id)),
@@ -59,7 +59,7 @@ fn holder_parts(h: Holder) -> (&'static str, Option<i64>) {
     }
 }
 
-fn holder_from(kind: &str, id: Option<i64>) -> Result<Holder> {
+pub(crate) fn holder_from(kind: &str, id: Option<i64>) -> Result<Holder> {
     Ok(match (kind, id) {
         ("board", None) => Holder::Board,
         ("nobody", None) => Holder::Nobody,

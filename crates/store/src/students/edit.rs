@@ -191,42 +191,9 @@ impl Store {
     /// round, so that nobody is served twice without an audited override.
     pub async fn record_served(&self, actor: &AuditActor, ids: &[i64]) -> Result<u64> {
         let mut tx = self.pool().begin().await?;
-        let now = now_millis();
         let mut flagged = 0;
         for id in ids {
-            let (round_id, school_id, _, school_code) = owner(&mut tx, *id).await?;
-            q("UPDATE students SET served = TRUE, updated_at = $1 WHERE id = $2")
-                .bind(now)
-                .bind(*id)
-                .execute(&mut tx)
-                .await?;
-            flagged += q("INSERT INTO student_flags (student_id, kind, detail, created_at)
-                          SELECT o.id, 'already_served', $1, $2 FROM students o JOIN students s ON s.student_code = o.student_code
-                           WHERE s.id = $3 AND o.id <> s.id AND o.served = FALSE
-                          ON CONFLICT (student_id, kind) DO NOTHING")
-                .bind(format!("{round_id}/{school_code}"))
-                .bind(now)
-                .bind(*id)
-                .execute(&mut tx)
-                .await?;
-            audit::append(
-                &mut tx,
-                actor,
-                AuditEvent {
-                    entity: Entity::Student,
-                    entity_id: Some(id.to_string()),
-                    action: "served",
-                    summary: format!(
-                        "Học sinh #{id} của trường {school_code} đã nhận máy (đợt {round_id})"
-                    ),
-                    unit_id: Some(school_id),
-                    changes: Some(
-                        json!({ "round_id": round_id, "school": school_code, "student_id": id }),
-                    ),
-                    personal: None,
-                },
-            )
-            .await?;
+            flagged += mark_served(&mut tx, actor, *id).await?;
         }
         tx.commit().await?;
         Ok(flagged)
@@ -334,4 +301,43 @@ impl Store {
     ) -> Result<Option<(Document, Vec<u8>)>> {
         self.document(DocumentOwner::Student(student_id), id).await
     }
+}
+
+/// Marks one student served inside `tx` (a handover's own transaction calls this) and flags
+/// `already_served` every other nomination of the same student code. Returns how many
+/// nominations were flagged.
+pub(crate) async fn mark_served(tx: &mut Tx, actor: &AuditActor, id: i64) -> Result<u64> {
+    let now = now_millis();
+    let (round_id, school_id, _, school_code) = owner(tx, id).await?;
+    q("UPDATE students SET served = TRUE, updated_at = $1 WHERE id = $2")
+        .bind(now)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    let flagged = q("INSERT INTO student_flags (student_id, kind, detail, created_at)
+                  SELECT o.id, 'already_served', $1, $2 FROM students o JOIN students s ON s.student_code = o.student_code
+                   WHERE s.id = $3 AND o.id <> s.id AND o.served = FALSE
+                  ON CONFLICT (student_id, kind) DO NOTHING")
+        .bind(format!("{round_id}/{school_code}"))
+        .bind(now)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    audit::append(
+        tx,
+        actor,
+        AuditEvent {
+            entity: Entity::Student,
+            entity_id: Some(id.to_string()),
+            action: "served",
+            summary: format!(
+                "Học sinh #{id} của trường {school_code} đã nhận máy (đợt {round_id})"
+            ),
+            unit_id: Some(school_id),
+            changes: Some(json!({ "round_id": round_id, "school": school_code, "student_id": id })),
+            personal: None,
+        },
+    )
+    .await?;
+    Ok(flagged)
 }

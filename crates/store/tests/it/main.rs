@@ -5,5 +5,6 @@ mod allocation;
 mod common;
 mod devices;
 mod donations;
+mod handover;
 mod storage;
 mod students;

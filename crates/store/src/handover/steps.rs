@@ -1,0 +1,965 @@
+//! The steps of a handover, each one transaction with its audit entry: a giver lists the
+//! devices for a receiver (the minutes are printed and travel with the boxes); the
+//! receiving side scans what arrived and signs once for the batch (what arrived moves,
+//! what is missing stays with the giver, what is extra is recorded); a giver withdraws
+//! minutes not yet signed; a school hands a student their device with the guardian's
+//! signature, or takes it back with a reason, signed the same way.
+
+use super::{Candidate, Handover, candidates};
+use crate::db::{Tx, q};
+use crate::devices::holder_parts;
+use crate::error::{Result, StoreError};
+use crate::{AuditActor, AuditEvent, RowIssue, Store, audit};
+use domain::DomainError;
+use domain::audit::Entity;
+use domain::dates::{now_millis, today};
+use domain::devices::{DeviceState, Holder};
+use domain::handover::signature::Drawn;
+use domain::handover::{
+    self, HandoverError, MinutesDevice, MinutesText, Signer, Step, TEMPLATE_VERSION,
+};
+use domain::{Lang, digest::sha256_hex};
+use serde_json::json;
+
+/// The signature of the receiving side: drawn on the screen, or a scan of the signed paper.
+#[derive(Debug, Clone)]
+pub enum SignatureInput {
+    Drawn(Drawn),
+    Scan {
+        bytes: Vec<u8>,
+        content_type: String,
+    },
+}
+
+impl SignatureInput {
+    fn sha256(&self) -> String {
+        match self {
+            SignatureInput::Drawn(d) => d.png_sha256.clone(),
+            SignatureInput::Scan { bytes, .. } => sha256_hex(bytes),
+        }
+    }
+}
+
+/// Minutes a giver draws up for one receiver.
+#[derive(Debug, Clone)]
+pub struct NewHandover {
+    /// The Board, or the district office (or direct unit) giving.
+    pub giver: Holder,
+    /// The unit (for the Board) or school (for an office) receiving.
+    pub receiver: i64,
+    pub serials: Vec<String>,
+}
+
+/// A school handing a student their device.
+#[derive(Debug, Clone)]
+pub struct StudentHandover {
+    pub school: i64,
+    pub student: i64,
+    pub serial: String,
+    pub signer: Signer,
+    pub signature: SignatureInput,
+    pub sim_carrier: Option<String>,
+    pub sim_number: Option<String>,
+}
+
+/// A school taking a student's device back.
+#[derive(Debug, Clone)]
+pub struct StudentReturn {
+    pub school: i64,
+    pub student: i64,
+    pub reason: String,
+    pub signer: Signer,
+    pub signature: SignatureInput,
+}
+
+/// What the registry says of a device, in the giver's words.
+fn held_by(c: &Candidate) -> String {
+    let state = DeviceState::parse(&c.state)
+        .map(|s| s.label(Lang::Vi).to_lowercase())
+        .unwrap_or_else(|| c.state.clone());
+    format!("đang “{state}”")
+}
+
+async fn unit_name(tx: &mut Tx, id: i64) -> Result<String> {
+    Ok(q("SELECT name FROM units WHERE id = $1")
+        .bind(id)
+        .scalar_optional(&mut *tx)
+        .await?
+        .unwrap_or_else(|| format!("đơn vị #{id}")))
+}
+
+/// A person's name for the minutes: the user's full name, else the account name.
+async fn person(tx: &mut Tx, username: &str) -> Result<String> {
+    Ok(q("SELECT full_name FROM users WHERE username = $1")
+        .bind(username.to_string())
+        .scalar_optional(&mut *tx)
+        .await?
+        .unwrap_or_else(|| username.to_string()))
+}
+
+/// The next number of the issuer's minutes of this kind this year.
+async fn next_number(tx: &mut Tx, step: Step, issuer: &str, year: i64) -> Result<String> {
+    let suffix = handover::minutes_number(0, issuer, step);
+    let suffix = suffix.trim_start_matches('0');
+    let n: i64 = q("SELECT COUNT(*) FROM handovers WHERE year = $1 AND number LIKE $2 ESCAPE '\\'")
+        .bind(year)
+        .bind(format!("%{}", crate::db::like_escape(suffix)))
+        .scalar(&mut *tx)
+        .await?;
+    Ok(handover::minutes_number(n + 1, issuer, step))
+}
+
+async fn issuer(tx: &mut Tx, giver: Holder) -> Result<String> {
+    Ok(match giver {
+        Holder::Unit(id) | Holder::School(id) => {
+            q("SELECT code FROM units WHERE id = $1")
+                .bind(id)
+                .scalar(&mut *tx)
+                .await?
+        }
+        _ => "BĐP".to_string(),
+    })
+}
+
+/// Moves devices from one state to another in one statement, as many as expected, with
+/// an event each; a device that changed meanwhile refuses the whole step.
+async fn move_devices(
+    tx: &mut Tx,
+    actor: &AuditActor,
+    ids: &[i64],
+    from: DeviceState,
+    to: DeviceState,
+    holder: Holder,
+    note: &str,
+) -> Result<()> {
+    let (kind, hid) = holder_parts(holder);
+    let now = now_millis();
+    for chunk in ids.chunks(500) {
+        let list = chunk
+            .iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(", ");
+        let n = q_assembled(format!(
+            "UPDATE devices SET state = $1, holder_kind = $2, holder_id = $3, state_changed_at = $4
+              WHERE state = $5 AND id IN ({list})"
+        ))
+        .bind(to.code())
+        .bind(kind)
+        .bind(hid)
+        .bind(now)
+        .bind(from.code())
+        .execute(&mut *tx)
+        .await?;
+        if n as usize != chunk.len() {
+            return Err(DomainError::StaleEdit.into());
+        }
+        q_assembled(format!(
+            "INSERT INTO device_events (device_id, from_state, to_state, holder_kind, holder_id, actor, note, at)
+             SELECT id, $1, $2, $3, $4, $5, $6, $7 FROM devices WHERE id IN ({list})"
+        ))
+        .bind(from.code())
+        .bind(to.code())
+        .bind(kind)
+        .bind(hid)
+        .bind(actor.name.clone())
+        .bind(note.to_string())
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    }
+    Ok(())
+}
+
+fn q_assembled(sql: String) -> crate::db::Q {
+    crate::db::Q::assembled(sql)
+}
+
+/// Locks a set of minutes waiting for a step (a no-op write), so that two officers
+/// confirming or withdrawing it at once are served one after the other; the second finds
+/// it no longer waiting.
+async fn lock_sent(tx: &mut Tx, id: i64) -> Result<Handover> {
+    let n = q("UPDATE handovers SET status = status WHERE id = $1 AND status = 'sent'")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    let h = Store::handover_in(tx, id).await?;
+    if n != 1 {
+        return Err(state_refused(&h));
+    }
+    Ok(h)
+}
+
+fn state_refused(h: &Handover) -> StoreError {
+    DomainError::from(HandoverError::HandoverState {
+        status: h.status.label(Lang::Vi).to_lowercase(),
+    })
+    .into()
+}
+
+/// Keeps the signature and the frozen minutes.
+async fn keep_signature(
+    tx: &mut Tx,
+    actor: &AuditActor,
+    handover_id: i64,
+    signer: &Signer,
+    signature: &SignatureInput,
+    minutes: &MinutesText,
+) -> Result<()> {
+    let (how, strokes, svg, svg_sha, png, png_sha, scan, scan_type, scan_sha) = match signature {
+        SignatureInput::Drawn(d) => (
+            "drawn",
+            Some(d.json.clone()),
+            Some(d.svg.clone()),
+            Some(d.svg_sha256.clone()),
+            Some(d.png.clone()),
+            Some(d.png_sha256.clone()),
+            None,
+            None,
+            None,
+        ),
+        SignatureInput::Scan {
+            bytes,
+            content_type,
+        } => (
+            "scan",
+            None,
+            None,
+            None,
+            None,
+            None,
+            Some(bytes.clone()),
+            Some(content_type.clone()),
+            Some(sha256_hex(bytes)),
+        ),
+    };
+    q("INSERT INTO handover_signatures (handover_id, how, signer_name, signer_position, relation,
+            id_number, strokes, svg, svg_sha256, png, png_sha256, scan, scan_type, scan_sha256,
+            minutes_text, minutes_sha256, template_version, signed_by, signed_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)")
+    .bind(handover_id)
+    .bind(how)
+    .bind(signer.name.clone())
+    .bind(signer.position.clone())
+    .bind(signer.relation.map(|r| r.code().to_string()))
+    .bind(signer.id_number.clone())
+    .bind(strokes)
+    .bind(svg)
+    .bind(svg_sha)
+    .bind(png)
+    .bind(png_sha)
+    .bind(scan)
+    .bind(scan_type)
+    .bind(scan_sha)
+    .bind(minutes.frozen())
+    .bind(minutes.sha256())
+    .bind(TEMPLATE_VERSION)
+    .bind(actor.name.clone())
+    .bind(now_millis())
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+/// The device lines of the minutes, for the given device ids.
+async fn minutes_devices(
+    tx: &mut Tx,
+    handover_id: i64,
+    status: &str,
+) -> Result<Vec<MinutesDevice>> {
+    let rows: Vec<(String, Option<String>, String, String, String)> =
+        q("SELECT d.serial, d.imei, m.kind, m.brand, m.model
+           FROM handover_items i JOIN devices d ON d.id = i.device_id
+           JOIN device_models m ON m.id = d.model_id
+          WHERE i.handover_id = $1 AND i.status = $2 ORDER BY d.serial")
+        .bind(handover_id)
+        .bind(status.to_string())
+        .fetch_all(&mut *tx)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(serial, imei, kind, brand, model)| MinutesDevice {
+            description: format!(
+                "{} {brand} {model}",
+                domain::devices::DeviceKind::parse(&kind)
+                    .map(|k| k.label(Lang::Vi))
+                    .unwrap_or("")
+            )
+            .trim()
+            .to_string(),
+            serial,
+            imei,
+            student_code: None,
+        })
+        .collect())
+}
+
+impl Store {
+    /// A giver lists devices for a receiver: every serial must be in the giver's hands,
+    /// sent there by the executed allocation and on no other open minutes, or nothing is
+    /// written and each refused serial is named with its line.
+    pub async fn hand_over(&self, actor: &AuditActor, new: &NewHandover) -> Result<Handover> {
+        // Two officers listing the same device at the same moment: the database's one-open
+        // index refuses the second, which is read again to say which minutes hold it.
+        match self.try_hand_over(actor, new).await {
+            Err(e) if is_clash(&e) => self.try_hand_over(actor, new).await,
+            r => r,
+        }
+    }
+
+    async fn try_hand_over(&self, actor: &AuditActor, new: &NewHandover) -> Result<Handover> {
+        let step = match new.giver {
+            Holder::Board => Step::ToUnit,
+            Holder::Unit(_) => Step::ToSchool,
+            _ => return Err(DomainError::from(HandoverError::WrongReceiver).into()),
+        };
+        if new.serials.is_empty() {
+            return Err(DomainError::from(HandoverError::NoSerials).into());
+        }
+        if new.serials.len() > handover::MAX_DEVICES {
+            return Err(DomainError::from(HandoverError::TooMany {
+                max: handover::MAX_DEVICES,
+            })
+            .into());
+        }
+        let mut tx = self.pool().begin().await?;
+        let receiver: Option<(String, String, Option<i64>)> =
+            q("SELECT kind, name, parent_id FROM units WHERE id = $1")
+                .bind(new.receiver)
+                .fetch_optional(&mut tx)
+                .await?;
+        let Some((_, receiver_name, receiver_parent)) = receiver else {
+            return Err(DomainError::NotFound.into());
+        };
+        if let Holder::Unit(u) = new.giver
+            && receiver_parent != Some(u)
+        {
+            return Err(DomainError::from(HandoverError::WrongReceiver).into());
+        }
+        let found = candidates(&mut tx, &new.serials).await?;
+        let by_serial: std::collections::HashMap<&str, &Candidate> =
+            found.iter().map(|c| (c.serial.as_str(), c)).collect();
+        let (want_state, want_kind, want_id) = match new.giver {
+            Holder::Board => ("allocated", "board", None),
+            Holder::Unit(u) => ("with_unit", "unit", Some(u)),
+            _ => unreachable!("checked above"),
+        };
+        let mut issues = Vec::new();
+        let mut ids = Vec::with_capacity(new.serials.len());
+        for (i, serial) in new.serials.iter().enumerate() {
+            let refuse = |e: HandoverError| RowIssue {
+                row: i + 1,
+                field: "serials",
+                error: e.into(),
+            };
+            let Some(c) = by_serial.get(serial.as_str()) else {
+                issues.push(refuse(HandoverError::UnknownSerial {
+                    serial: serial.clone(),
+                }));
+                continue;
+            };
+            if c.state != want_state || c.holder_kind != want_kind || c.holder_id != want_id {
+                issues.push(refuse(HandoverError::NotWithGiver {
+                    serial: serial.clone(),
+                    held: held_by(c),
+                }));
+                continue;
+            }
+            let dest = match step {
+                Step::ToUnit => c.dest_unit,
+                _ => c.dest_school,
+            };
+            if dest != Some(new.receiver) {
+                let to = match dest {
+                    Some(d) => unit_name(&mut tx, d).await?,
+                    None => "không đơn vị nào".to_string(),
+                };
+                issues.push(refuse(HandoverError::AllocatedElsewhere {
+                    serial: serial.clone(),
+                    to,
+                }));
+                continue;
+            }
+            if let Some(number) = &c.open_number {
+                issues.push(refuse(HandoverError::InAnotherBatch {
+                    serial: serial.clone(),
+                    number: number.clone(),
+                }));
+                continue;
+            }
+            ids.push(c.id);
+        }
+        if !issues.is_empty() {
+            return Err(StoreError::Rows(issues));
+        }
+        let year = today().year() as i64;
+        let issuer = issuer(&mut tx, new.giver).await?;
+        let number = next_number(&mut tx, step, &issuer, year).await?;
+        let (gkind, gid) = holder_parts(new.giver);
+        let giver_unit = gid;
+        let now = now_millis();
+        let id: i64 = q(
+            "INSERT INTO handovers (year, number, step, status, giver_kind, giver_id, receiver_kind,
+                    receiver_id, giver_unit_id, receiver_unit_id, devices, created_by, created_at)
+             VALUES ($1, $2, $3, 'sent', $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+        )
+        .bind(year)
+        .bind(number.clone())
+        .bind(step.code())
+        .bind(gkind)
+        .bind(gid)
+        .bind(if step == Step::ToUnit { "unit" } else { "school" })
+        .bind(new.receiver)
+        .bind(giver_unit)
+        .bind(new.receiver)
+        .bind(ids.len() as i64)
+        .bind(actor.name.clone())
+        .bind(now)
+        .scalar(&mut tx)
+        .await
+        .map_err(|e| StoreError::on_unique(e, "handovers_number_key", || DomainError::StaleEdit))?;
+        for chunk in ids.chunks(500) {
+            let values = chunk
+                .iter()
+                .map(|d| format!("({id}, {d}, 'sent')"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            q_assembled(format!(
+                "INSERT INTO handover_items (handover_id, device_id, status) VALUES {values}"
+            ))
+            .execute(&mut tx)
+            .await
+            .map_err(|e| {
+                StoreError::on_unique(e, "handover_items_one_open", || DomainError::StaleEdit)
+            })?;
+        }
+        audit::append(
+            &mut tx,
+            actor,
+            AuditEvent {
+                entity: Entity::Handover,
+                entity_id: Some(id.to_string()),
+                action: "hand_over",
+                summary: format!(
+                    "Lập biên bản bàn giao số {number}: {} thiết bị cho {receiver_name}",
+                    ids.len()
+                ),
+                unit_id: Some(new.receiver),
+                changes: Some(json!({"number": number, "step": step.code(), "devices": ids.len(), "receiver": new.receiver})),
+                personal: None,
+            },
+        )
+        .await?;
+        let h = Store::handover_in(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(h)
+    }
+
+    /// The receiving side signs for what arrived. Listed and scanned: moves to the
+    /// receiver; listed, not scanned: flagged missing, stays with the giver; scanned, not
+    /// listed: recorded as extra. The minutes' text is frozen with the signature and its
+    /// hash goes in the audit entry.
+    pub async fn confirm_handover(
+        &self,
+        actor: &AuditActor,
+        id: i64,
+        scanned: &[String],
+        signer: &Signer,
+        signature: &SignatureInput,
+    ) -> Result<Handover> {
+        let mut tx = self.pool().begin().await?;
+        let h = lock_sent(&mut tx, id).await?;
+        if !h.step.confirmed_later() {
+            return Err(state_refused(&h));
+        }
+        let listed: Vec<(i64, String)> = q(
+            "SELECT d.id, d.serial FROM handover_items i JOIN devices d ON d.id = i.device_id
+              WHERE i.handover_id = $1 AND i.status = 'sent' ORDER BY d.serial",
+        )
+        .bind(id)
+        .fetch_all(&mut tx)
+        .await?;
+        let serials: Vec<String> = listed.iter().map(|(_, s)| s.clone()).collect();
+        let arrival = handover::compare(&serials, scanned);
+        let id_of: std::collections::HashMap<&str, i64> =
+            listed.iter().map(|(i, s)| (s.as_str(), *i)).collect();
+        let received: Vec<i64> = arrival.received.iter().map(|s| id_of[s.as_str()]).collect();
+        let missing: Vec<i64> = arrival.missing.iter().map(|s| id_of[s.as_str()]).collect();
+        let number_note = format!("Biên bản bàn giao số {}", h.number);
+        match h.step {
+            Step::ToUnit => {
+                move_devices(
+                    &mut tx,
+                    actor,
+                    &received,
+                    DeviceState::Allocated,
+                    DeviceState::WithUnit,
+                    Holder::Unit(h.receiver_unit_id),
+                    &number_note,
+                )
+                .await?;
+                // A unit directly under the Department that is itself a school holds its
+                // devices as a school at once.
+                let is_school: Option<String> = q("SELECT kind FROM units WHERE id = $1")
+                    .bind(h.receiver_unit_id)
+                    .scalar_optional(&mut tx)
+                    .await?;
+                if is_school.as_deref() == Some("school") {
+                    move_devices(
+                        &mut tx,
+                        actor,
+                        &received,
+                        DeviceState::WithUnit,
+                        DeviceState::WithSchool,
+                        Holder::School(h.receiver_unit_id),
+                        &number_note,
+                    )
+                    .await?;
+                }
+            }
+            _ => {
+                move_devices(
+                    &mut tx,
+                    actor,
+                    &received,
+                    DeviceState::WithUnit,
+                    DeviceState::WithSchool,
+                    Holder::School(h.receiver_unit_id),
+                    &number_note,
+                )
+                .await?;
+            }
+        }
+        for (ids, status) in [(&received, "received"), (&missing, "missing")] {
+            for chunk in ids.chunks(500) {
+                let list = chunk
+                    .iter()
+                    .map(i64::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                q_assembled(format!(
+                    "UPDATE handover_items SET status = $1 WHERE handover_id = $2 AND device_id IN ({list})"
+                ))
+                .bind(status)
+                .bind(id)
+                .execute(&mut tx)
+                .await?;
+            }
+        }
+        let giver_person = person(&mut tx, &h.created_by).await?;
+        let minutes = MinutesText {
+            template: TEMPLATE_VERSION,
+            number: h.number.clone(),
+            step: h.step,
+            date: domain::dates::format_date(today()),
+            giver: h.giver_name.clone(),
+            giver_person,
+            receiver: h.receiver_name.clone(),
+            signer: signer.clone(),
+            student: None,
+            received: minutes_devices(&mut tx, id, "received").await?,
+            missing: arrival.missing.clone(),
+            extra: arrival.extra.clone(),
+            sim: None,
+            reason: None,
+            signature_sha256: signature.sha256(),
+        };
+        keep_signature(&mut tx, actor, id, signer, signature, &minutes).await?;
+        let extra = (!arrival.extra.is_empty()).then(|| arrival.extra.join("\n"));
+        q(
+            "UPDATE handovers SET status = 'confirmed', received = $1, missing = $2, extra = $3,
+                confirmed_by = $4, confirmed_at = $5 WHERE id = $6",
+        )
+        .bind(received.len() as i64)
+        .bind(missing.len() as i64)
+        .bind(extra)
+        .bind(actor.name.clone())
+        .bind(now_millis())
+        .bind(id)
+        .execute(&mut tx)
+        .await?;
+        audit::append(
+            &mut tx,
+            actor,
+            AuditEvent {
+                entity: Entity::Handover,
+                entity_id: Some(id.to_string()),
+                action: "confirm",
+                summary: format!(
+                    "{} ký nhận biên bản số {}: nhận {} thiết bị, thiếu {}, thừa {}",
+                    h.receiver_name,
+                    h.number,
+                    received.len(),
+                    missing.len(),
+                    arrival.extra.len()
+                ),
+                unit_id: Some(h.receiver_unit_id),
+                changes: Some(json!({
+                    "number": h.number,
+                    "received": received.len(),
+                    "missing": arrival.missing,
+                    "extra": arrival.extra,
+                    "minutes_sha256": minutes.sha256(),
+                    "signature_sha256": signature.sha256(),
+                    "template": TEMPLATE_VERSION,
+                })),
+                personal: None,
+            },
+        )
+        .await?;
+        let h = Store::handover_in(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(h)
+    }
+
+    /// The giver withdraws minutes the receiver has not signed: nothing moved, the devices
+    /// are free to list again.
+    pub async fn cancel_handover(&self, actor: &AuditActor, id: i64) -> Result<Handover> {
+        let mut tx = self.pool().begin().await?;
+        let h = lock_sent(&mut tx, id).await?;
+        q("UPDATE handover_items SET status = 'cancelled' WHERE handover_id = $1 AND status = 'sent'")
+            .bind(id)
+            .execute(&mut tx)
+            .await?;
+        q("UPDATE handovers SET status = 'cancelled', cancelled_by = $1, cancelled_at = $2 WHERE id = $3")
+            .bind(actor.name.clone())
+            .bind(now_millis())
+            .bind(id)
+            .execute(&mut tx)
+            .await?;
+        audit::append(
+            &mut tx,
+            actor,
+            AuditEvent {
+                entity: Entity::Handover,
+                entity_id: Some(id.to_string()),
+                action: "cancel",
+                summary: format!("Huỷ biên bản bàn giao số {} chưa ký nhận", h.number),
+                unit_id: Some(h.receiver_unit_id),
+                changes: Some(json!({"number": h.number})),
+                personal: None,
+            },
+        )
+        .await?;
+        let h = Store::handover_in(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(h)
+    }
+
+    /// A school hands a student the device the executed allocation gave them (with its
+    /// SIM if any); the guardian signs at once. The student is then served.
+    pub async fn hand_to_student(
+        &self,
+        actor: &AuditActor,
+        s: &StudentHandover,
+    ) -> Result<Handover> {
+        let serial = domain::devices::serial(&s.serial)
+            .map_err(|_| DomainError::from(HandoverError::NoSerials))?;
+        let mut tx = self.pool().begin().await?;
+        let student = lock_student(&mut tx, s.student, s.school).await?;
+        let held: Option<String> =
+            q("SELECT serial FROM devices WHERE holder_kind = 'student' AND holder_id = $1")
+                .bind(s.student)
+                .scalar_optional(&mut tx)
+                .await?;
+        if let Some(held) = held {
+            return Err(DomainError::from(HandoverError::AlreadyHolds { serial: held }).into());
+        }
+        let allocated: Option<i64> = q(
+            "SELECT al.device_id FROM allocation_lines al JOIN allocation_runs r ON r.id = al.run_id
+              WHERE al.student_id = $1 AND r.status = 'executed' AND al.device_id IS NOT NULL
+              ORDER BY r.id DESC LIMIT 1",
+        )
+        .bind(s.student)
+        .scalar_optional(&mut tx)
+        .await?;
+        if allocated.is_none() {
+            return Err(DomainError::from(HandoverError::NotAllocated).into());
+        }
+        let found = candidates(&mut tx, std::slice::from_ref(&serial)).await?;
+        let Some(c) = found.first() else {
+            return Err(DomainError::from(HandoverError::UnknownSerial { serial }).into());
+        };
+        if c.state != "with_school" || c.holder_kind != "school" || c.holder_id != Some(s.school) {
+            return Err(DomainError::from(HandoverError::NotWithGiver {
+                serial,
+                held: held_by(c),
+            })
+            .into());
+        }
+        if c.dest_student != Some(s.student) {
+            return Err(DomainError::from(HandoverError::AllocatedElsewhere {
+                serial,
+                to: "một học sinh khác".to_string(),
+            })
+            .into());
+        }
+        let sim_number = match &s.sim_number {
+            Some(n) => handover::sim_number(n).map_err(DomainError::from)?,
+            None => None,
+        };
+        let year = today().year() as i64;
+        let issuer = issuer(&mut tx, Holder::School(s.school)).await?;
+        let number = next_number(&mut tx, Step::ToStudent, &issuer, year).await?;
+        let now = now_millis();
+        let id: i64 = q(
+            "INSERT INTO handovers (year, number, step, status, giver_kind, giver_id, receiver_kind,
+                    receiver_id, giver_unit_id, receiver_unit_id, student_id, devices, received, missing,
+                    sim_carrier, sim_number, created_by, created_at, confirmed_by, confirmed_at)
+             VALUES ($1, $2, 'to_student', 'sent', 'school', $3, 'student', $4, $3, $3, $4, 1, 1, 0,
+                     $5, $6, $7, $8, $7, $8) RETURNING id",
+        )
+        .bind(year)
+        .bind(number.clone())
+        .bind(s.school)
+        .bind(s.student)
+        .bind(s.sim_carrier.clone().filter(|c| !c.trim().is_empty()))
+        .bind(sim_number.clone())
+        .bind(actor.name.clone())
+        .bind(now)
+        .scalar(&mut tx)
+        .await
+        .map_err(|e| StoreError::on_unique(e, "handovers_number_key", || DomainError::StaleEdit))?;
+        q("INSERT INTO handover_items (handover_id, device_id, status) VALUES ($1, $2, 'received')")
+            .bind(id)
+            .bind(c.id)
+            .execute(&mut tx)
+            .await?;
+        move_devices(
+            &mut tx,
+            actor,
+            &[c.id],
+            DeviceState::WithSchool,
+            DeviceState::WithStudent,
+            Holder::Student(s.student),
+            &format!("Biên bản bàn giao số {number}"),
+        )
+        .await?;
+        let school_name = unit_name(&mut tx, s.school).await?;
+        let mut devices = minutes_devices(&mut tx, id, "received").await?;
+        for d in &mut devices {
+            d.student_code = student.code.clone();
+        }
+        let minutes = MinutesText {
+            template: TEMPLATE_VERSION,
+            number: number.clone(),
+            step: Step::ToStudent,
+            date: domain::dates::format_date(today()),
+            giver: school_name,
+            giver_person: person(&mut tx, &actor.name).await?,
+            receiver: student.label(),
+            signer: s.signer.clone(),
+            student: Some(student.label()),
+            received: devices,
+            missing: vec![],
+            extra: vec![],
+            sim: sim_number.as_ref().map(|n| {
+                format!("{} {n}", s.sim_carrier.clone().unwrap_or_default())
+                    .trim()
+                    .to_string()
+            }),
+            reason: None,
+            signature_sha256: s.signature.sha256(),
+        };
+        keep_signature(&mut tx, actor, id, &s.signer, &s.signature, &minutes).await?;
+        q("UPDATE handovers SET status = 'confirmed' WHERE id = $1")
+            .bind(id)
+            .execute(&mut tx)
+            .await?;
+        crate::students::edit::mark_served(&mut tx, actor, s.student).await?;
+        audit::append(
+            &mut tx,
+            actor,
+            AuditEvent {
+                entity: Entity::Handover,
+                entity_id: Some(id.to_string()),
+                action: "confirm",
+                summary: format!(
+                    "Trường bàn giao thiết bị {} cho học sinh #{} (biên bản số {number})",
+                    c.serial, s.student
+                ),
+                unit_id: Some(s.school),
+                changes: Some(json!({
+                    "number": number,
+                    "serial": c.serial,
+                    "student_id": s.student,
+                    "minutes_sha256": minutes.sha256(),
+                    "signature_sha256": s.signature.sha256(),
+                    "template": TEMPLATE_VERSION,
+                })),
+                personal: Some(json!({
+                    "guardian": s.signer.name,
+                    "relation": s.signer.relation.map(|r| r.code()),
+                    "id_number": s.signer.id_number,
+                    "sim_number": sim_number,
+                })),
+            },
+        )
+        .await?;
+        let h = Store::handover_in(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(h)
+    }
+
+    /// A school takes a student's device back (the student moved away, left school, …):
+    /// signed by the guardian with the reason; the device goes back to the Board's books
+    /// as returned.
+    pub async fn return_device(&self, actor: &AuditActor, r: &StudentReturn) -> Result<Handover> {
+        let reason = r.reason.trim().to_string();
+        if reason.is_empty() {
+            return Err(DomainError::from(HandoverError::ReturnReasonMissing).into());
+        }
+        let mut tx = self.pool().begin().await?;
+        let student = lock_student(&mut tx, r.student, r.school).await?;
+        let held: Option<(i64, String)> = q(
+            "SELECT id, serial FROM devices WHERE holder_kind = 'student' AND holder_id = $1 AND state = 'with_student'",
+        )
+        .bind(r.student)
+        .fetch_optional(&mut tx)
+        .await?;
+        let Some((device_id, serial)) = held else {
+            return Err(DomainError::from(HandoverError::HandoverState {
+                status: "học sinh không giữ thiết bị nào".to_string(),
+            })
+            .into());
+        };
+        let year = today().year() as i64;
+        let issuer = issuer(&mut tx, Holder::School(r.school)).await?;
+        let number = next_number(&mut tx, Step::Return, &issuer, year).await?;
+        let now = now_millis();
+        let id: i64 = q(
+            "INSERT INTO handovers (year, number, step, status, giver_kind, giver_id, receiver_kind,
+                    receiver_id, giver_unit_id, receiver_unit_id, student_id, devices, received, missing,
+                    reason, created_by, created_at, confirmed_by, confirmed_at)
+             VALUES ($1, $2, 'return', 'sent', 'student', $3, 'board', NULL, NULL, $4, $3, 1, 1, 0,
+                     $5, $6, $7, $6, $7) RETURNING id",
+        )
+        .bind(year)
+        .bind(number.clone())
+        .bind(r.student)
+        .bind(r.school)
+        .bind(reason.clone())
+        .bind(actor.name.clone())
+        .bind(now)
+        .scalar(&mut tx)
+        .await
+        .map_err(|e| StoreError::on_unique(e, "handovers_number_key", || DomainError::StaleEdit))?;
+        q("INSERT INTO handover_items (handover_id, device_id, status) VALUES ($1, $2, 'received')")
+            .bind(id)
+            .bind(device_id)
+            .execute(&mut tx)
+            .await?;
+        move_devices(
+            &mut tx,
+            actor,
+            &[device_id],
+            DeviceState::WithStudent,
+            DeviceState::Returned,
+            Holder::Board,
+            &format!("Thu hồi, biên bản số {number}: {reason}"),
+        )
+        .await?;
+        q("DELETE FROM csdl_entries WHERE device_id = $1")
+            .bind(device_id)
+            .execute(&mut tx)
+            .await?;
+        let school_name = unit_name(&mut tx, r.school).await?;
+        let mut devices = minutes_devices(&mut tx, id, "received").await?;
+        for d in &mut devices {
+            d.student_code = student.code.clone();
+        }
+        let minutes = MinutesText {
+            template: TEMPLATE_VERSION,
+            number: number.clone(),
+            step: Step::Return,
+            date: domain::dates::format_date(today()),
+            giver: student.label(),
+            giver_person: r.signer.name.clone(),
+            receiver: school_name,
+            signer: r.signer.clone(),
+            student: Some(student.label()),
+            received: devices,
+            missing: vec![],
+            extra: vec![],
+            sim: None,
+            reason: Some(reason.clone()),
+            signature_sha256: r.signature.sha256(),
+        };
+        keep_signature(&mut tx, actor, id, &r.signer, &r.signature, &minutes).await?;
+        q("UPDATE handovers SET status = 'confirmed' WHERE id = $1")
+            .bind(id)
+            .execute(&mut tx)
+            .await?;
+        audit::append(
+            &mut tx,
+            actor,
+            AuditEvent {
+                entity: Entity::Handover,
+                entity_id: Some(id.to_string()),
+                action: "return_device",
+                summary: format!(
+                    "Thu hồi thiết bị {serial} của học sinh #{} (biên bản số {number}): {reason}",
+                    r.student
+                ),
+                unit_id: Some(r.school),
+                changes: Some(json!({
+                    "number": number,
+                    "serial": serial,
+                    "student_id": r.student,
+                    "reason": reason,
+                    "minutes_sha256": minutes.sha256(),
+                    "signature_sha256": r.signature.sha256(),
+                })),
+                personal: Some(json!({"guardian": r.signer.name, "relation": r.signer.relation.map(|x| x.code())})),
+            },
+        )
+        .await?;
+        let h = Store::handover_in(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(h)
+    }
+}
+
+/// A student on the minutes: code, name and class.
+struct StudentOnMinutes {
+    code: Option<String>,
+    name: String,
+    class: Option<String>,
+}
+
+impl StudentOnMinutes {
+    fn label(&self) -> String {
+        let mut s = self.name.clone();
+        if let Some(c) = &self.class {
+            s.push_str(&format!(", lớp {c}"));
+        }
+        if let Some(code) = &self.code {
+            s.push_str(&format!(" (mã {code})"));
+        }
+        s
+    }
+}
+
+/// Locks the student's row (a no-op write), so that two officers handing the same student
+/// a device at once are served one after the other; the student must be the school's.
+async fn lock_student(tx: &mut Tx, student: i64, school: i64) -> Result<StudentOnMinutes> {
+    let n = q("UPDATE students SET updated_at = updated_at WHERE id = $1 AND school_id = $2")
+        .bind(student)
+        .bind(school)
+        .execute(&mut *tx)
+        .await?;
+    if n != 1 {
+        return Err(DomainError::NotFound.into());
+    }
+    let (code, name, class): (Option<String>, String, Option<String>) =
+        q("SELECT student_code, full_name, class_name FROM students WHERE id = $1")
+            .bind(student)
+            .fetch_one(&mut *tx)
+            .await?;
+    Ok(StudentOnMinutes { code, name, class })
+}
+
+/// Whether an error is two officers listing the same device at once.
+fn is_clash(e: &StoreError) -> bool {
+    matches!(e, StoreError::Domain(DomainError::StaleEdit))
+}
