@@ -129,6 +129,8 @@ enum Op {
         y2: f32,
         width: f32,
     },
+    /// A pen stroke through points (a drawn signature), round caps and joins.
+    Pen { points: Vec<(f32, f32)>, width: f32 },
 }
 
 /// One line of a centred block (letterhead, signatures).
@@ -254,6 +256,38 @@ impl Layout {
             y2,
             width,
         });
+    }
+
+    /// Draws pen strokes (a signature drawn on a `w`×`h` pad) scaled to fit the box at
+    /// (`x`, `y`) of `bw`×`bh` points, keeping their proportions, centred.
+    #[allow(clippy::too_many_arguments)]
+    pub fn drawing(
+        &mut self,
+        x: f32,
+        y: f32,
+        bw: f32,
+        bh: f32,
+        w: f32,
+        h: f32,
+        strokes: &[Vec<(f32, f32)>],
+    ) {
+        if w <= 0.0 || h <= 0.0 {
+            return;
+        }
+        let scale = (bw / w).min(bh / h);
+        let (ox, oy) = (x + (bw - w * scale) / 2.0, y + (bh - h * scale) / 2.0);
+        for stroke in strokes {
+            let points: Vec<(f32, f32)> = stroke
+                .iter()
+                .map(|(px, py)| (ox + px * scale, oy + py * scale))
+                .collect();
+            if !points.is_empty() {
+                self.ops().push(Op::Pen {
+                    points,
+                    width: (2.5 * scale).clamp(0.6, 2.0),
+                });
+            }
+        }
     }
 
     /// Places one line of text between `x0` and `x1` at the cursor's baseline.
@@ -546,6 +580,29 @@ impl Layout {
                             surface.set_fill(None);
                             surface.set_stroke(Some(Stroke {
                                 width,
+                                ..Stroke::default()
+                            }));
+                            surface.draw_path(&path);
+                            surface.set_stroke(None);
+                            surface.set_fill(Some(Default::default()));
+                        }
+                    }
+                    Op::Pen { points, width } => {
+                        let mut pb = PathBuilder::new();
+                        let (x0, y0) = points[0];
+                        pb.move_to(x0, y0);
+                        if points.len() == 1 {
+                            pb.line_to(x0 + 0.01, y0);
+                        }
+                        for &(x, y) in &points[1..] {
+                            pb.line_to(x, y);
+                        }
+                        if let Some(path) = pb.finish() {
+                            surface.set_fill(None);
+                            surface.set_stroke(Some(Stroke {
+                                width,
+                                line_cap: krilla::paint::LineCap::Round,
+                                line_join: krilla::paint::LineJoin::Round,
                                 ..Stroke::default()
                             }));
                             surface.draw_path(&path);

@@ -77,7 +77,7 @@ pub fn amount(v: Dong) -> String {
 const BODY: f32 = 13.0;
 const TABLE: f32 = 11.5;
 
-fn party(l: &mut Layout, heading: &str, p: &Party) {
+pub(crate) fn party(l: &mut Layout, heading: &str, p: &Party) {
     l.space(3.0);
     l.labelled(heading, Style::Bold, &p.name, Style::Bold, BODY, mm(10.0));
     let rows = [
