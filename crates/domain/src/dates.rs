@@ -29,7 +29,12 @@ pub fn from_millis(ms: Millis) -> OffsetDateTime {
 
 /// Today in Vietnam.
 pub fn today() -> Date {
-    from_millis(now_millis()).to_offset(VIETNAM).date()
+    local_date(now_millis())
+}
+
+/// The day an instant falls on in Vietnam.
+pub fn local_date(ms: Millis) -> Date {
+    from_millis(ms).to_offset(VIETNAM).date()
 }
 /// Day-first dates as officials type them: `d/m/yyyy`, `d-m-yyyy`, `dd.mm.yyyy`, and the
 /// ISO `yyyy-mm-dd`. Never month first.

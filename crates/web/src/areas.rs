@@ -110,6 +110,7 @@ pub const AREAS: &[&Area] = &[
     &crate::devices::AREA,
     &crate::donations::AREA,
     &crate::allocation::AREA,
+    &crate::handover::AREA,
     &crate::dashboard::AREA,
 ];
 

@@ -7,6 +7,7 @@ use axum::response::{IntoResponse, Response};
 
 pub const HTMX: &str = "htmx-2.0.11.min.js";
 pub const PICO: &str = "pico-2.1.1.min.css";
+pub const SIGNATURE_PAD: &str = "signature_pad-5.1.4.umd.min.js";
 
 const FILES: &[(&str, &str, &[u8])] = &[
     (
@@ -18,6 +19,16 @@ const FILES: &[(&str, &str, &[u8])] = &[
         PICO,
         "text/css; charset=utf-8",
         include_bytes!("../static/vendor/pico-2.1.1.min.css"),
+    ),
+    (
+        SIGNATURE_PAD,
+        "text/javascript; charset=utf-8",
+        include_bytes!("../static/vendor/signature_pad-5.1.4.umd.min.js"),
+    ),
+    (
+        "sign.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../static/sign.js"),
     ),
     (
         "app.css",

@@ -25,6 +25,7 @@ pub mod dashboard;
 pub mod dedup;
 pub mod devices;
 pub mod donations;
+pub mod handover;
 pub mod households;
 pub mod students;
 pub mod units;

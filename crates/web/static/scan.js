@@ -57,12 +57,12 @@
       list.insertBefore(li, list.firstChild);
       say(box.getAttribute("data-msg-added").replace("{}", s), false);
       if (check) {
-        fetch(check + "?serial=" + encodeURIComponent(s), { credentials: "same-origin", headers: { "Accept": "application/json" } })
+        fetch(check + (check.indexOf("?") >= 0 ? "&" : "?") + "serial=" + encodeURIComponent(s), { credentials: "same-origin", headers: { "Accept": "application/json" } })
           .then(function (r) { return r.ok ? r.json() : null; })
           .then(function (j) {
-            if (j && j.known) {
-              // Already in the registry: beep, mark it, and take it off the list to
-              // register (the registry would refuse the whole list for it).
+            if (j && (j.known || j.refused)) {
+              // Already in the registry (intake), or refused for these minutes (handover):
+              // beep, mark it, and take it off the list (the whole list would be refused).
               beep(2);
               li.className = "bad";
               li.appendChild(document.createTextNode(" — " + j.message));

@@ -5,6 +5,7 @@
 mod allocation;
 mod devices;
 mod donations;
+mod handover;
 pub mod students;
 mod units;
 mod users;
@@ -42,6 +43,17 @@ pub async fn seed(store: &Store, out: &Out) -> Result<()> {
             "Đã tạo đợt thí điểm với {pilot} danh sách đã duyệt, phân bổ và giữ máy cho học sinh."
         ),
         &format!("Made a pilot round of {pilot} approved lists, allocated, its devices reserved."),
+    );
+    let handed = handover::seed(store).await?;
+    out.info(
+        &format!(
+            "Đã lập {} biên bản bàn giao; {} học sinh đã nhận máy có chữ ký phụ huynh.",
+            handed.minutes, handed.to_students
+        ),
+        &format!(
+            "Made {} sets of handover minutes; {} students received their device, signed by a parent.",
+            handed.minutes, handed.to_students
+        ),
     );
     Ok(())
 }

@@ -65,6 +65,13 @@ pub fn users() -> Vec<(String, &'static str, Role, String)> {
             Role::Truong,
             "67000001".into(),
         ),
+        // A school of the finished pilot round, with devices handed to its students.
+        (
+            "truong_67661005".into(),
+            "Nông Thị Thu",
+            Role::Truong,
+            "67661005".into(),
+        ),
     ];
     let heads = [
         "Bùi Văn Hải",

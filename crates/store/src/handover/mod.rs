@@ -33,6 +33,9 @@ pub struct Handover {
     pub receiver_name: String,
     pub receiver_code: String,
     pub student_id: Option<i64>,
+    /// The student's name and class, for a student's minutes (personal data: shown only
+    /// to the roles that see students).
+    pub student_name: Option<String>,
     pub devices: i64,
     pub received: Option<i64>,
     pub missing: Option<i64>,
@@ -57,10 +60,14 @@ struct HandoverRow {
     giver_id: Option<i64>,
     giver_unit_id: Option<i64>,
     giver_name: Option<String>,
+    giver_unit_kind: Option<String>,
     receiver_unit_id: i64,
     receiver_name: String,
+    receiver_unit_kind: String,
     receiver_code: String,
     student_id: Option<i64>,
+    student_name: Option<String>,
+    student_class: Option<String>,
     devices: i64,
     received: Option<i64>,
     missing: Option<i64>,
@@ -76,16 +83,32 @@ struct HandoverRow {
 
 const HANDOVER_COLUMNS: &str =
     "SELECT h.id, h.year, h.number, h.step, h.status, h.giver_kind, h.giver_id,
-        h.giver_unit_id, gu.name AS giver_name, h.receiver_unit_id, ru.name AS receiver_name,
-        ru.code AS receiver_code, h.student_id, h.devices, h.received, h.missing, h.extra,
+        h.giver_unit_id, gu.name AS giver_name, gu.kind AS giver_unit_kind, h.receiver_unit_id,
+        ru.name AS receiver_name, ru.kind AS receiver_unit_kind, ru.code AS receiver_code,
+        h.student_id, st.full_name AS student_name, st.class_name AS student_class, h.devices, h.received, h.missing, h.extra,
         h.sim_carrier, h.sim_number, h.reason, h.created_by, h.created_at, h.confirmed_by,
         h.confirmed_at
    FROM handovers h
    JOIN units ru ON ru.id = h.receiver_unit_id
-   LEFT JOIN units gu ON gu.id = h.giver_unit_id";
+   LEFT JOIN units gu ON gu.id = h.giver_unit_id
+   LEFT JOIN students st ON st.id = h.student_id";
+
+/// A unit as a party of the minutes: a district is its office of education ("Huyện Tuy
+/// Đức" → "Phòng Giáo dục và Đào tạo huyện Tuy Đức"); any other unit by its own name.
+pub fn office_name(name: &str, kind: &str) -> String {
+    if kind != "district" || name.starts_with("Phòng") {
+        return name.to_string();
+    }
+    let mut chars = name.chars();
+    let lowered = match chars.next() {
+        Some(c) => c.to_lowercase().chain(chars).collect::<String>(),
+        None => String::new(),
+    };
+    format!("Phòng Giáo dục và Đào tạo {lowered}")
+}
 
 /// The Board's name on the minutes and the pages.
-pub const BOARD_NAME: &str = "Ban tiếp nhận, điều phối máy tính";
+pub const BOARD_NAME: &str = "Ban Tiếp nhận, điều phối máy tính";
 
 impl HandoverRow {
     fn handover(self) -> Result<Handover> {
@@ -102,11 +125,18 @@ impl HandoverRow {
             status,
             giver,
             giver_unit_id: self.giver_unit_id,
-            giver_name: self.giver_name.unwrap_or_else(|| BOARD_NAME.to_string()),
+            giver_name: match (self.giver_name, self.giver_unit_kind) {
+                (Some(n), Some(k)) => office_name(&n, &k),
+                _ => BOARD_NAME.to_string(),
+            },
             receiver_unit_id: self.receiver_unit_id,
-            receiver_name: self.receiver_name,
+            receiver_name: office_name(&self.receiver_name, &self.receiver_unit_kind),
             receiver_code: self.receiver_code,
             student_id: self.student_id,
+            student_name: self.student_name.map(|n| match self.student_class {
+                Some(c) => format!("{n}, lớp {c}"),
+                None => n,
+            }),
             devices: self.devices,
             received: self.received,
             missing: self.missing,

@@ -81,10 +81,12 @@ fn held_by(c: &Candidate) -> String {
 }
 
 async fn unit_name(tx: &mut Tx, id: i64) -> Result<String> {
-    Ok(q("SELECT name FROM units WHERE id = $1")
+    let row: Option<(String, String)> = q("SELECT name, kind FROM units WHERE id = $1")
         .bind(id)
-        .scalar_optional(&mut *tx)
-        .await?
+        .fetch_optional(&mut *tx)
+        .await?;
+    Ok(row
+        .map(|(n, k)| super::office_name(&n, &k))
         .unwrap_or_else(|| format!("đơn vị #{id}")))
 }
 
@@ -339,55 +341,18 @@ impl Store {
         let found = candidates(&mut tx, &new.serials).await?;
         let by_serial: std::collections::HashMap<&str, &Candidate> =
             found.iter().map(|c| (c.serial.as_str(), c)).collect();
-        let (want_state, want_kind, want_id) = match new.giver {
-            Holder::Board => ("allocated", "board", None),
-            Holder::Unit(u) => ("with_unit", "unit", Some(u)),
-            _ => unreachable!("checked above"),
-        };
         let mut issues = Vec::new();
         let mut ids = Vec::with_capacity(new.serials.len());
         for (i, serial) in new.serials.iter().enumerate() {
-            let refuse = |e: HandoverError| RowIssue {
-                row: i + 1,
-                field: "serials",
-                error: e.into(),
-            };
-            let Some(c) = by_serial.get(serial.as_str()) else {
-                issues.push(refuse(HandoverError::UnknownSerial {
-                    serial: serial.clone(),
-                }));
-                continue;
-            };
-            if c.state != want_state || c.holder_kind != want_kind || c.holder_id != want_id {
-                issues.push(refuse(HandoverError::NotWithGiver {
-                    serial: serial.clone(),
-                    held: held_by(c),
-                }));
-                continue;
+            let c = by_serial.get(serial.as_str()).copied();
+            match refusal(&mut tx, new.giver, new.receiver, serial, c).await? {
+                Some(e) => issues.push(RowIssue {
+                    row: i + 1,
+                    field: "serials",
+                    error: e.into(),
+                }),
+                None => ids.extend(c.map(|c| c.id)),
             }
-            let dest = match step {
-                Step::ToUnit => c.dest_unit,
-                _ => c.dest_school,
-            };
-            if dest != Some(new.receiver) {
-                let to = match dest {
-                    Some(d) => unit_name(&mut tx, d).await?,
-                    None => "không đơn vị nào".to_string(),
-                };
-                issues.push(refuse(HandoverError::AllocatedElsewhere {
-                    serial: serial.clone(),
-                    to,
-                }));
-                continue;
-            }
-            if let Some(number) = &c.open_number {
-                issues.push(refuse(HandoverError::InAnotherBatch {
-                    serial: serial.clone(),
-                    number: number.clone(),
-                }));
-                continue;
-            }
-            ids.push(c.id);
         }
         if !issues.is_empty() {
             return Err(StoreError::Rows(issues));
@@ -957,6 +922,70 @@ async fn lock_student(tx: &mut Tx, student: i64, school: i64) -> Result<StudentO
             .fetch_one(&mut *tx)
             .await?;
     Ok(StudentOnMinutes { code, name, class })
+}
+
+/// Why a serial cannot go on the giver's minutes for `receiver`, if it cannot: unknown,
+/// not in the giver's hands, sent elsewhere by the executed allocation, or on open minutes.
+async fn refusal(
+    tx: &mut Tx,
+    giver: Holder,
+    receiver: i64,
+    serial: &str,
+    c: Option<&Candidate>,
+) -> Result<Option<HandoverError>> {
+    let Some(c) = c else {
+        return Ok(Some(HandoverError::UnknownSerial {
+            serial: serial.to_string(),
+        }));
+    };
+    let (want_state, want_kind, want_id, dest) = match giver {
+        Holder::Board => ("allocated", "board", None, c.dest_unit),
+        Holder::Unit(u) => ("with_unit", "unit", Some(u), c.dest_school),
+        _ => return Ok(Some(HandoverError::WrongReceiver)),
+    };
+    if c.state != want_state || c.holder_kind != want_kind || c.holder_id != want_id {
+        return Ok(Some(HandoverError::NotWithGiver {
+            serial: serial.to_string(),
+            held: held_by(c),
+        }));
+    }
+    if dest != Some(receiver) {
+        let to = match dest {
+            Some(d) => unit_name(tx, d).await?,
+            None => "không đơn vị nào".to_string(),
+        };
+        return Ok(Some(HandoverError::AllocatedElsewhere {
+            serial: serial.to_string(),
+            to,
+        }));
+    }
+    if let Some(number) = &c.open_number {
+        return Ok(Some(HandoverError::InAnotherBatch {
+            serial: serial.to_string(),
+            number: number.clone(),
+        }));
+    }
+    Ok(None)
+}
+
+impl Store {
+    /// Why one scanned serial cannot go on the giver's minutes for `receiver` (what the
+    /// scanner page beeps for), or `None` when it can.
+    pub async fn handover_refusal(
+        &self,
+        giver: Holder,
+        receiver: i64,
+        serial: &str,
+    ) -> Result<Option<HandoverError>> {
+        let Ok(serial) = domain::devices::serial(serial) else {
+            return Ok(Some(HandoverError::NoSerials));
+        };
+        let mut tx = self.pool().begin().await?;
+        let found = candidates(&mut tx, std::slice::from_ref(&serial)).await?;
+        let r = refusal(&mut tx, giver, receiver, &serial, found.first()).await?;
+        tx.commit().await?;
+        Ok(r)
+    }
 }
 
 /// Whether an error is two officers listing the same device at once.

@@ -147,6 +147,47 @@ const POLICY: &[(&str, &str, &str, &str, char)] = &[
     ("POST", "/allocation/{id}/approve", "FFAFFFFFF", "", 'L'),
     ("POST", "/allocation/{id}/execute", "FFAFFFFFF", "", 'L'),
     ("POST", "/allocation/{id}/discard", "FFAFFFFFF", "", 'L'),
+    ("GET", "/handover", "AAAAAFAAA", "", 'L'),
+    ("POST", "/handover", "FFAAAFFFF", "", 'L'),
+    ("GET", "/handover/new", "FFAAAFFFF", "", 'L'),
+    ("GET", "/handover/check", "FFAAAFFFF", "", 'L'),
+    // No minutes exist in this fixture: an allowed role finds none (the store test and
+    // the flows test walk real minutes); a forbidden one is refused first.
+    ("GET", "/handover/{id}", "NNNNNFNNN", "", 'L'),
+    ("GET", "/handover/{id}/pdf", "NNNNNFNNN", "", 'L'),
+    ("GET", "/handover/{id}/signature.png", "NNNNNFNNN", "", 'L'),
+    ("GET", "/handover/{id}/signature.svg", "NNNNNFNNN", "", 'L'),
+    ("GET", "/handover/{id}/scan", "NNNNNFNNN", "", 'L'),
+    // A signed form is multipart: an empty body is refused as malformed (400).
+    ("POST", "/handover/{id}/confirm", "FFAAAFFFF", "", 'L'),
+    ("POST", "/handover/{id}/cancel", "FFNNNFFFF", "", 'L'),
+    // The students' handover and CSDL ngành are a school's pages.
+    ("GET", "/handover/students", "FFNNAFFFF", "", 'L'),
+    (
+        "GET",
+        "/handover/students/{id}",
+        "FFNNAFFFF",
+        "FFNNNFFFF",
+        'L',
+    ),
+    (
+        "POST",
+        "/handover/students/{id}",
+        "FFAAAFFFF",
+        "FFANNFFFF",
+        'L',
+    ),
+    (
+        "POST",
+        "/handover/students/{id}/return",
+        "FFAAAFFFF",
+        "FFANNFFFF",
+        'L',
+    ),
+    ("GET", "/handover/csdl", "FFNNAFFFF", "", 'L'),
+    ("POST", "/handover/csdl", "FFNNAFFFF", "", 'L'),
+    ("GET", "/handover/csdl.xlsx", "FFNNAFFFF", "", 'L'),
+    ("POST", "/handover/csdl/upload", "FFAAAFFFF", "", 'L'),
     ("GET", "/dedup", "FAAAFFFFF", "", 'L'),
     ("POST", "/dedup/run", "FAAAFFFFF", "", 'L'),
     ("POST", "/dedup/{id}", "FAAAFFFFF", "", 'L'),
@@ -306,6 +347,13 @@ fn concrete(path: &str, out: bool, actor: &str, t: &Targets) -> String {
     let key = t.keys.get(actor).copied().unwrap_or(0);
     if path.starts_with("/allocation/") {
         return path.replace("{id}", &t.run.to_string());
+    }
+    if path.starts_with("/handover/students/{id}") {
+        let (student, _) = if out { t.student_out } else { t.student_in };
+        return path.replace("{id}", &student.to_string());
+    }
+    if path.starts_with("/handover/") {
+        return path.replace("{id}", "987654");
     }
     if path.starts_with("/devices/stocktakes/") {
         return path.replace("{id}", &t.stocktake.to_string());

@@ -621,3 +621,285 @@ async fn a_list_goes_up_the_chain_on_a_phone() {
     }
     c.close().await.unwrap();
 }
+
+/// Draws a signature on the page's pad with a finger: three strokes by touch pointer
+/// events, as a phone sends them.
+async fn draw_signature(c: &fantoccini::Client) {
+    use fantoccini::actions::{InputSource, MOUSE_BUTTON_LEFT, PointerAction, TouchActions};
+    let pad = c.find(Locator::Css("canvas[data-sign-pad]")).await.unwrap();
+    c.execute(
+        "arguments[0].scrollIntoView({block: 'center'});",
+        vec![serde_json::to_value(&pad).unwrap()],
+    )
+    .await
+    .unwrap();
+    let step = Some(Duration::from_millis(40));
+    for (dx, dy) in [(-120.0, 20.0), (-20.0, -25.0), (60.0, 30.0)] {
+        let stroke = TouchActions::new("finger".into())
+            .then(PointerAction::MoveToElement {
+                element: pad.clone(),
+                duration: None,
+                x: dx,
+                y: dy,
+            })
+            .then(PointerAction::Down {
+                button: MOUSE_BUTTON_LEFT,
+            })
+            .then(PointerAction::MoveBy {
+                duration: step,
+                x: 25.0,
+                y: -30.0,
+            })
+            .then(PointerAction::MoveBy {
+                duration: step,
+                x: 20.0,
+                y: 40.0,
+            })
+            .then(PointerAction::MoveBy {
+                duration: step,
+                x: 30.0,
+                y: -20.0,
+            })
+            .then(PointerAction::Up {
+                button: MOUSE_BUTTON_LEFT,
+            });
+        c.perform_actions(stroke).await.unwrap();
+    }
+}
+
+async fn click(c: &fantoccini::Client, css: &str) {
+    let e = c.find(Locator::Css(css)).await.unwrap();
+    c.execute(
+        "arguments[0].scrollIntoView({block: 'center'});",
+        vec![serde_json::to_value(&e).unwrap()],
+    )
+    .await
+    .unwrap();
+    e.click().await.unwrap();
+}
+
+async fn fill(c: &fantoccini::Client, css: &str, text: &str) {
+    let e = c.find(Locator::Css(css)).await.unwrap();
+    e.clear().await.unwrap();
+    e.send_keys(text).await.unwrap();
+}
+
+/// The heart of the program on a phone, end to end: from approved lists the Board drafts,
+/// approves and executes a run; lists a district office's share from the packing list;
+/// the office signs for it with a finger on the screen and hands a school its share, which
+/// a barcode scanner checks in at the school; the school hands a student their device,
+/// the parent signing on the phone; the school downloads its CSDL ngành sheet and marks
+/// the row entered. On SQLite and on PostgreSQL.
+async fn the_chain_on_a_phone(app: &TestApp, driver_url: &str, engine: &str) {
+    let store = &app.db.store;
+    store::testing::lists_in_open_round(store, 6, None).await;
+    store::testing::stock_devices(
+        store,
+        domain::devices::DeviceKind::Tablet,
+        "Tab A8",
+        "TAB",
+        10,
+    )
+    .await;
+    store::testing::stock_devices(
+        store,
+        domain::devices::DeviceKind::Laptop,
+        "Vostro",
+        "LAP",
+        14,
+    )
+    .await;
+    let c = browser(driver_url).await;
+    c.set_window_size(390, 844).await.unwrap();
+    let shot_as = |name: &str| format!("e2e-{engine}-{name}");
+
+    // The Board: draft, approve under a decision, execute.
+    log_in(&c, app, "ban_dieu_phoi").await;
+    c.goto(&app.url("/allocation")).await.unwrap();
+    click(&c, "#draft").await;
+    c.wait()
+        .for_element(Locator::Id("approve-run"))
+        .await
+        .unwrap();
+    fill(&c, "input[name=decision_no]", "27/QĐ-BĐP").await;
+    fill(&c, "input[name=decision_date]", "15/03/2022").await;
+    click(&c, "#approve-run").await;
+    c.wait()
+        .for_element(Locator::Id("execute-run"))
+        .await
+        .unwrap();
+    click(&c, "input[name=confirm]").await;
+    click(&c, "#execute-run").await;
+    c.wait().for_element(Locator::Css(".flash")).await.unwrap();
+    assert!(text_of(&c, "#run-status").await.starts_with("Đã thực hiện"));
+
+    // The Board lists Đắk Mil's share from its packing list.
+    let office = app.unit("67663001").await.parent_id.unwrap();
+    c.goto(&app.url("/handover")).await.unwrap();
+    menu_is_reachable(&c, "Board").await;
+    click(&c, &format!("#to-hand tr[data-unit='{office}'] a")).await;
+    c.wait().for_element(Locator::Id("fill-all")).await.unwrap();
+    click(&c, "#fill-all").await;
+    c.wait()
+        .for_element(Locator::Id("create-minutes"))
+        .await
+        .unwrap();
+    page_is_usable(&c, "new minutes").await;
+    shot(&c, &shot_as("board-new-minutes-phone")).await;
+    click(&c, "#create-minutes").await;
+    c.wait()
+        .for_element(Locator::Id("minutes-status"))
+        .await
+        .unwrap();
+    assert_eq!(
+        text_of(&c, "#minutes-status").await,
+        "Chờ bên nhận xác nhận"
+    );
+    let minutes = c.current_url().await.unwrap().path().to_string();
+
+    // The office signs for all of it with a finger.
+    log_in(&c, app, "phong_663").await;
+    c.goto(&app.url("/handover")).await.unwrap();
+    click(&c, "#incoming a").await;
+    c.wait()
+        .for_element(Locator::Id("confirm-form"))
+        .await
+        .unwrap();
+    assert_eq!(c.current_url().await.unwrap().path(), minutes);
+    page_is_usable(&c, "confirm").await;
+    click(&c, "#all-arrived").await;
+    fill(&c, "#signer_name", "Trần Thị Bình").await;
+    fill(&c, "#signer_position", "Phó Trưởng phòng").await;
+    draw_signature(&c).await;
+    shot(&c, &shot_as("office-signs-phone")).await;
+    click(&c, "#sign-submit").await;
+    c.wait()
+        .for_element(Locator::Id("signature-image"))
+        .await
+        .unwrap();
+    assert_eq!(text_of(&c, "#minutes-status").await, "Đã ký nhận");
+    assert_eq!(text_of(&c, "#signer").await, "Trần Thị Bình");
+    let drawn = js_bool(
+        &c,
+        "const i = document.getElementById('signature-image'); return i.complete && i.naturalWidth > 100;",
+    )
+    .await;
+    assert!(drawn, "the kept signature shows");
+
+    // The office hands the school its share.
+    let school = app.unit("67663001").await.id;
+    c.goto(&app.url(&format!("/handover/new?to={school}&all=1")))
+        .await
+        .unwrap();
+    click(&c, "#create-minutes").await;
+    c.wait()
+        .for_element(Locator::Id("minutes-status"))
+        .await
+        .unwrap();
+    let to_school = c.current_url().await.unwrap().path().to_string();
+    let serials: Vec<String> = store
+        .handover_items(to_school.rsplit('/').next().unwrap().parse().unwrap())
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|i| i.serial)
+        .collect();
+
+    // The school checks the boxes in with its scanner (keystrokes ending in Enter) and
+    // signs; a box scanned twice beeps and counts once.
+    log_in(&c, app, "truong_67663001").await;
+    c.goto(&app.url(&to_school)).await.unwrap();
+    c.wait()
+        .for_element(Locator::Id("confirm-form"))
+        .await
+        .unwrap();
+    let scan = c.find(Locator::Id("scan")).await.unwrap();
+    for s in serials.iter().chain(std::iter::once(&serials[0])) {
+        scan.send_keys(&format!("{s}{}", Key::Enter)).await.unwrap();
+    }
+    assert_eq!(
+        text_of(&c, "[data-scan-count]").await,
+        serials.len().to_string()
+    );
+    fill(&c, "#signer_name", "Lê Văn Cường").await;
+    draw_signature(&c).await;
+    click(&c, "#sign-submit").await;
+    c.wait()
+        .for_element(Locator::Id("signature-image"))
+        .await
+        .unwrap();
+    assert!(
+        c.find(Locator::Id("missing")).await.is_err(),
+        "nothing missing"
+    );
+
+    // The school hands a student their device; the parent signs on the phone.
+    c.goto(&app.url("/handover/students")).await.unwrap();
+    page_is_usable(&c, "students to hand").await;
+    shot(&c, &shot_as("school-students-phone")).await;
+    click(&c, "#students a.hand").await;
+    c.wait()
+        .for_element(Locator::Id("hand-form"))
+        .await
+        .unwrap();
+    let expected = text_of(&c, "#expected").await;
+    page_is_usable(&c, "hand to a student").await;
+    fill(&c, "#serial", &expected).await;
+    fill(&c, "#guardian", "Hà Thị Lan").await;
+    c.find(Locator::Css("#relation option[value='mother']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    draw_signature(&c).await;
+    shot(&c, &shot_as("parent-signs-phone")).await;
+    click(&c, "#hand-submit").await;
+    c.wait()
+        .for_element(Locator::Id("signature-image"))
+        .await
+        .unwrap();
+    assert_eq!(text_of(&c, "#signer").await, "Hà Thị Lan");
+    shot(&c, &shot_as("student-minutes-phone")).await;
+
+    // CSDL ngành: the sheet downloads; the row is ticked as entered.
+    c.goto(&app.url("/handover/csdl")).await.unwrap();
+    page_is_usable(&c, "csdl").await;
+    let xlsx = c
+        .execute_async(
+            "const done = arguments[arguments.length - 1]; fetch('/handover/csdl.xlsx').then(r => r.arrayBuffer()).then(b => { const u = new Uint8Array(b); done(u.length > 100 && u[0] === 0x50 && u[1] === 0x4b); });",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(xlsx, serde_json::Value::Bool(true), "an .xlsx comes down");
+    assert_eq!(text_of(&c, "#csdl-left").await, "1");
+    click(&c, "#csdl input[name=entered]").await;
+    click(&c, "#csdl-save").await;
+    c.wait().for_element(Locator::Css(".flash")).await.unwrap();
+    assert_eq!(text_of(&c, "#csdl-left").await, "0");
+    let root = app.unit("67").await.path;
+    assert_eq!(store.handed_counts(&root).await.unwrap(), (1, 0));
+    assert!(store.verify_audit(|_, _| {}).await.unwrap().ok());
+    c.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_chain_on_a_phone_sqlite() {
+    let Some((_driver, driver_url)) = start_driver().await else {
+        return;
+    };
+    let app = TestApp::sqlite().await;
+    the_chain_on_a_phone(&app, &driver_url, "sqlite").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_chain_on_a_phone_postgres() {
+    let Some((_driver, driver_url)) = start_driver().await else {
+        return;
+    };
+    let Some(app) = TestApp::postgres().await else {
+        return;
+    };
+    the_chain_on_a_phone(&app, &driver_url, "postgres").await;
+}

@@ -15,5 +15,6 @@ mod browser;
 mod devices;
 mod donations;
 mod flows;
+mod handover;
 mod schemathesis;
 mod students;
