@@ -9,6 +9,7 @@ mod dedup;
 mod demo;
 mod devices;
 mod donations;
+mod handover;
 mod households;
 mod ops;
 mod output;
@@ -73,6 +74,8 @@ enum Command {
     #[command(flatten)]
     Allocation(allocation::Command),
     #[command(flatten)]
+    Handover(handover::Command),
+    #[command(flatten)]
     Maintenance(ops::Maintenance),
 }
 
@@ -120,6 +123,7 @@ async fn run(cli: Cli, out: &Out) -> Result<ExitCode> {
         Command::Devices(c) => devices::run(c, db, out).await,
         Command::Donations(c) => donations::run(c, db, out).await,
         Command::Allocation(c) => allocation::run(c, db, out).await,
+        Command::Handover(c) => handover::run(c, db, out).await,
         Command::Maintenance(c) => ops::maintain(c, db, out).await,
     }
 }

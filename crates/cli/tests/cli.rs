@@ -1049,6 +1049,80 @@ fn the_demo_goes_where_it_is_told() {
     assert!(!dir.join("songmaytinh-demo.db").exists());
     let verify = run(&["audit", "verify", "--json"], &url);
     assert!(verify.status.success(), "{}", stderr(&verify));
+    // The demo's pilot round went down the chain: a school's CSDL ngành sheet in a column
+    // set given as a file (the columns are data), a set of minutes printed; a column set
+    // naming an unknown field is refused, in Vietnamese.
+    let columns = dir.join("columns.tsv");
+    std::fs::write(
+        &columns,
+        "serial\tSerial number\nstudent_code\tStudent ID\nentered\tEntered\n",
+    )
+    .unwrap();
+    let sheet = dir.join("csdl.xlsx");
+    let o = run(
+        &[
+            "handover",
+            "csdl",
+            "--school",
+            "67661005",
+            "--out",
+            sheet.to_str().unwrap(),
+            "--columns",
+            columns.to_str().unwrap(),
+            "--json",
+        ],
+        &url,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let j = json_of(&o);
+    assert!(
+        j["rows"].as_u64().unwrap() > 0 && j["entered"].as_u64().unwrap() > 0,
+        "{j}"
+    );
+    let mut header = Vec::new();
+    sheets::reader::for_each_row(
+        std::fs::File::open(&sheet).unwrap(),
+        &Default::default(),
+        |_, cells| {
+            header = cells.iter().map(|c| c.text()).collect();
+            std::ops::ControlFlow::Break(())
+        },
+    )
+    .unwrap();
+    assert_eq!(header, vec!["Serial number", "Student ID", "Entered"]);
+    std::fs::write(&columns, "serial\tA\nshoe_size\tB\n").unwrap();
+    let o = run(
+        &[
+            "handover",
+            "csdl",
+            "--school",
+            "67661005",
+            "--out",
+            sheet.to_str().unwrap(),
+            "--columns",
+            columns.to_str().unwrap(),
+        ],
+        &url,
+    );
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("không có trường “shoe_size”"),
+        "{}",
+        stderr(&o)
+    );
+    let minutes = dir.join("bien-ban.pdf");
+    let o = run(
+        &[
+            "handover",
+            "minutes",
+            "1",
+            "--out",
+            minutes.to_str().unwrap(),
+        ],
+        &url,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(std::fs::read(&minutes).unwrap().starts_with(b"%PDF-"));
     // A second run uses what is there.
     let again = demo(&["--db", &url]);
     assert!(again.status.success(), "{}", stderr(&again));

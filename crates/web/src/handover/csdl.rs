@@ -156,7 +156,8 @@ async fn apply(
     }
 }
 
-fn line(r: &CsdlRow) -> sheets::csdl::CsdlLine {
+/// One row of the CSDL ngành sheet (the command line writes the same sheet).
+pub fn line(r: &CsdlRow) -> sheets::csdl::CsdlLine {
     sheets::csdl::CsdlLine {
         student_code: r.student_code.clone().unwrap_or_default(),
         school_code: r.school_code.clone(),

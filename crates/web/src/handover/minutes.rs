@@ -15,6 +15,15 @@ use crate::views::board_letterhead;
 
 const PROGRAMME: &str = "Chương trình \"Sóng và máy tính cho em\"";
 
+/// "Huyện Đắk Glong" → "Đắk Glong".
+fn district_place(name: &str) -> String {
+    ["Huyện ", "Thành phố ", "Thị xã ", "Quận "]
+        .iter()
+        .find_map(|p| name.strip_prefix(p))
+        .unwrap_or(name)
+        .to_string()
+}
+
 /// "Phòng Giáo dục và Đào tạo huyện Đắk Glong" → ("UBND huyện Đắk Glong", "Đắk Glong").
 fn district_bodies(office: &str) -> Option<(String, String)> {
     let rest = office.strip_prefix("Phòng Giáo dục và Đào tạo ")?;
@@ -42,14 +51,25 @@ async fn letterhead(store: &Store, h: &Handover, province: &str) -> store::Resul
             issuing_body: unit.name.clone(),
             place_name: place,
         },
-        None => Letterhead {
-            parent_body: unit
-                .parent_name
-                .clone()
-                .unwrap_or_else(|| format!("Sở Giáo dục và Đào tạo {province}")),
-            issuing_body: unit.name.clone(),
-            place_name: province.to_string(),
-        },
+        None => {
+            // A school: its district office above it, the district's name before the date.
+            let parent = match unit.parent_id {
+                Some(p) => store.unit_by_id(p).await?,
+                None => None,
+            };
+            match parent {
+                Some(p) if p.kind == domain::units::UnitKind::District => Letterhead {
+                    parent_body: store::handover::office_name(&p.name, p.kind.code()),
+                    issuing_body: unit.name.clone(),
+                    place_name: district_place(&p.name),
+                },
+                _ => Letterhead {
+                    parent_body: format!("Sở Giáo dục và Đào tạo {province}"),
+                    issuing_body: unit.name.clone(),
+                    place_name: province.to_string(),
+                },
+            }
+        }
     })
 }
 
@@ -211,4 +231,15 @@ pub fn file_name(h: &Handover) -> String {
         "bien-ban-ban-giao"
     };
     format!("{kind}-{}.pdf", text::fold::slug(&h.number))
+}
+
+/// The PDF of a set of minutes (the command line prints it), with its file name.
+pub async fn minutes_pdf(store: &Store, id: i64) -> store::Result<Option<(String, Vec<u8>)>> {
+    let Some(h) = store.handover(id).await? else {
+        return Ok(None);
+    };
+    let items = store.handover_items(id).await?;
+    let sig = store.handover_signature(id).await?;
+    let m = minutes(store, &h, &items, sig.as_ref()).await?;
+    Ok(Some((file_name(&h), pdf::handover_minutes(&m))))
 }

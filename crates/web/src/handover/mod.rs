@@ -5,8 +5,8 @@
 //! and its marks. Students' names show only to the roles that see students.
 
 mod confirm;
-mod csdl;
-mod minutes;
+pub mod csdl;
+pub mod minutes;
 mod pages;
 mod panel;
 mod students;
