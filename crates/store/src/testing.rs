@@ -751,3 +751,14 @@ pub fn officer(name: &str) -> domain::handover::Signer {
         id_number: None,
     }
 }
+
+/// Runs `statements` in one transaction on the store's own pool: a benchmark's floor (the
+/// same rows written bare) measured through the same connections as the real step.
+pub async fn raw_in_transaction(store: &Store, statements: &[String]) -> crate::Result<()> {
+    let mut tx = store.pool().begin().await?;
+    for s in statements {
+        crate::db::Q::assembled(s.clone()).execute(&mut tx).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
