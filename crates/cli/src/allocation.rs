@@ -62,6 +62,16 @@ pub enum Step {
     },
     /// Thực hiện lượt đã phê duyệt: giữ máy cho học sinh (execute an approved run: reserve the devices)
     Execute { run: i64 },
+    /// So sánh một lượt với lượt trước: ai được thêm, ai không còn được, vì sao (compare a run with the one before it: who gains, who loses, why)
+    Compare {
+        run: i64,
+        /// Lượt để so sánh; mặc định lượt trước trong cùng đợt (the run to compare with; default: the one before it)
+        #[arg(long)]
+        with: Option<i64>,
+        /// Dạng JSON: {"run", "other", "devices", "served", "gains", "losses", "units", "changes"}
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 pub async fn run(cmd: Command, db: &str, out: &Out) -> Result<ExitCode> {
@@ -113,6 +123,10 @@ pub async fn run(cmd: Command, db: &str, out: &Out) -> Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
+        Command::Allocation {
+            step: Some(Step::Compare { run, with, json }),
+            ..
+        } => compare(&store, out, run, with, json).await,
         Command::Allocation {
             step: None,
             run: Some(run),
@@ -400,4 +414,68 @@ async fn verify(store: &Store, out: &Out, run: i64, json: bool) -> Result<ExitCo
     } else {
         ExitCode::FAILURE
     })
+}
+
+async fn compare(
+    store: &Store,
+    out: &Out,
+    run: i64,
+    with: Option<i64>,
+    json: bool,
+) -> Result<ExitCode> {
+    let other = match with {
+        Some(o) => o,
+        None => match store.previous_run(run).await? {
+            Some(o) => o,
+            None => {
+                out.info(
+                    &format!("Lượt phân bổ số {run} không có lượt nào trước nó trong cùng đợt."),
+                    &format!("Run {run} has no run before it in its round."),
+                );
+                return Ok(ExitCode::FAILURE);
+            }
+        },
+    };
+    let c = store.compare_runs(run, other, out.lang).await?;
+    if json {
+        println!(
+            "{}",
+            json!({
+                "run": c.run,
+                "other": c.other,
+                "devices": [c.devices.0, c.devices.1],
+                "served": [c.served.0, c.served.1],
+                "same_inputs": c.same_inputs,
+                "same_seed": c.same_seed,
+                "gains": c.gains(),
+                "losses": c.losses(),
+                "units": c.units.iter().map(|u| json!({"unit": u.code, "before": u.before, "after": u.after})).collect::<Vec<_>>(),
+                "changes": c.changes.iter().map(|x| json!({"student": x.student, "gains": x.gains, "why": x.why})).collect::<Vec<_>>(),
+            })
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut w = std::io::stdout().lock();
+    writeln!(
+        w,
+        "{} {run} / {other}: {} {} → {}, {} {} → {}; {} {}, {} {}",
+        out.pick("Lượt", "Run"),
+        out.pick("thiết bị", "devices"),
+        c.devices.0,
+        c.devices.1,
+        out.pick("được nhận", "served"),
+        c.served.0,
+        c.served.1,
+        c.gains(),
+        out.pick("học sinh được thêm", "gain"),
+        c.losses(),
+        out.pick("học sinh không còn được", "lose")
+    )?;
+    for u in &c.units {
+        writeln!(w, "  {} {}: {} → {}", u.code, u.name, u.before, u.after)?;
+    }
+    for x in &c.changes {
+        writeln!(w, "  {} ({}) {}", x.student, x.school, x.why)?;
+    }
+    Ok(ExitCode::SUCCESS)
 }

@@ -1255,6 +1255,43 @@ fn allocation_from_the_command_line_verifies_until_edited() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stderr(&o).contains("khớp"));
 
+    // A second draft with another seed, compared with the first: who gains and who loses
+    // balance, each with why; then the second draft is discarded in the web's way (here
+    // it stays a draft, which the Board approves or not).
+    let o = run(
+        &[
+            "allocate",
+            "--round",
+            &r,
+            "--seed",
+            &"ab".repeat(32),
+            "--json",
+        ],
+        &url,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let second = json_of(&o)["run"].as_i64().unwrap();
+    let o = run(
+        &["allocation", "compare", &second.to_string(), "--json"],
+        &url,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let c = json_of(&o);
+    assert_eq!(c["other"], 1);
+    assert_eq!(
+        c["gains"], c["losses"],
+        "the same devices: every gain is someone's loss"
+    );
+    assert!(
+        c["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|x| !x["why"].as_str().unwrap().is_empty())
+    );
+    let o = run(&["allocation", "compare", "1"], &url);
+    assert!(!o.status.success(), "the first run has none before it");
+
     // Approve, execute; then someone edits who got which device.
     let o = run(
         &[

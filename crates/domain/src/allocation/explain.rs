@@ -75,3 +75,135 @@ pub fn explain(e: &Explain, lang: Lang) -> String {
         }
     }
 }
+
+/// One side of a student's change between two runs: the rule that decided, and their
+/// place in the queue when they wait.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Side<'a> {
+    pub rule: &'a str,
+    pub served: bool,
+    pub queue_position: Option<i64>,
+}
+
+fn rule_words(rule: &str, lang: Lang) -> &'static str {
+    match rule {
+        "earmark" => lang.pick("máy nhà tài trợ dành riêng", "a device its donor earmarked"),
+        "whole_tier" => lang.pick("đủ máy cho cả diện", "enough devices for the whole tier"),
+        _ => lang.pick(
+            "phần máy chia cho đơn vị theo tỉ lệ",
+            "the unit's proportional share",
+        ),
+    }
+}
+
+/// Why a student's result differs between an earlier run (`before`) and this one
+/// (`after`), in plain words: gained a device, lost one, newly listed, no longer listed.
+/// `None` when nothing changed for them.
+pub fn change(before: Option<Side>, after: Option<Side>, lang: Lang) -> Option<String> {
+    let vi = lang == Lang::Vi;
+    let pos = |s: &Side| {
+        s.queue_position
+            .map(|p| p.to_string())
+            .unwrap_or_else(|| "—".into())
+    };
+    Some(match (before, after) {
+        (Some(b), Some(a)) if b.served == a.served => return None,
+        (Some(b), Some(a)) if a.served => {
+            if vi {
+                format!(
+                    "Được nhận máy ({}); lượt trước chờ ở vị trí {}.",
+                    rule_words(a.rule, lang),
+                    pos(&b)
+                )
+            } else {
+                format!(
+                    "Now served ({}); waited at position {} in the earlier run.",
+                    rule_words(a.rule, lang),
+                    pos(&b)
+                )
+            }
+        }
+        (Some(b), Some(a)) => {
+            if vi {
+                format!(
+                    "Nay chờ ở vị trí {} (ít máy hơn hoặc thứ tự trong đơn vị thay đổi); lượt trước được nhận ({}).",
+                    pos(&a),
+                    rule_words(b.rule, lang)
+                )
+            } else {
+                format!(
+                    "Now waits at position {} (fewer devices, or the order in the unit changed); served in the earlier run ({}).",
+                    pos(&a),
+                    rule_words(b.rule, lang)
+                )
+            }
+        }
+        (None, Some(a)) if a.served => lang
+            .pick(
+                "Mới có trong lượt này và được nhận máy.",
+                "New in this run, and served.",
+            )
+            .to_string(),
+        (None, Some(a)) => {
+            if vi {
+                format!("Mới có trong lượt này, chờ ở vị trí {}.", pos(&a))
+            } else {
+                format!("New in this run, waiting at position {}.", pos(&a))
+            }
+        }
+        (Some(b), None) if b.served => lang
+            .pick(
+                "Không còn trong lượt này (đã nhận máy, rút khỏi danh sách hoặc danh sách thay đổi); lượt trước được nhận máy.",
+                "No longer in this run (served, taken off the list, or the list changed); served in the earlier run.",
+            )
+            .to_string(),
+        (Some(_), None) => lang
+            .pick(
+                "Không còn trong lượt này (đã nhận máy, rút khỏi danh sách hoặc danh sách thay đổi).",
+                "No longer in this run (served, taken off the list, or the list changed).",
+            )
+            .to_string(),
+        (None, None) => return None,
+    })
+}
+
+#[cfg(test)]
+mod change_tests {
+    use super::*;
+
+    fn side(rule: &str, served: bool, q: Option<i64>) -> Option<Side<'_>> {
+        Some(Side {
+            rule,
+            served,
+            queue_position: q,
+        })
+    }
+
+    #[test]
+    fn gains_losses_and_new_names_are_said() {
+        let waiting = side("waiting", false, Some(3));
+        let quota = side("quota", true, None);
+        assert_eq!(change(waiting, waiting, Lang::Vi), None);
+        assert_eq!(change(quota, quota, Lang::Vi), None);
+        assert_eq!(
+            change(waiting, quota, Lang::Vi).unwrap(),
+            "Được nhận máy (phần máy chia cho đơn vị theo tỉ lệ); lượt trước chờ ở vị trí 3."
+        );
+        assert!(
+            change(quota, waiting, Lang::Vi)
+                .unwrap()
+                .starts_with("Nay chờ ở vị trí 3")
+        );
+        assert!(
+            change(None, quota, Lang::En)
+                .unwrap()
+                .starts_with("New in this run")
+        );
+        assert!(
+            change(quota, None, Lang::Vi)
+                .unwrap()
+                .contains("lượt trước được nhận máy")
+        );
+        assert_eq!(change(None, None, Lang::Vi), None);
+    }
+}

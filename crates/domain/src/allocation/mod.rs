@@ -28,7 +28,7 @@ pub mod lottery;
 pub use apportion::{Quota, Share, hamilton};
 pub use engine::allocate;
 pub use error::AllocationError;
-pub use explain::{Explain, explain};
+pub use explain::{Explain, Side, change, explain};
 pub use fairness::{fairness, percent};
 pub use lottery::{Seed, lottery_rank, parse_seed, pseudonym, seed_commitment, unit_tie_key};
 

@@ -3,6 +3,7 @@
 //! commitment, approval under a decision number, execution (devices reserved), and
 //! verification by recomputing a stored run. The engine is `domain::allocation`.
 
+pub mod compare;
 mod frozen;
 mod steps;
 

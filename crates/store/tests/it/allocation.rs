@@ -16,6 +16,7 @@ use songmaytinh_store::{StoreError, storage_tests};
 storage_tests!(
     a_run_from_approved_lists_to_reserved_devices,
     two_officers_at_once_one_succeeds,
+    a_draft_compared_with_the_run_before,
 );
 
 fn code_of(e: StoreError) -> String {
@@ -246,5 +247,59 @@ async fn two_officers_at_once_one_succeeds(db: &TestDb) {
             .unwrap()
             .get(&DeviceState::Allocated),
         Some(&5)
+    );
+}
+
+/// A draft compared with the run before it: the same inputs and seed change nothing; more
+/// devices give some students a device (each said why), and the units' counts before and
+/// after add up to each run's total.
+async fn a_draft_compared_with_the_run_before(db: &TestDb) {
+    let store = &db.store;
+    let round = lists(store, 6, None).await;
+    stock(store, DeviceKind::Laptop, "Vostro", "LAP", 5).await;
+    let seed = Some([9u8; 32]);
+    let (first, _) = store
+        .draft_allocation(&system(), round, seed, Policy::default())
+        .await
+        .unwrap();
+    let (again, _) = store
+        .draft_allocation(&system(), round, seed, Policy::default())
+        .await
+        .unwrap();
+    assert_eq!(store.previous_run(again.id).await.unwrap(), Some(first.id));
+    let same = store
+        .compare_runs(again.id, first.id, domain::Lang::Vi)
+        .await
+        .unwrap();
+    assert!(same.same_inputs && same.same_seed && same.same_policy);
+    assert!(same.changes.is_empty() && same.units.is_empty(), "{same:?}");
+
+    stock(store, DeviceKind::Tablet, "Tab", "TAB", 4).await;
+    let (more, _) = store
+        .draft_allocation(&system(), round, seed, Policy::default())
+        .await
+        .unwrap();
+    let c = store
+        .compare_runs(more.id, again.id, domain::Lang::Vi)
+        .await
+        .unwrap();
+    assert!(!c.same_inputs && c.same_seed);
+    assert_eq!((c.devices, c.served), ((5, 9), (5, 9)));
+    assert_eq!(c.gains() as i64 - c.losses() as i64, 4);
+    let before: i64 = c.units.iter().map(|u| u.before).sum();
+    let after: i64 = c.units.iter().map(|u| u.after).sum();
+    assert_eq!(
+        after - before,
+        4,
+        "the units that changed carry the difference"
+    );
+    assert!(c.changes.iter().all(|x| !x.why.is_empty()));
+    assert!(
+        c.changes
+            .iter()
+            .filter(|x| x.gains)
+            .all(|x| x.why.starts_with("Được nhận máy")),
+        "{:?}",
+        c.changes
     );
 }

@@ -195,6 +195,28 @@ struct RunPage {
     /// What the approval form said, shown again with its refusal.
     typed_no: String,
     typed_date: String,
+    compared: Option<Compared>,
+}
+
+/// The run beside the one before it: totals, the units whose share moved, and (for the
+/// roles that see students) who gains and who loses, with why.
+pub struct Compared {
+    pub other: i64,
+    pub devices: String,
+    pub served: String,
+    pub notes: Vec<&'static str>,
+    pub units: Vec<(String, i64, i64, String)>,
+    pub gains: usize,
+    pub losses: usize,
+    pub students: Option<Vec<ChangedStudent>>,
+}
+
+pub struct ChangedStudent {
+    pub code: String,
+    pub school: String,
+    pub tier: String,
+    pub gains: bool,
+    pub why: String,
 }
 
 async fn run_page(
@@ -371,9 +393,69 @@ async fn run_page_typed(
             .map(|w| people.get(w).cloned().unwrap_or_else(|| w.clone()))
             .unwrap_or_default()
     };
+    let compared = match state.store.previous_run(run.id).await? {
+        Some(other) => {
+            let c = state.store.compare_runs(run.id, other, lang).await?;
+            let mut notes = Vec::new();
+            if c.same_inputs {
+                notes.push(t.cmp_same_inputs);
+            } else {
+                notes.push(t.cmp_other_inputs);
+            }
+            notes.push(if c.same_seed {
+                t.cmp_same_seed
+            } else {
+                t.cmp_other_seed
+            });
+            if !c.same_policy {
+                notes.push(t.cmp_other_policy);
+            }
+            let sees = actor.can(Action::ViewStudents);
+            Some(Compared {
+                other,
+                devices: format!("{} → {}", num(c.devices.0), num(c.devices.1)),
+                served: format!("{} → {}", num(c.served.0), num(c.served.1)),
+                notes,
+                units: c
+                    .units
+                    .iter()
+                    .map(|u| {
+                        let d = u.after - u.before;
+                        (
+                            u.name.clone(),
+                            u.before,
+                            u.after,
+                            if d > 0 {
+                                format!("+{d}")
+                            } else {
+                                d.to_string()
+                            },
+                        )
+                    })
+                    .collect(),
+                gains: c.gains(),
+                losses: c.losses(),
+                students: sees.then(|| {
+                    c.changes
+                        .iter()
+                        .take(300)
+                        .map(|x| ChangedStudent {
+                            code: x.student.clone(),
+                            school: x.school.clone(),
+                            tier: x.tier_code.clone(),
+                            gains: x.gains,
+                            why: x.why.clone(),
+                        })
+                        .collect()
+                }),
+            })
+        }
+        None => None,
+    };
     Ok((
         status,
         render(RunPage {
+            compared,
             l: ctx.layout(format!("{} {}", t.run_no, run.id)),
             round: round.map(|r| r.name).unwrap_or_default(),
             status: run.status.label(lang),

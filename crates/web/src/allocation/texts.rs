@@ -57,4 +57,19 @@ crate::i18n::texts! {
     verify_hint: "Ai cũng kiểm tra lại được: songmaytinh allocation verify", "Anyone can check it again: songmaytinh allocation verify";
     tier_all: "đủ máy cho cả diện", "the whole tier served";
     tier_out: "hết máy ở diện", "devices ran out in tier";
+    compare_with: "So với lượt số", "Compared with run";
+    cmp_same_inputs: "Cùng dữ liệu đầu vào.", "The same inputs.";
+    cmp_other_inputs: "Dữ liệu đầu vào đã thay đổi (thiết bị trong kho hoặc danh sách học sinh).", "The inputs changed (devices in stock or the students' lists).";
+    cmp_same_seed: "Cùng hạt giống bốc thăm.", "The same lottery seed.";
+    cmp_other_seed: "Hạt giống bốc thăm khác: thứ tự trong đơn vị có thể khác.", "Another lottery seed: the order within a unit may differ.";
+    cmp_other_policy: "Quy tắc phân bổ khác.", "Other allocation rules.";
+    cmp_gains: "Được nhận thêm", "Gain a device";
+    cmp_losses: "Không còn được nhận", "Lose their device";
+    cmp_nothing: "Không học sinh nào thay đổi kết quả.", "No student's result changed.";
+    cmp_before: "Trước", "Before";
+    cmp_after: "Sau", "After";
+    cmp_change: "Thay đổi", "Change";
+    cmp_why: "Lý do", "Why";
+    cmp_student: "Học sinh", "Student";
+    cmp_school: "Trường", "School";
 }

@@ -61,6 +61,47 @@ async fn the_board_drafts_approves_and_executes_a_run(app: &TestApp) {
     assert!(page.contains("6 + 3 × 6 / 12 = 7,5000"), "{page}");
     assert!(page.contains("id=\"approve-run\""));
 
+    // A second draft (another seed) is compared with the first: the same devices, so as
+    // many gain as lose; the district office sees the units, not the children.
+    let res = board.post("/allocation", &[("round", r.as_str())]).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let second = board.get("/allocation/2").await.text().await.unwrap();
+    assert!(
+        second.contains("So với lượt số <a href=\"/allocation/1\">1</a>"),
+        "{second}"
+    );
+    let gains = second
+        .split("id=\"cmp-gains\">")
+        .nth(1)
+        .unwrap()
+        .split('<')
+        .next()
+        .unwrap();
+    let losses = second
+        .split("id=\"cmp-losses\">")
+        .nth(1)
+        .unwrap()
+        .split('<')
+        .next()
+        .unwrap();
+    assert_eq!(gains, losses);
+    if gains != "0" {
+        assert!(second.contains("id=\"cmp-students\""));
+        let seen = app
+            .session("ubnd_tinh")
+            .await
+            .get("/allocation/2")
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(seen.contains("id=\"cmp-gains\"") && !seen.contains("id=\"cmp-students\""));
+    }
+    assert_eq!(
+        board.post("/allocation/2/discard", &[]).await.status(),
+        StatusCode::SEE_OTHER
+    );
+
     // A district office reads the shares, without the Board's buttons, and cannot post.
     let phong = app.session("phong_663").await;
     let seen = phong.get("/allocation/1").await.text().await.unwrap();
@@ -120,12 +161,12 @@ async fn the_board_drafts_approves_and_executes_a_run(app: &TestApp) {
         !page.contains("Được công bố khi phê duyệt."),
         "the seed shown"
     );
-    // A second draft cannot reuse the number.
+    // Another draft cannot reuse the number.
     let res = board.post("/allocation", &[("round", r.as_str())]).await;
-    assert_eq!(res.headers()["location"], "/allocation/2");
+    assert_eq!(res.headers()["location"], "/allocation/3");
     let res = board
         .post(
-            "/allocation/2/approve",
+            "/allocation/3/approve",
             &[
                 ("decision_no", "123/QĐ-SGDĐT"),
                 ("decision_date", "16/08/2022"),
