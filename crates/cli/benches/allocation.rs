@@ -125,8 +125,17 @@ fn phase(name: &str, file: &Path) -> serde_json::Value {
             let start = Instant::now();
             let out = allocate(&input).unwrap();
             let secs = start.elapsed().as_secs_f64();
+            let peak = peak_mib();
+            // The outcome's digest (after the clock): the same inputs give the same bytes,
+            // whatever version of the engine (a change that moves one device shows here).
+            let digest = if std::env::var_os("SMT_BENCH_DIGEST").is_some() {
+                out.digest()
+            } else {
+                String::new()
+            };
             serde_json::json!({"served": out.served(), "waiting": out.waiting(),
-                "unassigned": out.unassigned.len(), "secs": secs, "peak_mib": peak_mib()})
+                "unassigned": out.unassigned.len(), "secs": secs, "peak_mib": peak,
+                "outcome_sha256": digest})
         }
         "plain" => {
             // The floor: sort by tier then approval, then give the devices in order.

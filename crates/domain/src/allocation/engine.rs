@@ -7,6 +7,10 @@ use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 const NONE: u32 = u32::MAX;
+const WAITING: u16 = 0;
+const WHOLE: u16 = 1;
+const QUOTA: u16 = 2;
+const EARMARK: u16 = 3;
 
 /// Allocates the input's devices to its nominations by its policy and seed.
 pub fn allocate(input: &Input) -> Result<Outcome, DomainError> {
@@ -28,29 +32,51 @@ pub fn allocate(input: &Input) -> Result<Outcome, DomainError> {
         .iter()
         .map(|u| unit_tie_key(&input.seed, &u.code))
         .collect();
+    // Each student's unit index, by a binary search among the few units (cheaper than a
+    // hash lookup millions of times); the last one found is tried first (students come
+    // grouped by school).
+    let mut by_id: Vec<(i64, u32)> = unit_ix.iter().map(|(&id, &i)| (id, i)).collect();
+    by_id.sort_unstable();
+    let find = |id: i64| {
+        by_id
+            .binary_search_by_key(&id, |p| p.0)
+            .ok()
+            .map(|k| by_id[k].1)
+    };
     let mut nu: Vec<u32> = Vec::with_capacity(n);
+    let mut last: Option<(i64, u32)> = None;
     for x in noms {
-        let Some(&u) = unit_ix.get(&x.unit) else {
+        let found = match last {
+            Some((id, u)) if id == x.unit => Some(u),
+            _ => find(x.unit),
+        };
+        let Some(u) = found else {
             return Err(AllocationError::UnknownUnit {
                 student: x.student,
                 unit: x.unit,
             }
             .into());
         };
+        last = Some((x.unit, u));
         nu.push(u);
     }
-    let mut ids: Vec<i64> = noms.iter().map(|x| x.student).collect();
-    ids.sort_unstable();
-    if let Some(w) = ids.windows(2).find(|w| w[0] == w[1]) {
-        return Err(AllocationError::DuplicateStudent { student: w[0] }.into());
+    // Ids in strictly increasing order (as the store reads them) are unique; otherwise
+    // a sorted copy finds a repeat.
+    let students_in_order = noms.windows(2).all(|w| w[0].student < w[1].student);
+    if !students_in_order {
+        let mut ids: Vec<i64> = noms.iter().map(|x| x.student).collect();
+        ids.sort_unstable();
+        if let Some(w) = ids.windows(2).find(|w| w[0] == w[1]) {
+            return Err(AllocationError::DuplicateStudent { student: w[0] }.into());
+        }
     }
-    drop(ids);
-    let mut ids: Vec<i64> = input.devices.iter().map(|d| d.id).collect();
-    ids.sort_unstable();
-    if let Some(w) = ids.windows(2).find(|w| w[0] == w[1]) {
-        return Err(AllocationError::DuplicateDevice { device: w[0] }.into());
+    if !input.devices.windows(2).all(|w| w[0].id < w[1].id) {
+        let mut ids: Vec<i64> = input.devices.iter().map(|d| d.id).collect();
+        ids.sort_unstable();
+        if let Some(w) = ids.windows(2).find(|w| w[0] == w[1]) {
+            return Err(AllocationError::DuplicateDevice { device: w[0] }.into());
+        }
     }
-    drop(ids);
 
     let policy = &input.policy;
     // The order within a unit and tier, in full (the lottery ranks recomputed: only
@@ -106,6 +132,8 @@ pub fn allocate(input: &Input) -> Result<Outcome, DomainError> {
             });
         }
     });
+    // Bits an approval's rank needs: the queues' keys below are 64 bits.
+    let rank_bits = (u64::BITS - (approvals.len() as u64).leading_zeros()).min(62);
     drop(approvals);
     let by_pri = |a: usize, b: usize| pri[a].cmp(&pri[b]).then_with(|| within(a, b));
     // Students by (tier, unit) with a counting sort, then each queue (a few thousand
@@ -126,11 +154,20 @@ pub fn allocate(input: &Input) -> Result<Outcome, DomainError> {
     for b in 0..n_buckets {
         starts[b + 1] += starts[b];
     }
-    let mut keyed: Vec<(u128, u32)> = vec![(0, 0); n];
+    // Within a queue the tier is the same: each student's packed key narrows to 64 bits
+    // (evidence, the approval's rank, the lottery's first bits), half the memory to sort;
+    // equal narrow keys are ordered in full by `within`, so the order is the same.
+    let narrow = |p: u128| -> u64 {
+        let unverified = ((p >> 119) & 1) as u64;
+        let approved = ((p >> 64) as u64) & ((1u64 << 55) - 1);
+        let lot = p as u64;
+        (unverified << 63) | (approved << (63 - rank_bits)) | (lot >> (rank_bits + 1))
+    };
+    let mut keyed: Vec<(u64, u32)> = vec![(0, 0); n];
     let mut next = starts.clone();
     for (i, &p) in pri.iter().enumerate() {
         let b = bucket_of(i);
-        keyed[next[b]] = (p, i as u32);
+        keyed[next[b]] = (narrow(p), i as u32);
         next[b] += 1;
     }
     drop(next);
@@ -191,7 +228,9 @@ pub fn allocate(input: &Input) -> Result<Outcome, DomainError> {
         by_pri: &by_pri,
         pri: &pri,
         device_of: vec![NONE; n],
-        rule_of: vec![Rule::Waiting; n],
+        rule_of: vec![WAITING; n],
+        marks: Vec::new(),
+        students_in_order,
         other_kind: vec![false; n],
         earmarked: vec![0; units.len()],
         general: None,
@@ -233,6 +272,10 @@ pub fn allocate(input: &Input) -> Result<Outcome, DomainError> {
     Ok(st.finish(unassigned))
 }
 
+/// What one thread's part of the lines counted: demand and served per unit, demand and
+/// served per tier, lines written.
+type PartCounts = (Vec<u64>, Vec<u64>, [(u64, u64); 256], usize);
+
 /// A unit's arithmetic in the general pool: the whole demand of the tiers served in
 /// full, and its share of the tier where devices ran out.
 type UnitArith = (u64, Option<(Share, PartialTier)>);
@@ -253,7 +296,13 @@ struct State<'a, W: Fn(usize, usize) -> Ordering> {
     /// The unit of each school an earmark names.
     school_unit: HashMap<i64, u32>,
     device_of: Vec<u32>,
-    rule_of: Vec<Rule>,
+    /// Each student's rule as a small code: [`WAITING`], [`WHOLE`], [`QUOTA`], or
+    /// [`EARMARK`] + the index of the earmark in `marks` (two bytes, not a `Rule`, per
+    /// student: millions of them).
+    rule_of: Vec<u16>,
+    marks: Vec<Earmark>,
+    /// The nominations come in student order: the lines need no sort.
+    students_in_order: bool,
     other_kind: Vec<bool>,
     earmarked: Vec<u64>,
     /// The general pool's arithmetic per unit: (whole demand of tiers served in full,
@@ -277,6 +326,14 @@ impl<W: Fn(usize, usize) -> Ordering> State<'_, W> {
             Vec::new()
         };
         let mut partial_tier = None;
+        let (whole_code, share_code) = match &mark {
+            Some(m) => {
+                self.marks.push(m.clone());
+                let code = EARMARK + (self.marks.len() - 1) as u16;
+                (code, code)
+            }
+            None => (WHOLE, QUOTA),
+        };
         let eligible = |s: usize| -> bool {
             match &mark {
                 None => true,
@@ -324,7 +381,7 @@ impl<W: Fn(usize, usize) -> Ordering> State<'_, W> {
                 None => (tier, 0)..=(tier, u32::MAX),
             };
             for (&(_, u), &(a, b)) in self.queues.range(range) {
-                let mut list = Vec::new();
+                let mut list = Vec::with_capacity(b - a);
                 for &s in &self.order[a..b] {
                     let s = s as usize;
                     // A student is in one tier's queue only: chosen at most once per pool.
@@ -347,7 +404,7 @@ impl<W: Fn(usize, usize) -> Ordering> State<'_, W> {
                         arith[*u as usize].0 += list.len() as u64;
                     }
                     for &s in list {
-                        self.rule_of[s] = rule_for(&mark, true);
+                        self.rule_of[s] = whole_code;
                         selected.push(s);
                     }
                 }
@@ -371,7 +428,7 @@ impl<W: Fn(usize, usize) -> Ordering> State<'_, W> {
                         ));
                     }
                     for &s in &list[..share.seats as usize] {
-                        self.rule_of[s] = rule_for(&mark, false);
+                        self.rule_of[s] = share_code;
                         selected.push(s);
                     }
                 }
@@ -443,8 +500,98 @@ impl<W: Fn(usize, usize) -> Ordering> State<'_, W> {
         let input = self.input;
         let noms = &input.nominations;
         let n_units = self.units.len();
-        // Waiting students: their place in their unit's queue of their tier.
-        let mut position = vec![(0u32, 0u32); noms.len()];
+        let marks = &self.marks;
+        let rule = |code: u16| -> Rule {
+            match code {
+                WAITING => Rule::Waiting,
+                WHOLE => Rule::WholeTier,
+                QUOTA => Rule::Quota,
+                k => {
+                    let m = &marks[(k - EARMARK) as usize];
+                    Rule::Earmark {
+                        unit: m.unit_id,
+                        tier: m.tier,
+                    }
+                }
+            }
+        };
+        // The lines, in the nominations' order, built on every core (each thread writes its
+        // own part of one buffer: the kernel zeroes the fresh pages in the thread that
+        // touches them, the larger cost for millions of lines), with each part's counts.
+        let n = noms.len();
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |p| p.get())
+            .clamp(1, 8);
+        let chunk = n.div_ceil(threads).max(1);
+        let mut lines: Vec<Line> = Vec::with_capacity(n);
+        let counts: Vec<PartCounts> = std::thread::scope(|sc| {
+            let rule = &rule;
+            let (nu, device_of, rule_of, other_kind) =
+                (self.nu, &self.device_of, &self.rule_of, &self.other_kind);
+            let handles: Vec<_> = lines.spare_capacity_mut()[..n]
+                .chunks_mut(chunk)
+                .enumerate()
+                .map(|(c, out)| {
+                    sc.spawn(move || {
+                        let mut demand = vec![0u64; n_units];
+                        let mut served = vec![0u64; n_units];
+                        let mut tiers = [(0u64, 0u64); 256];
+                        let base = c * chunk;
+                        for (k, slot) in out.iter_mut().enumerate() {
+                            let s = base + k;
+                            let x = &noms[s];
+                            let u = nu[s] as usize;
+                            demand[u] += 1;
+                            let t = &mut tiers[x.tier as usize];
+                            t.0 += 1;
+                            let device = (device_of[s] != NONE)
+                                .then(|| input.devices[device_of[s] as usize].id);
+                            if device.is_some() {
+                                served[u] += 1;
+                                t.1 += 1;
+                            }
+                            slot.write(Line {
+                                student: x.student,
+                                tier: x.tier,
+                                unit: x.unit,
+                                school: x.school,
+                                device,
+                                rule: rule(rule_of[s]),
+                                other_kind: other_kind[s],
+                                queue_position: None,
+                                devices_short: None,
+                            });
+                        }
+                        (demand, served, tiers, out.len())
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().expect("a line-building thread"))
+                .collect()
+        });
+        let written: usize = counts.iter().map(|c| c.3).sum();
+        assert_eq!(written, n, "every line written");
+        // SAFETY: the chunks of the first `n` spare slots cover them all (asserted just
+        // above), each written once with `MaybeUninit::write` by the thread that had it.
+        unsafe { lines.set_len(n) };
+        let mut demand = vec![0u64; n_units];
+        let mut served = vec![0u64; n_units];
+        let mut tiers = [(0u64, 0u64); 256];
+        for (d, sv, t, _) in counts {
+            for u in 0..n_units {
+                demand[u] += d[u];
+                served[u] += sv[u];
+            }
+            for (a, b) in tiers.iter_mut().zip(t.iter()) {
+                a.0 += b.0;
+                a.1 += b.1;
+            }
+        }
+        // Waiting students: their place in their unit's queue of their tier, and how many
+        // devices their unit needs before their turn (written in place: lines are in the
+        // nominations' order here).
         let mut ahead = vec![0u32; n_units];
         for (&(_, u), &(a, b)) in self.queues.iter() {
             let mut k = 0u32;
@@ -452,40 +599,15 @@ impl<W: Fn(usize, usize) -> Ordering> State<'_, W> {
                 let s = s as usize;
                 if self.device_of[s] == NONE {
                     k += 1;
-                    position[s] = (k, ahead[u as usize] + k);
+                    lines[s].queue_position = Some(k);
+                    lines[s].devices_short = Some(ahead[u as usize] + k);
                 }
             }
             ahead[u as usize] += k;
         }
-        let mut demand = vec![0u64; n_units];
-        let mut served = vec![0u64; n_units];
-        let mut tiers = [(0u64, 0u64); 256];
-        let mut lines: Vec<Line> = Vec::with_capacity(noms.len());
-        for (s, x) in noms.iter().enumerate() {
-            let u = self.nu[s] as usize;
-            demand[u] += 1;
-            let t = &mut tiers[x.tier as usize];
-            t.0 += 1;
-            let device =
-                (self.device_of[s] != NONE).then(|| input.devices[self.device_of[s] as usize].id);
-            if device.is_some() {
-                served[u] += 1;
-                t.1 += 1;
-            }
-            let (pos, short) = position[s];
-            lines.push(Line {
-                student: x.student,
-                tier: x.tier,
-                unit: x.unit,
-                school: x.school,
-                device,
-                rule: self.rule_of[s].clone(),
-                other_kind: self.other_kind[s],
-                queue_position: device.is_none().then_some(pos),
-                devices_short: device.is_none().then_some(short),
-            });
+        if !self.students_in_order {
+            lines.sort_by_key(|l| l.student);
         }
-        lines.sort_by_key(|l| l.student);
         let general = self.general.unwrap_or_else(|| vec![(0, None); n_units]);
         let units: Vec<UnitShare> = self
             .units
@@ -535,16 +657,5 @@ impl<W: Fn(usize, usize) -> Ordering> State<'_, W> {
         };
         out.fairness = fairness(&out);
         out
-    }
-}
-
-fn rule_for(mark: &Option<Earmark>, whole: bool) -> Rule {
-    match mark {
-        Some(m) => Rule::Earmark {
-            unit: m.unit_id,
-            tier: m.tier,
-        },
-        None if whole => Rule::WholeTier,
-        None => Rule::Quota,
     }
 }
