@@ -5,8 +5,10 @@
 
 pub mod csdl;
 mod steps;
+mod students;
 
-pub use steps::{NewHandover, SignatureInput, StudentHandover, StudentReturn};
+pub use steps::{NewHandover, SignatureInput};
+pub use students::{StudentHandover, StudentReturn};
 
 use crate::Store;
 use crate::db::{Q, Tx, placeholders, q};
