@@ -3,8 +3,10 @@
 
 use super::*;
 use crate::DomainError;
+use rustc_hash::FxHashSet;
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::sync::atomic::{AtomicU64, Ordering as AtomicOrdering};
 
 const NONE: u32 = u32::MAX;
 const WAITING: u16 = 0;
@@ -32,34 +34,92 @@ pub fn allocate(input: &Input) -> Result<Outcome, DomainError> {
         .iter()
         .map(|u| unit_tie_key(&input.seed, &u.code))
         .collect();
-    // Each student's unit index, by a binary search among the few units (cheaper than a
-    // hash lookup millions of times); the last one found is tried first (students come
-    // grouped by school).
+    // Each student's unit index: from a table indexed by unit id when the ids are close
+    // together (as a database gives them), else by a binary search among the few units.
     let mut by_id: Vec<(i64, u32)> = unit_ix.iter().map(|(&id, &i)| (id, i)).collect();
     by_id.sort_unstable();
-    let find = |id: i64| {
+    let (lo, hi) = match (by_id.first(), by_id.last()) {
+        (Some(a), Some(b)) => (a.0, b.0),
+        _ => (0, -1),
+    };
+    let dense: Vec<u32> = if hi >= lo && ((hi - lo) as u128) < 1 << 20 {
+        let mut t = vec![NONE; (hi - lo + 1) as usize];
+        for &(id, i) in &by_id {
+            t[(id - lo) as usize] = i;
+        }
+        t
+    } else {
+        Vec::new()
+    };
+    let find = |id: i64| -> Option<u32> {
+        if !dense.is_empty() {
+            if id < lo || id > hi {
+                return None;
+            }
+            let u = dense[(id - lo) as usize];
+            return (u != NONE).then_some(u);
+        }
         by_id
             .binary_search_by_key(&id, |p| p.0)
             .ok()
             .map(|k| by_id[k].1)
     };
-    let mut nu: Vec<u32> = Vec::with_capacity(n);
-    let mut last: Option<(i64, u32)> = None;
-    for x in noms {
-        let found = match last {
-            Some((id, u)) if id == x.unit => Some(u),
-            _ => find(x.unit),
-        };
-        let Some(u) = found else {
-            return Err(AllocationError::UnknownUnit {
-                student: x.student,
-                unit: x.unit,
-            }
-            .into());
-        };
-        last = Some((x.unit, u));
-        nu.push(u);
+    let policy = &input.policy;
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |p| p.get())
+        .min(8);
+    let chunk = n.div_ceil(threads).max(1);
+    // One pass over the nominations on every core: each student's unit index, the tiers
+    // present, the distinct approval times (a few thousand at most: lists are approved
+    // whole) and the first student of an unknown unit in each part.
+    let mut nu: Vec<u32> = vec![0; n];
+    type Scan = ([bool; 256], FxHashSet<i64>, Option<(i64, i64)>);
+    let scans: Vec<Scan> = std::thread::scope(|s| {
+        let handles: Vec<_> = nu
+            .chunks_mut(chunk)
+            .zip(noms.chunks(chunk))
+            .map(|(out, part)| {
+                let find = &find;
+                s.spawn(move || {
+                    let mut seen = [false; 256];
+                    let mut times = FxHashSet::default();
+                    let mut unknown = None;
+                    for (o, x) in out.iter_mut().zip(part) {
+                        seen[x.tier as usize] = true;
+                        if policy.earliest_approval_first {
+                            times.insert(x.approved_at);
+                        }
+                        match find(x.unit) {
+                            Some(u) => *o = u,
+                            None => {
+                                unknown = Some((x.student, x.unit));
+                                break;
+                            }
+                        }
+                    }
+                    (seen, times, unknown)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("a thread reading the nominations"))
+            .collect()
+    });
+    let mut seen = [false; 256];
+    let mut approvals: FxHashSet<i64> = FxHashSet::default();
+    for (part_seen, times, unknown) in scans {
+        if let Some((student, unit)) = unknown {
+            return Err(AllocationError::UnknownUnit { student, unit }.into());
+        }
+        for (a, b) in seen.iter_mut().zip(part_seen) {
+            *a |= b;
+        }
+        approvals.extend(times);
     }
+    let mut approvals: Vec<i64> = approvals.into_iter().collect();
+    approvals.sort_unstable();
+    let tiers: BTreeSet<u8> = (0..=255u8).filter(|&t| seen[t as usize]).collect();
     // Ids in strictly increasing order (as the store reads them) are unique; otherwise
     // a sorted copy finds a repeat.
     let students_in_order = noms.windows(2).all(|w| w[0].student < w[1].student);
@@ -70,7 +130,8 @@ pub fn allocate(input: &Input) -> Result<Outcome, DomainError> {
             return Err(AllocationError::DuplicateStudent { student: w[0] }.into());
         }
     }
-    if !input.devices.windows(2).all(|w| w[0].id < w[1].id) {
+    let devices_in_order = input.devices.windows(2).all(|w| w[0].id < w[1].id);
+    if !devices_in_order {
         let mut ids: Vec<i64> = input.devices.iter().map(|d| d.id).collect();
         ids.sort_unstable();
         if let Some(w) = ids.windows(2).find(|w| w[0] == w[1]) {
@@ -78,7 +139,6 @@ pub fn allocate(input: &Input) -> Result<Outcome, DomainError> {
         }
     }
 
-    let policy = &input.policy;
     // The order within a unit and tier, in full (the lottery ranks recomputed: only
     // students whose packed keys below are equal are compared this way).
     let within = |a: usize, b: usize| -> Ordering {
@@ -99,54 +159,60 @@ pub fn allocate(input: &Input) -> Result<Outcome, DomainError> {
         })
         .then_with(|| x.student.cmp(&y.student))
     };
-    // The same order packed in one integer per student (tier, evidence, rank of the
-    // approval time, the first 8 bytes of the lottery rank), so that millions sort
-    // without chasing each student's record; equal packed keys fall back to `within`.
-    // The lottery ranks are hashed on every core.
-    let mut approvals: Vec<i64> = noms.iter().map(|x| x.approved_at).collect();
-    approvals.sort_unstable();
-    approvals.dedup();
-    let pack = |x: &Nomination| -> u128 {
-        let unverified = u128::from(policy.evidence_first && !x.evidence_verified);
+    // The same order packed in one 64-bit key per student, from the top: the tier's
+    // index, evidence, the rank of the approval time, then the lottery rank's first bits
+    // in what is left. Millions sort by it without chasing each student's record; equal
+    // keys fall back to `within`, so the order is the full one. The lottery ranks are
+    // hashed on every core; each student's wanted device kind is read on the way.
+    let mut tier_ix = [0u64; 256];
+    for (i, t) in tiers.iter().enumerate() {
+        tier_ix[*t as usize] = i as u64;
+    }
+    let bits = |count: usize| u64::BITS - (count as u64).leading_zeros();
+    let tier_bits = bits(tiers.len().saturating_sub(1));
+    let rank_bits = bits(approvals.len()).min(62 - tier_bits);
+    let lot_bits = 63 - tier_bits - rank_bits;
+    let pack = |x: &Nomination| -> u64 {
+        let unverified = u64::from(policy.evidence_first && !x.evidence_verified);
         let approved = if policy.earliest_approval_first {
-            approvals.binary_search(&x.approved_at).unwrap_or(0) as u128
+            approvals.binary_search(&x.approved_at).unwrap_or(0) as u64
         } else {
             0
         };
         let lot = lottery_rank(&input.seed, input.run, &x.key);
         let lot = u64::from_be_bytes(lot[..8].try_into().expect("8 bytes"));
-        (u128::from(x.tier) << 120) | (unverified << 119) | (approved << 64) | u128::from(lot)
+        let tier = if tier_bits == 0 {
+            0
+        } else {
+            tier_ix[x.tier as usize] << (64 - tier_bits)
+        };
+        tier | (unverified << (63 - tier_bits)) | (approved << lot_bits) | (lot >> (64 - lot_bits))
     };
-    let mut pri: Vec<u128> = vec![0; n];
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |p| p.get())
-        .min(8);
-    let chunk = n.div_ceil(threads).max(1);
+    let mut key: Vec<u64> = vec![0; n];
+    let mut want: Vec<Option<DeviceKind>> = vec![None; n];
     std::thread::scope(|s| {
-        for (out, part) in pri.chunks_mut(chunk).zip(noms.chunks(chunk)) {
+        for ((out, wants), part) in key
+            .chunks_mut(chunk)
+            .zip(want.chunks_mut(chunk))
+            .zip(noms.chunks(chunk))
+        {
             let pack = &pack;
             s.spawn(move || {
-                for (o, x) in out.iter_mut().zip(part) {
+                for ((o, w), x) in out.iter_mut().zip(wants.iter_mut()).zip(part) {
                     *o = pack(x);
+                    *w = policy.kind_for(x.level);
                 }
             });
         }
     });
-    // Bits an approval's rank needs: the queues' keys below are 64 bits.
-    let rank_bits = (u64::BITS - (approvals.len() as u64).leading_zeros()).min(62);
     drop(approvals);
-    let by_pri = |a: usize, b: usize| pri[a].cmp(&pri[b]).then_with(|| within(a, b));
+    let by_key = |a: usize, b: usize| key[a].cmp(&key[b]).then_with(|| within(a, b));
     // Students by (tier, unit) with a counting sort, then each queue (a few thousand
-    // students at most) sorted by its packed keys; equal keys fall back to `within`.
+    // students at most) sorted by its keys; equal keys fall back to `within`.
     // Dense buckets: tier index × units + unit.
-    let tiers: BTreeSet<u8> = noms.iter().map(|x| x.tier).collect();
-    let mut tier_ix = [usize::MAX; 256];
-    for (i, t) in tiers.iter().enumerate() {
-        tier_ix[*t as usize] = i;
-    }
     let n_units = units.len().max(1);
     let n_buckets = tiers.len() * n_units;
-    let bucket_of = |i: usize| tier_ix[noms[i].tier as usize] * n_units + nu[i] as usize;
+    let bucket_of = |i: usize| tier_ix[noms[i].tier as usize] as usize * n_units + nu[i] as usize;
     let mut starts = vec![0usize; n_buckets + 1];
     for i in 0..n {
         starts[bucket_of(i) + 1] += 1;
@@ -154,25 +220,17 @@ pub fn allocate(input: &Input) -> Result<Outcome, DomainError> {
     for b in 0..n_buckets {
         starts[b + 1] += starts[b];
     }
-    // Within a queue the tier is the same: each student's packed key narrows to 64 bits
-    // (evidence, the approval's rank, the lottery's first bits), half the memory to sort;
-    // equal narrow keys are ordered in full by `within`, so the order is the same.
-    let narrow = |p: u128| -> u64 {
-        let unverified = ((p >> 119) & 1) as u64;
-        let approved = ((p >> 64) as u64) & ((1u64 << 55) - 1);
-        let lot = p as u64;
-        (unverified << 63) | (approved << (63 - rank_bits)) | (lot >> (rank_bits + 1))
-    };
     let mut keyed: Vec<(u64, u32)> = vec![(0, 0); n];
     let mut next = starts.clone();
-    for (i, &p) in pri.iter().enumerate() {
+    for (i, &k) in key.iter().enumerate() {
         let b = bucket_of(i);
-        keyed[next[b]] = (narrow(p), i as u32);
+        keyed[next[b]] = (k, i as u32);
         next[b] += 1;
     }
     drop(next);
-    for b in 0..n_buckets {
-        let q = &mut keyed[starts[b]..starts[b + 1]];
+    // The queues sort apart on every core: the buckets are cut into one run of whole
+    // buckets per thread, of about the same number of students.
+    let sort_bucket = |q: &mut [(u64, u32)]| {
         q.sort_unstable_by_key(|k| k.0);
         let mut i = 0;
         while i < q.len() {
@@ -185,16 +243,40 @@ pub fn allocate(input: &Input) -> Result<Outcome, DomainError> {
             }
             i = j;
         }
-    }
+    };
+    std::thread::scope(|sc| {
+        let mut rest: &mut [(u64, u32)] = &mut keyed;
+        let mut b = 0;
+        let per_thread = n.div_ceil(threads).max(1);
+        while b < n_buckets {
+            let first = b;
+            while b < n_buckets && starts[b + 1] - starts[first] < per_thread {
+                b += 1;
+            }
+            let last = (b + 1).min(n_buckets);
+            b = last;
+            let (mine, tail) = rest.split_at_mut(starts[last] - starts[first]);
+            rest = tail;
+            let (starts, sort_bucket) = (&starts, &sort_bucket);
+            sc.spawn(move || {
+                for q in first..last {
+                    let (a, z) = (starts[q] - starts[first], starts[q + 1] - starts[first]);
+                    sort_bucket(&mut mine[a..z]);
+                }
+            });
+        }
+    });
     let order: Vec<u32> = keyed.iter().map(|k| k.1).collect();
     drop(keyed);
     // Queues: the buckets with students, by (tier, unit).
-    let mut queues: BTreeMap<(u8, u32), (usize, usize)> = BTreeMap::new();
+    let mut queues: BTreeMap<(u8, u32), usize> = BTreeMap::new();
+    let mut ranges: Vec<(usize, usize)> = Vec::new();
     for (ti, &t) in tiers.iter().enumerate() {
         for u in 0..n_units {
             let b = ti * n_units + u;
             if starts[b + 1] > starts[b] {
-                queues.insert((t, u as u32), (starts[b], starts[b + 1]));
+                queues.insert((t, u as u32), ranges.len());
+                ranges.push((starts[b], starts[b + 1]));
             }
         }
     }
@@ -204,6 +286,9 @@ pub fn allocate(input: &Input) -> Result<Outcome, DomainError> {
         nu: &nu,
         order: &order,
         queues: &queues,
+        cursor: ranges.iter().map(|r| r.0).collect(),
+        taken: vec![0; ranges.len()],
+        ranges: &ranges,
         tiers: &tiers,
         units: &units,
         ties: &ties,
@@ -225,12 +310,14 @@ pub fn allocate(input: &Input) -> Result<Outcome, DomainError> {
                     .collect()
             }
         },
-        by_pri: &by_pri,
-        pri: &pri,
-        device_of: vec![NONE; n],
+        by_key: &by_key,
+        key: &key,
+        want: &want,
+        outcome: (0..n).map(|_| AtomicU64::new(0)).collect(),
         rule_of: vec![WAITING; n],
         marks: Vec::new(),
         students_in_order,
+        devices_in_order,
         other_kind: vec![false; n],
         earmarked: vec![0; units.len()],
         general: None,
@@ -255,21 +342,45 @@ pub fn allocate(input: &Input) -> Result<Outcome, DomainError> {
                 .push(i);
         }
     }
-    let mut unassigned: Vec<usize> = Vec::new();
-    for ((_, unit, tier), devs) in by_mark {
-        let mark = Earmark {
-            unit_id: unit,
-            tier,
-        };
-        let left = st.pool(devs, Some(mark));
-        match policy.unused_earmarked {
-            UnusedEarmarked::Keep => unassigned.extend(left),
-            UnusedEarmarked::General => general.extend(left),
+    // The pools decide on one core. Meanwhile another touches the memory of the result
+    // lines (a few hundred megabytes for millions of students), so that the kernel
+    // supplies its pages there and not while the lines are written.
+    let mut lines: Vec<Line> = Vec::with_capacity(n);
+    let unassigned = std::thread::scope(|sc| {
+        let spare = &mut lines.spare_capacity_mut()[..n];
+        sc.spawn(move || {
+            let per_page = (4096 / std::mem::size_of::<Line>()).max(1);
+            for slot in spare.iter_mut().step_by(per_page) {
+                slot.write(Line {
+                    student: 0,
+                    tier: 0,
+                    unit: 0,
+                    school: 0,
+                    device: None,
+                    rule: Rule::Waiting,
+                    other_kind: false,
+                    queue_position: None,
+                    devices_short: None,
+                });
+            }
+        });
+        let mut unassigned: Vec<usize> = Vec::new();
+        for ((_, unit, tier), devs) in by_mark {
+            let mark = Earmark {
+                unit_id: unit,
+                tier,
+            };
+            let left = st.pool(devs, Some(mark));
+            match policy.unused_earmarked {
+                UnusedEarmarked::Keep => unassigned.extend(left),
+                UnusedEarmarked::General => general.extend(left),
+            }
         }
-    }
-    unassigned.extend(st.pool(general, None));
+        unassigned.extend(st.pool(general, None));
+        unassigned
+    });
 
-    Ok(st.finish(unassigned))
+    Ok(st.finish(lines, unassigned))
 }
 
 /// What one thread's part of the lines counted: demand and served per unit, demand and
@@ -283,19 +394,32 @@ type UnitArith = (u64, Option<(Share, PartialTier)>);
 /// What a run holds while it decides.
 struct State<'a, W: Fn(usize, usize) -> Ordering> {
     /// Students in priority order (tier, then the order within a unit), whatever the unit.
-    by_pri: &'a W,
-    pri: &'a [u128],
+    by_key: &'a W,
+    /// Each student's packed key (see `allocate`).
+    key: &'a [u64],
+    /// The device kind each student's school level gets first.
+    want: &'a [Option<DeviceKind>],
     input: &'a Input,
     nu: &'a [u32],
     order: &'a [u32],
-    queues: &'a BTreeMap<(u8, u32), (usize, usize)>,
+    /// Each queue's index in `ranges`, `cursor` and `taken`, by (tier, unit).
+    queues: &'a BTreeMap<(u8, u32), usize>,
+    /// Each queue's students: a range of `order`.
+    ranges: &'a [(usize, usize)],
+    /// Each queue's first student who may still wait (every one before is served).
+    cursor: Vec<usize>,
+    /// How many of each queue's students are served.
+    taken: Vec<u32>,
     tiers: &'a BTreeSet<u8>,
     units: &'a [&'a UnitRef],
     ties: &'a [[u8; 32]],
     unit_ix: &'a HashMap<i64, u32>,
     /// The unit of each school an earmark names.
     school_unit: HashMap<i64, u32>,
-    device_of: Vec<u32>,
+    /// For a served student, their device's id; for a waiting one, once the run is
+    /// decided, their place (see `finish`). Which of the two is told by `rule_of`.
+    /// (Atomic so that the queues are walked on every core; relaxed: threads of a scope.)
+    outcome: Vec<AtomicU64>,
     /// Each student's rule as a small code: [`WAITING`], [`WHOLE`], [`QUOTA`], or
     /// [`EARMARK`] + the index of the earmark in `marks` (two bytes, not a `Rule`, per
     /// student: millions of them).
@@ -303,6 +427,8 @@ struct State<'a, W: Fn(usize, usize) -> Ordering> {
     marks: Vec<Earmark>,
     /// The nominations come in student order: the lines need no sort.
     students_in_order: bool,
+    /// The devices come in id order: their indexes sort as their ids.
+    devices_in_order: bool,
     other_kind: Vec<bool>,
     earmarked: Vec<u64>,
     /// The general pool's arithmetic per unit: (whole demand of tiers served in full,
@@ -318,7 +444,7 @@ impl<W: Fn(usize, usize) -> Ordering> State<'_, W> {
         let noms = &self.input.nominations;
         let n_units = self.units.len();
         let mut left = devs.len() as u64;
-        let mut selected: Vec<usize> = Vec::new();
+        let mut selected: Vec<u32> = Vec::new();
         // The arithmetic is kept for the general pool only.
         let mut arith: Vec<UnitArith> = if mark.is_none() {
             vec![(0, None); n_units]
@@ -333,16 +459,6 @@ impl<W: Fn(usize, usize) -> Ordering> State<'_, W> {
                 (code, code)
             }
             None => (WHOLE, QUOTA),
-        };
-        let eligible = |s: usize| -> bool {
-            match &mark {
-                None => true,
-                Some(m) => {
-                    m.unit_id
-                        .is_none_or(|u| noms[s].unit == u || noms[s].school == u)
-                        && m.tier.is_none_or(|t| noms[s].tier == t)
-                }
-            }
         };
         // The unit whose queues an earmark for a unit or a school reads.
         let only_unit = match mark.as_ref().and_then(|m| m.unit_id) {
@@ -361,6 +477,11 @@ impl<W: Fn(usize, usize) -> Ordering> State<'_, W> {
             },
             None => None,
         };
+        // An earmark for a school: only its students in its unit's queues.
+        let school = mark
+            .as_ref()
+            .and_then(|m| m.unit_id)
+            .filter(|id| !self.unit_ix.contains_key(id));
         for &tier in self.tiers.iter() {
             if left == 0 {
                 break;
@@ -372,65 +493,68 @@ impl<W: Fn(usize, usize) -> Ordering> State<'_, W> {
             {
                 continue;
             }
-            // The waiting, eligible students of the tier, per unit, in queue order (an
-            // earmark for a unit or school reads that unit's queue only).
-            // Only the units with a queue in the tier: (unit, its eligible students).
-            let mut lists: Vec<(u32, Vec<usize>)> = Vec::new();
+            // The waiting, eligible students of the tier, per unit, counted: the queue
+            // less those served (an earmark for a school reads and counts that school's
+            // students in its unit's queue).
             let range = match only_unit {
                 Some(u) => (tier, u)..=(tier, u),
                 None => (tier, 0)..=(tier, u32::MAX),
             };
-            for (&(_, u), &(a, b)) in self.queues.range(range) {
-                let mut list = Vec::with_capacity(b - a);
-                for &s in &self.order[a..b] {
-                    let s = s as usize;
-                    // A student is in one tier's queue only: chosen at most once per pool.
-                    if self.device_of[s] == NONE && eligible(s) {
-                        list.push(s);
+            // (unit, queue, eligible students waiting)
+            let mut lists: Vec<(u32, usize, u64)> = Vec::new();
+            for (&(_, u), &q) in self.queues.range(range) {
+                let waiting = match school {
+                    Some(id) => {
+                        let b = self.ranges[q].1;
+                        self.order[self.cursor[q]..b]
+                            .iter()
+                            .filter(|&&s| {
+                                let s = s as usize;
+                                self.rule_of[s] == WAITING && noms[s].school == id
+                            })
+                            .count() as u64
                     }
-                }
-                if !list.is_empty() {
-                    lists.push((u, list));
+                    None => {
+                        let (a, b) = self.ranges[q];
+                        (b - a) as u64 - u64::from(self.taken[q])
+                    }
+                };
+                if waiting > 0 {
+                    lists.push((u, q, waiting));
                 }
             }
-            let total: u64 = lists.iter().map(|l| l.1.len() as u64).sum();
+            let total: u64 = lists.iter().map(|l| l.2).sum();
             if total == 0 {
                 continue;
             }
             let general = mark.is_none();
             if left >= total {
-                for (u, list) in &lists {
+                for &(u, q, waiting) in &lists {
                     if general {
-                        arith[*u as usize].0 += list.len() as u64;
+                        arith[u as usize].0 += waiting;
                     }
-                    for &s in list {
-                        self.rule_of[s] = whole_code;
-                        selected.push(s);
-                    }
+                    self.take(q, waiting, school, whole_code, &mut selected);
                 }
                 left -= total;
             } else {
                 let claimants: Vec<(u64, [u8; 32])> = lists
                     .iter()
-                    .map(|(u, l)| (l.len() as u64, self.ties[*u as usize]))
+                    .map(|&(u, _, waiting)| (waiting, self.ties[u as usize]))
                     .collect();
                 let shares = hamilton(left, &claimants);
-                for ((u, list), share) in lists.iter().zip(&shares) {
+                for (&(u, q, waiting), share) in lists.iter().zip(&shares) {
                     if general {
-                        arith[*u as usize].1 = Some((
+                        arith[u as usize].1 = Some((
                             *share,
                             PartialTier {
                                 tier,
                                 devices: left,
                                 total,
-                                demand: list.len() as u64,
+                                demand: waiting,
                             },
                         ));
                     }
-                    for &s in &list[..share.seats as usize] {
-                        self.rule_of[s] = share_code;
-                        selected.push(s);
-                    }
+                    self.take(q, share.seats, school, share_code, &mut selected);
                 }
                 partial_tier = Some(tier);
                 left = 0;
@@ -439,8 +563,10 @@ impl<W: Fn(usize, usize) -> Ordering> State<'_, W> {
         // Devices to the students chosen: the kind their school's level gets first,
         // then any; students in priority order, devices of a kind in id order.
         let devices = &self.input.devices;
-        let mut keyed: Vec<(u128, u32)> =
-            selected.iter().map(|&s| (self.pri[s], s as u32)).collect();
+        let mut keyed: Vec<(u64, u32)> = selected
+            .iter()
+            .map(|&s| (self.key[s as usize], s))
+            .collect();
         keyed.sort_unstable();
         let mut i = 0;
         while i < keyed.len() {
@@ -449,54 +575,96 @@ impl<W: Fn(usize, usize) -> Ordering> State<'_, W> {
                 j += 1;
             }
             if j - i > 1 {
-                keyed[i..j].sort_by(|a, b| (self.by_pri)(a.1 as usize, b.1 as usize));
+                keyed[i..j].sort_by(|a, b| (self.by_key)(a.1 as usize, b.1 as usize));
             }
             i = j;
         }
-        let selected: Vec<usize> = keyed.into_iter().map(|k| k.1 as usize).collect();
-        let mut by_kind: BTreeMap<DeviceKind, std::collections::VecDeque<usize>> = BTreeMap::new();
+        let selected: Vec<u32> = keyed.into_iter().map(|k| k.1).collect();
+        // Each kind's devices in id order (the input's order when its ids increase, as the
+        // store reads them), taken from the front.
         let mut sorted = devs;
-        sorted.sort_by_key(|&d| devices[d].id);
-        for d in sorted {
-            by_kind.entry(devices[d].kind).or_default().push_back(d);
+        if self.devices_in_order {
+            sorted.sort();
+        } else {
+            sorted.sort_by_key(|&d| devices[d].id);
         }
+        let mut by_kind: BTreeMap<DeviceKind, (Vec<usize>, usize)> = BTreeMap::new();
+        for d in sorted {
+            by_kind.entry(devices[d].kind).or_default().0.push(d);
+        }
+        let pop = |q: &mut (Vec<usize>, usize)| -> Option<usize> {
+            let d = q.0.get(q.1).copied()?;
+            q.1 += 1;
+            Some(d)
+        };
         let mut pending = Vec::new();
         for &s in &selected {
-            let want = self.input.policy.kind_for(noms[s].level);
-            match want
+            match self.want[s as usize]
                 .and_then(|k| by_kind.get_mut(&k))
-                .and_then(|q| q.pop_front())
+                .and_then(pop)
             {
-                Some(d) => self.device_of[s] = d as u32,
+                Some(d) => {
+                    self.outcome[s as usize].store(devices[d].id as u64, AtomicOrdering::Relaxed)
+                }
                 None => pending.push(s),
             }
         }
         for s in pending {
             let d = by_kind
                 .values_mut()
-                .find_map(|q| q.pop_front())
+                .find_map(pop)
                 .expect("a pool selects no more students than it has devices");
-            self.device_of[s] = d as u32;
-            self.other_kind[s] = self.input.policy.kind_for(noms[s].level).is_some();
+            self.outcome[s as usize].store(devices[d].id as u64, AtomicOrdering::Relaxed);
+            self.other_kind[s as usize] = self.want[s as usize].is_some();
         }
-        for &s in &selected {
-            if mark.is_some() {
-                self.earmarked[self.nu[s] as usize] += 1;
+        if mark.is_some() {
+            for &s in &selected {
+                self.earmarked[self.nu[s as usize] as usize] += 1;
             }
         }
         self.pools.push(PoolSummary {
             earmark: mark.clone(),
-            devices: (selected.len() + by_kind.values().map(|q| q.len()).sum::<usize>()) as u64,
+            devices: (selected.len() + by_kind.values().map(|q| q.0.len() - q.1).sum::<usize>())
+                as u64,
             served: selected.len() as u64,
             partial_tier,
         });
         if mark.is_none() {
             self.general = Some(arith);
         }
-        by_kind.into_values().flatten().collect()
+        by_kind
+            .into_values()
+            .flat_map(|(q, head)| q.into_iter().skip(head))
+            .collect()
     }
 
-    fn finish(self, mut unassigned: Vec<usize>) -> Outcome {
+    /// Takes the first `k` waiting students of queue `q` (of one school only, if given),
+    /// in queue order, under the rule `code`.
+    fn take(&mut self, q: usize, k: u64, school: Option<i64>, code: u16, out: &mut Vec<u32>) {
+        let noms = &self.input.nominations;
+        let end = self.ranges[q].1;
+        let mut left = k;
+        let mut i = self.cursor[q];
+        while left > 0 && i < end {
+            let s = self.order[i] as usize;
+            if self.rule_of[s] == WAITING && school.is_none_or(|id| noms[s].school == id) {
+                self.rule_of[s] = code;
+                out.push(s as u32);
+                left -= 1;
+            }
+            i += 1;
+        }
+        debug_assert_eq!(left, 0, "a queue holds the students it counted");
+        self.taken[q] += (k - left) as u32;
+        let mut c = self.cursor[q];
+        while c < end && self.rule_of[self.order[c] as usize] != WAITING {
+            c += 1;
+        }
+        self.cursor[q] = c;
+    }
+
+    /// The outcome: `lines` is empty, with room for a line per student.
+    fn finish(self, mut lines: Vec<Line>, mut unassigned: Vec<usize>) -> Outcome {
         let input = self.input;
         let noms = &input.nominations;
         let n_units = self.units.len();
@@ -516,18 +684,49 @@ impl<W: Fn(usize, usize) -> Ordering> State<'_, W> {
             }
         };
         // The lines, in the nominations' order, built on every core (each thread writes its
-        // own part of one buffer: the kernel zeroes the fresh pages in the thread that
-        // touches them, the larger cost for millions of lines), with each part's counts.
+        // own part of the buffer touched while the pools decided), with each part's counts.
         let n = noms.len();
         let threads = std::thread::available_parallelism()
             .map_or(1, |p| p.get())
             .clamp(1, 8);
         let chunk = n.div_ceil(threads).max(1);
-        let mut lines: Vec<Line> = Vec::with_capacity(n);
+        // Waiting students: their place in their unit's queue of their tier, and how many
+        // devices their unit needs before their turn (every waiting student of a higher
+        // tier in the unit first), as `place << 32 | short` in `outcome` (where a served
+        // student's device is). Each queue's start is known from the counts, so the
+        // queues are walked on every core.
+        let mut ahead = vec![0u32; n_units];
+        let mut walks: Vec<(usize, u32)> = Vec::with_capacity(self.ranges.len());
+        for (&(_, u), &q) in self.queues.iter() {
+            let (a, b) = self.ranges[q];
+            walks.push((q, ahead[u as usize]));
+            ahead[u as usize] += (b - a) as u32 - self.taken[q];
+        }
+        std::thread::scope(|sc| {
+            let per = walks.len().div_ceil(threads).max(1);
+            for part in walks.chunks(per) {
+                let (outcome, order, ranges, rule_of) =
+                    (&self.outcome, self.order, self.ranges, &self.rule_of);
+                sc.spawn(move || {
+                    for &(q, before) in part {
+                        let (a, b) = ranges[q];
+                        let mut k = 0u32;
+                        for &s in &order[a..b] {
+                            if rule_of[s as usize] == WAITING {
+                                k += 1;
+                                let v = (u64::from(k) << 32) | u64::from(before + k);
+                                outcome[s as usize].store(v, AtomicOrdering::Relaxed);
+                            }
+                        }
+                    }
+                });
+            }
+        });
+        debug_assert!(lines.is_empty() && lines.capacity() >= n);
         let counts: Vec<PartCounts> = std::thread::scope(|sc| {
             let rule = &rule;
-            let (nu, device_of, rule_of, other_kind) =
-                (self.nu, &self.device_of, &self.rule_of, &self.other_kind);
+            let (nu, rule_of, other_kind, outcome) =
+                (self.nu, &self.rule_of, &self.other_kind, &self.outcome);
             let handles: Vec<_> = lines.spare_capacity_mut()[..n]
                 .chunks_mut(chunk)
                 .enumerate()
@@ -540,13 +739,14 @@ impl<W: Fn(usize, usize) -> Ordering> State<'_, W> {
                         for (k, slot) in out.iter_mut().enumerate() {
                             let s = base + k;
                             let x = &noms[s];
+                            let got = outcome[s].load(AtomicOrdering::Relaxed);
+                            let waiting = rule_of[s] == WAITING;
                             let u = nu[s] as usize;
                             demand[u] += 1;
                             let t = &mut tiers[x.tier as usize];
                             t.0 += 1;
-                            let device = (device_of[s] != NONE)
-                                .then(|| input.devices[device_of[s] as usize].id);
-                            if device.is_some() {
+                            let device = (!waiting).then_some(got as i64);
+                            if !waiting {
                                 served[u] += 1;
                                 t.1 += 1;
                             }
@@ -558,8 +758,8 @@ impl<W: Fn(usize, usize) -> Ordering> State<'_, W> {
                                 device,
                                 rule: rule(rule_of[s]),
                                 other_kind: other_kind[s],
-                                queue_position: None,
-                                devices_short: None,
+                                queue_position: waiting.then_some((got >> 32) as u32),
+                                devices_short: waiting.then_some(got as u32),
                             });
                         }
                         (demand, served, tiers, out.len())
@@ -588,22 +788,6 @@ impl<W: Fn(usize, usize) -> Ordering> State<'_, W> {
                 a.0 += b.0;
                 a.1 += b.1;
             }
-        }
-        // Waiting students: their place in their unit's queue of their tier, and how many
-        // devices their unit needs before their turn (written in place: lines are in the
-        // nominations' order here).
-        let mut ahead = vec![0u32; n_units];
-        for (&(_, u), &(a, b)) in self.queues.iter() {
-            let mut k = 0u32;
-            for &s in &self.order[a..b] {
-                let s = s as usize;
-                if self.device_of[s] == NONE {
-                    k += 1;
-                    lines[s].queue_position = Some(k);
-                    lines[s].devices_short = Some(ahead[u as usize] + k);
-                }
-            }
-            ahead[u as usize] += k;
         }
         if !self.students_in_order {
             lines.sort_by_key(|l| l.student);

@@ -2,6 +2,7 @@
 
 use super::{FAIRNESS_THRESHOLD_BP, Fairness, Outcome};
 use crate::Lang;
+use rustc_hash::FxHashMap;
 use std::collections::{BTreeMap, HashMap};
 
 /// The fairness check, computed from the lines alone, not from the engine's arithmetic:
@@ -35,7 +36,8 @@ pub fn fairness(out: &Outcome) -> Vec<Fairness> {
     }
     // Expected devices per unit, in millionths: Σ over tiers of the tier's expected
     // devices times the unit's part of the tier's demand.
-    let mut per_unit: HashMap<(i64, u8), u64> = HashMap::new();
+    // (Millions of lines: a fast hash for the few thousand (unit, tier) pairs.)
+    let mut per_unit: FxHashMap<(i64, u8), u64> = FxHashMap::default();
     let mut code: HashMap<i64, &str> = HashMap::new();
     for u in &out.units {
         code.insert(u.unit, &u.code);

@@ -360,6 +360,9 @@ struct Pool {
     input: Input,
 }
 
+/// What a line says of one student: who, which device, and their place if waiting.
+type Facts = (i64, Option<i64>, Option<u32>, Option<u32>);
+
 fn arb_pool() -> impl Strategy<Value = Pool> {
     (
         1usize..=5,
@@ -651,6 +654,18 @@ proptest! {
         shuffled.devices.reverse();
         shuffled.units.reverse();
         prop_assert_eq!(allocate(&shuffled).unwrap().to_bytes(), out.to_bytes());
+
+        // Unit ids far apart (the engine then finds units by search, not by a table):
+        // the same devices to the same students, the same places in the queues.
+        let spread_id = |id: i64| if (10..20).contains(&id) { id << 33 } else { id };
+        let mut spread = inp.clone();
+        spread.units.iter_mut().for_each(|u| u.id = spread_id(u.id));
+        spread.nominations.iter_mut().for_each(|n| n.unit = spread_id(n.unit));
+        spread.devices.iter_mut().for_each(|d| d.earmark.unit_id = d.earmark.unit_id.map(spread_id));
+        let facts = |o: &Outcome| -> Vec<Facts> {
+            o.lines.iter().map(|l| (l.student, l.device, l.queue_position, l.devices_short)).collect()
+        };
+        prop_assert_eq!(facts(&allocate(&spread).unwrap()), facts(&out));
 
         // A second run over what is left changes nothing.
         let mut again = inp.clone();
