@@ -61,7 +61,10 @@ fn run_row(r: &Run, rounds: &HashMap<i64, String>, lang: Lang) -> RunRow {
         served: num(r.served),
         waiting: num(r.waiting),
         created: when(r.created_at),
-        decision: r.decision_no.clone().unwrap_or_default(),
+        decision: r
+            .decision_no
+            .clone()
+            .unwrap_or_else(|| texts::tr(lang).no_decision_yet.to_string()),
     }
 }
 

@@ -27,6 +27,7 @@ crate::i18n::texts! {
     inputs_digest: "Mã băm dữ liệu đầu vào", "Digest of the inputs";
     outcome_digest: "Mã băm kết quả", "Digest of the outcome";
     decision: "Quyết định", "Decision";
+    no_decision_yet: "Chưa phê duyệt", "Not approved yet";
     decision_no: "Số quyết định", "Decision number";
     decision_date: "Ngày quyết định", "Decision date";
     approve: "Phê duyệt", "Approve";

@@ -60,6 +60,13 @@ async fn the_board_drafts_approves_and_executes_a_run(app: &TestApp) {
     // Đắk Mil: 6 of tier (i) + 3 × 6 / 12 of tier (ii) = 7,5.
     assert!(page.contains("6 + 3 × 6 / 12 = 7,5000"), "{page}");
     assert!(page.contains("id=\"approve-run\""));
+    // The list of runs says a draft has no decision yet, in words (a phone shows the
+    // cell's label beside it).
+    let list = board.get("/allocation").await.text().await.unwrap();
+    assert!(
+        list.contains("data-label=\"Quyết định\">Chưa phê duyệt</td>"),
+        "{list}"
+    );
 
     // A second draft (another seed) is compared with the first: the same devices, so as
     // many gain as lose; the district office sees the units, not the children.
