@@ -9,6 +9,7 @@ use crate::allocation::AllocationError;
 use crate::devices::DevicesError;
 use crate::donations::DonationsError;
 use crate::handover::HandoverError;
+use crate::ledger::LedgerError;
 use crate::students::StudentsError;
 use crate::units::UnitsError;
 use crate::users::UsersError;
@@ -23,6 +24,7 @@ pub enum DomainError {
     Donations(DonationsError),
     Allocation(AllocationError),
     Handover(HandoverError),
+    Ledger(LedgerError),
     /// Someone else saved the record since it was opened.
     StaleEdit,
     /// A reason is required (returning a row, reopening a list, an override).
@@ -79,6 +81,7 @@ impl DomainError {
             Donations(e) => e,
             Allocation(e) => e,
             Handover(e) => e,
+            Ledger(e) => e,
             StaleEdit | ReasonRequired | UploadExpired | NotFound | Forbidden => return None,
         })
     }

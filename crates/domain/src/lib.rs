@@ -13,6 +13,7 @@ pub mod donations;
 pub mod error;
 pub mod handover;
 pub mod lang;
+pub mod ledger;
 pub mod money;
 pub mod students;
 pub mod units;

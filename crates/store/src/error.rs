@@ -60,6 +60,9 @@ const UNIQUE: &[(&str, &str)] = &[
     ),
     ("handovers_number_key", "handovers.year"),
     ("handover_items_one_open", "handover_items.device_id"),
+    ("ledger_entries_key", "ledger_entries.idem_key"),
+    ("ledger_entries_one_release", "ledger_entries.pending_id"),
+    ("ledger_entries_one_reversal", "ledger_entries.reverses_id"),
 ];
 
 /// Which of [`UNIQUE`]'s constraints an error violated, if any.

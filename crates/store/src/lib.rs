@@ -13,6 +13,7 @@ pub mod donations;
 pub mod error;
 pub mod handover;
 pub mod households;
+pub mod ledger;
 pub mod passwords;
 pub mod students;
 pub mod units;

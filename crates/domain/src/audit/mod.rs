@@ -47,10 +47,12 @@ pub enum Entity {
     Handover,
     /// A device marked as entered in the education sector database (CSDL ngành).
     CsdlEntry,
+    /// A ledger entry (bút toán).
+    LedgerEntry,
 }
 
 impl Entity {
-    pub const ALL: [Entity; 21] = [
+    pub const ALL: [Entity; 22] = [
         Entity::Unit,
         Entity::User,
         Entity::ApiKey,
@@ -72,6 +74,7 @@ impl Entity {
         Entity::Allocation,
         Entity::Handover,
         Entity::CsdlEntry,
+        Entity::LedgerEntry,
     ];
 
     /// The spelling written from now on.
@@ -98,6 +101,7 @@ impl Entity {
             Entity::Allocation => "allocation",
             Entity::Handover => "handover",
             Entity::CsdlEntry => "csdl_entry",
+            Entity::LedgerEntry => "ledger_entry",
         }
     }
 
@@ -177,6 +181,11 @@ pub fn action_label(action: &str, lang: Lang) -> Option<&'static str> {
             "Bỏ đánh dấu nhập CSDL ngành",
             "Sector database mark removed",
         ),
+        "post" => ("Ghi sổ bút toán", "Entry posted"),
+        "reserve" => ("Tạm giữ giá trị hợp đồng", "Commitment reserved"),
+        "post_pending" => ("Ghi sổ từ khoản tạm giữ", "Posted from a commitment"),
+        "release" => ("Giải phóng phần tạm giữ còn lại", "Commitment released"),
+        "reverse" => ("Đảo bút toán", "Entry reversed"),
         _ => return None,
     };
     Some(lang.pick(vi, en))
@@ -205,6 +214,7 @@ impl Entity {
             Entity::Allocation => lang.pick("Phân bổ thiết bị", "Allocation"),
             Entity::Handover => lang.pick("Bàn giao thiết bị", "Handover"),
             Entity::CsdlEntry => lang.pick("Nhập CSDL ngành", "Sector database entry"),
+            Entity::LedgerEntry => lang.pick("Bút toán sổ cái", "Ledger entry"),
             Entity::Document => lang.pick("Tài liệu lưu kèm", "Kept document"),
         }
     }

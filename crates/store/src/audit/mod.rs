@@ -191,6 +191,11 @@ const TRIGGERS: &[&str] = &[
     "audit_log_no_update",
     "audit_log_no_delete",
     "audit_head_no_delete",
+    "ledger_entries_balanced",
+    "ledger_entries_no_update",
+    "ledger_entries_no_delete",
+    "ledger_postings_no_update",
+    "ledger_postings_no_delete",
 ];
 const PAGE: i64 = 5_000;
 

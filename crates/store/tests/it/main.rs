@@ -6,5 +6,7 @@ mod common;
 mod devices;
 mod donations;
 mod handover;
+mod ledger;
+mod ledger_sim;
 mod storage;
 mod students;

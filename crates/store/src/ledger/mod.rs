@@ -1,0 +1,797 @@
+//! The ledger on either engine: one transaction per request with its audit entry, the
+//! domain's rules checked first and the database's again (migrations 0013: balanced
+//! entries, append-only tables, guarded accounts' CHECK, pending amounts that only grow).
+//! See docs/adr/0012-ledger.md.
+
+use crate::db::{Tx, q};
+use crate::error::{Result, StoreError, unique_violation};
+use crate::students::programs::{iso, parse_iso};
+use crate::{AuditActor, AuditEvent, Store, audit};
+use domain::DomainError;
+use domain::Lang;
+use domain::audit::Entity;
+use domain::dates::{Millis, now_millis};
+use domain::ledger::{
+    AccountState, CHART, EntryKind, LedgerError, PendingState, Phase, Posting, Request, Side,
+    Source, TrialBalance, account,
+};
+use domain::money::Dong;
+use serde::Serialize;
+use serde_json::json;
+use std::collections::BTreeMap;
+use time::Date;
+
+/// What a request did: the entry it posted, or the one an earlier identical request posted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Outcome {
+    pub entry: i64,
+    /// The request was a retry: nothing new was written.
+    pub replayed: bool,
+}
+
+/// A stored entry with its postings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EntryRecord {
+    pub id: i64,
+    pub key: String,
+    pub kind: EntryKind,
+    pub date: Date,
+    pub memo: String,
+    pub amount: Dong,
+    pub pending_id: Option<i64>,
+    pub reverses_id: Option<i64>,
+    pub source: Option<Source>,
+    pub created_by: String,
+    pub created_at: Millis,
+    pub postings: Vec<Posting>,
+}
+
+/// An account with its running totals, as the ledger page lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AccountRow {
+    pub name_vi: String,
+    pub name_en: String,
+    pub state: AccountState,
+}
+
+impl AccountRow {
+    pub fn name(&self, lang: Lang) -> &str {
+        lang.pick(&self.name_vi, &self.name_en)
+    }
+}
+
+/// A pending entry (a commitment) and what became of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PendingRow {
+    pub state: PendingState,
+    pub date: Date,
+    pub memo: String,
+    pub source: Option<Source>,
+}
+
+/// Which entries a list shows.
+#[derive(Debug, Clone, Default)]
+pub struct EntryFilter {
+    pub account: Option<String>,
+    pub from: Option<Date>,
+    pub to: Option<Date>,
+    pub source_kind: Option<String>,
+    pub source_id: Option<String>,
+}
+
+type EntryTuple = (
+    i64,
+    String,
+    String,
+    String,
+    String,
+    i64,
+    Option<i64>,
+    Option<i64>,
+    Option<String>,
+    Option<String>,
+    String,
+    i64,
+);
+
+#[derive(sqlx::FromRow)]
+struct AccountDb {
+    code: String,
+    name_vi: String,
+    name_en: String,
+    normal: String,
+    guarded: bool,
+    debits_posted: i64,
+    credits_posted: i64,
+    debits_pending: i64,
+    credits_pending: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct PendingDb {
+    entry_id: i64,
+    amount: i64,
+    posted: i64,
+    released: i64,
+    entry_date: String,
+    memo: String,
+    source_kind: Option<String>,
+    source_id: Option<String>,
+}
+
+const ENTRY_COLUMNS: &str = "id, idem_key, kind, entry_date, memo, amount, pending_id, reverses_id, source_kind, source_id, created_by, created_at";
+
+fn entry_of(t: EntryTuple, postings: Vec<Posting>) -> Result<EntryRecord> {
+    let (id, key, kind, date, memo, amount, pending_id, reverses_id, sk, si, by, at) = t;
+    Ok(EntryRecord {
+        id,
+        key,
+        kind: EntryKind::parse(&kind)
+            .ok_or_else(|| StoreError::corrupt("ledger_entries", "kind", kind))?,
+        date: parse_iso(&date, "ledger_entries", "entry_date")?,
+        memo,
+        amount: Dong(amount),
+        pending_id,
+        reverses_id,
+        source: match (sk, si) {
+            (Some(kind), Some(id)) => Some(Source { kind, id }),
+            _ => None,
+        },
+        created_by: by,
+        created_at: at,
+        postings,
+    })
+}
+
+fn side_of(s: &str) -> Result<Side> {
+    Side::parse(s).ok_or_else(|| StoreError::corrupt("ledger", "side", s))
+}
+
+async fn account_states(tx: &mut Tx) -> Result<BTreeMap<String, AccountState>> {
+    let rows: Vec<(String, String, bool, i64, i64, i64, i64)> = q(
+        "SELECT code, normal, guarded, debits_posted, credits_posted, debits_pending, credits_pending
+           FROM ledger_accounts ORDER BY code",
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    rows.into_iter()
+        .map(|(code, normal, guarded, d, c, dp, cp)| {
+            Ok((
+                code.clone(),
+                AccountState {
+                    code,
+                    normal: side_of(&normal)?,
+                    guarded,
+                    debits: Dong(d),
+                    credits: Dong(c),
+                    debits_pending: Dong(dp),
+                    credits_pending: Dong(cp),
+                },
+            ))
+        })
+        .collect()
+}
+
+async fn pending_state(tx: &mut Tx, id: i64) -> Result<Option<(PendingState, String, String)>> {
+    let row: Option<(i64, i64, i64)> =
+        q("SELECT amount, posted, released FROM ledger_pending WHERE entry_id = $1")
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let Some((amount, posted, released)) = row else {
+        return Ok(None);
+    };
+    let legs: Vec<(String, String)> =
+        q("SELECT account, side FROM ledger_postings WHERE entry_id = $1 ORDER BY line_no")
+            .bind(id)
+            .fetch_all(&mut *tx)
+            .await?;
+    let debit = legs.iter().find(|l| l.1 == "debit");
+    let credit = legs.iter().find(|l| l.1 == "credit");
+    let (Some(debit), Some(credit)) = (debit, credit) else {
+        return Err(StoreError::corrupt(
+            "ledger_postings",
+            "side",
+            format!("pending {id}"),
+        ));
+    };
+    let state = PendingState {
+        id,
+        amount: Dong(amount),
+        posted: Dong(posted),
+        released: Dong(released),
+        closed: posted + released == amount,
+    };
+    Ok(Some((state, debit.0.clone(), credit.0.clone())))
+}
+
+/// Posts one request inside the caller's transaction (an area that records a pledge or a
+/// payment posts its entry in the same transaction as its own rows).
+pub async fn post_in(tx: &mut Tx, actor: &AuditActor, req: &Request) -> Result<Outcome> {
+    let req = req.checked()?;
+    let body = req.body_sha256();
+    let seen: Option<(i64, String)> =
+        q("SELECT id, body_sha256 FROM ledger_entries WHERE idem_key = $1")
+            .bind(req.key().to_string())
+            .fetch_optional(&mut *tx)
+            .await?;
+    if let Some((entry, sha)) = seen {
+        return if sha == body {
+            Ok(Outcome {
+                entry,
+                replayed: true,
+            })
+        } else {
+            Err(DomainError::Ledger(LedgerError::KeyReused {
+                key: req.key().to_string(),
+            })
+            .into())
+        };
+    }
+    let kind = req.kind();
+    // The postings with the phase each applies to its account, and what the entry points to.
+    let (postings, phase, memo, pending_id, reverses_id, source): (
+        Vec<Posting>,
+        Phase,
+        String,
+        Option<i64>,
+        Option<i64>,
+        Option<Source>,
+    ) = match &req {
+        Request::Post(e) => (
+            e.postings.clone(),
+            Phase::Posted,
+            e.memo.clone(),
+            None,
+            None,
+            e.source.clone(),
+        ),
+        Request::Reserve(e) => (
+            e.postings.clone(),
+            Phase::Reserve,
+            e.memo.clone(),
+            None,
+            None,
+            e.source.clone(),
+        ),
+        Request::PostPending {
+            memo,
+            pending,
+            amount,
+            source,
+            ..
+        } => {
+            let (state, debit, credit) = pending_state(tx, *pending)
+                .await?
+                .ok_or(LedgerError::NoSuchPending { id: *pending })?;
+            state.post(*amount)?;
+            let n = q("UPDATE ledger_pending SET posted = posted + $1
+                        WHERE entry_id = $2 AND amount - posted - released >= $1")
+            .bind(amount.0)
+            .bind(*pending)
+            .execute(&mut *tx)
+            .await?;
+            if n != 1 {
+                return Err(DomainError::Ledger(LedgerError::PendingExceeded {
+                    id: *pending,
+                    remaining: state.remaining(),
+                    asked: *amount,
+                })
+                .into());
+            }
+            (
+                vec![
+                    Posting::debit(&debit, *amount),
+                    Posting::credit(&credit, *amount),
+                ],
+                Phase::PostReserved,
+                memo.clone(),
+                Some(*pending),
+                None,
+                source.clone(),
+            )
+        }
+        Request::Release { memo, pending, .. } => {
+            let (state, debit, credit) = pending_state(tx, *pending)
+                .await?
+                .ok_or(LedgerError::NoSuchPending { id: *pending })?;
+            let (_, left) = state.release()?;
+            let n = q("UPDATE ledger_pending SET released = $1
+                        WHERE entry_id = $2 AND released = 0 AND posted + $1 = amount")
+            .bind(left.0)
+            .bind(*pending)
+            .execute(&mut *tx)
+            .await?;
+            if n != 1 {
+                return Err(
+                    DomainError::Ledger(LedgerError::PendingResolved { id: *pending }).into(),
+                );
+            }
+            (
+                vec![Posting::debit(&debit, left), Posting::credit(&credit, left)],
+                Phase::Release,
+                memo.clone(),
+                Some(*pending),
+                None,
+                None,
+            )
+        }
+        Request::Reverse { reason, entry, .. } => {
+            let original: Option<(String, String)> =
+                q("SELECT kind, memo FROM ledger_entries WHERE id = $1")
+                    .bind(*entry)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            let Some((okind, omemo)) = original else {
+                return Err(DomainError::NotFound.into());
+            };
+            if okind != EntryKind::Posted.code() {
+                return Err(DomainError::Ledger(LedgerError::NotReversible {
+                    id: *entry,
+                    already: false,
+                })
+                .into());
+            }
+            let done: Option<i64> =
+                q("SELECT id FROM ledger_entries WHERE reverses_id = $1 AND kind = 'reversal'")
+                    .bind(*entry)
+                    .scalar_optional(&mut *tx)
+                    .await?;
+            if done.is_some() {
+                return Err(DomainError::Ledger(LedgerError::NotReversible {
+                    id: *entry,
+                    already: true,
+                })
+                .into());
+            }
+            let legs: Vec<(String, String, i64)> = q(
+                "SELECT account, side, amount FROM ledger_postings WHERE entry_id = $1 ORDER BY line_no",
+            )
+            .bind(*entry)
+            .fetch_all(&mut *tx)
+            .await?;
+            let mut postings = Vec::with_capacity(legs.len());
+            for (acc, side, amount) in legs {
+                postings.push(Posting {
+                    account: acc,
+                    side: side_of(&side)?.other(),
+                    amount: Dong(amount),
+                });
+            }
+            (
+                postings,
+                Phase::Posted,
+                format!("Đảo bút toán số {entry} ({omemo}): {reason}"),
+                None,
+                Some(*entry),
+                None,
+            )
+        }
+    };
+    let total = domain::ledger::check_postings(&postings)?;
+
+    // The domain's rules on each account first, for a clear refusal.
+    let mut states = account_states(tx).await?;
+    let before = states.clone();
+    for p in &postings {
+        let state = states
+            .get(&p.account)
+            .ok_or_else(|| LedgerError::UnknownAccount {
+                code: p.account.clone(),
+            })?;
+        let next = state.apply(p.side, p.amount, phase)?;
+        states.insert(p.account.clone(), next);
+    }
+
+    let id: i64 =
+        q("UPDATE ledger_head SET last_entry = last_entry + 1 WHERE id = 1 RETURNING last_entry")
+            .scalar(&mut *tx)
+            .await?;
+    let date = iso(req.date());
+    let counts = kind.moves_balances();
+    for (i, p) in postings.iter().enumerate() {
+        q("INSERT INTO ledger_postings (entry_id, line_no, account, side, amount, counts, entry_date)
+           VALUES ($1, $2, $3, $4, $5, $6, $7)")
+        .bind(id)
+        .bind((i + 1) as i64)
+        .bind(p.account.clone())
+        .bind(p.side.code())
+        .bind(p.amount.0)
+        .bind(counts)
+        .bind(date.clone())
+        .execute(&mut *tx)
+        .await?;
+    }
+    // The totals move by deltas, so that two servers posting at once both count; the
+    // guarded accounts' CHECK refuses what the domain's check read too early to see.
+    for (code, next) in &states {
+        let old = &before[code];
+        if next == old {
+            continue;
+        }
+        let r = q("UPDATE ledger_accounts
+                      SET debits_posted = debits_posted + $2, credits_posted = credits_posted + $3,
+                          debits_pending = debits_pending + $4, credits_pending = credits_pending + $5
+                    WHERE code = $1")
+        .bind(code.clone())
+        .bind(next.debits.0 - old.debits.0)
+        .bind(next.credits.0 - old.credits.0)
+        .bind(next.debits_pending.0 - old.debits_pending.0)
+        .bind(next.credits_pending.0 - old.credits_pending.0)
+        .execute(&mut *tx)
+        .await;
+        if let Err(e) = r {
+            let check = e
+                .as_database_error()
+                .is_some_and(|d| d.kind() == sqlx::error::ErrorKind::CheckViolation);
+            if check {
+                let asked = postings
+                    .iter()
+                    .filter(|p| &p.account == code)
+                    .map(|p| p.amount.0)
+                    .sum();
+                return Err(DomainError::Ledger(LedgerError::WouldGoNegative {
+                    account: code.clone(),
+                    name: account(code)
+                        .map(|a| a.name_vi.to_string())
+                        .unwrap_or_default(),
+                    available: old.available(),
+                    asked: Dong(asked),
+                })
+                .into());
+            }
+            return Err(e.into());
+        }
+    }
+    if kind == EntryKind::Pending {
+        q("INSERT INTO ledger_pending (entry_id, amount) VALUES ($1, $2)")
+            .bind(id)
+            .bind(total.0)
+            .execute(&mut *tx)
+            .await?;
+    }
+    let legs = postings
+        .iter()
+        .map(|p| format!("{} {} {}", p.side.label(Lang::Vi), p.account, p.amount))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let seq = audit::append(
+        tx,
+        actor,
+        AuditEvent {
+            entity: Entity::LedgerEntry,
+            entity_id: Some(id.to_string()),
+            action: match kind {
+                EntryKind::Posted => "post",
+                EntryKind::Pending => "reserve",
+                EntryKind::PostPending => "post_pending",
+                EntryKind::Release => "release",
+                EntryKind::Reversal => "reverse",
+            },
+            summary: format!("Bút toán số {id} ({}): {memo} – {legs}", kind.label(Lang::Vi)),
+            unit_id: None,
+            changes: Some(json!({
+                "entry": id, "key": req.key(), "kind": kind.code(), "date": date, "memo": memo,
+                "amount": total.0, "pending": pending_id, "reverses": reverses_id,
+                "source": source.as_ref().map(|s| json!({"kind": s.kind, "id": s.id})),
+                "postings": postings.iter().map(|p| json!({"account": p.account, "side": p.side.code(), "amount": p.amount.0})).collect::<Vec<_>>(),
+                "body_sha256": body,
+            })),
+            personal: None,
+        },
+    )
+    .await?;
+    q("INSERT INTO ledger_entries (id, idem_key, body_sha256, kind, entry_date, memo, amount, pending_id, reverses_id,
+                                   source_kind, source_id, audit_seq, created_by, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)")
+    .bind(id)
+    .bind(req.key().to_string())
+    .bind(body)
+    .bind(kind.code())
+    .bind(date)
+    .bind(memo)
+    .bind(total.0)
+    .bind(pending_id)
+    .bind(reverses_id)
+    .bind(source.as_ref().map(|s| s.kind.clone()))
+    .bind(source.as_ref().map(|s| s.id.clone()))
+    .bind(seq)
+    .bind(actor.name.clone())
+    .bind(now_millis())
+    .execute(&mut *tx)
+    .await?;
+    Ok(Outcome {
+        entry: id,
+        replayed: false,
+    })
+}
+
+impl Store {
+    /// Posts one request in its own transaction. A retry with the same key and body gives
+    /// back the original entry (also when two servers receive it at once).
+    pub async fn ledger_post(&self, actor: &AuditActor, req: &Request) -> Result<Outcome> {
+        let mut tx = self.pool().begin().await?;
+        match post_in(&mut tx, actor, req).await {
+            Ok(o) => {
+                tx.commit().await?;
+                Ok(o)
+            }
+            Err(StoreError::Db(e)) if unique_violation(&e) == Some("ledger_entries_key") => {
+                drop(tx);
+                // Another server posted the same key in between: answer as a retry would.
+                let mut tx = self.pool().begin().await?;
+                let o = post_in(&mut tx, actor, req).await?;
+                tx.commit().await?;
+                Ok(o)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Posts many requests in one transaction: all of them or none (an import's lines).
+    pub async fn ledger_post_all(
+        &self,
+        actor: &AuditActor,
+        reqs: &[Request],
+    ) -> Result<Vec<Outcome>> {
+        let mut tx = self.pool().begin().await?;
+        let mut out = Vec::with_capacity(reqs.len());
+        for r in reqs {
+            out.push(post_in(&mut tx, actor, r).await?);
+        }
+        tx.commit().await?;
+        Ok(out)
+    }
+
+    /// Every account with its running totals, in chart order.
+    pub async fn ledger_accounts(&self) -> Result<Vec<AccountRow>> {
+        let rows: Vec<AccountDb> = q(
+            "SELECT code, name_vi, name_en, normal, guarded, debits_posted, credits_posted, debits_pending, credits_pending
+               FROM ledger_accounts ORDER BY code",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        rows.into_iter()
+            .map(|r| {
+                Ok(AccountRow {
+                    name_vi: r.name_vi,
+                    name_en: r.name_en,
+                    state: AccountState {
+                        code: r.code,
+                        normal: side_of(&r.normal)?,
+                        guarded: r.guarded,
+                        debits: Dong(r.debits_posted),
+                        credits: Dong(r.credits_posted),
+                        debits_pending: Dong(r.debits_pending),
+                        credits_pending: Dong(r.credits_pending),
+                    },
+                })
+            })
+            .collect()
+    }
+
+    /// The trial balance now (from the running totals), or at the end of a day (from the
+    /// postings up to it).
+    pub async fn trial_balance(&self, at: Option<Date>, lang: Lang) -> Result<TrialBalance> {
+        let totals: Vec<(String, Dong, Dong)> = match at {
+            None => self
+                .ledger_accounts()
+                .await?
+                .into_iter()
+                .map(|a| (a.state.code, a.state.debits, a.state.credits))
+                .collect(),
+            Some(day) => {
+                let sums: Vec<(String, String, i64)> = q(
+                    "SELECT account, side, CAST(SUM(amount) AS BIGINT) FROM ledger_postings
+                      WHERE counts AND entry_date <= $1 GROUP BY account, side",
+                )
+                .bind(iso(day))
+                .fetch_all(self.pool())
+                .await?;
+                let mut by: BTreeMap<String, (i64, i64)> =
+                    CHART.iter().map(|a| (a.code.to_string(), (0, 0))).collect();
+                for (acc, side, sum) in sums {
+                    let e = by.entry(acc).or_default();
+                    match side_of(&side)? {
+                        Side::Debit => e.0 += sum,
+                        Side::Credit => e.1 += sum,
+                    }
+                }
+                by.into_iter()
+                    .map(|(code, (d, c))| (code, Dong(d), Dong(c)))
+                    .collect()
+            }
+        };
+        let mut tb = TrialBalance::from_totals(totals, lang);
+        // Names as the database has them, for accounts the chart may not know.
+        for line in &mut tb.accounts {
+            if line.name.is_empty() {
+                line.name = line.code.clone();
+            }
+        }
+        Ok(tb)
+    }
+
+    /// One entry with its postings.
+    pub async fn ledger_entry(&self, id: i64) -> Result<Option<EntryRecord>> {
+        let sql = format!("SELECT {ENTRY_COLUMNS} FROM ledger_entries WHERE id = $1");
+        let row: Option<EntryTuple> = crate::db::Q::assembled(sql)
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?;
+        let Some(row) = row else { return Ok(None) };
+        let mut postings = self.postings_of(id, id).await?;
+        Ok(Some(entry_of(
+            row,
+            postings.remove(&id).unwrap_or_default(),
+        )?))
+    }
+
+    async fn postings_of(&self, from: i64, to: i64) -> Result<BTreeMap<i64, Vec<Posting>>> {
+        let rows: Vec<(i64, String, String, i64)> =
+            q("SELECT entry_id, account, side, amount FROM ledger_postings
+              WHERE entry_id BETWEEN $1 AND $2 ORDER BY entry_id, line_no")
+            .bind(from)
+            .bind(to)
+            .fetch_all(self.pool())
+            .await?;
+        let mut by: BTreeMap<i64, Vec<Posting>> = BTreeMap::new();
+        for (id, acc, side, amount) in rows {
+            by.entry(id).or_default().push(Posting {
+                account: acc,
+                side: side_of(&side)?,
+                amount: Dong(amount),
+            });
+        }
+        Ok(by)
+    }
+
+    /// The journal, newest first, `limit` entries before entry `before` (all when `None`).
+    pub async fn ledger_entries(
+        &self,
+        f: &EntryFilter,
+        before: Option<i64>,
+        limit: i64,
+    ) -> Result<Vec<EntryRecord>> {
+        let sql = format!(
+            "SELECT {ENTRY_COLUMNS} FROM ledger_entries e
+              WHERE ($1 IS NULL OR EXISTS (SELECT 1 FROM ledger_postings p WHERE p.entry_id = e.id AND p.account = $1))
+                AND ($2 IS NULL OR entry_date >= $2) AND ($3 IS NULL OR entry_date <= $3)
+                AND ($4 IS NULL OR source_kind = $4) AND ($5 IS NULL OR source_id = $5)
+                AND ($6 IS NULL OR id < $6)
+              ORDER BY id DESC LIMIT $7"
+        );
+        let rows: Vec<EntryTuple> = crate::db::Q::assembled(sql)
+            .bind(f.account.clone())
+            .bind(f.from.map(iso))
+            .bind(f.to.map(iso))
+            .bind(f.source_kind.clone())
+            .bind(f.source_id.clone())
+            .bind(before)
+            .bind(limit)
+            .fetch_all(self.pool())
+            .await?;
+        let (Some(lo), Some(hi)) = (rows.last().map(|r| r.0), rows.first().map(|r| r.0)) else {
+            return Ok(Vec::new());
+        };
+        let mut postings = self.postings_of(lo, hi).await?;
+        rows.into_iter()
+            .map(|r| {
+                let p = postings.remove(&r.0).unwrap_or_default();
+                entry_of(r, p)
+            })
+            .collect()
+    }
+
+    /// How many entries the ledger holds.
+    pub async fn ledger_entry_count(&self) -> Result<i64> {
+        Ok(q("SELECT CAST(COUNT(*) AS BIGINT) FROM ledger_entries")
+            .scalar(self.pool())
+            .await?)
+    }
+
+    /// Pending entries (commitments), open ones first.
+    pub async fn ledger_pending(&self) -> Result<Vec<PendingRow>> {
+        let rows: Vec<PendingDb> =
+            q("SELECT p.entry_id, p.amount, p.posted, p.released, e.entry_date, e.memo, e.source_kind, e.source_id
+                 FROM ledger_pending p JOIN ledger_entries e ON e.id = p.entry_id
+                ORDER BY (p.posted + p.released = p.amount), p.entry_id")
+            .fetch_all(self.pool())
+            .await?;
+        rows.into_iter()
+            .map(|r| {
+                Ok(PendingRow {
+                    state: PendingState {
+                        id: r.entry_id,
+                        amount: Dong(r.amount),
+                        posted: Dong(r.posted),
+                        released: Dong(r.released),
+                        closed: r.posted + r.released == r.amount,
+                    },
+                    date: parse_iso(&r.entry_date, "ledger_entries", "entry_date")?,
+                    memo: r.memo,
+                    source: match (r.source_kind, r.source_id) {
+                        (Some(kind), Some(id)) => Some(Source { kind, id }),
+                        _ => None,
+                    },
+                })
+            })
+            .collect()
+    }
+
+    /// Recomputes every account's totals and every pending amount from the postings and
+    /// compares them with what is kept: the problems found (none when the ledger holds).
+    pub async fn ledger_verify(&self) -> Result<Vec<String>> {
+        let mut problems = Vec::new();
+        let sums: Vec<(String, String, String, i64)> = q(
+            "SELECT p.account, p.side, e.kind, CAST(SUM(p.amount) AS BIGINT)
+               FROM ledger_postings p JOIN ledger_entries e ON e.id = p.entry_id
+              GROUP BY p.account, p.side, e.kind",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        let mut want: BTreeMap<String, [i64; 4]> = BTreeMap::new();
+        for (acc, side, kind, sum) in sums {
+            let side = side_of(&side)?;
+            let kind = EntryKind::parse(&kind)
+                .ok_or_else(|| StoreError::corrupt("ledger_entries", "kind", kind))?;
+            let t = want.entry(acc).or_default();
+            let (posted, pending) = match side {
+                Side::Debit => (0, 2),
+                Side::Credit => (1, 3),
+            };
+            match kind {
+                EntryKind::Posted | EntryKind::Reversal => t[posted] += sum,
+                EntryKind::PostPending => {
+                    t[posted] += sum;
+                    t[pending] -= sum;
+                }
+                EntryKind::Pending => t[pending] += sum,
+                EntryKind::Release => t[pending] -= sum,
+            }
+        }
+        let (mut td, mut tc) = (0i64, 0i64);
+        for a in self.ledger_accounts().await? {
+            let s = &a.state;
+            let have = [
+                s.debits.0,
+                s.credits.0,
+                s.debits_pending.0,
+                s.credits_pending.0,
+            ];
+            let w = want.get(&s.code).copied().unwrap_or_default();
+            if have != w {
+                problems.push(format!(
+                    "tài khoản {}: sổ ghi {:?}, tính lại từ các dòng được {:?}",
+                    s.code, have, w
+                ));
+            }
+            td += s.debits.0;
+            tc += s.credits.0;
+        }
+        if td != tc {
+            problems.push(format!("bảng cân đối không cân: Nợ {td}, Có {tc}"));
+        }
+        let pend: Vec<(i64, i64, i64, i64, i64)> = q(
+            "SELECT p.entry_id, p.amount, p.posted, p.released,
+                    CAST(COALESCE((SELECT SUM(e.amount) FROM ledger_entries e WHERE e.pending_id = p.entry_id AND e.kind = 'post_pending'), 0) AS BIGINT)
+               FROM ledger_pending p",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        for (id, amount, posted, released, sum_posted) in pend {
+            if posted != sum_posted || posted + released > amount {
+                problems.push(format!(
+                    "khoản tạm giữ {id}: giá trị {amount}, đã ghi {posted} (theo bút toán {sum_posted}), đã giải phóng {released}"
+                ));
+            }
+        }
+        Ok(problems)
+    }
+}
+
+impl From<LedgerError> for StoreError {
+    fn from(e: LedgerError) -> Self {
+        StoreError::Domain(e.into())
+    }
+}

@@ -1,0 +1,521 @@
+//! The ledger on SQLite and PostgreSQL: entries that balance or are refused with nothing
+//! written; retries by idempotency key; a contract's commitment reserved, posted in part,
+//! its rest released once; reversals; guarded accounts that never go negative, also when
+//! many clients post at once; balances at a date; a database that refuses tampering.
+//! And the deterministic simulation (`ledger_sim.rs`).
+
+use crate::common::*;
+use domain::Lang;
+use domain::ledger::{
+    BANK, BUDGET, CHART, DONATIONS, HELD_BY_MTTQ, NewEntry, PAYABLE, Posting, Request, SPENDING,
+    TREASURY,
+};
+use domain::money::Dong;
+use songmaytinh_store::testing::TestDb;
+use songmaytinh_store::{StoreError, storage_tests};
+use time::Date;
+use time::macros::date;
+
+storage_tests!(
+    the_chart_is_the_domains,
+    entries_balance_or_nothing_is_written,
+    a_retry_returns_the_original_entry,
+    a_commitment_is_posted_in_part_and_released_once,
+    a_reversal_undoes_an_entry_once,
+    balances_at_a_date,
+    the_database_refuses_tampering,
+    many_clients_at_once,
+);
+
+pub fn code_of(e: StoreError) -> String {
+    match e {
+        StoreError::Domain(d) => d.code().to_string(),
+        other => format!("{other:?}"),
+    }
+}
+
+pub fn post(key: &str, day: Date, memo: &str, postings: Vec<Posting>) -> Request {
+    Request::Post(NewEntry {
+        key: key.into(),
+        date: day,
+        memo: memo.into(),
+        postings,
+        source: None,
+    })
+}
+
+fn pair(debit: &str, credit: &str, amount: i64) -> Vec<Posting> {
+    vec![
+        Posting::debit(debit, Dong(amount)),
+        Posting::credit(credit, Dong(amount)),
+    ]
+}
+
+async fn balance(db: &TestDb, code: &str) -> (i64, i64) {
+    let a = db
+        .store
+        .ledger_accounts()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|a| a.state.code == code)
+        .unwrap();
+    (a.state.balance().0, a.state.available().0)
+}
+
+async fn the_chart_is_the_domains(db: &TestDb) {
+    let rows = db.store.ledger_accounts().await.unwrap();
+    assert_eq!(rows.len(), CHART.len());
+    for (row, spec) in rows.iter().zip(CHART) {
+        assert_eq!(row.state.code, spec.code);
+        assert_eq!(row.name_vi, spec.name_vi);
+        assert_eq!(row.name_en, spec.name_en);
+        assert_eq!(row.state.normal, spec.normal, "{}", spec.code);
+        assert_eq!(row.state.guarded, spec.guarded, "{}", spec.code);
+    }
+    // The ledger's triggers are among those `audit verify` requires.
+    let v = db.store.verify_audit(|_, _| {}).await.unwrap();
+    assert!(v.ok(), "{v:?}");
+}
+
+async fn entries_balance_or_nothing_is_written(db: &TestDb) {
+    let s = &db.store;
+    let actor = system();
+    let day = date!(2026 - 09 - 05);
+    let o = s
+        .ledger_post(
+            &actor,
+            &post(
+                "d-1",
+                day,
+                "Công ty ABC ủng hộ",
+                pair(BANK, DONATIONS, 50_000_000),
+            ),
+        )
+        .await
+        .unwrap();
+    assert!(!o.replayed);
+    let (_, audit_before) = s.audit_head().await.unwrap();
+    for (req, code) in [
+        (
+            post(
+                "bad-1",
+                day,
+                "x",
+                vec![
+                    Posting::debit(BANK, Dong(100)),
+                    Posting::credit(DONATIONS, Dong(90)),
+                ],
+            ),
+            "unbalanced_entry",
+        ),
+        (
+            post("bad-2", day, "x", pair(BANK, DONATIONS, 0)),
+            "non_positive_amount",
+        ),
+        (
+            post("bad-3", day, "x", pair(BANK, DONATIONS, -7)),
+            "non_positive_amount",
+        ),
+        (
+            post("bad-4", day, "x", vec![Posting::debit(BANK, Dong(5))]),
+            "too_few_postings",
+        ),
+        (
+            post("bad-5", day, "x", pair("9999", DONATIONS, 5)),
+            "unknown_account",
+        ),
+        // Paying out more than the bank holds.
+        (
+            post("bad-6", day, "x", pair(SPENDING, BANK, 50_000_001)),
+            "account_would_go_negative",
+        ),
+        // Paying a supplier more than is owed.
+        (
+            post("bad-7", day, "x", pair(PAYABLE, BANK, 1)),
+            "account_would_go_negative",
+        ),
+        // A transfer from the Front of money it does not hold.
+        (
+            post("bad-8", day, "x", pair(BANK, HELD_BY_MTTQ, 1)),
+            "account_would_go_negative",
+        ),
+    ] {
+        let e = s.ledger_post(&actor, &req).await.unwrap_err();
+        assert_eq!(code_of(e), code, "{req:?}");
+    }
+    assert_eq!(s.ledger_entry_count().await.unwrap(), 1);
+    assert_eq!(s.audit_head().await.unwrap().1, audit_before);
+    assert_eq!(balance(db, BANK).await, (50_000_000, 50_000_000));
+    let msg = s
+        .ledger_post(
+            &actor,
+            &post("bad-9", day, "x", pair(SPENDING, BANK, 60_000_000)),
+        )
+        .await
+        .map_err(|e| match e {
+            StoreError::Domain(d) => d.message(Lang::Vi),
+            o => format!("{o:?}"),
+        })
+        .unwrap_err();
+    assert!(msg.contains("chỉ còn 50.000.000 đ"), "{msg}");
+    let tb = s.trial_balance(None, Lang::Vi).await.unwrap();
+    assert!(tb.is_balanced());
+    assert_eq!(tb.total_debits, Dong(50_000_000));
+    assert!(s.ledger_verify().await.unwrap().is_empty());
+}
+
+async fn a_retry_returns_the_original_entry(db: &TestDb) {
+    let s = &db.store;
+    let actor = system();
+    let day = date!(2026 - 09 - 05);
+    let req = post(
+        "pledge-17",
+        day,
+        "Ủng hộ qua MTTQ",
+        pair(HELD_BY_MTTQ, DONATIONS, 2_000_000),
+    );
+    let first = s.ledger_post(&actor, &req).await.unwrap();
+    let again = s.ledger_post(&actor, &req).await.unwrap();
+    assert_eq!(again.entry, first.entry);
+    assert!(again.replayed);
+    let other = post(
+        "pledge-17",
+        day,
+        "Ủng hộ qua MTTQ",
+        pair(HELD_BY_MTTQ, DONATIONS, 2_000_001),
+    );
+    assert_eq!(
+        code_of(s.ledger_post(&actor, &other).await.unwrap_err()),
+        "idempotency_key_reused"
+    );
+    assert_eq!(s.ledger_entry_count().await.unwrap(), 1);
+    assert_eq!(balance(db, HELD_BY_MTTQ).await.0, 2_000_000);
+}
+
+async fn a_commitment_is_posted_in_part_and_released_once(db: &TestDb) {
+    let s = &db.store;
+    let actor = system();
+    let day = date!(2026 - 10 - 01);
+    s.ledger_post(
+        &actor,
+        &post(
+            "budget",
+            day,
+            "Kinh phí",
+            pair(TREASURY, BUDGET, 10_000_000_000),
+        ),
+    )
+    .await
+    .unwrap();
+    // The contract reserves its value against the treasury account.
+    let reserve = Request::Reserve(NewEntry {
+        key: "contract-1".into(),
+        date: day,
+        memo: "Hợp đồng 01/2026/HĐ-MS".into(),
+        postings: pair(SPENDING, TREASURY, 7_000_000_000),
+        source: None,
+    });
+    let pending = s.ledger_post(&actor, &reserve).await.unwrap().entry;
+    assert_eq!(balance(db, TREASURY).await, (10_000_000_000, 3_000_000_000));
+    // What is reserved cannot be spent on something else.
+    assert_eq!(
+        code_of(
+            s.ledger_post(
+                &actor,
+                &post("other", day, "x", pair(SPENDING, TREASURY, 3_000_000_001))
+            )
+            .await
+            .unwrap_err()
+        ),
+        "account_would_go_negative"
+    );
+    let pay = |key: &str, amount: i64| Request::PostPending {
+        key: key.into(),
+        date: date!(2026 - 11 - 01),
+        memo: "Thanh toán đợt".into(),
+        pending,
+        amount: Dong(amount),
+        source: None,
+    };
+    s.ledger_post(&actor, &pay("pay-1", 4_000_000_000))
+        .await
+        .unwrap();
+    assert_eq!(balance(db, TREASURY).await, (6_000_000_000, 3_000_000_000));
+    assert_eq!(
+        code_of(
+            s.ledger_post(&actor, &pay("pay-2", 3_000_000_001))
+                .await
+                .unwrap_err()
+        ),
+        "pending_exceeded"
+    );
+    s.ledger_post(&actor, &pay("pay-2", 2_500_000_000))
+        .await
+        .unwrap();
+    let release = |key: &str| Request::Release {
+        key: key.into(),
+        date: date!(2026 - 12 - 01),
+        memo: "Thanh lý hợp đồng".into(),
+        pending,
+    };
+    s.ledger_post(&actor, &release("release-1")).await.unwrap();
+    assert_eq!(balance(db, TREASURY).await, (3_500_000_000, 3_500_000_000));
+    assert_eq!(
+        code_of(
+            s.ledger_post(&actor, &release("release-2"))
+                .await
+                .unwrap_err()
+        ),
+        "pending_resolved"
+    );
+    assert_eq!(
+        code_of(s.ledger_post(&actor, &pay("pay-3", 1)).await.unwrap_err()),
+        "pending_resolved"
+    );
+    let p = &s.ledger_pending().await.unwrap()[0];
+    assert_eq!(
+        (p.state.posted, p.state.released, p.state.closed),
+        (Dong(6_500_000_000), Dong(500_000_000), true)
+    );
+    assert_eq!(balance(db, SPENDING).await.0, 6_500_000_000);
+    assert_eq!(
+        code_of(
+            s.ledger_post(
+                &actor,
+                &Request::Release {
+                    key: "release-x".into(),
+                    date: day,
+                    memo: "x".into(),
+                    pending: 999
+                }
+            )
+            .await
+            .unwrap_err()
+        ),
+        "no_such_pending"
+    );
+    assert!(s.ledger_verify().await.unwrap().is_empty());
+}
+
+async fn a_reversal_undoes_an_entry_once(db: &TestDb) {
+    let s = &db.store;
+    let actor = system();
+    let day = date!(2026 - 09 - 05);
+    let a = s
+        .ledger_post(
+            &actor,
+            &post("d-1", day, "Ủng hộ", pair(BANK, DONATIONS, 3_000_000)),
+        )
+        .await
+        .unwrap()
+        .entry;
+    let b = s
+        .ledger_post(
+            &actor,
+            &post("d-2", day, "Ủng hộ nhầm", pair(BANK, DONATIONS, 1_000_000)),
+        )
+        .await
+        .unwrap()
+        .entry;
+    let reverse = |key: &str, entry: i64| Request::Reverse {
+        key: key.into(),
+        date: day,
+        reason: "Ghi nhầm số tiền".into(),
+        entry,
+    };
+    let r = s
+        .ledger_post(&actor, &reverse("r-1", b))
+        .await
+        .unwrap()
+        .entry;
+    assert_eq!(balance(db, BANK).await.0, 3_000_000);
+    let rec = s.ledger_entry(r).await.unwrap().unwrap();
+    assert_eq!(rec.reverses_id, Some(b));
+    assert!(rec.memo.contains("Ghi nhầm số tiền"));
+    assert_eq!(rec.postings[0], Posting::credit(BANK, Dong(1_000_000)));
+    assert_eq!(
+        code_of(s.ledger_post(&actor, &reverse("r-2", b)).await.unwrap_err()),
+        "not_reversible"
+    );
+    assert_eq!(
+        code_of(s.ledger_post(&actor, &reverse("r-3", r)).await.unwrap_err()),
+        "not_reversible"
+    );
+    // Spend most of the bank, then reversing the gift that funded it is refused.
+    s.ledger_post(
+        &actor,
+        &post("spend", day, "Chi", pair(SPENDING, BANK, 2_500_000)),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        code_of(s.ledger_post(&actor, &reverse("r-4", a)).await.unwrap_err()),
+        "account_would_go_negative"
+    );
+    assert_eq!(
+        code_of(
+            s.ledger_post(&actor, &reverse("r-5", 12345))
+                .await
+                .unwrap_err()
+        ),
+        "not_found"
+    );
+}
+
+async fn balances_at_a_date(db: &TestDb) {
+    let s = &db.store;
+    let actor = system();
+    for (i, (day, amount)) in [
+        (date!(2026 - 09 - 01), 1_000_000),
+        (date!(2026 - 09 - 15), 2_000_000),
+        (date!(2026 - 10 - 01), 4_000_000),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        s.ledger_post(
+            &actor,
+            &post(
+                &format!("k{i}"),
+                day,
+                "Ủng hộ",
+                pair(BANK, DONATIONS, amount),
+            ),
+        )
+        .await
+        .unwrap();
+    }
+    let at = |d: Date| async move {
+        let tb = s.trial_balance(Some(d), Lang::Vi).await.unwrap();
+        assert!(tb.is_balanced());
+        tb.accounts
+            .iter()
+            .find(|a| a.code == BANK)
+            .unwrap()
+            .balance
+            .0
+    };
+    assert_eq!(at(date!(2026 - 08 - 31)).await, 0);
+    assert_eq!(at(date!(2026 - 09 - 01)).await, 1_000_000);
+    assert_eq!(at(date!(2026 - 09 - 30)).await, 3_000_000);
+    assert_eq!(at(date!(2026 - 12 - 31)).await, 7_000_000);
+    let now = s.trial_balance(None, Lang::Vi).await.unwrap();
+    assert_eq!(
+        now,
+        s.trial_balance(Some(date!(2027 - 01 - 01)), Lang::Vi)
+            .await
+            .unwrap()
+    );
+}
+
+async fn the_database_refuses_tampering(db: &TestDb) {
+    let s = &db.store;
+    let actor = system();
+    let day = date!(2026 - 09 - 05);
+    let id = s
+        .ledger_post(
+            &actor,
+            &post("d-1", day, "Ủng hộ", pair(BANK, DONATIONS, 5_000_000)),
+        )
+        .await
+        .unwrap()
+        .entry;
+    for sql in [
+        format!("UPDATE ledger_entries SET amount = 1 WHERE id = {id}"),
+        format!("DELETE FROM ledger_entries WHERE id = {id}"),
+        format!("UPDATE ledger_postings SET amount = 1 WHERE entry_id = {id}"),
+        format!("DELETE FROM ledger_postings WHERE entry_id = {id}"),
+        // A posting slipped into an entry already posted.
+        format!(
+            "INSERT INTO ledger_postings (entry_id, line_no, account, side, amount, counts, entry_date)
+             VALUES ({id}, 3, '1121', 'debit', 1, TRUE, '2026-09-05')"
+        ),
+        // The bank below zero behind the store's back.
+        "UPDATE ledger_accounts SET credits_posted = 5000001 WHERE code = '1121'".to_string(),
+        "DELETE FROM ledger_accounts WHERE code = '6111'".to_string(),
+    ] {
+        assert!(raw_execute(&db.url, &sql).await.is_err(), "{sql}");
+    }
+    // An entry whose postings do not balance, inserted by hand, in one transaction.
+    let unbalanced = [
+        "INSERT INTO ledger_postings (entry_id, line_no, account, side, amount, counts, entry_date) VALUES (900, 1, '1121', 'debit', 10, TRUE, '2026-09-05')".to_string(),
+        "INSERT INTO ledger_postings (entry_id, line_no, account, side, amount, counts, entry_date) VALUES (900, 2, '4311', 'credit', 9, TRUE, '2026-09-05')".to_string(),
+        "INSERT INTO ledger_entries (id, idem_key, body_sha256, kind, entry_date, memo, amount, audit_seq, created_by, created_at) VALUES (900, 'x', 'x', 'posted', '2026-09-05', 'x', 10, 1, 'x', 0)".to_string(),
+    ];
+    assert!(
+        songmaytinh_store::testing::raw_in_transaction(s, &unbalanced)
+            .await
+            .is_err()
+    );
+    assert_eq!(s.ledger_entry_count().await.unwrap(), 1);
+    let rec = s.ledger_entry(id).await.unwrap().unwrap();
+    assert_eq!(rec.amount, Dong(5_000_000));
+    assert!(s.ledger_verify().await.unwrap().is_empty());
+    assert!(s.verify_audit(|_, _| {}).await.unwrap().ok());
+}
+
+/// Many clients at once: the same request sent by eight of them posts once; forty
+/// payments racing for a bank that can pay only ten of them: exactly ten post, the others
+/// are refused with the reason, and the bank ends at zero.
+async fn many_clients_at_once(db: &TestDb) {
+    let s = &db.store;
+    let actor = system();
+    let day = date!(2026 - 09 - 05);
+    s.ledger_post(
+        &actor,
+        &post("seed", day, "Ủng hộ", pair(BANK, DONATIONS, 10_000_000)),
+    )
+    .await
+    .unwrap();
+    let same = post("same", day, "Ủng hộ", pair(HELD_BY_MTTQ, DONATIONS, 1_000));
+    let mut tasks = Vec::new();
+    for _ in 0..8 {
+        let (s, actor, req) = (s.clone(), actor.clone(), same.clone());
+        tasks.push(tokio::spawn(
+            async move { s.ledger_post(&actor, &req).await },
+        ));
+    }
+    let mut entries = Vec::new();
+    for t in tasks {
+        match t.await.unwrap() {
+            Ok(o) => entries.push(o.entry),
+            Err(StoreError::Busy) => {}
+            Err(e) => panic!("{e:?}"),
+        }
+    }
+    assert!(!entries.is_empty());
+    assert!(entries.iter().all(|e| *e == entries[0]));
+    let mut tasks = Vec::new();
+    for i in 0..40 {
+        let (s, actor) = (s.clone(), actor.clone());
+        tasks.push(tokio::spawn(async move {
+            let req = post(
+                &format!("pay-{i}"),
+                day,
+                "Chi",
+                pair(SPENDING, BANK, 1_000_000),
+            );
+            loop {
+                match s.ledger_post(&actor, &req).await {
+                    Err(StoreError::Busy) => tokio::task::yield_now().await,
+                    other => return other,
+                }
+            }
+        }));
+    }
+    let (mut ok, mut refused) = (0, 0);
+    for t in tasks {
+        match t.await.unwrap() {
+            Ok(_) => ok += 1,
+            Err(e) => {
+                assert_eq!(code_of(e), "account_would_go_negative");
+                refused += 1;
+            }
+        }
+    }
+    assert_eq!((ok, refused), (10, 30));
+    assert_eq!(balance(db, BANK).await, (0, 0));
+    assert!(s.ledger_verify().await.unwrap().is_empty());
+    assert!(s.verify_audit(|_, _| {}).await.unwrap().ok());
+}
