@@ -11,6 +11,7 @@ mod devices;
 mod donations;
 mod handover;
 mod households;
+mod ledger;
 mod ops;
 mod output;
 mod students;
@@ -76,6 +77,8 @@ enum Command {
     #[command(flatten)]
     Handover(handover::Command),
     #[command(flatten)]
+    Ledger(ledger::Command),
+    #[command(flatten)]
     Maintenance(ops::Maintenance),
 }
 
@@ -124,6 +127,7 @@ async fn run(cli: Cli, out: &Out) -> Result<ExitCode> {
         Command::Donations(c) => donations::run(c, db, out).await,
         Command::Allocation(c) => allocation::run(c, db, out).await,
         Command::Handover(c) => handover::run(c, db, out).await,
+        Command::Ledger(c) => ledger::run(c, db, out).await,
         Command::Maintenance(c) => ops::maintain(c, db, out).await,
     }
 }

@@ -352,6 +352,9 @@ fn every_command_has_help() {
         vec!["program", "list", "--help"],
         vec!["audit", "verify", "--help"],
         vec!["backup", "--help"],
+        vec!["ledger", "balance", "--help"],
+        vec!["ledger", "verify", "--help"],
+        vec!["vietqr", "--help"],
     ] {
         let o = bin().args(&args).output().unwrap();
         assert!(o.status.success(), "{args:?}");
@@ -1335,4 +1338,78 @@ fn allocation_from_the_command_line_verifies_until_edited() {
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert!(stderr(&o).contains("KHÔNG khớp"), "{}", stderr(&o));
     assert!(stderr(&o).contains("học sinh số"), "{}", stderr(&o));
+}
+
+#[test]
+fn vietqr_prints_the_published_vectors_and_writes_the_code() {
+    let dir = temp_dir();
+    let svg = dir.join("poster.svg");
+    let o = bin()
+        .args([
+            "vietqr",
+            "--bin",
+            "970422",
+            "--account",
+            "0023457923442",
+            "--amount",
+            "40.123",
+            "--note",
+            "test text string",
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o).trim(),
+        "00020101021238570010A00000072701270006970422011300234579234420208QRIBFTTA53037045405401235802VN62200816test text string6304D9C6"
+    );
+    let o = bin()
+        .args([
+            "vietqr",
+            "--bin",
+            "970415",
+            "--account",
+            "0011001932418",
+            "--amount",
+            "120000",
+        ])
+        .args(["--note", "Ủng hộ lũ lụt", "--svg"])
+        .arg(&svg)
+        .arg("--json")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v = json_of(&o);
+    assert_eq!(v["note"], "Ung ho lu lut");
+    assert_eq!(v["bank"], "VietinBank");
+    assert!(
+        v["payload"]
+            .as_str()
+            .unwrap()
+            .contains("62170813Ung ho lu lut6304"),
+        "{v}"
+    );
+    let drawn = std::fs::read_to_string(&svg).unwrap();
+    assert!(
+        drawn.starts_with("<?xml") || drawn.starts_with("<svg"),
+        "{drawn:.80}"
+    );
+    let o = bin()
+        .args([
+            "vietqr",
+            "--bin",
+            "970436",
+            "--account",
+            "0123",
+            "--amount",
+            "0",
+        ])
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("số tiền phải là số nguyên đồng"),
+        "{}",
+        stderr(&o)
+    );
 }

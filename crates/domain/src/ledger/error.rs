@@ -39,6 +39,12 @@ pub enum LedgerError {
     },
     /// An entry that cannot be reversed, and why.
     NotReversible { id: i64, already: bool },
+    /// Bank details a VietQR code cannot be made from.
+    InvalidBankDetails {
+        field: &'static str,
+        reason_vi: String,
+        reason_en: String,
+    },
     /// A field of the entry (key, date, memo) that is missing or wrong.
     InvalidEntry {
         field: &'static str,
@@ -64,6 +70,7 @@ impl AreaError for LedgerError {
             PendingExceeded { .. } => "pending_exceeded",
             NotReversible { .. } => "not_reversible",
             InvalidEntry { .. } => "invalid_entry",
+            InvalidBankDetails { .. } => "invalid_bank_details",
         }
     }
 
@@ -76,7 +83,7 @@ impl AreaError for LedgerError {
             NonPositiveAmount { .. } | PendingExceeded { .. } | WouldGoNegative { .. } => "amount",
             UnknownAccount { .. } => "account",
             KeyReused { .. } => "key",
-            InvalidEntry { field, .. } => field,
+            InvalidEntry { field, .. } | InvalidBankDetails { field, .. } => field,
             NoSuchPending { .. } | PendingResolved { .. } | NotReversible { .. } => return None,
         })
     }
@@ -210,6 +217,17 @@ impl AreaError for LedgerError {
                     "Entry {id} cannot be reversed: only ordinary posted entries are (a pending amount is released instead)."
                 ),
             },
+            InvalidBankDetails {
+                reason_vi,
+                reason_en,
+                ..
+            } => {
+                if vi {
+                    format!("Chưa tạo được mã VietQR: {reason_vi}.")
+                } else {
+                    format!("No VietQR code can be made: {reason_en}.")
+                }
+            }
             InvalidEntry {
                 reason_vi,
                 reason_en,

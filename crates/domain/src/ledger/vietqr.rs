@@ -129,7 +129,7 @@ pub struct VietQr {
 }
 
 fn invalid(field: &'static str, vi: &str, en: &str) -> DomainError {
-    DomainError::Ledger(LedgerError::InvalidEntry {
+    DomainError::Ledger(LedgerError::InvalidBankDetails {
         field,
         reason_vi: vi.into(),
         reason_en: en.into(),
