@@ -63,10 +63,12 @@ pub enum Action {
     /// Hand devices down the chain and sign for what arrives: the Board, district offices,
     /// schools (each for what it holds or receives).
     HandDevices,
+    /// Read the ledger: accounts, balances, the journal and commitments (no personal data).
+    ViewLedger,
 }
 
 impl Action {
-    pub const ALL: [Action; 23] = [
+    pub const ALL: [Action; 24] = [
         Action::ViewDashboard,
         Action::BrowseUnits,
         Action::ViewUnit,
@@ -90,6 +92,7 @@ impl Action {
         Action::Allocate,
         Action::ViewHandovers,
         Action::HandDevices,
+        Action::ViewLedger,
     ];
 
     pub fn code(self) -> &'static str {
@@ -117,6 +120,7 @@ impl Action {
             Action::Allocate => "allocate",
             Action::ViewHandovers => "view_handovers",
             Action::HandDevices => "hand_devices",
+            Action::ViewLedger => "view_ledger",
         }
     }
 }
@@ -177,6 +181,8 @@ pub fn roles_for(action: Action) -> &'static [Role] {
             UbndTinh,
         ],
         Action::HandDevices => &[BanDieuPhoi, PhongGddt, Truong],
+        // Money is read by those who raise, spend, approve and oversee it.
+        Action::ViewLedger => &[SoGddt, BanDieuPhoi, SoTaiChinh, Mttq, UbndTinh],
     }
 }
 

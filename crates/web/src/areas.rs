@@ -111,6 +111,7 @@ pub const AREAS: &[&Area] = &[
     &crate::donations::AREA,
     &crate::allocation::AREA,
     &crate::handover::AREA,
+    &crate::ledger::AREA,
     &crate::dashboard::AREA,
 ];
 

@@ -27,6 +27,7 @@ pub mod devices;
 pub mod donations;
 pub mod handover;
 pub mod households;
+pub mod ledger;
 pub mod students;
 pub mod units;
 pub mod users;

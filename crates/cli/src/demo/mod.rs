@@ -6,6 +6,7 @@ mod allocation;
 mod devices;
 mod donations;
 mod handover;
+mod ledger;
 pub mod students;
 mod units;
 mod users;
@@ -53,6 +54,17 @@ pub async fn seed(store: &Store, out: &Out) -> Result<()> {
         &format!(
             "Made {} sets of handover minutes; {} students received their device, signed by a parent.",
             handed.minutes, handed.to_students
+        ),
+    );
+    let books = ledger::seed(store, &actor).await?;
+    out.info(
+        &format!(
+            "Đã ghi {} bút toán: huy động {}, hợp đồng máy tính bảng đã tạm giữ và thanh toán đợt 1.",
+            books.entries, books.raised
+        ),
+        &format!(
+            "Posted {} ledger entries: {} raised, the tablet contract reserved and its first instalment paid.",
+            books.entries, books.raised
         ),
     );
     Ok(())

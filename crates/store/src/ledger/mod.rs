@@ -683,6 +683,16 @@ impl Store {
             .collect()
     }
 
+    /// The entry that reversed entry `id`, if one did.
+    pub async fn ledger_reversal_of(&self, id: i64) -> Result<Option<i64>> {
+        Ok(
+            q("SELECT id FROM ledger_entries WHERE reverses_id = $1 AND kind = 'reversal'")
+                .bind(id)
+                .scalar_optional(self.pool())
+                .await?,
+        )
+    }
+
     /// How many entries the ledger holds.
     pub async fn ledger_entry_count(&self) -> Result<i64> {
         Ok(q("SELECT CAST(COUNT(*) AS BIGINT) FROM ledger_entries")

@@ -188,6 +188,10 @@ const POLICY: &[(&str, &str, &str, &str, char)] = &[
     ("POST", "/handover/csdl", "FFNNAFFFF", "", 'L'),
     ("GET", "/handover/csdl.xlsx", "FFNNAFFFF", "", 'L'),
     ("POST", "/handover/csdl/upload", "FFAAAFFFF", "", 'L'),
+    // The ledger: read by those who raise, spend, approve and oversee the money.
+    ("GET", "/ledger", "FAAFFFAAA", "", 'L'),
+    ("GET", "/ledger/entries", "FAAFFFAAA", "", 'L'),
+    ("GET", "/ledger/entries/{id}", "FNNFFFNNN", "", 'L'),
     ("GET", "/dedup", "FAAAFFFFF", "", 'L'),
     ("POST", "/dedup/run", "FAAAFFFFF", "", 'L'),
     ("POST", "/dedup/{id}", "FAAAFFFFF", "", 'L'),
@@ -352,7 +356,7 @@ fn concrete(path: &str, out: bool, actor: &str, t: &Targets) -> String {
         let (student, _) = if out { t.student_out } else { t.student_in };
         return path.replace("{id}", &student.to_string());
     }
-    if path.starts_with("/handover/") {
+    if path.starts_with("/handover/") || path.starts_with("/ledger/") {
         return path.replace("{id}", "987654");
     }
     if path.starts_with("/devices/stocktakes/") {

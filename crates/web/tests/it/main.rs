@@ -16,5 +16,6 @@ mod devices;
 mod donations;
 mod flows;
 mod handover;
+mod ledger;
 mod schemathesis;
 mod students;

@@ -1,0 +1,187 @@
+//! The demo's books: the province's budget allocation into the Treasury account, cash gifts
+//! to the Department's bank account and through the Fatherland Front (and the Front's
+//! transfers), one gift recorded twice by mistake and reversed, and the tablet contract's
+//! value reserved, its first accepted delivery posted and paid.
+
+use anyhow::Result;
+use domain::ledger::{
+    BANK, BUDGET, DONATIONS, HELD_BY_MTTQ, NewEntry, PAYABLE, Posting, Request, SPENDING, TREASURY,
+};
+use domain::money::Dong;
+use store::{AuditActor, Store};
+use time::Date;
+use time::macros::date;
+
+/// What the demo's books hold, for the closing message.
+pub struct Seeded {
+    pub entries: usize,
+    pub raised: Dong,
+}
+
+fn pair(debit: &str, credit: &str, amount: i64) -> Vec<Posting> {
+    vec![
+        Posting::debit(debit, Dong(amount)),
+        Posting::credit(credit, Dong(amount)),
+    ]
+}
+
+fn post(key: String, day: Date, memo: String, postings: Vec<Posting>) -> Request {
+    Request::Post(NewEntry {
+        key,
+        date: day,
+        memo,
+        postings,
+        source: None,
+    })
+}
+
+/// Organisations and people who gave cash, as the statements name them.
+const GIVERS: &[(&str, i64)] = &[
+    (
+        "Công ty Cổ phần Viễn thông Hưng Thịnh Đắk Nông",
+        500_000_000,
+    ),
+    (
+        "Ngân hàng TMCP Ngoại thương – Chi nhánh Đắk Nông",
+        300_000_000,
+    ),
+    ("Công ty TNHH Cà phê Đức Lập", 150_000_000),
+    ("Hội Doanh nhân trẻ tỉnh Đắk Nông", 120_000_000),
+    ("Công ty Điện lực Đắk Nông", 100_000_000),
+    ("Tập đoàn Cao su Đắk Nông", 80_000_000),
+    ("Hợp tác xã Nông nghiệp Quảng Sơn", 25_000_000),
+    ("Trường THPT Chu Văn An – Công đoàn", 12_500_000),
+    ("Chi đoàn Sở Giáo dục và Đào tạo", 8_000_000),
+    ("Nguyễn Thị Hồng Nhung", 5_000_000),
+    ("Trần Quốc Bảo", 3_000_000),
+    ("Lê Minh Tâm", 2_000_000),
+    ("Phạm Thị Thu Hà", 1_500_000),
+    ("Võ Văn Kiệt", 1_000_000),
+    ("Đặng Thị Mai", 1_000_000),
+    ("Hoàng Văn Nam", 500_000),
+    ("Bùi Thị Lan", 500_000),
+    ("Đỗ Quang Vinh", 300_000),
+    ("Nhà hảo tâm giấu tên", 200_000),
+    ("Ngô Thị Thanh", 200_000),
+    ("Y Sơn Niê", 150_000),
+    ("H'Hen Niê", 100_000),
+    ("Lương Văn Tùng", 100_000),
+    ("Nhóm cựu học sinh Gia Nghĩa 2010", 30_000_000),
+    ("Công ty TNHH Xây dựng Tây Nguyên", 60_000_000),
+    ("Hiệp hội Hồ tiêu Đắk Song", 20_000_000),
+    ("Nguyễn Văn Hùng", 2_500_000),
+    ("Trịnh Thị Ngọc", 1_200_000),
+];
+
+/// Gifts the Fatherland Front received for the program.
+const THROUGH_MTTQ: &[(&str, i64)] = &[
+    ("Ban Công tác Mặt trận thôn 3, xã Đắk Ha", 18_000_000),
+    ("Công ty CP Thủy điện Đắk R'Tih", 200_000_000),
+    ("Hội Liên hiệp Phụ nữ tỉnh", 45_000_000),
+    ("Hội Cựu chiến binh huyện Đắk Mil", 15_000_000),
+    ("Giáo xứ Đức Mạnh", 22_000_000),
+    ("Chùa Pháp Hoa, Gia Nghĩa", 35_000_000),
+    ("Phan Văn Lực", 3_000_000),
+    ("Nguyễn Thị Kim Oanh", 2_000_000),
+    ("Hội Nông dân huyện Cư Jút", 12_000_000),
+    ("Đoàn Thanh niên Công an tỉnh", 9_600_000),
+    ("Lê Thị Hoa", 1_000_000),
+    ("Mạnh thường quân xã Nâm N'Jang", 4_400_000),
+];
+
+pub async fn seed(store: &Store, actor: &AuditActor) -> Result<Seeded> {
+    let mut reqs = vec![post(
+        "demo-budget-2026".into(),
+        date!(2026 - 08 - 03),
+        "Kinh phí ngân sách tỉnh cho chương trình theo Quyết định số 1520/QĐ-UBND ngày 28/07/2026"
+            .into(),
+        pair(TREASURY, BUDGET, 8_000_000_000),
+    )];
+    let start = date!(2026 - 08 - 05);
+    let mut raised = 8_000_000_000;
+    for (i, (who, amount)) in GIVERS.iter().enumerate() {
+        reqs.push(post(
+            format!("demo-gift-{}", i + 1),
+            start + time::Duration::days((i as i64 * 3) % 70),
+            format!("{who} ủng hộ chương trình Sóng và máy tính cho em"),
+            pair(BANK, DONATIONS, *amount),
+        ));
+        raised += amount;
+    }
+    let mut mttq = 0;
+    for (i, (who, amount)) in THROUGH_MTTQ.iter().enumerate() {
+        reqs.push(post(
+            format!("demo-mttq-gift-{}", i + 1),
+            start + time::Duration::days(2 + (i as i64 * 4) % 60),
+            format!("{who} ủng hộ qua Ủy ban MTTQ Việt Nam tỉnh"),
+            pair(HELD_BY_MTTQ, DONATIONS, *amount),
+        ));
+        mttq += amount;
+        raised += amount;
+    }
+    // The Front transfers what it received in two instalments; the rest is still with it.
+    reqs.push(post(
+        "demo-mttq-transfer-1".into(),
+        date!(2026 - 09 - 10),
+        "Ủy ban MTTQ tỉnh chuyển tiền ủng hộ đợt 1 về tài khoản của Sở".into(),
+        pair(BANK, HELD_BY_MTTQ, 250_000_000),
+    ));
+    reqs.push(post(
+        "demo-mttq-transfer-2".into(),
+        date!(2026 - 10 - 15),
+        "Ủy ban MTTQ tỉnh chuyển tiền ủng hộ đợt 2 về tài khoản của Sở".into(),
+        pair(BANK, HELD_BY_MTTQ, mttq - 250_000_000 - 17_000_000),
+    ));
+    // One gift entered twice from the same bank line, and its reversal.
+    reqs.push(post(
+        "demo-gift-duplicate".into(),
+        date!(2026 - 08 - 20),
+        "Công ty Điện lực Đắk Nông ủng hộ chương trình Sóng và máy tính cho em".into(),
+        pair(BANK, DONATIONS, 100_000_000),
+    ));
+    let mut out = store.ledger_post_all(actor, &reqs).await?;
+    let duplicate = out.last().map(|o| o.entry).unwrap_or_default();
+    let contract_value = 2_000 * 3_290_000;
+    let reserve = store
+        .ledger_post(
+            actor,
+            &Request::Reserve(NewEntry {
+                key: "demo-contract-15-2026".into(),
+                date: date!(2026 - 10 - 20),
+                memo: "Hợp đồng số 15/2026/HĐ-MSTB: 2.000 máy tính bảng, đơn giá 3.290.000 đ"
+                    .into(),
+                postings: pair(SPENDING, PAYABLE, contract_value),
+                source: None,
+            }),
+        )
+        .await?;
+    out.push(reserve);
+    let more = vec![
+        Request::Reverse {
+            key: "demo-reverse-duplicate".into(),
+            date: date!(2026 - 08 - 22),
+            reason: "Ghi trùng cùng một giao dịch trên sao kê ngày 20/08/2026".into(),
+            entry: duplicate,
+        },
+        Request::PostPending {
+            key: "demo-contract-15-acceptance-1".into(),
+            date: date!(2026 - 11 - 12),
+            memo: "Nghiệm thu đợt 1: 1.000 máy tính bảng theo biên bản nghiệm thu số 01/BBNT"
+                .into(),
+            pending: reserve.entry,
+            amount: Dong(1_000 * 3_290_000),
+            source: None,
+        },
+        post(
+            "demo-contract-15-payment-1".into(),
+            date!(2026 - 11 - 20),
+            "Thanh toán đợt 1 hợp đồng 15/2026/HĐ-MSTB theo hóa đơn số 0000128".into(),
+            pair(PAYABLE, TREASURY, 1_000 * 3_290_000),
+        ),
+    ];
+    out.extend(store.ledger_post_all(actor, &more).await?);
+    Ok(Seeded {
+        entries: out.len(),
+        raised: Dong(raised),
+    })
+}

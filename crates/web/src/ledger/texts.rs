@@ -1,0 +1,60 @@
+//! The ledger area's interface strings, Vietnamese first; the shared ones come through
+//! `Deref` to `i18n::Tr`.
+
+crate::i18n::texts! {
+    nav_ledger: "Sổ cái", "Ledger";
+    ledger_help: "Sổ kế toán kép của chương trình, tính bằng đồng: mỗi bút toán có bên Nợ và bên Có bằng nhau; bút toán đã ghi không sửa, không xóa, sai thì ghi bút toán đảo có lý do. Giá trị hợp đồng được tạm giữ khi ký, ghi sổ dần khi nghiệm thu, thanh toán; phần còn lại được giải phóng khi thanh lý. Tài khoản tiền và phải trả không bao giờ âm.", "The program's double-entry books, in đồng: every entry's debits equal its credits; a posted entry is never changed or deleted, a mistake is undone by a reversing entry with its reason. A contract's value is reserved when it is signed, posted as deliveries are accepted and paid, and what is left is released when it closes. Cash and payable accounts never go below zero.";
+    how_it_works: "Sổ cái ghi thế nào", "How the ledger works";
+    status: "Tình trạng", "Status";
+    trial_balance: "Bảng cân đối tài khoản", "Trial balance";
+    at_date: "Đến hết ngày", "At the end of";
+    now: "Hiện tại", "Now";
+    balance_at: "Xem số dư đến hết ngày (để trống: hiện tại)", "Balances at the end of a day (empty: now)";
+    show: "Xem", "Show";
+    account_code: "Số hiệu TK", "Code";
+    account_name: "Tên tài khoản", "Account";
+    debits: "Phát sinh Nợ", "Debits";
+    credits: "Phát sinh Có", "Credits";
+    balance: "Số dư", "Balance";
+    reserved: "Đang tạm giữ", "Reserved";
+    guarded_note: "không được âm", "never below zero";
+    total: "Cộng", "Total";
+    balanced: "Tổng phát sinh Nợ bằng tổng phát sinh Có: sổ cân.", "Total debits equal total credits: the books balance.";
+    unbalanced: "Sổ không cân: cần kiểm tra ngay.", "The books do not balance: check at once.";
+    commitments: "Cam kết theo hợp đồng", "Commitments under contracts";
+    commitments_none: "Chưa có cam kết nào.", "No commitment yet.";
+    committed: "Giá trị tạm giữ", "Reserved";
+    posted: "Đã ghi sổ", "Posted";
+    released: "Đã giải phóng", "Released";
+    remaining: "Còn lại", "Remaining";
+    open: "Đang thực hiện", "Open";
+    closed: "Đã tất toán", "Closed";
+    journal: "Nhật ký chung", "Journal";
+    journal_none: "Chưa có bút toán nào.", "No entry yet.";
+    see_journal: "Xem nhật ký chung", "See the journal";
+    entry_no: "Bút toán số", "Entry";
+    number: "Số", "No.";
+    date: "Ngày", "Date";
+    memo: "Nội dung", "Description";
+    kind: "Loại", "Kind";
+    amount: "Số tiền", "Amount";
+    postings: "Định khoản", "Postings";
+    side: "Bên", "Side";
+    account: "Tài khoản", "Account";
+    all_accounts: "Mọi tài khoản", "All accounts";
+    from: "Từ ngày", "From";
+    to: "Đến ngày", "To";
+    filter: "Lọc", "Filter";
+    older: "Các bút toán cũ hơn", "Older entries";
+    recorded_by: "Người ghi", "Recorded by";
+    recorded_at: "Thời điểm ghi", "Recorded at";
+    reverses: "Đảo bút toán", "Reverses entry";
+    settles: "Từ khoản tạm giữ", "From the commitment";
+    reversed_by: "Đã được đảo bởi bút toán", "Reversed by entry";
+    idem_key: "Mã chống ghi trùng", "Idempotency key";
+    source: "Chứng từ gốc", "Source";
+    bad_date: "Ngày không hợp lệ (dd/mm/yyyy).", "Not a valid date (dd/mm/yyyy).";
+    work_raised: "Đã huy động: tiền ủng hộ và ngân sách (đồng)", "Raised: donations and budget (đồng)";
+    work_committed: "Đang cam kết theo hợp đồng (đồng)", "Committed under contracts (đồng)";
+    work_paid: "Đã chi mua sắm thiết bị (đồng)", "Spent on devices (đồng)";
+}
