@@ -61,6 +61,11 @@ const UNIQUE: &[(&str, &str)] = &[
     ("handovers_number_key", "handovers.year"),
     ("handover_items_one_open", "handover_items.device_id"),
     ("ledger_entries_key", "ledger_entries.idem_key"),
+    ("cash_gifts_pledge_code_key", "cash_gifts.pledge_code"),
+    (
+        "cash_gifts_verification_code_key",
+        "cash_gifts.verification_code",
+    ),
     ("ledger_entries_one_release", "ledger_entries.pending_id"),
     ("ledger_entries_one_reversal", "ledger_entries.reverses_id"),
 ];

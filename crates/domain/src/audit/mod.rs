@@ -49,10 +49,12 @@ pub enum Entity {
     CsdlEntry,
     /// A ledger entry (bút toán).
     LedgerEntry,
+    /// A cash gift or pledge.
+    CashGift,
 }
 
 impl Entity {
-    pub const ALL: [Entity; 22] = [
+    pub const ALL: [Entity; 23] = [
         Entity::Unit,
         Entity::User,
         Entity::ApiKey,
@@ -75,6 +77,7 @@ impl Entity {
         Entity::Handover,
         Entity::CsdlEntry,
         Entity::LedgerEntry,
+        Entity::CashGift,
     ];
 
     /// The spelling written from now on.
@@ -102,6 +105,7 @@ impl Entity {
             Entity::Handover => "handover",
             Entity::CsdlEntry => "csdl_entry",
             Entity::LedgerEntry => "ledger_entry",
+            Entity::CashGift => "cash_gift",
         }
     }
 
@@ -182,6 +186,8 @@ pub fn action_label(action: &str, lang: Lang) -> Option<&'static str> {
             "Sector database mark removed",
         ),
         "post" => ("Ghi sổ bút toán", "Entry posted"),
+        "pledge" => ("Ghi nhận cam kết ủng hộ", "Pledge recorded"),
+        "receive_cash" => ("Ghi nhận đã nhận tiền ủng hộ", "Gift received"),
         "reserve" => ("Tạm giữ giá trị hợp đồng", "Commitment reserved"),
         "post_pending" => ("Ghi sổ từ khoản tạm giữ", "Posted from a commitment"),
         "release" => ("Giải phóng phần tạm giữ còn lại", "Commitment released"),
@@ -215,6 +221,7 @@ impl Entity {
             Entity::Handover => lang.pick("Bàn giao thiết bị", "Handover"),
             Entity::CsdlEntry => lang.pick("Nhập CSDL ngành", "Sector database entry"),
             Entity::LedgerEntry => lang.pick("Bút toán sổ cái", "Ledger entry"),
+            Entity::CashGift => lang.pick("Khoản ủng hộ tiền", "Cash gift"),
             Entity::Document => lang.pick("Tài liệu lưu kèm", "Kept document"),
         }
     }

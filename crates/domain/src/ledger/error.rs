@@ -39,6 +39,16 @@ pub enum LedgerError {
     },
     /// An entry that cannot be reversed, and why.
     NotReversible { id: i64, already: bool },
+    /// A cash gift or pledge that cannot be recorded, and why.
+    InvalidGift {
+        field: &'static str,
+        reason_vi: String,
+        reason_en: String,
+    },
+    /// A gift already marked received.
+    GiftAlreadyReceived { code: String },
+    /// A pledge or verification code that matches no gift.
+    UnknownCode { code: String },
     /// Bank details a VietQR code cannot be made from.
     InvalidBankDetails {
         field: &'static str,
@@ -71,6 +81,9 @@ impl AreaError for LedgerError {
             NotReversible { .. } => "not_reversible",
             InvalidEntry { .. } => "invalid_entry",
             InvalidBankDetails { .. } => "invalid_bank_details",
+            InvalidGift { .. } => "invalid_gift",
+            GiftAlreadyReceived { .. } => "gift_already_received",
+            UnknownCode { .. } => "unknown_code",
         }
     }
 
@@ -83,7 +96,11 @@ impl AreaError for LedgerError {
             NonPositiveAmount { .. } | PendingExceeded { .. } | WouldGoNegative { .. } => "amount",
             UnknownAccount { .. } => "account",
             KeyReused { .. } => "key",
-            InvalidEntry { field, .. } | InvalidBankDetails { field, .. } => field,
+            InvalidEntry { field, .. }
+            | InvalidBankDetails { field, .. }
+            | InvalidGift { field, .. } => field,
+            UnknownCode { .. } => "code",
+            GiftAlreadyReceived { .. } => return None,
             NoSuchPending { .. } | PendingResolved { .. } | NotReversible { .. } => return None,
         })
     }
@@ -95,8 +112,9 @@ impl AreaError for LedgerError {
             | KeyReused { .. }
             | PendingResolved { .. }
             | PendingExceeded { .. }
-            | NotReversible { .. } => ErrorKind::Conflict,
-            NoSuchPending { .. } => ErrorKind::NotFound,
+            | NotReversible { .. }
+            | GiftAlreadyReceived { .. } => ErrorKind::Conflict,
+            NoSuchPending { .. } | UnknownCode { .. } => ErrorKind::NotFound,
             _ => ErrorKind::Invalid,
         }
     }
@@ -217,6 +235,37 @@ impl AreaError for LedgerError {
                     "Entry {id} cannot be reversed: only ordinary posted entries are (a pending amount is released instead)."
                 ),
             },
+            InvalidGift {
+                reason_vi,
+                reason_en,
+                ..
+            } => {
+                if vi {
+                    format!("Khoản ủng hộ chưa ghi được: {reason_vi}.")
+                } else {
+                    format!("The gift cannot be recorded: {reason_en}.")
+                }
+            }
+            GiftAlreadyReceived { code } => {
+                if vi {
+                    format!(
+                        "Khoản ủng hộ {code} đã được ghi nhận là đã nhận tiền trước đó: không ghi lại."
+                    )
+                } else {
+                    format!("Gift {code} was already marked as received: nothing posted again.")
+                }
+            }
+            UnknownCode { code } => {
+                if vi {
+                    format!(
+                        "Không có khoản ủng hộ nào mang mã {code}. Hãy kiểm tra lại mã trên giấy xác nhận hoặc nội dung chuyển khoản."
+                    )
+                } else {
+                    format!(
+                        "No gift carries code {code}. Check the code on the acknowledgement or in the transfer note."
+                    )
+                }
+            }
             InvalidBankDetails {
                 reason_vi,
                 reason_en,

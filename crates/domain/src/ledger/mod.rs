@@ -17,6 +17,7 @@
 //! the same things again (triggers and CHECK constraints).
 
 mod error;
+pub mod gifts;
 pub mod vietqr;
 
 pub use error::LedgerError;

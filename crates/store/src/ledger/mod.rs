@@ -3,6 +3,8 @@
 //! entries, append-only tables, guarded accounts' CHECK, pending amounts that only grow).
 //! See docs/adr/0012-ledger.md.
 
+pub mod gifts;
+
 use crate::db::{Tx, q};
 use crate::error::{Result, StoreError, unique_violation};
 use crate::students::programs::{iso, parse_iso};

@@ -519,3 +519,223 @@ async fn many_clients_at_once(db: &TestDb) {
     assert!(s.ledger_verify().await.unwrap().is_empty());
     assert!(s.verify_audit(|_, _| {}).await.unwrap().ok());
 }
+
+mod gifts {
+    use super::*;
+    use domain::ledger::gifts::{Channel, NewGift};
+    use songmaytinh_store::ledger::gifts::GiftStatus;
+    use songmaytinh_store::testing::organisation;
+
+    storage_tests!(
+        a_pledge_is_received_posted_and_found_by_either_code,
+        the_front_transfers_what_it_holds,
+    );
+
+    fn gift(donor_id: i64, amount: i64, channel: Channel) -> NewGift {
+        NewGift {
+            donor_id,
+            amount: Dong(amount),
+            channel,
+            date: date!(2026 - 09 - 01),
+            publish_name: true,
+            earmark: Default::default(),
+            note: None,
+        }
+    }
+
+    async fn a_pledge_is_received_posted_and_found_by_either_code(db: &TestDb) {
+        let s = &db.store;
+        let actor = system();
+        let donor = s
+            .save_donor(&actor, None, &organisation("Công ty Cà phê Đức Lập"))
+            .await
+            .unwrap();
+        let id = s
+            .record_gift(&actor, &gift(donor, 150_000_000, Channel::Direct), None)
+            .await
+            .unwrap();
+        let g = s.gift(id).await.unwrap().unwrap();
+        assert_eq!(g.status, GiftStatus::Pledged);
+        assert!(g.pledge_code.starts_with("SM") && g.pledge_code.len() == 9);
+        assert_eq!(
+            s.ledger_entry_count().await.unwrap(),
+            0,
+            "a pledge posts nothing"
+        );
+        // Found by the pledge code in a transfer note's spelling, and by the
+        // acknowledgement's code as a donor types it.
+        assert_eq!(
+            s.gift_by_code(&g.pledge_code.to_lowercase())
+                .await
+                .unwrap()
+                .id,
+            id
+        );
+        let typed = g.verification_printed().to_lowercase().replace('-', " ");
+        assert_eq!(s.gift_by_code(&typed).await.unwrap().id, id);
+        let mut wrong = g.verification_code.clone().into_bytes();
+        wrong[0] = if wrong[0] == b'A' { b'B' } else { b'A' };
+        assert_eq!(
+            code_of(
+                s.gift_by_code(std::str::from_utf8(&wrong).unwrap())
+                    .await
+                    .unwrap_err()
+            ),
+            "unknown_code"
+        );
+
+        let entry = s
+            .receive_gift(
+                &actor,
+                id,
+                date!(2026 - 09 - 03),
+                Some("FT26246123456".into()),
+            )
+            .await
+            .unwrap();
+        let e = s.ledger_entry(entry).await.unwrap().unwrap();
+        assert_eq!(e.postings[0], Posting::debit(BANK, Dong(150_000_000)));
+        assert_eq!(
+            e.source.as_ref().map(|s| s.id.as_str()),
+            Some(id.to_string().as_str())
+        );
+        assert_eq!(
+            code_of(
+                s.receive_gift(&actor, id, date!(2026 - 09 - 03), None)
+                    .await
+                    .unwrap_err()
+            ),
+            "gift_already_received"
+        );
+        // Received at once, through the Front.
+        let id2 = s
+            .record_gift(
+                &actor,
+                &gift(donor, 2_000_000, Channel::Mttq),
+                Some((date!(2026 - 09 - 02), None)),
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            s.gift(id2).await.unwrap().unwrap().status,
+            GiftStatus::Received
+        );
+        let cash = s.donor_cash(donor).await.unwrap();
+        assert_eq!(
+            (cash.received, cash.gifts_received, cash.pledged),
+            (Dong(152_000_000), 2, Dong(0))
+        );
+        let tb = s.trial_balance(None, Lang::Vi).await.unwrap();
+        let donations = tb.accounts.iter().find(|a| a.code == DONATIONS).unwrap();
+        assert_eq!(donations.balance, Dong(152_000_000));
+
+        for (bad, field) in [
+            (
+                NewGift {
+                    amount: Dong(0),
+                    ..gift(donor, 1, Channel::Direct)
+                },
+                "amount",
+            ),
+            (
+                NewGift {
+                    donor_id: 9999,
+                    ..gift(donor, 1, Channel::Direct)
+                },
+                "donor",
+            ),
+            (
+                NewGift {
+                    date: date!(2099 - 01 - 01),
+                    ..gift(donor, 1, Channel::Direct)
+                },
+                "date",
+            ),
+        ] {
+            let e = s.record_gift(&actor, &bad, None).await.unwrap_err();
+            match e {
+                StoreError::Domain(d) => assert_eq!(d.field(), Some(field)),
+                other => panic!("{other:?}"),
+            }
+        }
+        // Received before it was pledged, or in the future: refused, nothing written.
+        let id3 = s
+            .record_gift(&actor, &gift(donor, 5_000_000, Channel::Direct), None)
+            .await
+            .unwrap();
+        for day in [date!(2026 - 08 - 31), date!(2099 - 01 - 01)] {
+            assert_eq!(
+                code_of(s.receive_gift(&actor, id3, day, None).await.unwrap_err()),
+                "invalid_gift"
+            );
+        }
+        assert_eq!(
+            s.gift(id3).await.unwrap().unwrap().status,
+            GiftStatus::Pledged
+        );
+        // A received gift does not change, even by hand.
+        assert!(
+            raw_execute(
+                &db.url,
+                &format!("UPDATE cash_gifts SET amount = 1 WHERE id = {id}")
+            )
+            .await
+            .is_err()
+        );
+        assert!(
+            raw_execute(&db.url, &format!("DELETE FROM cash_gifts WHERE id = {id3}"))
+                .await
+                .is_err()
+        );
+        assert!(s.ledger_verify().await.unwrap().is_empty());
+        assert!(s.verify_audit(|_, _| {}).await.unwrap().ok());
+    }
+
+    async fn the_front_transfers_what_it_holds(db: &TestDb) {
+        let s = &db.store;
+        let actor = system();
+        let donor = s
+            .save_donor(&actor, None, &organisation("Hội Liên hiệp Phụ nữ tỉnh"))
+            .await
+            .unwrap();
+        s.record_gift(
+            &actor,
+            &gift(donor, 45_000_000, Channel::Mttq),
+            Some((date!(2026 - 09 - 05), None)),
+        )
+        .await
+        .unwrap();
+        let day = date!(2026 - 09 - 10);
+        assert_eq!(
+            code_of(
+                s.mttq_transfer(&actor, "t-1", Dong(45_000_001), day, None)
+                    .await
+                    .unwrap_err()
+            ),
+            "account_would_go_negative"
+        );
+        let o = s
+            .mttq_transfer(
+                &actor,
+                "t-1",
+                Dong(40_000_000),
+                day,
+                Some("MTTQ-0912".into()),
+            )
+            .await
+            .unwrap();
+        let again = s
+            .mttq_transfer(
+                &actor,
+                "t-1",
+                Dong(40_000_000),
+                day,
+                Some("MTTQ-0912".into()),
+            )
+            .await
+            .unwrap();
+        assert_eq!((again.entry, again.replayed), (o.entry, true));
+        assert_eq!(balance(db, HELD_BY_MTTQ).await.0, 5_000_000);
+        assert_eq!(balance(db, BANK).await.0, 40_000_000);
+    }
+}
