@@ -50,6 +50,49 @@ pub struct ServeArgs {
         value_delimiter = ','
     )]
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Tài khoản nhận tiền ủng hộ của Sở cho mã VietQR: "mã ngân hàng (BIN),số tài khoản,tên chủ tài khoản" (the Department's donations account for VietQR codes: "BIN,number,holder")
+    #[arg(long, env = "SONGMAYTINH_DONATIONS_ACCOUNT")]
+    pub donations_account: Option<String>,
+    /// Tài khoản của Ủy ban MTTQ tỉnh cho chương trình, cùng dạng (the Fatherland Front's account, same form)
+    #[arg(long, env = "SONGMAYTINH_MTTQ_ACCOUNT")]
+    pub mttq_account: Option<String>,
+}
+
+/// The demo's receiving accounts (not real ones).
+const DEMO_DONATIONS_ACCOUNT: &str = "970436,0631000468888,SO GIAO DUC VA DAO TAO DAK NONG";
+const DEMO_MTTQ_ACCOUNT: &str = "970418,63110000123456,UY BAN MTTQ VIET NAM TINH DAK NONG";
+
+/// `BIN,number,holder` as a bank account a VietQR code can be made for, or why not.
+fn bank_account(flag: &str, s: &str, out: &Out) -> Option<web::BankAccount> {
+    let mut parts = s.splitn(3, ',').map(str::trim);
+    let (bin, number, holder) = (parts.next()?, parts.next()?, parts.next().unwrap_or(""));
+    let qr = domain::ledger::vietqr::VietQr {
+        bin: bin.to_string(),
+        account: number.to_string(),
+        amount: None,
+        note: None,
+    };
+    match qr.payload() {
+        Ok(_) if !holder.is_empty() => Some(web::BankAccount {
+            bin: bin.to_string(),
+            number: number.to_string(),
+            holder: holder.to_string(),
+        }),
+        Ok(_) => {
+            out.error(
+                &format!("--{flag}: thiếu tên chủ tài khoản (dạng \"BIN,số tài khoản,tên chủ tài khoản\")."),
+                &format!("--{flag}: the holder's name is missing (\"BIN,number,holder\")."),
+            );
+            None
+        }
+        Err(e) => {
+            out.error(
+                &format!("--{flag}: {}", e.message(domain::Lang::Vi)),
+                &format!("--{flag}: {}", e.message(domain::Lang::En)),
+            );
+            None
+        }
+    }
 }
 
 #[derive(Args)]
@@ -85,12 +128,30 @@ pub async fn run(
 ) -> Result<ExitCode> {
     match cmd {
         Command::Serve(a) => {
+            let mut accounts = [None, None];
+            for (i, (flag, value)) in [
+                ("donations-account", &a.donations_account),
+                ("mttq-account", &a.mttq_account),
+            ]
+            .into_iter()
+            .enumerate()
+            {
+                if let Some(v) = value {
+                    match bank_account(flag, v, out) {
+                        Some(acc) => accounts[i] = Some(acc),
+                        None => return Ok(ExitCode::from(2)),
+                    }
+                }
+            }
+            let [donations_account, mttq_account] = accounts;
             let _logs = init_logs(log_format);
             let store = open(db, a.db_pool).await?;
             let config = web::WebConfig {
                 public_url: a.public_url.unwrap_or_else(|| format!("http://{}", a.bind)),
                 cache_ttl: std::time::Duration::from_secs(a.cache_secs),
                 trusted_proxies: a.trusted_proxies,
+                donations_account,
+                mttq_account,
                 ..web::WebConfig::default()
             };
             serve(store, config, &a.bind).await?;
@@ -133,6 +194,8 @@ pub async fn run(
             }
             let config = web::WebConfig {
                 public_url: format!("http://{}", a.bind),
+                donations_account: bank_account("donations-account", DEMO_DONATIONS_ACCOUNT, out),
+                mttq_account: bank_account("mttq-account", DEMO_MTTQ_ACCOUNT, out),
                 ..web::WebConfig::default()
             };
             serve(store, config, &a.bind).await?;

@@ -65,10 +65,13 @@ pub enum Action {
     HandDevices,
     /// Read the ledger: accounts, balances, the journal and commitments (no personal data).
     ViewLedger,
+    /// Record cash gifts and pledges, mark them received, and the Front's transfers (the
+    /// domain says which channel each role records).
+    RecordMoney,
 }
 
 impl Action {
-    pub const ALL: [Action; 24] = [
+    pub const ALL: [Action; 25] = [
         Action::ViewDashboard,
         Action::BrowseUnits,
         Action::ViewUnit,
@@ -93,6 +96,7 @@ impl Action {
         Action::ViewHandovers,
         Action::HandDevices,
         Action::ViewLedger,
+        Action::RecordMoney,
     ];
 
     pub fn code(self) -> &'static str {
@@ -121,6 +125,7 @@ impl Action {
             Action::ViewHandovers => "view_handovers",
             Action::HandDevices => "hand_devices",
             Action::ViewLedger => "view_ledger",
+            Action::RecordMoney => "record_money",
         }
     }
 }
@@ -183,6 +188,7 @@ pub fn roles_for(action: Action) -> &'static [Role] {
         Action::HandDevices => &[BanDieuPhoi, PhongGddt, Truong],
         // Money is read by those who raise, spend, approve and oversee it.
         Action::ViewLedger => &[SoGddt, BanDieuPhoi, SoTaiChinh, Mttq, UbndTinh],
+        Action::RecordMoney => &[SoGddt, BanDieuPhoi, Mttq],
     }
 }
 

@@ -2,11 +2,13 @@
 //! 30/2020 layout, and a bundled Times-compatible font (Tinos, SIL OFL 1.1) that has every
 //! Vietnamese letter, so that nothing is fetched and every office prints the same page.
 
+pub mod acknowledgement;
 pub mod handover;
 pub mod layout;
 pub mod receipt;
 pub mod stocktake;
 
+pub use acknowledgement::{Acknowledgement, acknowledgement};
 pub use handover::{HandoverLine, HandoverMinutes, PenSignature, handover_minutes};
 pub use receipt::{Letterhead, Party, ReceiptLine, ReceiptMinutes, receipt_minutes};
 pub use stocktake::{StocktakeMinutes, stocktake_minutes};

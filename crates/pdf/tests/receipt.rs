@@ -209,3 +209,52 @@ fn the_stocktake_minutes_read_as_the_official_form() {
     );
     insta::assert_snapshot!(pdftotext(&pdf, true));
 }
+
+fn thanks() -> songmaytinh_pdf::Acknowledgement {
+    songmaytinh_pdf::Acknowledgement {
+        letterhead: Letterhead {
+            parent_body: "Sở Giáo dục và Đào tạo Đắk Nông".into(),
+            issuing_body: "Ban Tiếp nhận, điều phối máy tính".into(),
+            place_name: "Đắk Nông".into(),
+        },
+        number: "SM7K3Q9XD/GXN".into(),
+        date: date!(2026 - 09 - 04),
+        programme: "Chương trình \"Sóng và máy tính cho em\"".into(),
+        donor_name: "Công ty TNHH Cà phê Đức Lập".into(),
+        donor_address: Some("Thị trấn Đức An, huyện Đắk Song".into()),
+        amount: Dong(150_250_000),
+        received_on: date!(2026 - 09 - 03),
+        channel: "Chuyển trực tiếp cho Sở".into(),
+        bank_ref: Some("FT26246123456".into()),
+        pledge_code: "SM7K3Q9XD".into(),
+        verification_code: "AB12-CD34-E".into(),
+        portal: "https://maytinh.daknong.edu.vn/cong-khai".into(),
+        signer_title: "TRƯỞNG BAN".into(),
+        signer_name: "Trần Văn Bình".into(),
+    }
+}
+
+/// The acknowledgement of a cash gift: its figures, its amount in words and its
+/// verification code come back from the printed page.
+#[test]
+fn the_acknowledgement_reads_as_the_official_form() {
+    let pdf = songmaytinh_pdf::acknowledgement(&thanks());
+    let text = squeeze(&pdftotext(&pdf, false));
+    for expected in [
+        "SỞ GIÁO DỤC VÀ ĐÀO TẠO ĐẮK NÔNG",
+        "Số: SM7K3Q9XD/GXN",
+        "Đắk Nông, ngày 04 tháng 9 năm 2026",
+        "GIẤY XÁC NHẬN",
+        "- Nhà tài trợ: Công ty TNHH Cà phê Đức Lập",
+        "- Số tiền: 150.250.000 đ",
+        "- Bằng chữ: Một trăm năm mươi triệu hai trăm năm mươi nghìn đồng.",
+        "- Ngày nhận: 03/09/2026",
+        "- Số tham chiếu giao dịch: FT26246123456",
+        "Mã xác thực: AB12-CD34-E",
+        "TRƯỞNG BAN",
+        "Trần Văn Bình",
+    ] {
+        assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
+    }
+    insta::assert_snapshot!(pdftotext(&pdf, true));
+}

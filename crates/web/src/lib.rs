@@ -32,7 +32,7 @@ pub mod students;
 pub mod units;
 pub mod users;
 
-pub use state::{AppState, WebConfig};
+pub use state::{AppState, BankAccount, WebConfig};
 
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue, Request, StatusCode, header};

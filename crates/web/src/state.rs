@@ -30,6 +30,20 @@ pub struct WebConfig {
     /// The proxies (load balancers) whose `X-Forwarded-For` names the client; nobody
     /// else's is read.
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// The Department's account that receives donations, shown as a VietQR code.
+    pub donations_account: Option<BankAccount>,
+    /// The Fatherland Front's account for the program.
+    pub mttq_account: Option<BankAccount>,
+}
+
+/// A bank account a VietQR code pays into.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BankAccount {
+    /// The bank's six-digit NAPAS BIN (Vietcombank 970436, BIDV 970418, …).
+    pub bin: String,
+    pub number: String,
+    /// The holder's name as the bank prints it.
+    pub holder: String,
 }
 
 impl Default for WebConfig {
@@ -41,6 +55,8 @@ impl Default for WebConfig {
             body_limit: 16 * 1024 * 1024,
             cache_ttl: Duration::from_secs(5),
             trusted_proxies: Vec::new(),
+            donations_account: None,
+            mttq_account: None,
         }
     }
 }

@@ -4,8 +4,10 @@
 //! value reserved, its first accepted delivery posted and paid.
 
 use anyhow::Result;
+use domain::donations::{Donor, DonorKind};
+use domain::ledger::gifts::{Channel, NewGift};
 use domain::ledger::{
-    BANK, BUDGET, DONATIONS, HELD_BY_MTTQ, NewEntry, PAYABLE, Posting, Request, SPENDING, TREASURY,
+    BANK, BUDGET, DONATIONS, NewEntry, PAYABLE, Posting, Request, SPENDING, TREASURY,
 };
 use domain::money::Dong;
 use store::{AuditActor, Store};
@@ -14,7 +16,8 @@ use time::macros::date;
 
 /// What the demo's books hold, for the closing message.
 pub struct Seeded {
-    pub entries: usize,
+    pub entries: i64,
+    pub gifts: usize,
     pub raised: Dong,
 }
 
@@ -89,6 +92,53 @@ const THROUGH_MTTQ: &[(&str, i64)] = &[
     ("Mạnh thường quân xã Nâm N'Jang", 4_400_000),
 ];
 
+/// A donor for each giver: an organisation when the name says so, otherwise a person;
+/// the demo's donors in kind are reused by name.
+async fn donor_named(store: &Store, actor: &AuditActor, name: &str, publish: bool) -> Result<i64> {
+    if let Some(d) = store
+        .donors()
+        .await?
+        .into_iter()
+        .find(|d| d.donor.name == name)
+    {
+        return Ok(d.id);
+    }
+    let organisation = [
+        "Công ty",
+        "Ngân hàng",
+        "Hội",
+        "Hợp tác xã",
+        "Trường",
+        "Chi đoàn",
+        "Tập đoàn",
+        "Nhóm",
+        "Hiệp hội",
+        "Ban",
+        "Giáo xứ",
+        "Chùa",
+        "Đoàn",
+        "Mạnh thường quân",
+    ]
+    .iter()
+    .any(|p| name.starts_with(p));
+    let donor = Donor {
+        kind: if organisation {
+            DonorKind::Organisation
+        } else {
+            DonorKind::Person
+        },
+        name: name.to_string(),
+        contact_person: None,
+        phone: None,
+        email: None,
+        address: None,
+        tax_code: None,
+        publish_name: publish,
+        earmark: Default::default(),
+    };
+    Ok(store.save_donor(actor, None, &donor).await?)
+}
+
 pub async fn seed(store: &Store, actor: &AuditActor) -> Result<Seeded> {
     let mut reqs = vec![post(
         "demo-budget-2026".into(),
@@ -99,39 +149,72 @@ pub async fn seed(store: &Store, actor: &AuditActor) -> Result<Seeded> {
     )];
     let start = date!(2026 - 08 - 05);
     let mut raised = 8_000_000_000;
+    let mut gifts = 0;
+    // Gifts to the Department's account; the last four are pledges not yet paid. Every
+    // seventh donor asked not to be named.
     for (i, (who, amount)) in GIVERS.iter().enumerate() {
-        reqs.push(post(
-            format!("demo-gift-{}", i + 1),
-            start + time::Duration::days((i as i64 * 3) % 70),
-            format!("{who} ủng hộ chương trình Sóng và máy tính cho em"),
-            pair(BANK, DONATIONS, *amount),
-        ));
-        raised += amount;
+        let publish = i % 7 != 3 && !who.starts_with("Nhà hảo tâm");
+        let donor = donor_named(store, actor, who, publish).await?;
+        let day = start + time::Duration::days((i as i64 * 3) % 70);
+        let paid = i + 4 < GIVERS.len();
+        let gift = NewGift {
+            donor_id: donor,
+            amount: Dong(*amount),
+            channel: Channel::Direct,
+            date: day,
+            publish_name: publish,
+            earmark: Default::default(),
+            note: None,
+        };
+        let received = paid.then(|| {
+            (
+                day,
+                Some(format!("FT26{:03}{:06}", 200 + i, 104_233 + i * 7_919)),
+            )
+        });
+        store.record_gift(actor, &gift, received).await?;
+        gifts += 1;
+        if paid {
+            raised += amount;
+        }
     }
     let mut mttq = 0;
     for (i, (who, amount)) in THROUGH_MTTQ.iter().enumerate() {
-        reqs.push(post(
-            format!("demo-mttq-gift-{}", i + 1),
-            start + time::Duration::days(2 + (i as i64 * 4) % 60),
-            format!("{who} ủng hộ qua Ủy ban MTTQ Việt Nam tỉnh"),
-            pair(HELD_BY_MTTQ, DONATIONS, *amount),
-        ));
+        let donor = donor_named(store, actor, who, true).await?;
+        let day = start + time::Duration::days(2 + (i as i64 * 4) % 60);
+        let gift = NewGift {
+            donor_id: donor,
+            amount: Dong(*amount),
+            channel: Channel::Mttq,
+            date: day,
+            publish_name: true,
+            earmark: Default::default(),
+            note: None,
+        };
+        store.record_gift(actor, &gift, Some((day, None))).await?;
+        gifts += 1;
         mttq += amount;
         raised += amount;
     }
     // The Front transfers what it received in two instalments; the rest is still with it.
-    reqs.push(post(
-        "demo-mttq-transfer-1".into(),
-        date!(2026 - 09 - 10),
-        "Ủy ban MTTQ tỉnh chuyển tiền ủng hộ đợt 1 về tài khoản của Sở".into(),
-        pair(BANK, HELD_BY_MTTQ, 250_000_000),
-    ));
-    reqs.push(post(
-        "demo-mttq-transfer-2".into(),
-        date!(2026 - 10 - 15),
-        "Ủy ban MTTQ tỉnh chuyển tiền ủng hộ đợt 2 về tài khoản của Sở".into(),
-        pair(BANK, HELD_BY_MTTQ, mttq - 250_000_000 - 17_000_000),
-    ));
+    for (key, day, amount, bank_ref) in [
+        (
+            "demo-mttq-transfer-1",
+            date!(2026 - 09 - 10),
+            250_000_000,
+            "MTTQ-UNC-0910",
+        ),
+        (
+            "demo-mttq-transfer-2",
+            date!(2026 - 10 - 15),
+            mttq - 250_000_000 - 17_000_000,
+            "MTTQ-UNC-1015",
+        ),
+    ] {
+        store
+            .mttq_transfer(actor, key, Dong(amount), day, Some(bank_ref.into()))
+            .await?;
+    }
     // One gift entered twice from the same bank line, and its reversal.
     reqs.push(post(
         "demo-gift-duplicate".into(),
@@ -180,8 +263,10 @@ pub async fn seed(store: &Store, actor: &AuditActor) -> Result<Seeded> {
         ),
     ];
     out.extend(store.ledger_post_all(actor, &more).await?);
+    let _ = out;
     Ok(Seeded {
-        entries: out.len(),
+        entries: store.ledger_entry_count().await?,
+        gifts,
         raised: Dong(raised),
     })
 }

@@ -59,12 +59,12 @@ pub async fn seed(store: &Store, out: &Out) -> Result<()> {
     let books = ledger::seed(store, &actor).await?;
     out.info(
         &format!(
-            "Đã ghi {} bút toán: huy động {}, hợp đồng máy tính bảng đã tạm giữ và thanh toán đợt 1.",
-            books.entries, books.raised
+            "Đã ghi {} khoản ủng hộ tiền và {} bút toán: huy động {}, hợp đồng máy tính bảng đã tạm giữ và thanh toán đợt 1.",
+            books.gifts, books.entries, books.raised
         ),
         &format!(
-            "Posted {} ledger entries: {} raised, the tablet contract reserved and its first instalment paid.",
-            books.entries, books.raised
+            "Recorded {} cash gifts and {} ledger entries: {} raised, the tablet contract reserved and its first instalment paid.",
+            books.gifts, books.entries, books.raised
         ),
     );
     Ok(())

@@ -53,6 +53,16 @@ impl Channel {
         }
     }
 
+    /// Whether `role` records gifts of this channel: the Front its own, the Department
+    /// (the Board, the Sở) the others.
+    pub fn recorded_by(self, role: crate::users::Role) -> bool {
+        use crate::users::Role::*;
+        match self {
+            Channel::Mttq => role == Mttq,
+            Channel::Direct | Channel::Budget => matches!(role, SoGddt | BanDieuPhoi),
+        }
+    }
+
     /// The account the money arrives in.
     pub fn account(self) -> &'static str {
         match self {

@@ -3,6 +3,7 @@
 //! postings and what it reverses or settles. Read by the roles that raise, spend, approve
 //! and oversee the money; no personal data.
 
+mod gifts;
 mod pages;
 mod texts;
 mod work;
@@ -11,19 +12,27 @@ use crate::areas::{Area, MenuEntry};
 use crate::routes::{Access, Route, Target, route};
 use Access::Allow;
 use axum::http::Method;
-use axum::routing::get;
+use axum::routing::{get, post};
 use domain::Lang;
 use domain::authz::Action::*;
 
 pub const AREA: Area = Area {
     name: "ledger",
     routes,
-    menu: &[MenuEntry {
-        href: "/ledger",
-        label: |l| texts::tr(l).nav_ledger,
-        needs: Some(ViewLedger),
-        position: 40,
-    }],
+    menu: &[
+        MenuEntry {
+            href: "/gifts",
+            label: |l| texts::tr(l).nav_gifts,
+            needs: Some(ViewLedger),
+            position: 39,
+        },
+        MenuEntry {
+            href: "/ledger",
+            label: |l| texts::tr(l).nav_ledger,
+            needs: Some(ViewLedger),
+            position: 40,
+        },
+    ],
     menu_parent: &[],
     flash,
     api: None,
@@ -33,6 +42,7 @@ pub const AREA: Area = Area {
 
 fn routes() -> Vec<Route> {
     let view = || Allow(ViewLedger, Target::None);
+    let record = || Allow(RecordMoney, Target::None);
     vec![
         route(Method::GET, "/ledger", view(), get(pages::index)),
         route(Method::GET, "/ledger/entries", view(), get(pages::entries)),
@@ -42,9 +52,37 @@ fn routes() -> Vec<Route> {
             view(),
             get(pages::entry),
         ),
+        route(Method::GET, "/gifts", view(), get(gifts::gifts)),
+        route(Method::GET, "/gifts/new", record(), get(gifts::new_gift)),
+        route(Method::POST, "/gifts", record(), post(gifts::create_gift)),
+        route(
+            Method::POST,
+            "/gifts/transfers",
+            record(),
+            post(gifts::transfer),
+        ),
+        route(Method::GET, "/gifts/{id}", view(), get(gifts::gift)),
+        route(
+            Method::POST,
+            "/gifts/{id}/receive",
+            record(),
+            post(gifts::receive),
+        ),
+        route(
+            Method::GET,
+            "/gifts/{id}/giay-xac-nhan.pdf",
+            view(),
+            get(gifts::acknowledgement),
+        ),
     ]
 }
 
-fn flash(_code: &str, _lang: Lang) -> Option<&'static str> {
-    None
+fn flash(code: &str, lang: Lang) -> Option<&'static str> {
+    let t = texts::tr(lang);
+    Some(match code {
+        "gift_saved" => t.gift_saved,
+        "gift_received" => t.gift_received,
+        "transfer_saved" => t.transfer_saved,
+        _ => return None,
+    })
 }

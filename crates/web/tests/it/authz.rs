@@ -192,6 +192,15 @@ const POLICY: &[(&str, &str, &str, &str, char)] = &[
     ("GET", "/ledger", "FAAFFFAAA", "", 'L'),
     ("GET", "/ledger/entries", "FAAFFFAAA", "", 'L'),
     ("GET", "/ledger/entries/{id}", "FNNFFFNNN", "", 'L'),
+    // Cash gifts: the Department and the Front record them (each its own channels).
+    ("GET", "/gifts", "FAAFFFAAA", "", 'L'),
+    ("GET", "/gifts/new", "FAAFFFFAF", "", 'L'),
+    ("POST", "/gifts", "FAAFFFFAF", "", 'L'),
+    // The transfers are the Front's own: the handler refuses the Department.
+    ("POST", "/gifts/transfers", "FFFFFFFAF", "", 'L'),
+    ("GET", "/gifts/{id}", "FNNFFFNNN", "", 'L'),
+    ("POST", "/gifts/{id}/receive", "FNNFFFFNF", "", 'L'),
+    ("GET", "/gifts/{id}/giay-xac-nhan.pdf", "FNNFFFNNN", "", 'L'),
     ("GET", "/dedup", "FAAAFFFFF", "", 'L'),
     ("POST", "/dedup/run", "FAAAFFFFF", "", 'L'),
     ("POST", "/dedup/{id}", "FAAAFFFFF", "", 'L'),
@@ -356,7 +365,8 @@ fn concrete(path: &str, out: bool, actor: &str, t: &Targets) -> String {
         let (student, _) = if out { t.student_out } else { t.student_in };
         return path.replace("{id}", &student.to_string());
     }
-    if path.starts_with("/handover/") || path.starts_with("/ledger/") {
+    if path.starts_with("/handover/") || path.starts_with("/ledger/") || path.starts_with("/gifts/")
+    {
         return path.replace("{id}", "987654");
     }
     if path.starts_with("/devices/stocktakes/") {

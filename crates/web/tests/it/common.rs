@@ -64,10 +64,19 @@ impl TestApp {
     }
 
     async fn start(db: TestDb) -> TestApp {
-        let app =
-            web::Application::build(db.store.clone(), web::WebConfig::default(), "127.0.0.1:0")
-                .await
-                .unwrap();
+        // The Department's account is configured, the Front's is not: pages show a VietQR
+        // code for the one and say why there is none for the other.
+        let config = web::WebConfig {
+            donations_account: Some(web::BankAccount {
+                bin: "970436".into(),
+                number: "0631000468888".into(),
+                holder: "SO GIAO DUC VA DAO TAO DAK NONG".into(),
+            }),
+            ..web::WebConfig::default()
+        };
+        let app = web::Application::build(db.store.clone(), config, "127.0.0.1:0")
+            .await
+            .unwrap();
         let base = format!("http://{}", app.local_addr());
         let (tx, rx) = oneshot::channel::<()>();
         tokio::spawn(app.run_until_stopped(async {
@@ -300,4 +309,22 @@ macro_rules! web_tests {
             }
         )*
     };
+}
+
+/// The text of a PDF as poppler's `pdftotext` reads it (installed by `.ci/run`).
+pub fn pdf_text(pdf: &[u8]) -> String {
+    let dir =
+        std::env::temp_dir().join(format!("smt-web-pdf-{}", store::passwords::random_token(6)));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("doc.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .args(["-enc", "UTF-8"])
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (Debian package poppler-utils) is needed; .ci/run installs it");
+    std::fs::remove_dir_all(&dir).ok();
+    assert!(out.status.success());
+    String::from_utf8(out.stdout).unwrap()
 }

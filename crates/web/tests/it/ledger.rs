@@ -148,3 +148,189 @@ async fn the_books_read_the_same_on_every_page(app: &TestApp) {
         "no money figures for a school"
     );
 }
+
+web_tests!(a_pledge_from_the_form_to_its_acknowledgement);
+
+async fn a_pledge_from_the_form_to_its_acknowledgement(app: &TestApp) {
+    let store = &app.db.store;
+    let actor = store::testing::system();
+    let donor = store
+        .save_donor(
+            &actor,
+            None,
+            &store::testing::organisation("Công ty TNHH Cà phê Đức Lập"),
+        )
+        .await
+        .unwrap();
+    let today = domain::dates::format_date(domain::dates::today());
+    let d = donor.to_string();
+    let board = app.session("ban_dieu_phoi").await;
+    let form = board.get("/gifts/new").await.text().await.unwrap();
+    assert!(form.contains("Chuyển trực tiếp cho Sở"), "{form}");
+    assert!(
+        !form.contains("value=\"mttq\""),
+        "the Board does not record the Front's gifts"
+    );
+    for (amount, channel, expect) in [
+        ("12,5", "direct", "Số tiền cần là số nguyên đồng lớn hơn 0"),
+        ("0", "direct", "Số tiền cần là số nguyên đồng lớn hơn 0"),
+        (
+            "5.000.000",
+            "mttq",
+            "Hãy chọn hình thức ủng hộ bạn được ghi.",
+        ),
+    ] {
+        let res = board
+            .post(
+                "/gifts",
+                &[
+                    ("donor_id", &d),
+                    ("amount", amount),
+                    ("channel", channel),
+                    ("date", &today),
+                ],
+            )
+            .await;
+        assert_eq!(
+            res.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{amount} {channel}"
+        );
+        assert!(
+            res.text().await.unwrap().contains(expect),
+            "{amount} {channel}"
+        );
+    }
+    assert!(
+        store.gifts(&Default::default()).await.unwrap().is_empty(),
+        "nothing written"
+    );
+    let res = board
+        .post(
+            "/gifts",
+            &[
+                ("donor_id", &d),
+                ("amount", "5.000.000"),
+                ("channel", "direct"),
+                ("date", &today),
+                ("publish_name", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let to = res.headers()["location"].to_str().unwrap().to_string();
+    let g = store.gifts(&Default::default()).await.unwrap().remove(0);
+    assert_eq!(to, format!("/gifts/{}", g.id));
+    let page = board.get(&to).await.text().await.unwrap();
+    assert!(page.contains("<svg"), "the VietQR code is drawn: {page}");
+    let payload = domain::ledger::vietqr::VietQr {
+        bin: "970436".into(),
+        account: "0631000468888".into(),
+        amount: Some(Dong(5_000_000)),
+        note: Some(g.pledge_code.clone()),
+    }
+    .payload()
+    .unwrap();
+    assert!(page.contains(&payload), "{page}");
+    assert!(
+        !page.contains("id=\"verification\""),
+        "no verification code before the money arrives"
+    );
+
+    let res = board
+        .post(
+            &format!("{to}/receive"),
+            &[("received_on", "31/13/2026"), ("bank_ref", "")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let res = board
+        .post(
+            &format!("{to}/receive"),
+            &[("received_on", &today), ("bank_ref", "FT26336000123")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let res = board
+        .post(
+            &format!("{to}/receive"),
+            &[("received_on", &today), ("bank_ref", "FT26336000123")],
+        )
+        .await;
+    assert_eq!(
+        res.status(),
+        StatusCode::CONFLICT,
+        "a second click posts nothing"
+    );
+    let g = store.gift(g.id).await.unwrap().unwrap();
+    let page = board.get(&to).await.text().await.unwrap();
+    assert!(page.contains(&g.verification_printed()), "{page}");
+    let pdf = board.get(&format!("{to}/giay-xac-nhan.pdf")).await;
+    assert_eq!(pdf.headers()["content-type"], "application/pdf");
+    let text = crate::common::pdf_text(&pdf.bytes().await.unwrap());
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains("- Số tiền: 5.000.000 đ"), "{flat}");
+    assert!(flat.contains("- Bằng chữ: Năm triệu đồng."), "{flat}");
+    assert!(flat.contains(&g.verification_printed()), "{flat}");
+    assert!(flat.contains("FT26336000123"), "{flat}");
+    let cash = store.donor_cash(donor).await.unwrap();
+    assert_eq!(cash.received, Dong(5_000_000));
+
+    // The Front: its own channel only, its gifts without a code to scan (no account is
+    // configured for it here), and never a transfer of more than it holds.
+    let mttq = app.session("mttq").await;
+    let form = mttq.get("/gifts/new").await.text().await.unwrap();
+    assert!(
+        form.contains("value=\"mttq\"") && !form.contains("value=\"direct\""),
+        "{form}"
+    );
+    let res = mttq
+        .post(
+            "/gifts",
+            &[
+                ("donor_id", &d),
+                ("amount", "2.000.000"),
+                ("channel", "mttq"),
+                ("date", &today),
+                ("received", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let res = mttq
+        .post(
+            "/gifts/transfers",
+            &[
+                ("amount", "2.000.001"),
+                ("date", &today),
+                ("bank_ref", ""),
+                ("key", "k1"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    assert!(res.text().await.unwrap().contains("chỉ còn 2.000.000 đ"));
+    for _ in 0..2 {
+        let res = mttq
+            .post(
+                "/gifts/transfers",
+                &[
+                    ("amount", "2.000.000"),
+                    ("date", &today),
+                    ("bank_ref", "UNC-01"),
+                    ("key", "k2"),
+                ],
+            )
+            .await;
+        assert_eq!(
+            res.status(),
+            StatusCode::SEE_OTHER,
+            "the second click is the same transfer"
+        );
+    }
+    let list = mttq.get("/gifts").await.text().await.unwrap();
+    assert!(list.contains("UNC-01"), "{list}");
+    let tb = store.trial_balance(None, domain::Lang::Vi).await.unwrap();
+    let bank = tb.accounts.iter().find(|a| a.code == BANK).unwrap();
+    assert_eq!(bank.balance, Dong(7_000_000));
+}
