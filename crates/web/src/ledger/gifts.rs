@@ -319,7 +319,7 @@ struct GiftPage {
     today: String,
 }
 
-fn account_for<'a>(state: &'a AppState, channel: Channel) -> Option<&'a BankAccount> {
+fn account_for(state: &AppState, channel: Channel) -> Option<&BankAccount> {
     match channel {
         Channel::Direct => state.config.donations_account.as_ref(),
         Channel::Mttq => state.config.mttq_account.as_ref(),
