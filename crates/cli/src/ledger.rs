@@ -3,7 +3,7 @@
 
 use crate::database::open;
 use crate::output::Out;
-use anyhow::Result;
+use anyhow::{Context, Result};
 use clap::Subcommand;
 use domain::ledger::vietqr::{VietQr, ascii_note, bank_name};
 use domain::money::Dong;
@@ -35,6 +35,87 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+}
+
+/// `import statement`: a bank statement, matched to the pledges.
+#[derive(Subcommand)]
+pub enum Import {
+    /// Nhập sao kê ngân hàng và đối chiếu với các khoản cam kết; số dư không khớp thì không ghi gì (import a bank statement and match it to the pledges)
+    Statement {
+        file: PathBuf,
+        /// Tài khoản của sao kê: 1121 (tài khoản tiếp nhận ủng hộ của Sở) hoặc 1388 (của Ủy ban MTTQ tỉnh)
+        #[arg(long, default_value = "1121")]
+        account: String,
+        /// Kết quả dạng JSON: {statement, replayed, lines, already_seen, matched, proposed, unmatched, outgoing, skipped}
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+pub async fn import(cmd: Import, db: &str, out: &Out) -> Result<ExitCode> {
+    let Import::Statement {
+        file,
+        account,
+        json,
+    } = cmd;
+    let bytes = std::fs::read(&file).with_context(|| {
+        format!(
+            "không đọc được tệp {} (cannot read the file)",
+            file.display()
+        )
+    })?;
+    if bytes.len() > web::ledger::statements::MAX_STATEMENT_BYTES {
+        out.error(
+            "Tệp sao kê lớn hơn 32 MB.",
+            "The statement file is larger than 32 MB.",
+        );
+        return Ok(ExitCode::FAILURE);
+    }
+    if !json {
+        out.info(
+            &format!("Đang đọc {}…", file.display()),
+            &format!("Reading {}…", file.display()),
+        );
+    }
+    let st = match sheets::statements::read_statement(
+        std::io::Cursor::new(&bytes),
+        &sheets::reader::Limits::default(),
+    ) {
+        Ok(st) => st,
+        Err(errors) => {
+            out.row_errors(&errors, json);
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let store = open(db, 2).await?;
+    let input = web::ledger::statements::input_of(&st, account.trim(), &name, &bytes);
+    let c = store
+        .import_statement(&store::AuditActor::system("cli"), &input)
+        .await?;
+    if json {
+        println!("{}", serde_json::to_string(&c)?);
+    } else if c.replayed {
+        out.info(
+            "Sao kê này đã được nhập trước đó: không có gì thay đổi.",
+            "This statement was imported before: nothing changed.",
+        );
+    } else {
+        out.info(
+            &format!(
+                "Đã nhập sao kê số {}: {} giao dịch ({} đã có từ sao kê khác), {} khớp theo mã và đã ghi sổ, {} chờ xác nhận, {} chưa khớp, {} tiền ra; bỏ qua {} dòng không phải giao dịch.",
+                c.statement, c.lines, c.already_seen, c.matched, c.proposed, c.unmatched, c.outgoing, c.skipped
+            ),
+            &format!(
+                "Imported statement {}: {} lines ({} already in another statement), {} matched by code and posted, {} to confirm, {} not matched, {} money out; {} rows that are not transactions skipped.",
+                c.statement, c.lines, c.already_seen, c.matched, c.proposed, c.unmatched, c.outgoing, c.skipped
+            ),
+        );
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 #[derive(Subcommand)]

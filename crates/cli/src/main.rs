@@ -93,6 +93,8 @@ enum Import {
     Households(households::Import),
     #[command(flatten)]
     Units(units::Import),
+    #[command(flatten)]
+    Ledger(ledger::Import),
 }
 
 #[tokio::main]
@@ -120,6 +122,7 @@ async fn run(cli: Cli, out: &Out) -> Result<ExitCode> {
         Command::Import(Import::Students(c)) => students::import(c, db, out).await,
         Command::Import(Import::Households(c)) => households::import(c, db, out).await,
         Command::Import(Import::Units(c)) => units::import(c, db, out).await,
+        Command::Import(Import::Ledger(c)) => ledger::import(c, db, out).await,
         Command::Audit(c) => audit::run(c, db, out).await,
         Command::Students(c) => students::run(c, db, out).await,
         Command::Dedup(c) => dedup::run(c, db, out).await,

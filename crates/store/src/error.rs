@@ -62,6 +62,8 @@ const UNIQUE: &[(&str, &str)] = &[
     ("handover_items_one_open", "handover_items.device_id"),
     ("ledger_entries_key", "ledger_entries.idem_key"),
     ("cash_gifts_pledge_code_key", "cash_gifts.pledge_code"),
+    ("bank_statements_sha256_key", "bank_statements.sha256"),
+    ("statement_lines_key", "statement_lines.line_key"),
     (
         "cash_gifts_verification_code_key",
         "cash_gifts.verification_code",

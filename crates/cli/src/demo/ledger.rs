@@ -139,6 +139,17 @@ async fn donor_named(store: &Store, actor: &AuditActor, name: &str, publish: boo
     Ok(store.save_donor(actor, None, &donor).await?)
 }
 
+/// The random bytes of a demo gift's two codes, the same on every fresh demo (so that the
+/// sample statement in `data/samples/` names the demo's pledges).
+fn demo_codes(label: &str) -> ([u8; 8], [u8; 8]) {
+    let h = domain::digest::sha256_hex(format!("songmaytinh-demo-gift-{label}").as_bytes());
+    let byte = |i: usize| u8::from_str_radix(&h[i * 2..i * 2 + 2], 16).unwrap_or(0);
+    (
+        std::array::from_fn(&byte),
+        std::array::from_fn(|i| byte(8 + i)),
+    )
+}
+
 pub async fn seed(store: &Store, actor: &AuditActor) -> Result<Seeded> {
     let mut reqs = vec![post(
         "demo-budget-2026".into(),
@@ -172,7 +183,14 @@ pub async fn seed(store: &Store, actor: &AuditActor) -> Result<Seeded> {
                 Some(format!("FT26{:03}{:06}", 200 + i, 104_233 + i * 7_919)),
             )
         });
-        store.record_gift(actor, &gift, received).await?;
+        store
+            .record_gift_coded(
+                actor,
+                &gift,
+                received,
+                Some(demo_codes(&format!("direct-{i}"))),
+            )
+            .await?;
         gifts += 1;
         if paid {
             raised += amount;
@@ -191,7 +209,14 @@ pub async fn seed(store: &Store, actor: &AuditActor) -> Result<Seeded> {
             earmark: Default::default(),
             note: None,
         };
-        store.record_gift(actor, &gift, Some((day, None))).await?;
+        store
+            .record_gift_coded(
+                actor,
+                &gift,
+                Some((day, None)),
+                Some(demo_codes(&format!("mttq-{i}"))),
+            )
+            .await?;
         gifts += 1;
         mttq += amount;
         raised += amount;
@@ -264,6 +289,20 @@ pub async fn seed(store: &Store, actor: &AuditActor) -> Result<Seeded> {
     ];
     out.extend(store.ledger_post_all(actor, &more).await?);
     let _ = out;
+    // September's statement of the Department's account, as the bank exported it: two
+    // pledges matched by their code, one proposed by its amount, the rest for review.
+    let bytes: &[u8] = include_bytes!("../../../../data/samples/sao-ke-vietcombank-2026-09.csv");
+    let st = sheets::statements::read_statement(
+        std::io::Cursor::new(bytes),
+        &sheets::reader::Limits::default(),
+    )
+    .map_err(|e| anyhow::anyhow!("the demo's statement: {:?}", e.first()))?;
+    store
+        .import_statement(
+            actor,
+            &web::ledger::statements::input_of(&st, BANK, "sao-ke-vietcombank-2026-09.csv", bytes),
+        )
+        .await?;
     Ok(Seeded {
         entries: store.ledger_entry_count().await?,
         gifts,

@@ -51,10 +51,12 @@ pub enum Entity {
     LedgerEntry,
     /// A cash gift or pledge.
     CashGift,
+    /// An imported bank statement and the reconciliation of its lines.
+    BankStatement,
 }
 
 impl Entity {
-    pub const ALL: [Entity; 23] = [
+    pub const ALL: [Entity; 24] = [
         Entity::Unit,
         Entity::User,
         Entity::ApiKey,
@@ -78,6 +80,7 @@ impl Entity {
         Entity::CsdlEntry,
         Entity::LedgerEntry,
         Entity::CashGift,
+        Entity::BankStatement,
     ];
 
     /// The spelling written from now on.
@@ -106,6 +109,7 @@ impl Entity {
             Entity::CsdlEntry => "csdl_entry",
             Entity::LedgerEntry => "ledger_entry",
             Entity::CashGift => "cash_gift",
+            Entity::BankStatement => "bank_statement",
         }
     }
 
@@ -188,6 +192,7 @@ pub fn action_label(action: &str, lang: Lang) -> Option<&'static str> {
         "post" => ("Ghi sổ bút toán", "Entry posted"),
         "pledge" => ("Ghi nhận cam kết ủng hộ", "Pledge recorded"),
         "receive_cash" => ("Ghi nhận đã nhận tiền ủng hộ", "Gift received"),
+        "reconcile" => ("Đối chiếu dòng sao kê", "Statement line reconciled"),
         "reserve" => ("Tạm giữ giá trị hợp đồng", "Commitment reserved"),
         "post_pending" => ("Ghi sổ từ khoản tạm giữ", "Posted from a commitment"),
         "release" => ("Giải phóng phần tạm giữ còn lại", "Commitment released"),
@@ -222,6 +227,7 @@ impl Entity {
             Entity::CsdlEntry => lang.pick("Nhập CSDL ngành", "Sector database entry"),
             Entity::LedgerEntry => lang.pick("Bút toán sổ cái", "Ledger entry"),
             Entity::CashGift => lang.pick("Khoản ủng hộ tiền", "Cash gift"),
+            Entity::BankStatement => lang.pick("Sao kê ngân hàng", "Bank statement"),
             Entity::Document => lang.pick("Tài liệu lưu kèm", "Kept document"),
         }
     }

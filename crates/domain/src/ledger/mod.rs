@@ -1,6 +1,6 @@
 //! The program's money in double entry: integer đồng, entries that balance, nothing
 //! posted ever changed, two-phase commitments, guarded accounts. The rules follow
-//! TigerBeetle's invariants (docs/adr/0012-ledger.md):
+//! TigerBeetle's invariants (docs/adr/0022-ledger.md):
 //!
 //! - an entry has at least two postings, each a positive amount, whose debits equal its
 //!   credits, and never debits and credits one account;
@@ -18,6 +18,7 @@
 
 mod error;
 pub mod gifts;
+pub mod reconcile;
 pub mod vietqr;
 
 pub use error::LedgerError;

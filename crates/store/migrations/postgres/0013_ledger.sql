@@ -1,4 +1,4 @@
--- The ledger (PostgreSQL): double entry in whole đồng (docs/adr/0012-ledger.md). Entries and
+-- The ledger (PostgreSQL): double entry in whole đồng (docs/adr/0022-ledger.md). Entries and
 -- their postings are append-only; an entry is inserted after its postings, and the
 -- database refuses one whose postings do not balance or that has fewer than two. Accounts
 -- keep running totals, posted and reserved, and a guarded account's CHECK refuses any

@@ -251,6 +251,18 @@ impl Store {
         g: &NewGift,
         received: Option<(Date, Option<String>)>,
     ) -> Result<i64> {
+        self.record_gift_coded(actor, g, received, None).await
+    }
+
+    /// [`Store::record_gift`] with the random bytes of its two codes given (the demo's
+    /// gifts keep the same codes on every fresh demo).
+    pub async fn record_gift_coded(
+        &self,
+        actor: &AuditActor,
+        g: &NewGift,
+        received: Option<(Date, Option<String>)>,
+        random: Option<([u8; 8], [u8; 8])>,
+    ) -> Result<i64> {
         let g = g.checked(today())?;
         let donor = self.donor(g.donor_id).await?.ok_or_else(|| {
             DomainError::Ledger(LedgerError::InvalidGift {
@@ -261,9 +273,15 @@ impl Store {
         })?;
         // Codes are random: on the rare clash with an earlier one, draw again.
         for _ in 0..8 {
-            let (mut a, mut b) = ([0u8; 8], [0u8; 8]);
-            fill_random(&mut a);
-            fill_random(&mut b);
+            let (a, b) = match random {
+                Some(r) => r,
+                None => {
+                    let (mut a, mut b) = ([0u8; 8], [0u8; 8]);
+                    fill_random(&mut a);
+                    fill_random(&mut b);
+                    (a, b)
+                }
+            };
             let (code, check) = (pledge_code(&a), compact(&verification_code(&b)));
             let mut tx = self.pool().begin().await?;
             let inserted: std::result::Result<i64, sqlx::Error> = q(

@@ -1,9 +1,10 @@
 //! The ledger on either engine: one transaction per request with its audit entry, the
 //! domain's rules checked first and the database's again (migrations 0013: balanced
 //! entries, append-only tables, guarded accounts' CHECK, pending amounts that only grow).
-//! See docs/adr/0012-ledger.md.
+//! See docs/adr/0022-ledger.md.
 
 pub mod gifts;
+pub mod statements;
 
 use crate::db::{Tx, q};
 use crate::error::{Result, StoreError, unique_violation};

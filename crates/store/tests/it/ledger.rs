@@ -739,3 +739,175 @@ mod gifts {
         assert_eq!(balance(db, BANK).await.0, 40_000_000);
     }
 }
+
+mod statements {
+    use super::*;
+    use domain::ledger::gifts::{Channel, NewGift};
+    use songmaytinh_store::ledger::gifts::GiftStatus;
+    use songmaytinh_store::ledger::statements::{InputLine, LineStatus, Resolve, StatementInput};
+    use songmaytinh_store::testing::organisation;
+
+    storage_tests!(a_statement_is_matched_reviewed_and_never_imported_twice);
+
+    fn input(csv: &str) -> StatementInput {
+        let st = sheets::statements::read_statement(
+            std::io::Cursor::new(csv.as_bytes().to_vec()),
+            &sheets::reader::Limits::default(),
+        )
+        .unwrap();
+        StatementInput {
+            account: BANK.into(),
+            file_name: "sao-ke.csv".into(),
+            sha256: domain::digest::sha256_hex(csv.as_bytes()),
+            opening: st.opening,
+            closing: st.closing,
+            lines: st
+                .lines
+                .iter()
+                .map(|l| InputLine {
+                    row: l.row as i64,
+                    date: l.date,
+                    reference: l.reference.clone(),
+                    debit: l.debit,
+                    credit: l.credit,
+                    balance: l.balance,
+                    description: l.description.clone(),
+                })
+                .collect(),
+            skipped: st.skipped.total() as i64,
+        }
+    }
+
+    async fn a_statement_is_matched_reviewed_and_never_imported_twice(db: &TestDb) {
+        let s = &db.store;
+        let actor = system();
+        let donor = s
+            .save_donor(&actor, None, &organisation("Hội Doanh nhân trẻ"))
+            .await
+            .unwrap();
+        let mut codes = Vec::new();
+        for (i, amount) in [5_000_000, 2_000_000, 700_000, 900_000]
+            .into_iter()
+            .enumerate()
+        {
+            let g = NewGift {
+                donor_id: donor,
+                amount: Dong(amount),
+                channel: Channel::Direct,
+                date: date!(2026 - 09 - 01),
+                publish_name: true,
+                earmark: Default::default(),
+                note: None,
+            };
+            let id = s
+                .record_gift_coded(&actor, &g, None, Some(([i as u8 + 1; 8], [i as u8 + 9; 8])))
+                .await
+                .unwrap();
+            codes.push((id, s.gift(id).await.unwrap().unwrap().pledge_code));
+        }
+        let (a, b) = (&codes[0].1, &codes[1].1);
+        let csv = format!(
+            "Số dư đầu kỳ:,,,\"1.000.000\",,\n\
+Ngày giao dịch,Số tham chiếu,Số tiền ghi nợ,Số tiền ghi có,Số dư,Nội dung\n\
+05/09/2026,FT1,,\"5.000.000\",\"6.000.000\",{a} ung ho\n\
+06/09/2026,FT2,,\"2.500.000\",\"8.500.000\",{b} ung ho\n\
+07/09/2026,FT3,,\"700.000\",\"9.200.000\",chuyen tien ung ho\n\
+08/09/2026,FT4,,\"900.000\",\"10.100.000\",khong ma\n\
+30/09/2026,FT5,\"11.000\",,\"10.089.000\",phi dich vu\n\
+Tổng,,\"11.000\",\"9.100.000\",,\n"
+        );
+        let first = input(&csv);
+        let c = s.import_statement(&actor, &first).await.unwrap();
+        assert_eq!(
+            (
+                c.lines,
+                c.matched,
+                c.proposed,
+                c.unmatched,
+                c.outgoing,
+                c.replayed
+            ),
+            (5, 1, 2, 1, 1, false)
+        );
+        assert_eq!(
+            s.gift(codes[0].0).await.unwrap().unwrap().status,
+            GiftStatus::Received
+        );
+        let again = s.import_statement(&actor, &first).await.unwrap();
+        assert!(again.replayed);
+        assert_eq!((again.matched, again.proposed), (1, 2));
+        assert_eq!(s.statements().await.unwrap().len(), 1);
+
+        let queue = s.statement_lines(None).await.unwrap();
+        assert_eq!(queue.len(), 4);
+        let line = |reference: &str| queue.iter().find(|l| l.reference == reference).unwrap().id;
+        // The proposed 700.000 đ: confirmed, posted.
+        s.resolve_line(&actor, line("FT3"), Resolve::Confirm)
+            .await
+            .unwrap();
+        assert_eq!(
+            s.gift(codes[2].0).await.unwrap().unwrap().status,
+            GiftStatus::Received
+        );
+        // The 2.500.000 đ for a pledge of 2.000.000 đ: linking it is refused, nothing posted.
+        assert_eq!(
+            code_of(
+                s.resolve_line(&actor, line("FT2"), Resolve::Link { gift: codes[1].0 })
+                    .await
+                    .unwrap_err()
+            ),
+            "invalid_gift"
+        );
+        assert_eq!(
+            s.gift(codes[1].0).await.unwrap().unwrap().status,
+            GiftStatus::Pledged
+        );
+        s.resolve_line(
+            &actor,
+            line("FT2"),
+            Resolve::Explain {
+                text: "Nhà tài trợ chuyển thêm 500.000 đ, đã liên hệ".into(),
+            },
+        )
+        .await
+        .unwrap();
+        // The fee: explained; a blank explanation is refused.
+        assert_eq!(
+            code_of(
+                s.resolve_line(&actor, line("FT5"), Resolve::Explain { text: "  ".into() })
+                    .await
+                    .unwrap_err()
+            ),
+            "reason_required"
+        );
+        s.resolve_line(
+            &actor,
+            line("FT5"),
+            Resolve::Explain {
+                text: "Phí dịch vụ tháng 9".into(),
+            },
+        )
+        .await
+        .unwrap();
+        let left = s.statement_lines(None).await.unwrap();
+        assert_eq!(left.len(), 1, "{left:?}");
+        assert_eq!(left[0].status, LineStatus::Proposed);
+
+        // An overlapping statement: its old line is counted, not imported again.
+        let csv2 = "Ngày giao dịch,Số tham chiếu,Số tiền ghi nợ,Số tiền ghi có,Số dư,Nội dung\n\
+30/09/2026,FT5,\"11.000\",,\"10.089.000\",phi dich vu\n\
+01/10/2026,FT6,,\"300.000\",\"10.389.000\",ung ho\n";
+        let c2 = s.import_statement(&actor, &input(csv2)).await.unwrap();
+        assert_eq!((c2.lines, c2.already_seen, c2.unmatched), (2, 1, 1));
+        assert_eq!(s.unreconciled_lines().await.unwrap(), 2);
+        let tb = s.trial_balance(None, Lang::Vi).await.unwrap();
+        let bank = tb.accounts.iter().find(|a| a.code == BANK).unwrap();
+        assert_eq!(
+            bank.balance,
+            Dong(5_700_000),
+            "only the matched and confirmed lines posted"
+        );
+        assert!(s.ledger_verify().await.unwrap().is_empty());
+        assert!(s.verify_audit(|_, _| {}).await.unwrap().ok());
+    }
+}

@@ -5,6 +5,7 @@
 
 mod gifts;
 mod pages;
+pub mod statements;
 mod texts;
 mod work;
 
@@ -25,6 +26,12 @@ pub const AREA: Area = Area {
             label: |l| texts::tr(l).nav_gifts,
             needs: Some(ViewLedger),
             position: 39,
+        },
+        MenuEntry {
+            href: "/reconciliation",
+            label: |l| texts::tr(l).nav_reconciliation,
+            needs: Some(ViewLedger),
+            position: 41,
         },
         MenuEntry {
             href: "/ledger",
@@ -74,6 +81,30 @@ fn routes() -> Vec<Route> {
             view(),
             get(gifts::acknowledgement),
         ),
+        route(
+            Method::GET,
+            "/reconciliation",
+            view(),
+            get(statements::index),
+        ),
+        route(
+            Method::POST,
+            "/reconciliation",
+            record(),
+            post(statements::upload),
+        ),
+        route(
+            Method::GET,
+            "/reconciliation/{id}",
+            view(),
+            get(statements::statement),
+        ),
+        route(
+            Method::POST,
+            "/reconciliation/lines/{id}",
+            record(),
+            post(statements::resolve),
+        ),
     ]
 }
 
@@ -83,6 +114,9 @@ fn flash(code: &str, lang: Lang) -> Option<&'static str> {
         "gift_saved" => t.gift_saved,
         "gift_received" => t.gift_received,
         "transfer_saved" => t.transfer_saved,
+        "statement_imported" => t.statement_imported,
+        "statement_again" => t.statement_again,
+        "line_resolved" => t.line_resolved,
         _ => return None,
     })
 }

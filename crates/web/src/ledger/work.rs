@@ -37,7 +37,15 @@ pub fn items<'a>(
             .map(|p| p.state.remaining().0)
             .sum();
         let group = t.nav_ledger;
+        let unreconciled = state.store.unreconciled_lines().await?;
         Ok(vec![
+            WorkItem {
+                todo: actor.can(Action::RecordMoney),
+                n: unreconciled,
+                label: t.work_unreconciled.to_string(),
+                href: "/reconciliation#queue".to_string(),
+                group,
+            },
             WorkItem {
                 todo: false,
                 n: bal(DONATIONS) + bal(BUDGET),

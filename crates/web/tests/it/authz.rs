@@ -201,6 +201,11 @@ const POLICY: &[(&str, &str, &str, &str, char)] = &[
     ("GET", "/gifts/{id}", "FNNFFFNNN", "", 'L'),
     ("POST", "/gifts/{id}/receive", "FNNFFFFNF", "", 'L'),
     ("GET", "/gifts/{id}/giay-xac-nhan.pdf", "FNNFFFNNN", "", 'L'),
+    // Reconciliation: the Department imports its account's statements, the Front its own.
+    ("GET", "/reconciliation", "FAAFFFAAA", "", 'L'),
+    ("POST", "/reconciliation", "FAAFFFFAF", "", 'L'),
+    ("GET", "/reconciliation/{id}", "FNNFFFNNN", "", 'L'),
+    ("POST", "/reconciliation/lines/{id}", "FAAFFFFAF", "", 'L'),
     ("GET", "/dedup", "FAAAFFFFF", "", 'L'),
     ("POST", "/dedup/run", "FAAAFFFFF", "", 'L'),
     ("POST", "/dedup/{id}", "FAAAFFFFF", "", 'L'),

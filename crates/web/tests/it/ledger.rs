@@ -334,3 +334,119 @@ async fn a_pledge_from_the_form_to_its_acknowledgement(app: &TestApp) {
     let bank = tb.accounts.iter().find(|a| a.code == BANK).unwrap();
     assert_eq!(bank.balance, Dong(7_000_000));
 }
+
+web_tests!(a_statement_uploaded_and_its_lines_reviewed);
+
+async fn a_statement_uploaded_and_its_lines_reviewed(app: &TestApp) {
+    let store = &app.db.store;
+    let actor = store::testing::system();
+    let donor = store
+        .save_donor(
+            &actor,
+            None,
+            &store::testing::organisation("Hợp tác xã Quảng Sơn"),
+        )
+        .await
+        .unwrap();
+    let gift = |amount: i64| domain::ledger::gifts::NewGift {
+        donor_id: donor,
+        amount: Dong(amount),
+        channel: domain::ledger::gifts::Channel::Direct,
+        date: date!(2026 - 09 - 01),
+        publish_name: true,
+        earmark: Default::default(),
+        note: None,
+    };
+    let coded = store
+        .record_gift(&actor, &gift(4_000_000), None)
+        .await
+        .unwrap();
+    let code = store.gift(coded).await.unwrap().unwrap().pledge_code;
+    let by_amount = store
+        .record_gift(&actor, &gift(650_000), None)
+        .await
+        .unwrap();
+    let csv = format!(
+        "Số dư đầu kỳ:,,,\"0\",,\n\
+Ngày giao dịch,Số tham chiếu,Số tiền ghi nợ,Số tiền ghi có,Số dư,Nội dung\n\
+05/09/2026,FT1,,\"4.000.000\",\"4.000.000\",{code} ung ho\n\
+06/09/2026,FT2,,\"650.000\",\"4.650.000\",HTX QUANG SON\n\
+30/09/2026,FT3,\"11.000\",,\"4.639.000\",<b>phi</b>\n"
+    );
+    let board = app.session("ban_dieu_phoi").await;
+    let upload = |body: String, name: &'static str| {
+        let form = board.upload_form().part(
+            "file",
+            reqwest::multipart::Part::bytes(body.into_bytes()).file_name(name),
+        );
+        board.post_multipart("/reconciliation", form)
+    };
+    // Balances that do not add up: refused, the difference named, nothing written.
+    let res = upload(
+        csv.replace("Số dư đầu kỳ:,,,\"0\"", "Số dư đầu kỳ:,,,\"1.000\""),
+        "sai.csv",
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = res.text().await.unwrap();
+    assert!(body.contains("chênh lệch"), "{body}");
+    assert!(store.statements().await.unwrap().is_empty());
+    let res = upload("Họ và tên,Ngày sinh\nA,01/01/2015\n".into(), "khac.csv").await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("Không nhận ra dạng sao kê")
+    );
+
+    let res = upload(csv.clone(), "sao-ke-09.csv").await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let to = res.headers()["location"].to_str().unwrap().to_string();
+    let page = board.get(&to).await.text().await.unwrap();
+    assert!(
+        page.contains("3: 1 khớp theo mã, 1 chờ xác nhận, 0 chưa khớp, 1 tiền ra"),
+        "{page}"
+    );
+    assert!(!page.contains("<b>phi</b>"), "the note is escaped");
+    let res = upload(csv.clone(), "sao-ke-09.csv").await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER, "the same file again");
+    assert_eq!(store.statements().await.unwrap().len(), 1);
+
+    let queue = board.get("/reconciliation").await.text().await.unwrap();
+    assert!(queue.contains("Cần xử lý (2)"), "{queue}");
+    let lines = store.statement_lines(None).await.unwrap();
+    let proposed = lines.iter().find(|l| l.reference == "FT2").unwrap().id;
+    let fee = lines.iter().find(|l| l.reference == "FT3").unwrap().id;
+    let res = board
+        .post(
+            &format!("/reconciliation/lines/{proposed}"),
+            &[("action", "confirm")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        store.gift(by_amount).await.unwrap().unwrap().status,
+        store::ledger::gifts::GiftStatus::Received
+    );
+    let res = board
+        .post(
+            &format!("/reconciliation/lines/{fee}"),
+            &[("action", "explain"), ("text", "")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let res = board
+        .post(
+            &format!("/reconciliation/lines/{fee}"),
+            &[("action", "explain"), ("text", "Phí quản lý tài khoản")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let queue = board.get("/reconciliation").await.text().await.unwrap();
+    assert!(queue.contains("Không còn dòng nào cần xử lý."), "{queue}");
+    // The Front does not import the Department's statements, nor the treasury roles.
+    let finance = app.session("so_tai_chinh").await;
+    let page = finance.get("/reconciliation").await.text().await.unwrap();
+    assert!(!page.contains("id=\"statement-form\""));
+}
