@@ -20,27 +20,13 @@ use domain::authz::Action::*;
 pub const AREA: Area = Area {
     name: "ledger",
     routes,
-    menu: &[
-        MenuEntry {
-            href: "/gifts",
-            label: |l| texts::tr(l).nav_gifts,
-            needs: Some(ViewLedger),
-            position: 39,
-        },
-        MenuEntry {
-            href: "/reconciliation",
-            label: |l| texts::tr(l).nav_reconciliation,
-            needs: Some(ViewLedger),
-            position: 41,
-        },
-        MenuEntry {
-            href: "/ledger",
-            label: |l| texts::tr(l).nav_ledger,
-            needs: Some(ViewLedger),
-            position: 40,
-        },
-    ],
-    menu_parent: &[],
+    menu: &[MenuEntry {
+        href: "/ledger",
+        label: |l| texts::tr(l).nav_money,
+        needs: Some(ViewLedger),
+        position: 39,
+    }],
+    menu_parent: &[("/gifts", "/ledger"), ("/reconciliation", "/ledger")],
     flash,
     api: None,
     work: Some(work::items),
