@@ -25,7 +25,9 @@ use serde::Deserialize;
 use sheets::statements::Statement;
 use store::StoreError;
 use store::ledger::gifts::GiftFilter;
-use store::ledger::statements::{InputLine, LineRecord, LineStatus, Resolve, StatementInput};
+use store::ledger::statements::{
+    InputLine, LineRecord, LineStatus, Resolve, StatementInput, StatementRecord,
+};
 
 /// The largest statement file taken (100,000 lines of a bank's export fit well within).
 pub const MAX_STATEMENT_BYTES: usize = 32 * 1024 * 1024;
@@ -77,6 +79,26 @@ pub struct StatementLine {
     pub unmatched: i64,
     pub outgoing: i64,
     pub imported: String,
+}
+
+fn statement_line(s: &StatementRecord) -> StatementLine {
+    StatementLine {
+        id: s.id,
+        file_name: s.file_name.clone(),
+        account: s.account.clone(),
+        period: match (s.first_day, s.last_day) {
+            (Some(a), Some(b)) => format!("{} – {}", format_date(a), format_date(b)),
+            _ => String::new(),
+        },
+        opening: s.opening.to_string(),
+        closing: s.closing.to_string(),
+        lines: s.counts.lines,
+        matched: s.counts.matched,
+        proposed: s.counts.proposed,
+        unmatched: s.counts.unmatched,
+        outgoing: s.counts.outgoing,
+        imported: when(s.imported_at),
+    }
 }
 
 pub struct QueueLine {
@@ -173,24 +195,8 @@ async fn index_page(
         .store
         .statements()
         .await?
-        .into_iter()
-        .map(|s| StatementLine {
-            id: s.id,
-            file_name: s.file_name,
-            account: s.account,
-            period: match (s.first_day, s.last_day) {
-                (Some(a), Some(b)) => format!("{} – {}", format_date(a), format_date(b)),
-                _ => String::new(),
-            },
-            opening: s.opening.to_string(),
-            closing: s.closing.to_string(),
-            lines: s.counts.lines,
-            matched: s.counts.matched,
-            proposed: s.counts.proposed,
-            unmatched: s.counts.unmatched,
-            outgoing: s.counts.outgoing,
-            imported: when(s.imported_at),
-        })
+        .iter()
+        .map(statement_line)
         .collect();
     let queue = state
         .store
@@ -337,23 +343,7 @@ pub async fn statement(
         credits: credits.to_string(),
         debits: debits.to_string(),
         lines: lines.iter().map(|l| queue_line(l, ctx.lang)).collect(),
-        s: StatementLine {
-            id: s.id,
-            file_name: s.file_name,
-            account: s.account,
-            period: match (s.first_day, s.last_day) {
-                (Some(a), Some(b)) => format!("{} – {}", format_date(a), format_date(b)),
-                _ => String::new(),
-            },
-            opening: s.opening.to_string(),
-            closing: s.closing.to_string(),
-            lines: s.counts.lines,
-            matched: s.counts.matched,
-            proposed: s.counts.proposed,
-            unmatched: s.counts.unmatched,
-            outgoing: s.counts.outgoing,
-            imported: when(s.imported_at),
-        },
+        s: statement_line(&s),
     }))
 }
 
