@@ -28,7 +28,12 @@ pub struct Area {
     /// What this area says on a student's page (the student's page is the students
     /// area's; an area adds a section without touching it): a heading and lines.
     pub student_panel: Option<StudentPanelFn>,
+    /// What this area says on a donor's page (the donations area's), the same way.
+    pub donor_panel: Option<DonorPanelFn>,
 }
+
+/// An area's section of a donor's page: the same shape as a student's, for a donor's id.
+pub type DonorPanelFn = StudentPanelFn;
 
 /// An area's section of a student's page (see [`Area::student_panel`]).
 pub type StudentPanelFn = for<'a> fn(
@@ -61,6 +66,24 @@ pub async fn student_panels(
     for area in AREAS {
         if let Some(f) = area.student_panel
             && let Some(p) = f(state, actor, student, lang).await?
+        {
+            out.push(p);
+        }
+    }
+    Ok(out)
+}
+
+/// Every area's section of a donor's page, in the areas' order.
+pub async fn donor_panels(
+    state: &crate::state::AppState,
+    actor: &Actor,
+    donor: i64,
+    lang: Lang,
+) -> crate::error::AppResult<Vec<StudentPanel>> {
+    let mut out = Vec::new();
+    for area in AREAS {
+        if let Some(f) = area.donor_panel
+            && let Some(p) = f(state, actor, donor, lang).await?
         {
             out.push(p);
         }

@@ -28,6 +28,7 @@ pub const AREA: Area = Area {
     api: None,
     work: None,
     student_panel: Some(panel::student),
+    donor_panel: None,
 };
 
 fn routes() -> Vec<Route> {

@@ -27,6 +27,7 @@ pub const AREA: Area = Area {
     api: Some(<api::Api as utoipa::OpenApi>::openapi),
     work: None,
     student_panel: None,
+    donor_panel: None,
 };
 
 fn routes() -> Vec<Route> {

@@ -25,6 +25,7 @@ pub const AREA: Area = Area {
     api: None,
     work: None,
     student_panel: None,
+    donor_panel: None,
 };
 
 fn routes() -> Vec<Route> {

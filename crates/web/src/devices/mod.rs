@@ -30,6 +30,7 @@ pub const AREA: Area = Area {
     api: None,
     work: Some(work::items),
     student_panel: None,
+    donor_panel: None,
 };
 
 fn routes() -> Vec<Route> {

@@ -148,6 +148,8 @@ struct DonorPage {
     error: Option<String>,
     bad: String,
     donations: Vec<DonationLine>,
+    /// Other areas' sections of the donor's page (the cash they gave).
+    panels: Vec<crate::areas::StudentPanel>,
 }
 
 fn form_of(d: &Donor, unit_code: String) -> DonorForm {
@@ -220,6 +222,10 @@ async fn donor_page(
             .collect(),
         None => Vec::new(),
     };
+    let panels = match id {
+        Some(id) => crate::areas::donor_panels(state, actor, id, lang).await?,
+        None => Vec::new(),
+    };
     let title = stored
         .as_ref()
         .map(|d| d.name.clone())
@@ -243,6 +249,7 @@ async fn donor_page(
             error,
             bad,
             donations,
+            panels,
         })
         .into_response(),
     ))

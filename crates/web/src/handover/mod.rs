@@ -35,6 +35,7 @@ pub const AREA: Area = Area {
     api: None,
     work: Some(work::items),
     student_panel: Some(panel::student),
+    donor_panel: None,
 };
 
 fn routes() -> Vec<Route> {

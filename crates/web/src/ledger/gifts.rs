@@ -10,7 +10,7 @@ use crate::files::{inline_file, with_status};
 use crate::gate::Actor;
 use crate::state::{AppState, BankAccount};
 use crate::views::{BOARD_NAME, Ctx, board_letterhead, redirect_with_flash, render};
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use domain::authz::Action;
@@ -76,9 +76,16 @@ async fn gifts_page(
     state: &AppState,
     ctx: &Ctx,
     actor: &Actor,
+    donor: Option<i64>,
     error: Option<(StatusCode, String)>,
 ) -> AppResult<Response> {
-    let all = state.store.gifts(&GiftFilter::default()).await?;
+    let all = state
+        .store
+        .gifts(&GiftFilter {
+            donor_id: donor,
+            ..GiftFilter::default()
+        })
+        .await?;
     let sum = |s: GiftStatus| {
         Dong(
             all.iter()
@@ -134,8 +141,49 @@ async fn gifts_page(
     Ok(with_status(status, page))
 }
 
-pub async fn gifts(State(state): State<AppState>, ctx: Ctx, actor: Actor) -> AppResult<Response> {
-    gifts_page(&state, &ctx, &actor, None).await
+#[derive(Deserialize, Default)]
+pub struct GiftsQuery {
+    donor: Option<i64>,
+}
+
+pub async fn gifts(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    actor: Actor,
+    Query(q): Query<GiftsQuery>,
+) -> AppResult<Response> {
+    gifts_page(&state, &ctx, &actor, q.donor, None).await
+}
+
+/// The ledger's section of a donor's page: the cash they gave and pledged, for the roles
+/// that read the money.
+pub fn donor_panel<'a>(
+    state: &'a AppState,
+    actor: &'a Actor,
+    donor: i64,
+    lang: Lang,
+) -> futures_util::future::BoxFuture<'a, AppResult<Option<crate::areas::StudentPanel>>> {
+    Box::pin(async move {
+        if !actor.can(Action::ViewLedger) {
+            return Ok(None);
+        }
+        let t = texts::tr(lang);
+        let cash = state.store.donor_cash(donor).await?;
+        if cash.gifts_received == 0 && cash.pledged.0 == 0 {
+            return Ok(None);
+        }
+        Ok(Some(crate::areas::StudentPanel {
+            heading: t.nav_gifts,
+            lines: vec![
+                format!(
+                    "{}: {} ({} {})",
+                    t.received_total, cash.received, cash.gifts_received, t.gifts_word
+                ),
+                format!("{}: {}", t.pledged_total, cash.pledged),
+            ],
+            link: Some((format!("/gifts?donor={donor}"), t.see_gifts)),
+        }))
+    })
 }
 
 pub struct DonorOpt {
@@ -530,7 +578,7 @@ pub async fn transfer(
         } else {
             format!("{}: {}", t.transfer_date, t.bad_date)
         };
-        return gifts_page(&state, &ctx, &actor, Some(bad(msg))).await;
+        return gifts_page(&state, &ctx, &actor, None, Some(bad(msg))).await;
     };
     let key = match f.key.trim() {
         "" => format!("mttq-transfer-{}", store::passwords::random_token(8)),
@@ -548,7 +596,14 @@ pub async fn transfer(
         )),
         Err(StoreError::Domain(e)) if e.kind() != domain::ErrorKind::NotFound => {
             let status = domain_status(&e);
-            gifts_page(&state, &ctx, &actor, Some((status, e.message(ctx.lang)))).await
+            gifts_page(
+                &state,
+                &ctx,
+                &actor,
+                None,
+                Some((status, e.message(ctx.lang))),
+            )
+            .await
         }
         Err(e) => Err(e.into()),
     }

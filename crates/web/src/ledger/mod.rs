@@ -31,6 +31,7 @@ pub const AREA: Area = Area {
     api: None,
     work: Some(work::items),
     student_panel: None,
+    donor_panel: Some(gifts::donor_panel),
 };
 
 fn routes() -> Vec<Route> {

@@ -59,6 +59,8 @@ crate::i18n::texts! {
     work_committed: "Đang cam kết theo hợp đồng (đồng)", "Committed under contracts (đồng)";
     work_paid: "Đã chi mua sắm thiết bị (đồng)", "Spent on devices (đồng)";
     nav_gifts: "Tiền ủng hộ", "Cash gifts";
+    gifts_word: "khoản", "gifts";
+    see_gifts: "Xem các khoản ủng hộ tiền của nhà tài trợ này", "See this donor's cash gifts";
     gifts_how: "Tiền ủng hộ được ghi thế nào", "How cash gifts are recorded";
     gifts_help: "Mỗi khoản ủng hộ tiền có mã khoản ủng hộ (ghi trong nội dung chuyển khoản) và, khi đã nhận tiền, một giấy xác nhận in kèm mã xác thực để nhà tài trợ tra cứu trên cổng công khai. Ban điều phối ghi các khoản chuyển thẳng cho Sở và ngân sách; Ủy ban MTTQ tỉnh ghi các khoản qua Mặt trận và các lần chuyển tiền về Sở.", "Each cash gift has a gift code (written in the transfer note) and, once received, a printed acknowledgement with a verification code the donor can check on the public portal. The Board records gifts to the Department and the budget; the Fatherland Front records gifts through it and its transfers to the Department.";
     gifts_none: "Chưa có khoản ủng hộ tiền nào.", "No cash gift yet.";

@@ -37,6 +37,7 @@ pub const AREA: Area = Area {
     api: Some(<api::Api as utoipa::OpenApi>::openapi),
     work: Some(work::items),
     student_panel: None,
+    donor_panel: None,
 };
 
 fn routes() -> Vec<Route> {

@@ -275,6 +275,39 @@ async fn a_pledge_from_the_form_to_its_acknowledgement(app: &TestApp) {
     assert!(flat.contains("FT26336000123"), "{flat}");
     let cash = store.donor_cash(donor).await.unwrap();
     assert_eq!(cash.received, Dong(5_000_000));
+    // The donor's page says the same as the acknowledgement, for those who read money.
+    let donor_page = board
+        .get(&format!("/donors/{donor}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        donor_page.contains("Đã nhận: 5.000.000 đ (1 khoản)"),
+        "{donor_page}"
+    );
+    assert!(
+        donor_page.contains(&format!("/gifts?donor={donor}")),
+        "{donor_page}"
+    );
+    let appraiser = app.session("so_tttt").await;
+    let donor_page = appraiser
+        .get(&format!("/donors/{donor}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        !donor_page.contains("Đã nhận:"),
+        "no money for those who do not read it"
+    );
+    let only = board
+        .get(&format!("/gifts?donor={donor}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(only.contains(&g.pledge_code), "{only}");
 
     // The Front: its own channel only, its gifts without a code to scan (no account is
     // configured for it here), and never a transfer of more than it holds.
