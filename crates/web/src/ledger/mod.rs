@@ -3,6 +3,7 @@
 //! postings and what it reverses or settles. Read by the roles that raise, spend, approve
 //! and oversee the money; no personal data.
 
+mod export;
 mod gifts;
 mod pages;
 pub mod statements;
@@ -46,7 +47,14 @@ fn routes() -> Vec<Route> {
             view(),
             get(pages::entry),
         ),
+        route(
+            Method::GET,
+            "/ledger/entries.csv",
+            view(),
+            get(export::journal),
+        ),
         route(Method::GET, "/gifts", view(), get(gifts::gifts)),
+        route(Method::GET, "/gifts.csv", view(), get(export::gifts)),
         route(Method::GET, "/gifts/new", record(), get(gifts::new_gift)),
         route(Method::POST, "/gifts", record(), post(gifts::create_gift)),
         route(

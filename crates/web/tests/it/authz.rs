@@ -192,6 +192,8 @@ const POLICY: &[(&str, &str, &str, &str, char)] = &[
     ("GET", "/ledger", "FAAFFFAAA", "", 'L'),
     ("GET", "/ledger/entries", "FAAFFFAAA", "", 'L'),
     ("GET", "/ledger/entries/{id}", "FNNFFFNNN", "", 'L'),
+    ("GET", "/ledger/entries.csv", "FAAFFFAAA", "", 'L'),
+    ("GET", "/gifts.csv", "FAAFFFAAA", "", 'L'),
     // Cash gifts: the Department and the Front record them (each its own channels).
     ("GET", "/gifts", "FAAFFFAAA", "", 'L'),
     ("GET", "/gifts/new", "FAAFFFFAF", "", 'L'),

@@ -140,6 +140,47 @@ async fn the_books_read_the_same_on_every_page(app: &TestApp) {
     );
     assert!(dash.contains("7.000.000"), "raised: {dash}");
     assert!(dash.contains("40.000.000"), "committed");
+    // The journal as CSV: a line per posting, debits equal credits, no cell a formula.
+    store
+        .ledger_post(
+            &actor,
+            &Request::Post(NewEntry {
+                key: "g3".into(),
+                date: date!(2026 - 10 - 03),
+                memo: "=HYPERLINK(\"http://x\")".into(),
+                postings: pair(BANK, DONATIONS, 1_000),
+                source: None,
+            }),
+        )
+        .await
+        .unwrap();
+    let res = s.get("/ledger/entries.csv").await;
+    assert!(
+        res.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    let csv = res.text().await.unwrap();
+    let csv = csv.trim_start_matches('\u{feff}');
+    let mut r = csv::Reader::from_reader(csv.as_bytes());
+    let rows: Vec<csv::StringRecord> = r.records().map(|x| x.unwrap()).collect();
+    assert_eq!(rows.len(), 10, "five entries of two postings: {csv}");
+    let sum = |col: usize| -> i64 {
+        rows.iter()
+            .map(|x| x[col].parse::<i64>().unwrap_or(0))
+            .sum()
+    };
+    assert_eq!(sum(6), sum(7));
+    assert!(rows.iter().all(|x| !x[3].starts_with('=')), "{csv}");
+    assert!(csv.contains("'=HYPERLINK"), "{csv}");
+    let bank_only = s
+        .get("/ledger/entries.csv?account=1121")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(!bank_only.contains("6111"), "{bank_only}");
     let school = app.session("truong_67663001").await;
     assert_eq!(school.get("/ledger").await.status(), StatusCode::FORBIDDEN);
     let dash = school.get("/").await.text().await.unwrap();

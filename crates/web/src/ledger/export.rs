@@ -1,0 +1,180 @@
+//! The journal and the cash gifts as CSV (UTF-8 with a byte-order mark, so that a
+//! spreadsheet opens the Vietnamese right). The journal streams a page of entries at a
+//! time, so that a million entries never sit in memory at once; every text cell goes
+//! through `sheets::export::csv_text`, so that none opens as a formula.
+
+use crate::error::AppResult;
+use crate::state::AppState;
+use axum::body::{Body, Bytes};
+use axum::extract::{Query, State};
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use domain::Lang;
+use domain::dates::{format_date, parse_date};
+use domain::ledger::{CHART, Side, account};
+use serde::Deserialize;
+use sheets::export::csv_text;
+use store::ledger::EntryFilter;
+use store::ledger::gifts::{GiftFilter, GiftStatus};
+
+const PAGE: i64 = 2_000;
+
+fn row(fields: &[&str]) -> Vec<u8> {
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
+    let cells: Vec<String> = fields.iter().map(|f| csv_text(f).into_owned()).collect();
+    let _ = w.write_record(&cells);
+    w.into_inner().unwrap_or_default()
+}
+
+fn csv_response(file_name: &'static str, body: Body) -> Response {
+    let mut res = body.into_response();
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/csv; charset=utf-8"),
+    );
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{file_name}\"")) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    res
+}
+
+#[derive(Deserialize, Default)]
+pub struct JournalQuery {
+    #[serde(default)]
+    account: String,
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+}
+
+/// The journal, one line per posting, newest entry first, with the filters of its page.
+pub async fn journal(
+    State(state): State<AppState>,
+    ctx: crate::views::Ctx,
+    Query(q): Query<JournalQuery>,
+) -> AppResult<Response> {
+    let lang = ctx.lang;
+    let filter = EntryFilter {
+        account: CHART
+            .iter()
+            .find(|a| a.code == q.account.trim())
+            .map(|a| a.code.to_string()),
+        from: parse_date(&q.from),
+        to: parse_date(&q.to),
+        ..Default::default()
+    };
+    let mut head = b"\xEF\xBB\xBF".to_vec();
+    head.extend(row(&[
+        lang.pick("Số bút toán", "Entry"),
+        lang.pick("Ngày", "Date"),
+        lang.pick("Loại", "Kind"),
+        lang.pick("Nội dung", "Description"),
+        lang.pick("Số hiệu TK", "Account"),
+        lang.pick("Tên tài khoản", "Account name"),
+        lang.pick("Nợ", "Debit"),
+        lang.pick("Có", "Credit"),
+    ]));
+    let store = state.store.clone();
+    let pages = futures_util::stream::unfold(
+        (Some(head), None::<i64>, false),
+        move |(head, before, done)| {
+            let store = store.clone();
+            let filter = filter.clone();
+            async move {
+                if let Some(h) = head {
+                    return Some((
+                        Ok::<_, std::io::Error>(Bytes::from(h)),
+                        (None, before, done),
+                    ));
+                }
+                if done {
+                    return None;
+                }
+                let page = match store.ledger_entries(&filter, before, PAGE).await {
+                    Ok(p) => p,
+                    Err(e) => {
+                        return Some((
+                            Err(std::io::Error::other(e.to_string())),
+                            (None, before, true),
+                        ));
+                    }
+                };
+                let last = page.last().map(|e| e.id);
+                let mut out = Vec::new();
+                for e in &page {
+                    for p in &e.postings {
+                        let amount = p.amount.0.to_string();
+                        let (d, c) = match p.side {
+                            Side::Debit => (amount.as_str(), ""),
+                            Side::Credit => ("", amount.as_str()),
+                        };
+                        out.extend(row(&[
+                            &e.id.to_string(),
+                            &format_date(e.date),
+                            e.kind.label(lang),
+                            &e.memo,
+                            &p.account,
+                            account(&p.account).map(|a| a.name(lang)).unwrap_or(""),
+                            d,
+                            c,
+                        ]));
+                    }
+                }
+                let finished = (page.len() as i64) < PAGE;
+                if out.is_empty() {
+                    return None;
+                }
+                Some((Ok(Bytes::from(out)), (None, last, finished)))
+            }
+        },
+    );
+    Ok(csv_response("nhat-ky-chung.csv", Body::from_stream(pages)))
+}
+
+/// Every cash gift and pledge.
+pub async fn gifts(State(state): State<AppState>, ctx: crate::views::Ctx) -> AppResult<Response> {
+    let lang: Lang = ctx.lang;
+    let mut out = b"\xEF\xBB\xBF".to_vec();
+    out.extend(row(&[
+        lang.pick("Mã khoản ủng hộ", "Gift code"),
+        lang.pick("Ngày cam kết", "Pledged on"),
+        lang.pick("Ngày nhận", "Received on"),
+        lang.pick("Nhà tài trợ", "Donor"),
+        lang.pick("Công khai tên", "Name published"),
+        lang.pick("Hình thức", "Channel"),
+        lang.pick("Số tiền (đồng)", "Amount (đồng)"),
+        lang.pick("Tình trạng", "Status"),
+        lang.pick("Số tham chiếu", "Bank reference"),
+        lang.pick("Bút toán", "Ledger entry"),
+    ]));
+    for g in state.store.gifts(&GiftFilter::default()).await? {
+        out.extend(row(&[
+            &g.pledge_code,
+            &format_date(g.pledged_on),
+            &g.received_on.map(format_date).unwrap_or_default(),
+            &g.donor_name,
+            if g.publish_name {
+                lang.pick("Có", "Yes")
+            } else {
+                lang.pick("Không", "No")
+            },
+            g.channel.label(lang),
+            &g.amount.0.to_string(),
+            match g.status {
+                GiftStatus::Received => lang.pick("Đã nhận", "Received"),
+                GiftStatus::Pledged => lang.pick("Đã cam kết", "Pledged"),
+            },
+            g.bank_ref.as_deref().unwrap_or(""),
+            &g.entry_id.map(|e| e.to_string()).unwrap_or_default(),
+        ]));
+    }
+    Ok(csv_response("tien-ung-ho.csv", Body::from(out)))
+}
