@@ -63,6 +63,23 @@ impl Channel {
         }
     }
 
+    /// The channel whose bank statements are imported for `account` (the Department's
+    /// donations account, the Front's): the budget's treasury account has none.
+    pub fn of_statement_account(account: &str) -> Option<Channel> {
+        [Channel::Direct, Channel::Mttq]
+            .into_iter()
+            .find(|c| c.account() == account)
+    }
+
+    /// The account whose statements `role` imports and reconciles: that of the channel
+    /// it records.
+    pub fn statement_account(role: crate::users::Role) -> Option<&'static str> {
+        [Channel::Direct, Channel::Mttq]
+            .into_iter()
+            .find(|c| c.recorded_by(role))
+            .map(Channel::account)
+    }
+
     /// The account the money arrives in.
     pub fn account(self) -> &'static str {
         match self {

@@ -7,16 +7,16 @@
 
 use super::gifts::receive_in;
 use crate::db::q;
-use crate::error::{Result, StoreError};
+use crate::error::{Result, StoreError, unique_violation};
 use crate::students::programs::{iso, parse_iso};
 use crate::{AuditActor, AuditEvent, Store, audit};
 use domain::DomainError;
 use domain::audit::Entity;
 use domain::dates::now_millis;
 use domain::digest::sha256_hex;
+use domain::ledger::LedgerError;
 use domain::ledger::gifts::Channel;
 use domain::ledger::reconcile::{self, Outcome};
-use domain::ledger::{BANK, HELD_BY_MTTQ, LedgerError};
 use domain::money::Dong;
 use serde::Serialize;
 use serde_json::json;
@@ -105,6 +105,8 @@ impl LineStatus {
 pub struct LineRecord {
     pub id: i64,
     pub statement_id: i64,
+    /// The ledger account the line's statement is of.
+    pub account: String,
     pub row: i64,
     pub date: Date,
     pub reference: String,
@@ -139,16 +141,14 @@ pub struct StatementRecord {
 
 /// The channel whose pledges a statement of `account` receives.
 fn channel_of(account: &str) -> Result<Channel> {
-    match account {
-        BANK => Ok(Channel::Direct),
-        HELD_BY_MTTQ => Ok(Channel::Mttq),
-        _ => Err(DomainError::Ledger(LedgerError::InvalidGift {
+    Channel::of_statement_account(account).ok_or_else(|| {
+        DomainError::Ledger(LedgerError::InvalidGift {
             field: "account",
             reason_vi: "sao kê chỉ nhập cho tài khoản tiếp nhận ủng hộ của Sở (1121) hoặc của Ủy ban MTTQ tỉnh (1388)".into(),
             reason_en: "statements are imported for the Department's donations account (1121) or the Front's (1388) only".into(),
         })
-        .into()),
-    }
+        .into()
+    })
 }
 
 fn line_key(account: &str, l: &InputLine) -> String {
@@ -169,6 +169,7 @@ fn line_key(account: &str, l: &InputLine) -> String {
 struct LineDb {
     id: i64,
     statement_id: i64,
+    account: String,
     row_no: i64,
     line_date: String,
     reference: String,
@@ -189,6 +190,7 @@ impl LineDb {
         Ok(LineRecord {
             id: self.id,
             statement_id: self.statement_id,
+            account: self.account,
             row: self.row_no,
             date: parse_iso(&self.line_date, "statement_lines", "line_date")?,
             reference: self.reference,
@@ -225,13 +227,34 @@ struct StatementDb {
     imported_at: i64,
 }
 
-const LINE_SELECT: &str = "SELECT l.id, l.statement_id, l.row_no, l.line_date, l.reference, l.debit, l.credit, l.description,
+const LINE_SELECT: &str = "SELECT l.id, l.statement_id, s.account, l.row_no, l.line_date, l.reference, l.debit, l.credit, l.description,
         l.status, l.rule, l.reason, l.gift_id, g.pledge_code AS gift_code, l.entry_id, l.explanation
-   FROM statement_lines l LEFT JOIN cash_gifts g ON g.id = l.gift_id";
+   FROM statement_lines l JOIN bank_statements s ON s.id = l.statement_id
+   LEFT JOIN cash_gifts g ON g.id = l.gift_id";
 
 impl Store {
-    /// Imports a checked statement and matches its lines, all in one transaction.
+    /// Imports a checked statement and matches its lines, all in one transaction. Two
+    /// servers importing the same file (or overlapping statements) at once: the loser is
+    /// answered as if it came second.
     pub async fn import_statement(
+        &self,
+        actor: &AuditActor,
+        st: &StatementInput,
+    ) -> Result<ImportCounts> {
+        match self.import_statement_once(actor, st).await {
+            Err(StoreError::Db(e))
+                if matches!(
+                    unique_violation(&e),
+                    Some("bank_statements_sha256_key" | "statement_lines_key")
+                ) =>
+            {
+                self.import_statement_once(actor, st).await
+            }
+            other => other,
+        }
+    }
+
+    async fn import_statement_once(
         &self,
         actor: &AuditActor,
         st: &StatementInput,
@@ -478,7 +501,8 @@ impl Store {
             .collect()
     }
 
-    async fn line(&self, id: i64) -> Result<LineRecord> {
+    /// One line of a statement.
+    pub async fn statement_line(&self, id: i64) -> Result<LineRecord> {
         let sql = format!("{LINE_SELECT} WHERE l.id = $1");
         crate::db::Q::assembled(sql)
             .bind(id)
@@ -496,7 +520,7 @@ impl Store {
         id: i64,
         action: Resolve,
     ) -> Result<LineRecord> {
-        let line = self.line(id).await?;
+        let line = self.statement_line(id).await?;
         let refuse = |vi: &str, en: &str| -> StoreError {
             DomainError::Ledger(LedgerError::InvalidGift {
                 field: "line",
@@ -645,7 +669,7 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
-        self.line(id).await
+        self.statement_line(id).await
     }
 
     /// How many lines wait for a person, over every statement.

@@ -131,7 +131,7 @@ async fn gifts_page(
         received: sum(GiftStatus::Received).to_string(),
         pledged: sum(GiftStatus::Pledged).to_string(),
         can_record: actor.can(Action::RecordMoney),
-        is_mttq: actor.user.role == domain::users::Role::Mttq,
+        is_mttq: Channel::Mttq.recorded_by(actor.user.role),
         held_by_mttq: held.to_string(),
         transfers,
         error,
@@ -566,7 +566,7 @@ pub async fn transfer(
     Form(f): Form<TransferForm>,
 ) -> AppResult<Response> {
     let t = texts::tr(ctx.lang);
-    if actor.user.role != domain::users::Role::Mttq {
+    if !Channel::Mttq.recorded_by(actor.user.role) {
         return Err(AppError::Domain(DomainError::Forbidden));
     }
     let bad = |msg: String| (StatusCode::UNPROCESSABLE_ENTITY, msg);

@@ -16,10 +16,9 @@ use axum::response::Response;
 use domain::authz::Action;
 use domain::dates::format_date;
 use domain::digest::sha256_hex;
+use domain::ledger::gifts::Channel;
 use domain::ledger::reconcile::Reason;
-use domain::ledger::{BANK, HELD_BY_MTTQ};
 use domain::money::Dong;
-use domain::users::Role;
 use domain::{DomainError, Lang};
 use serde::Deserialize;
 use sheets::statements::Statement;
@@ -54,15 +53,6 @@ pub fn input_of(st: &Statement, account: &str, file_name: &str, bytes: &[u8]) ->
             })
             .collect(),
         skipped: st.skipped.total() as i64,
-    }
-}
-
-/// The account whose statements `role` imports.
-fn account_of(role: Role) -> Option<&'static str> {
-    match role {
-        Role::Mttq => Some(HELD_BY_MTTQ),
-        Role::BanDieuPhoi | Role::SoGddt => Some(BANK),
-        _ => None,
     }
 }
 
@@ -117,9 +107,11 @@ pub struct QueueLine {
     pub gift_code: Option<String>,
     pub explanation: Option<String>,
     pub entry_id: Option<i64>,
+    /// Whether the viewer reconciles this line's account.
+    pub mine: bool,
 }
 
-fn queue_line(l: &LineRecord, lang: Lang) -> QueueLine {
+fn queue_line(l: &LineRecord, lang: Lang, actor: &Actor) -> QueueLine {
     let why = match l.reason.as_deref() {
         Some("outgoing") => lang
             .pick(
@@ -164,6 +156,8 @@ fn queue_line(l: &LineRecord, lang: Lang) -> QueueLine {
         gift_code: l.gift_code.clone(),
         explanation: l.explanation.clone(),
         entry_id: l.entry_id,
+        mine: actor.can(Action::RecordMoney)
+            && Channel::statement_account(actor.user.role) == Some(l.account.as_str()),
     }
 }
 
@@ -177,7 +171,6 @@ pub struct PledgeOpt {
 struct IndexPage {
     l: Layout,
     can_import: bool,
-    can_resolve: bool,
     statements: Vec<StatementLine>,
     queue: Vec<QueueLine>,
     pledges: Vec<PledgeOpt>,
@@ -203,7 +196,7 @@ async fn index_page(
         .statement_lines(None)
         .await?
         .iter()
-        .map(|l| queue_line(l, ctx.lang))
+        .map(|l| queue_line(l, ctx.lang, actor))
         .collect();
     let pledges = state
         .store
@@ -220,8 +213,8 @@ async fn index_page(
         .collect();
     let page = render(IndexPage {
         l: ctx.layout(texts::tr(ctx.lang).nav_reconciliation),
-        can_import: actor.can(Action::RecordMoney) && account_of(actor.user.role).is_some(),
-        can_resolve: actor.can(Action::RecordMoney),
+        can_import: actor.can(Action::RecordMoney)
+            && Channel::statement_account(actor.user.role).is_some(),
         statements,
         queue,
         pledges,
@@ -241,7 +234,7 @@ pub async fn upload(
     mut multipart: Multipart,
 ) -> AppResult<Response> {
     let t = texts::tr(ctx.lang);
-    let Some(account) = account_of(actor.user.role) else {
+    let Some(account) = Channel::statement_account(actor.user.role) else {
         return Err(AppError::Domain(DomainError::Forbidden));
     };
     let (name, bytes) = match read_file(&mut multipart, MAX_STATEMENT_BYTES, "sao-ke.xlsx").await? {
@@ -327,6 +320,7 @@ struct StatementPage {
 pub async fn statement(
     State(state): State<AppState>,
     ctx: Ctx,
+    actor: Actor,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
     let s = state
@@ -342,7 +336,10 @@ pub async fn statement(
         sha256: s.sha256.clone(),
         credits: credits.to_string(),
         debits: debits.to_string(),
-        lines: lines.iter().map(|l| queue_line(l, ctx.lang)).collect(),
+        lines: lines
+            .iter()
+            .map(|l| queue_line(l, ctx.lang, &actor))
+            .collect(),
         s: statement_line(&s),
     }))
 }
@@ -365,6 +362,11 @@ pub async fn resolve(
     Form(f): Form<ResolveForm>,
 ) -> AppResult<Response> {
     let t = texts::tr(ctx.lang);
+    // Each side reconciles its own account's statements.
+    let line = state.store.statement_line(id).await?;
+    if Channel::statement_account(actor.user.role) != Some(line.account.as_str()) {
+        return Err(AppError::Domain(DomainError::Forbidden));
+    }
     let action = match f.action.as_str() {
         "confirm" => Resolve::Confirm,
         "link" => match f.gift.trim().parse() {

@@ -207,7 +207,7 @@ const POLICY: &[(&str, &str, &str, &str, char)] = &[
     ("GET", "/reconciliation", "FAAFFFAAA", "", 'L'),
     ("POST", "/reconciliation", "FAAFFFFAF", "", 'L'),
     ("GET", "/reconciliation/{id}", "FNNFFFNNN", "", 'L'),
-    ("POST", "/reconciliation/lines/{id}", "FAAFFFFAF", "", 'L'),
+    ("POST", "/reconciliation/lines/{id}", "FNNFFFFNF", "", 'L'),
     ("GET", "/dedup", "FAAAFFFFF", "", 'L'),
     ("POST", "/dedup/run", "FAAAFFFFF", "", 'L'),
     ("POST", "/dedup/{id}", "FAAAFFFFF", "", 'L'),

@@ -492,6 +492,20 @@ Ngày giao dịch,Số tham chiếu,Số tiền ghi nợ,Số tiền ghi có,S�
     let lines = store.statement_lines(None).await.unwrap();
     let proposed = lines.iter().find(|l| l.reference == "FT2").unwrap().id;
     let fee = lines.iter().find(|l| l.reference == "FT3").unwrap().id;
+    // The Front reconciles its own account, not the Department's.
+    let front = app.session("mttq").await;
+    let page = front.get("/reconciliation").await.text().await.unwrap();
+    assert!(
+        !page.contains("value=\"confirm\""),
+        "no actions on another's lines"
+    );
+    let res = front
+        .post(
+            &format!("/reconciliation/lines/{proposed}"),
+            &[("action", "confirm")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
     let res = board
         .post(
             &format!("/reconciliation/lines/{proposed}"),
