@@ -58,19 +58,28 @@ pub async fn import(cmd: Import, db: &str, out: &Out) -> Result<ExitCode> {
         account,
         json,
     } = cmd;
-    let bytes = std::fs::read(&file).with_context(|| {
-        format!(
-            "không đọc được tệp {} (cannot read the file)",
-            file.display()
-        )
-    })?;
-    if bytes.len() > web::ledger::statements::MAX_STATEMENT_BYTES {
+    let size = std::fs::metadata(&file)
+        .with_context(|| {
+            format!(
+                "không đọc được tệp {} (cannot read the file)",
+                file.display()
+            )
+        })?
+        .len();
+    // Refused before it is read: memory stays bounded whatever the file.
+    if size > web::ledger::statements::MAX_STATEMENT_BYTES as u64 {
         out.error(
             "Tệp sao kê lớn hơn 32 MB.",
             "The statement file is larger than 32 MB.",
         );
         return Ok(ExitCode::FAILURE);
     }
+    let bytes = std::fs::read(&file).with_context(|| {
+        format!(
+            "không đọc được tệp {} (cannot read the file)",
+            file.display()
+        )
+    })?;
     if !json {
         out.info(
             &format!("Đang đọc {}…", file.display()),

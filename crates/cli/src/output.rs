@@ -55,6 +55,8 @@ impl Out {
         for e in errors {
             let msg = self.pick(&e.message_vi, &e.message_en);
             match &e.column {
+                // A problem of the whole file, not of a row.
+                _ if e.row == 0 => eprintln!("{msg} [{}]", e.code),
                 Some(c) => eprintln!(
                     "{} {}, {} \"{}\": {} [{}]",
                     self.pick("dòng", "row"),
