@@ -672,9 +672,11 @@ impl Store {
         self.statement_line(id).await
     }
 
-    /// How many lines wait for a person, over every statement.
-    pub async fn unreconciled_lines(&self) -> Result<i64> {
-        Ok(q("SELECT CAST(COUNT(*) AS BIGINT) FROM statement_lines WHERE status IN ('proposed', 'unmatched')")
+    /// How many lines wait for a person: of one account's statements, or of all.
+    pub async fn unreconciled_lines(&self, account: Option<&str>) -> Result<i64> {
+        Ok(q("SELECT CAST(COUNT(*) AS BIGINT) FROM statement_lines l JOIN bank_statements s ON s.id = l.statement_id
+               WHERE l.status IN ('proposed', 'unmatched') AND ($1 IS NULL OR s.account = $1)")
+            .bind(account.map(str::to_string))
             .scalar(self.pool())
             .await?)
     }

@@ -899,7 +899,9 @@ Tổng,,\"11.000\",\"9.100.000\",,\n"
 01/10/2026,FT6,,\"300.000\",\"10.389.000\",ung ho\n";
         let c2 = s.import_statement(&actor, &input(csv2)).await.unwrap();
         assert_eq!((c2.lines, c2.already_seen, c2.unmatched), (2, 1, 1));
-        assert_eq!(s.unreconciled_lines().await.unwrap(), 2);
+        assert_eq!(s.unreconciled_lines(None).await.unwrap(), 2);
+        assert_eq!(s.unreconciled_lines(Some(BANK)).await.unwrap(), 2);
+        assert_eq!(s.unreconciled_lines(Some(HELD_BY_MTTQ)).await.unwrap(), 0);
         let tb = s.trial_balance(None, Lang::Vi).await.unwrap();
         let bank = tb.accounts.iter().find(|a| a.code == BANK).unwrap();
         assert_eq!(

@@ -37,10 +37,13 @@ pub fn items<'a>(
             .map(|p| p.state.remaining().0)
             .sum();
         let group = t.nav_ledger;
-        let unreconciled = state.store.unreconciled_lines().await?;
+        // Those who reconcile see their own account's lines as work; the others follow all.
+        let own = domain::ledger::gifts::Channel::statement_account(actor.user.role)
+            .filter(|_| actor.can(Action::RecordMoney));
+        let unreconciled = state.store.unreconciled_lines(own).await?;
         Ok(vec![
             WorkItem {
-                todo: actor.can(Action::RecordMoney),
+                todo: own.is_some(),
                 n: unreconciled,
                 label: t.work_unreconciled.to_string(),
                 href: "/reconciliation#queue".to_string(),
