@@ -68,10 +68,17 @@ pub enum Action {
     /// Record cash gifts and pledges, mark them received, and the Front's transfers (the
     /// domain says which channel each role records).
     RecordMoney,
+    /// Read procurement: packages, bids, contracts, deliveries, acceptances, invoices,
+    /// payments and their documents (organisations only, no personal data).
+    ViewProcurement,
+    /// Record packages and their steps up to asking for a payment (the Sở and the Board).
+    ManageProcurement,
+    /// Approve or refuse payments to suppliers (the Department of Finance).
+    ApprovePayments,
 }
 
 impl Action {
-    pub const ALL: [Action; 25] = [
+    pub const ALL: [Action; 28] = [
         Action::ViewDashboard,
         Action::BrowseUnits,
         Action::ViewUnit,
@@ -97,6 +104,9 @@ impl Action {
         Action::HandDevices,
         Action::ViewLedger,
         Action::RecordMoney,
+        Action::ViewProcurement,
+        Action::ManageProcurement,
+        Action::ApprovePayments,
     ];
 
     pub fn code(self) -> &'static str {
@@ -126,6 +136,9 @@ impl Action {
             Action::HandDevices => "hand_devices",
             Action::ViewLedger => "view_ledger",
             Action::RecordMoney => "record_money",
+            Action::ViewProcurement => "view_procurement",
+            Action::ManageProcurement => "manage_procurement",
+            Action::ApprovePayments => "approve_payments",
         }
     }
 }
@@ -189,6 +202,11 @@ pub fn roles_for(action: Action) -> &'static [Role] {
         // Money is read by those who raise, spend, approve and oversee it.
         Action::ViewLedger => &[SoGddt, BanDieuPhoi, SoTaiChinh, Mttq, UbndTinh],
         Action::RecordMoney => &[SoGddt, BanDieuPhoi, Mttq],
+        // Purchases are public in spirit (their OCDS data is published); the buyers record
+        // them, Finance approves what is paid.
+        Action::ViewProcurement => &[SoGddt, BanDieuPhoi, SoTaiChinh, Mttq, UbndTinh, SoTttt],
+        Action::ManageProcurement => &[SoGddt, BanDieuPhoi],
+        Action::ApprovePayments => &[SoTaiChinh],
     }
 }
 

@@ -10,6 +10,7 @@ use crate::devices::DevicesError;
 use crate::donations::DonationsError;
 use crate::handover::HandoverError;
 use crate::ledger::LedgerError;
+use crate::procurement::ProcurementError;
 use crate::students::StudentsError;
 use crate::units::UnitsError;
 use crate::users::UsersError;
@@ -25,6 +26,7 @@ pub enum DomainError {
     Allocation(AllocationError),
     Handover(HandoverError),
     Ledger(LedgerError),
+    Procurement(ProcurementError),
     /// Someone else saved the record since it was opened.
     StaleEdit,
     /// A reason is required (returning a row, reopening a list, an override).
@@ -82,6 +84,7 @@ impl DomainError {
             Allocation(e) => e,
             Handover(e) => e,
             Ledger(e) => e,
+            Procurement(e) => e,
             StaleEdit | ReasonRequired | UploadExpired | NotFound | Forbidden => return None,
         })
     }

@@ -15,6 +15,7 @@ pub mod handover;
 pub mod lang;
 pub mod ledger;
 pub mod money;
+pub mod procurement;
 pub mod students;
 pub mod units;
 pub mod users;

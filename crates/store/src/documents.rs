@@ -35,6 +35,8 @@ pub enum DocumentOwner {
     Student(i64),
     Donation(i64),
     Appraisal(i64),
+    /// A document of a step of a tender package (its plan, award, contract, minutes…).
+    Procurement(i64),
 }
 
 impl DocumentOwner {
@@ -44,6 +46,7 @@ impl DocumentOwner {
             DocumentOwner::Student(_) => "student",
             DocumentOwner::Donation(_) => "donation",
             DocumentOwner::Appraisal(_) => "appraisal",
+            DocumentOwner::Procurement(_) => "procurement",
         }
     }
 
@@ -51,7 +54,8 @@ impl DocumentOwner {
         match self {
             DocumentOwner::Student(id)
             | DocumentOwner::Donation(id)
-            | DocumentOwner::Appraisal(id) => id,
+            | DocumentOwner::Appraisal(id)
+            | DocumentOwner::Procurement(id) => id,
         }
     }
 
@@ -60,6 +64,7 @@ impl DocumentOwner {
             DocumentOwner::Student(_) => "SELECT id FROM students WHERE id = $1",
             DocumentOwner::Donation(_) => "SELECT id FROM donations WHERE id = $1",
             DocumentOwner::Appraisal(_) => "SELECT id FROM appraisals WHERE id = $1",
+            DocumentOwner::Procurement(_) => "SELECT id FROM procurement_packages WHERE id = $1",
         }
     }
 }

@@ -69,6 +69,48 @@ const UNIQUE: &[(&str, &str)] = &[
         "cash_gifts.verification_code",
     ),
     ("ledger_entries_one_release", "ledger_entries.pending_id"),
+    ("procurement_packages_code_key", "procurement_packages.code"),
+    (
+        "procurement_packages_plan_key",
+        "procurement_packages.plan_no",
+    ),
+    (
+        "procurement_packages_notice_key",
+        "procurement_packages.notice_no",
+    ),
+    ("procurement_bids_bidder_key", "procurement_bids.package_id"),
+    (
+        "procurement_contracts_package_key",
+        "procurement_contracts.package_id",
+    ),
+    (
+        "procurement_contracts_number_key",
+        "procurement_contracts.number",
+    ),
+    (
+        "procurement_deliveries_no_key",
+        "procurement_deliveries.contract_id",
+    ),
+    (
+        "procurement_acceptances_delivery_key",
+        "procurement_acceptances.delivery_id",
+    ),
+    (
+        "procurement_acceptances_minutes_key",
+        "procurement_acceptances.contract_id",
+    ),
+    (
+        "procurement_invoices_supplier_key",
+        "procurement_invoices.tax_code",
+    ),
+    (
+        "procurement_payments_one_waiting",
+        "procurement_payments.contract_id",
+    ),
+    (
+        "procurement_thresholds_key",
+        "procurement_thresholds.method",
+    ),
     ("ledger_entries_one_reversal", "ledger_entries.reverses_id"),
 ];
 

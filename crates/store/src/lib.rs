@@ -15,6 +15,7 @@ pub mod handover;
 pub mod households;
 pub mod ledger;
 pub mod passwords;
+pub mod procurement;
 pub mod students;
 pub mod units;
 pub mod uploads;

@@ -436,6 +436,24 @@ pub async fn raw_execute(url: &str, sql: &str) -> Result<u64, sqlx::Error> {
     }
 }
 
+/// A count read on a raw connection, for checks the store has no read for.
+pub async fn raw_count(url: &str, sql: &str) -> i64 {
+    let sql = sqlx::AssertSqlSafe(sql.to_string());
+    if url.starts_with("postgres") {
+        let mut c = PgConnection::connect(url).await.expect("connect");
+        sqlx::query_scalar(sql)
+            .fetch_one(&mut c)
+            .await
+            .expect("count")
+    } else {
+        let mut c = sqlx::SqliteConnection::connect(url).await.expect("connect");
+        sqlx::query_scalar(sql)
+            .fetch_one(&mut c)
+            .await
+            .expect("count")
+    }
+}
+
 impl Drop for TestDb {
     fn drop(&mut self) {
         if let Some(dir) = self.dir.take() {

@@ -53,10 +53,13 @@ pub enum Entity {
     CashGift,
     /// An imported bank statement and the reconciliation of its lines.
     BankStatement,
+    /// A tender package and its steps: bids, award, contract, deliveries, acceptance,
+    /// invoices and payments.
+    Procurement,
 }
 
 impl Entity {
-    pub const ALL: [Entity; 24] = [
+    pub const ALL: [Entity; 25] = [
         Entity::Unit,
         Entity::User,
         Entity::ApiKey,
@@ -81,6 +84,7 @@ impl Entity {
         Entity::LedgerEntry,
         Entity::CashGift,
         Entity::BankStatement,
+        Entity::Procurement,
     ];
 
     /// The spelling written from now on.
@@ -110,6 +114,7 @@ impl Entity {
             Entity::LedgerEntry => "ledger_entry",
             Entity::CashGift => "cash_gift",
             Entity::BankStatement => "bank_statement",
+            Entity::Procurement => "procurement",
         }
     }
 
@@ -228,6 +233,7 @@ impl Entity {
             Entity::LedgerEntry => lang.pick("Bút toán sổ cái", "Ledger entry"),
             Entity::CashGift => lang.pick("Khoản ủng hộ tiền", "Cash gift"),
             Entity::BankStatement => lang.pick("Sao kê ngân hàng", "Bank statement"),
+            Entity::Procurement => lang.pick("Mua sắm, đấu thầu", "Procurement"),
             Entity::Document => lang.pick("Tài liệu lưu kèm", "Kept document"),
         }
     }

@@ -54,6 +54,14 @@ pub enum DevicesError {
     },
     /// A purchase contract's number that cannot be one.
     InvalidContract,
+    /// More devices than a procurement delivery brings.
+    DeliveryFull {
+        delivery_no: String,
+        contract_no: String,
+        quantity: i64,
+        registered: i64,
+        adding: i64,
+    },
 }
 
 impl AreaError for DevicesError {
@@ -74,6 +82,7 @@ impl AreaError for DevicesError {
             UnknownBatch => "unknown_batch",
             BatchModel { .. } => "batch_model",
             BatchFull { .. } => "batch_full",
+            DeliveryFull { .. } => "delivery_full",
             InvalidContract => "invalid_contract",
         }
     }
@@ -88,7 +97,8 @@ impl AreaError for DevicesError {
             ModelNotAppraised { .. }
             | NothingToAppraise { .. }
             | UnknownBatch
-            | BatchFull { .. } => "source",
+            | BatchFull { .. }
+            | DeliveryFull { .. } => "source",
             BatchModel { .. } => "model_id",
             InvalidContract => "contract_no",
             _ => return None,
@@ -234,6 +244,24 @@ impl AreaError for DevicesError {
                 } else {
                     format!(
                         "Receipt {minutes_no}, line {line} records {quantity} devices, {registered} registered: {left} left, the list has {adding}. Nothing was written."
+                    )
+                }
+            }
+            DeliveryFull {
+                delivery_no,
+                contract_no,
+                quantity,
+                registered,
+                adding,
+            } => {
+                let left = (quantity - registered).max(0);
+                if vi {
+                    format!(
+                        "Lần giao hàng {delivery_no} của hợp đồng {contract_no} có {quantity} thiết bị, đã nhập {registered}: chỉ còn {left}, danh sách có {adding}. Không ghi gì."
+                    )
+                } else {
+                    format!(
+                        "Delivery {delivery_no} of contract {contract_no} brings {quantity} devices, {registered} registered: {left} left, the list has {adding}. Nothing was written."
                     )
                 }
             }

@@ -21,9 +21,12 @@ pub enum Batch {
     /// A line of a recorded receipt (biên bản tiếp nhận) whose serials are scanned at
     /// intake: its `donation_items` id.
     ReceiptLine(i64),
-    /// A purchase contract, by its number (procurement will record the contracts and
-    /// their deliveries; until then the number is kept as written).
+    /// A purchase contract, by its number as written (a contract recorded before
+    /// procurement kept its records, or one signed outside it).
     Contract(String),
+    /// A delivery recorded under a procurement contract: its `procurement_deliveries` id.
+    /// Its devices take the contract's model and number, and no more than the delivery.
+    Delivery(i64),
 }
 
 impl Batch {

@@ -93,6 +93,13 @@ fn base_letter(c: char) -> Option<char> {
 /// text is precomposed or not), other characters outside printable ASCII dropped, runs of
 /// spaces made one, cut to [`NOTE_MAX`] characters.
 pub fn ascii_note(text: &str) -> String {
+    let trimmed: String = ascii_fold(text).chars().take(NOTE_MAX).collect();
+    trimmed.trim_end().to_string()
+}
+
+/// A text in printable ASCII: Vietnamese marks removed, other characters dropped, runs of
+/// spaces made one, trimmed.
+pub fn ascii_fold(text: &str) -> String {
     let mut out = String::new();
     for c in text.chars() {
         let c = if c.is_ascii() {
@@ -111,8 +118,7 @@ pub fn ascii_note(text: &str) -> String {
         }
         out.push(c);
     }
-    let trimmed: String = out.trim_end().chars().take(NOTE_MAX).collect();
-    trimmed.trim_end().to_string()
+    out.trim_end().to_string()
 }
 
 /// A bank-transfer request.

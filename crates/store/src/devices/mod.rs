@@ -132,6 +132,7 @@ pub(crate) struct CleanSerial {
 /// Inserts checked serials as received devices held by the Board, each with its first
 /// event, in the caller's transaction. A serial registered meanwhile by someone else
 /// fails on the unique key and is reported as a duplicate serial.
+#[allow(clippy::too_many_arguments)]
 pub(crate) async fn insert_devices(
     store: &Store,
     tx: &mut Tx,
@@ -139,12 +140,13 @@ pub(crate) async fn insert_devices(
     model_id: i64,
     source: &str,
     donation_item_id: Option<i64>,
+    delivery_id: Option<i64>,
     clean: &[CleanSerial],
 ) -> Result<()> {
     let now = now_millis();
     for chunk in clean.chunks(BATCH) {
         let mut sql = String::from(
-            "INSERT INTO devices (serial, imei, model_id, source, donation_item_id, state, holder_kind, holder_id, state_changed_at, created_at) VALUES ",
+            "INSERT INTO devices (serial, imei, model_id, source, donation_item_id, delivery_id, state, holder_kind, holder_id, state_changed_at, created_at) VALUES ",
         );
         let tail = chunk.len() * 2;
         for i in 0..chunk.len() {
@@ -153,13 +155,14 @@ pub(crate) async fn insert_devices(
             }
             let b = i * 2;
             sql.push_str(&format!(
-                "(${}, ${}, ${m}, ${s}, ${d}, 'received', 'board', NULL, ${t}, ${t})",
+                "(${}, ${}, ${m}, ${s}, ${d}, ${v}, 'received', 'board', NULL, ${t}, ${t})",
                 b + 1,
                 b + 2,
                 m = tail + 1,
                 s = tail + 2,
                 d = tail + 3,
-                t = tail + 4,
+                v = tail + 4,
+                t = tail + 5,
             ));
         }
         let mut query = Q::assembled(sql);
@@ -170,6 +173,7 @@ pub(crate) async fn insert_devices(
             .bind(model_id)
             .bind(source.to_string())
             .bind(donation_item_id)
+            .bind(delivery_id)
             .bind(now)
             .execute(&mut *tx)
             .await;
@@ -292,8 +296,38 @@ impl Store {
         }
         let (mut report, clean) = self.check_serials(rows, lang).await?;
         let mut tx = self.pool().begin().await?;
-        let (source, item_id) = match batch {
-            devices::Batch::Contract(no) => (format!("contract:{no}"), None),
+        let (source, item_id, delivery_id) = match batch {
+            devices::Batch::Contract(no) => (format!("contract:{no}"), None, None),
+            devices::Batch::Delivery(id) => {
+                // Held like a receipt line: two intakes of one delivery count in turn.
+                let n = q("UPDATE procurement_deliveries SET quantity = quantity WHERE id = $1")
+                    .bind(*id)
+                    .execute(&mut tx)
+                    .await?;
+                let line = self
+                    .deliveries_to_scan_in(&mut tx, *id)
+                    .await?
+                    .filter(|_| n == 1)
+                    .ok_or(DomainError::Devices(DevicesError::UnknownBatch))?;
+                if line.model_id != model_id {
+                    return Err(DomainError::Devices(DevicesError::BatchModel {
+                        model: line.model,
+                    })
+                    .into());
+                }
+                let adding = clean.len().max(rows.len()) as i64;
+                if line.registered + adding > line.quantity {
+                    return Err(DomainError::Devices(DevicesError::DeliveryFull {
+                        delivery_no: line.delivery_no,
+                        contract_no: line.contract_no,
+                        quantity: line.quantity,
+                        registered: line.registered,
+                        adding,
+                    })
+                    .into());
+                }
+                (format!("contract:{}", line.contract_no), None, Some(*id))
+            }
             devices::Batch::ReceiptLine(id) => {
                 // Writing to the line first holds it (a row lock on PostgreSQL, the write
                 // lock on SQLite): two intakes of one line are counted one after the other.
@@ -322,6 +356,7 @@ impl Store {
                 (
                     domain::donations::source_of_minutes(&line.minutes_no),
                     Some(*id),
+                    None,
                 )
             }
         };
@@ -330,7 +365,17 @@ impl Store {
             report.imported = if report.rejected > 0 { 0 } else { clean.len() };
             return Ok(report);
         }
-        insert_devices(self, &mut tx, actor, model_id, source, item_id, &clean).await?;
+        insert_devices(
+            self,
+            &mut tx,
+            actor,
+            model_id,
+            source,
+            item_id,
+            delivery_id,
+            &clean,
+        )
+        .await?;
         audit::append(
             &mut tx,
             actor,

@@ -238,6 +238,7 @@ impl Store {
                 item.model_id,
                 &source,
                 Some(item_id),
+                None,
                 &clean[offset..offset + n],
             )
             .await?;

@@ -8,5 +8,6 @@ mod donations;
 mod handover;
 mod ledger;
 mod ledger_sim;
+mod procurement;
 mod storage;
 mod students;

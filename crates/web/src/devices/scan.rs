@@ -55,27 +55,51 @@ struct IntakePage {
 }
 
 async fn batch_options(state: &AppState, lang: Lang) -> AppResult<Vec<BatchOption>> {
-    Ok(state
+    // Deliveries under recorded contracts first (procurement's), then receipt lines.
+    let deliveries = state
         .store
-        .receipt_lines_to_scan()
+        .deliveries_to_scan()
         .await?
         .into_iter()
-        .map(|l| BatchOption {
-            value: format!("item:{}", l.item_id),
+        .map(|d| BatchOption {
+            value: format!("delivery:{}", d.delivery_id),
             label: format!(
-                "{} {} ({}, {}) · {} {}: {} · {} {}/{}",
-                lang.pick("Biên bản", "Receipt"),
-                l.minutes_no,
-                l.donor,
-                crate::views::iso_to_vn(&l.received_on),
-                lang.pick("dòng", "line"),
-                l.line_no,
-                l.model,
+                "{} {} · {} {} ({}): {} · {} {}/{}",
+                lang.pick("Hợp đồng", "Contract"),
+                d.contract_no,
+                lang.pick("giao hàng", "delivery"),
+                d.delivery_no,
+                d.supplier,
+                d.model,
                 lang.pick("đã nhập", "registered"),
-                l.registered,
-                l.quantity
+                d.registered,
+                d.quantity
             ),
-        })
+        });
+    Ok(deliveries
+        .chain(
+            state
+                .store
+                .receipt_lines_to_scan()
+                .await?
+                .into_iter()
+                .map(|l| BatchOption {
+                    value: format!("item:{}", l.item_id),
+                    label: format!(
+                        "{} {} ({}, {}) · {} {}: {} · {} {}/{}",
+                        lang.pick("Biên bản", "Receipt"),
+                        l.minutes_no,
+                        l.donor,
+                        crate::views::iso_to_vn(&l.received_on),
+                        lang.pick("dòng", "line"),
+                        l.line_no,
+                        l.model,
+                        lang.pick("đã nhập", "registered"),
+                        l.registered,
+                        l.quantity
+                    ),
+                }),
+        )
         .collect())
 }
 
@@ -126,12 +150,15 @@ async fn model_and_batch(
             Ok(b) => b,
             Err(e) => return Ok(Err(("contract_no", e.message(lang)))),
         },
-        b => match b
-            .strip_prefix("item:")
-            .and_then(|id| id.parse::<i64>().ok())
-        {
-            Some(id) => Batch::ReceiptLine(id),
-            None => {
+        b => match (
+            b.strip_prefix("item:")
+                .and_then(|id| id.parse::<i64>().ok()),
+            b.strip_prefix("delivery:")
+                .and_then(|id| id.parse::<i64>().ok()),
+        ) {
+            (Some(id), _) => Batch::ReceiptLine(id),
+            (_, Some(id)) => Batch::Delivery(id),
+            _ => {
                 let e = DomainError::Devices(DevicesError::UnknownBatch);
                 return Ok(Err(("batch", e.message(lang))));
             }
@@ -146,6 +173,21 @@ async fn model_and_batch(
                 .await?
                 .into_iter()
                 .find(|l| l.item_id == *item)
+            {
+                Some(l) => l.model_id,
+                None => {
+                    let e = DomainError::Devices(DevicesError::UnknownBatch);
+                    return Ok(Err(("batch", e.message(lang))));
+                }
+            }
+        }
+        (Err(_), Batch::Delivery(d)) => {
+            match state
+                .store
+                .deliveries_to_scan()
+                .await?
+                .into_iter()
+                .find(|l| l.delivery_id == *d)
             {
                 Some(l) => l.model_id,
                 None => {
@@ -347,7 +389,8 @@ async fn register_rows(
                 DevicesError::UnknownModel { .. }
                 | DevicesError::UnknownBatch
                 | DevicesError::BatchModel { .. }
-                | DevicesError::BatchFull { .. },
+                | DevicesError::BatchFull { .. }
+                | DevicesError::DeliveryFull { .. },
             ),
         )) => {
             let field = match e {
