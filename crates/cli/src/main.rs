@@ -14,6 +14,7 @@ mod households;
 mod ledger;
 mod ops;
 mod output;
+mod procurement;
 mod students;
 mod units;
 mod users;
@@ -78,8 +79,18 @@ enum Command {
     Handover(handover::Command),
     #[command(flatten)]
     Ledger(ledger::Command),
+    /// Xuất dữ liệu mở (export open data)
+    #[command(subcommand)]
+    Export(Export),
     #[command(flatten)]
     Maintenance(ops::Maintenance),
+}
+
+/// `export …`: each area's open data, flattened in from its file.
+#[derive(Subcommand)]
+enum Export {
+    #[command(flatten)]
+    Procurement(procurement::Export),
 }
 
 /// `import …`: each area's import, flattened in from its file.
@@ -131,6 +142,7 @@ async fn run(cli: Cli, out: &Out) -> Result<ExitCode> {
         Command::Allocation(c) => allocation::run(c, db, out).await,
         Command::Handover(c) => handover::run(c, db, out).await,
         Command::Ledger(c) => ledger::run(c, db, out).await,
+        Command::Export(Export::Procurement(c)) => procurement::export(c, db, out).await,
         Command::Maintenance(c) => ops::maintain(c, db, out).await,
     }
 }

@@ -2,12 +2,14 @@
 //! 30/2020 layout, and a bundled Times-compatible font (Tinos, SIL OFL 1.1) that has every
 //! Vietnamese letter, so that nothing is fetched and every office prints the same page.
 
+pub mod acceptance;
 pub mod acknowledgement;
 pub mod handover;
 pub mod layout;
 pub mod receipt;
 pub mod stocktake;
 
+pub use acceptance::{AcceptanceMinutes, acceptance_minutes};
 pub use acknowledgement::{Acknowledgement, acknowledgement};
 pub use handover::{HandoverLine, HandoverMinutes, PenSignature, handover_minutes};
 pub use receipt::{Letterhead, Party, ReceiptLine, ReceiptMinutes, receipt_minutes};

@@ -258,3 +258,72 @@ fn the_acknowledgement_reads_as_the_official_form() {
     }
     insta::assert_snapshot!(pdftotext(&pdf, true));
 }
+
+fn acceptance() -> songmaytinh_pdf::AcceptanceMinutes {
+    songmaytinh_pdf::AcceptanceMinutes {
+        letterhead: Letterhead {
+            parent_body: "Sở Giáo dục và Đào tạo Đắk Nông".into(),
+            issuing_body: "Ban Tiếp nhận, điều phối máy tính".into(),
+            place_name: "Đắk Nông".into(),
+        },
+        number: "NT-01/15/2026/HĐ-SGDĐT".into(),
+        date: date!(2026 - 10 - 02),
+        place: "Kho Ban Tiếp nhận, điều phối máy tính, phường Nghĩa Trung, thành phố Gia Nghĩa"
+            .into(),
+        contract_no: "15/2026/HĐ-SGDĐT".into(),
+        contract_signed_on: date!(2026 - 09 - 01),
+        package: "GT01-2026 – Mua sắm 2.000 máy tính bảng cho học sinh".into(),
+        delivery_no: "GH-01".into(),
+        delivered_on: date!(2026 - 09 - 30),
+        supplier: Party {
+            name: "Công ty Cổ phần Thiết bị Giáo dục Miền Núi".into(),
+            representative: "Lê Quang Vinh".into(),
+            position: Some("Giám đốc".into()),
+            tax_code: Some("0101234567".into()),
+            ..Party::default()
+        },
+        buyer: Party {
+            name: "Sở Giáo dục và Đào tạo Đắk Nông".into(),
+            representative: "Trần Văn Bình".into(),
+            position: Some("Phó Giám đốc".into()),
+            ..Party::default()
+        },
+        members: "Ông Trần Văn Bình – Phó Giám đốc, Chủ tịch hội đồng; Bà Phạm Thị Thu – Kế toán"
+            .into(),
+        goods: "Máy tính bảng Samsung Galaxy Tab A8".into(),
+        delivered: 1_200,
+        accepted: 1_198,
+        unit_price: Dong(3_800_000),
+        serials: (
+            1_198,
+            Some("R9TGA000001".into()),
+            Some("R9TGA001198".into()),
+        ),
+        warranty_months: 24,
+        recovery: Dong(2_280_000_000),
+    }
+}
+
+/// The acceptance minutes of a delivery: its contract, the goods accepted, their value in
+/// figures and words, the advance set off, the conclusion.
+#[test]
+fn the_acceptance_minutes_read_as_the_official_form() {
+    let pdf = songmaytinh_pdf::acceptance_minutes(&acceptance());
+    assert_eq!(pdf, songmaytinh_pdf::acceptance_minutes(&acceptance()));
+    let text = squeeze(&pdftotext(&pdf, false));
+    for expected in [
+        "Số: NT-01/15/2026/HĐ-SGDĐT",
+        "BIÊN BẢN NGHIỆM THU",
+        "Hợp đồng số 15/2026/HĐ-SGDĐT ký ngày 01/09/2026",
+        "4.552.400.000",
+        "Bốn tỷ năm trăm năm mươi hai triệu bốn trăm nghìn đồng.",
+        "từ R9TGA000001 đến R9TGA001198",
+        "đồng ý nghiệm thu 1.198 chiếc, 2 chiếc không đạt được trả lại bên giao",
+        "Thu hồi tạm ứng: 2.280.000.000 đ",
+        "ĐẠI DIỆN BÊN GIAO",
+        "Lê Quang Vinh",
+    ] {
+        assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
+    }
+    insta::assert_snapshot!(pdftotext(&pdf, true));
+}

@@ -135,6 +135,7 @@ pub const AREAS: &[&Area] = &[
     &crate::allocation::AREA,
     &crate::handover::AREA,
     &crate::ledger::AREA,
+    &crate::procurement::AREA,
     &crate::dashboard::AREA,
 ];
 

@@ -28,6 +28,7 @@ pub mod donations;
 pub mod handover;
 pub mod households;
 pub mod ledger;
+pub mod procurement;
 pub mod students;
 pub mod units;
 pub mod users;

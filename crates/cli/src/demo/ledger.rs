@@ -1,14 +1,12 @@
 //! The demo's books: the province's budget allocation into the Treasury account, cash gifts
 //! to the Department's bank account and through the Fatherland Front (and the Front's
-//! transfers), one gift recorded twice by mistake and reversed, and the tablet contract's
-//! value reserved, its first accepted delivery posted and paid.
+//! transfers), one gift recorded twice by mistake and reversed. The tablet contract's
+//! entries are procurement's (`procurement.rs`).
 
 use anyhow::Result;
 use domain::donations::{Donor, DonorKind};
 use domain::ledger::gifts::{Channel, NewGift};
-use domain::ledger::{
-    BANK, BUDGET, DONATIONS, NewEntry, PAYABLE, Posting, Request, SPENDING, TREASURY,
-};
+use domain::ledger::{BANK, BUDGET, DONATIONS, NewEntry, Posting, Request, TREASURY};
 use domain::money::Dong;
 use store::{AuditActor, Store};
 use time::Date;
@@ -249,44 +247,12 @@ pub async fn seed(store: &Store, actor: &AuditActor) -> Result<Seeded> {
     ));
     let mut out = store.ledger_post_all(actor, &reqs).await?;
     let duplicate = out.last().map(|o| o.entry).unwrap_or_default();
-    let contract_value = 2_000 * 3_290_000;
-    let reserve = store
-        .ledger_post(
-            actor,
-            &Request::Reserve(NewEntry {
-                key: "demo-contract-15-2026".into(),
-                date: date!(2026 - 10 - 20),
-                memo: "Hợp đồng số 15/2026/HĐ-MSTB: 2.000 máy tính bảng, đơn giá 3.290.000 đ"
-                    .into(),
-                postings: pair(SPENDING, PAYABLE, contract_value),
-                source: None,
-            }),
-        )
-        .await?;
-    out.push(reserve);
-    let more = vec![
-        Request::Reverse {
-            key: "demo-reverse-duplicate".into(),
-            date: date!(2026 - 08 - 22),
-            reason: "Ghi trùng cùng một giao dịch trên sao kê ngày 20/08/2026".into(),
-            entry: duplicate,
-        },
-        Request::PostPending {
-            key: "demo-contract-15-acceptance-1".into(),
-            date: date!(2026 - 11 - 12),
-            memo: "Nghiệm thu đợt 1: 1.000 máy tính bảng theo biên bản nghiệm thu số 01/BBNT"
-                .into(),
-            pending: reserve.entry,
-            amount: Dong(1_000 * 3_290_000),
-            source: None,
-        },
-        post(
-            "demo-contract-15-payment-1".into(),
-            date!(2026 - 11 - 20),
-            "Thanh toán đợt 1 hợp đồng 15/2026/HĐ-MSTB theo hóa đơn số 0000128".into(),
-            pair(PAYABLE, TREASURY, 1_000 * 3_290_000),
-        ),
-    ];
+    let more = vec![Request::Reverse {
+        key: "demo-reverse-duplicate".into(),
+        date: date!(2026 - 08 - 22),
+        reason: "Ghi trùng cùng một giao dịch trên sao kê ngày 20/08/2026".into(),
+        entry: duplicate,
+    }];
     out.extend(store.ledger_post_all(actor, &more).await?);
     let _ = out;
     // September's statement of the Department's account, as the bank exported it: two

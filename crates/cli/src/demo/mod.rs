@@ -7,6 +7,7 @@ mod devices;
 mod donations;
 mod handover;
 mod ledger;
+mod procurement;
 pub mod students;
 mod units;
 mod users;
@@ -59,12 +60,29 @@ pub async fn seed(store: &Store, out: &Out) -> Result<()> {
     let books = ledger::seed(store, &actor).await?;
     out.info(
         &format!(
-            "Đã ghi {} khoản ủng hộ tiền và {} bút toán: huy động {}, hợp đồng máy tính bảng đã tạm giữ và thanh toán đợt 1.",
+            "Đã ghi {} khoản ủng hộ tiền và {} bút toán: huy động {}.",
             books.gifts, books.entries, books.raised
         ),
         &format!(
-            "Recorded {} cash gifts and {} ledger entries: {} raised, the tablet contract reserved and its first instalment paid.",
+            "Recorded {} cash gifts and {} ledger entries: {} raised.",
             books.gifts, books.entries, books.raised
+        ),
+    );
+    let as_user = |u: Option<store::users::User>| {
+        u.map(|u| AuditActor::user(u.id, u.username.as_str(), u.role))
+            .ok_or_else(|| anyhow::anyhow!("a demo user is missing"))
+    };
+    let buyer = as_user(store.user_by_username("ban_dieu_phoi").await?)?;
+    let finance = as_user(store.user_by_username("so_tai_chinh").await?)?;
+    let bought = procurement::seed(store, &buyer, &finance).await?;
+    out.info(
+        &format!(
+            "Đã ghi {} gói thầu; gói GT01-2026 từ kế hoạch đến thanh toán xong: {} máy tính bảng vào sổ theo dõi, đã chi {}.",
+            bought.packages, bought.devices, bought.paid
+        ),
+        &format!(
+            "Recorded {} tender packages; GT01-2026 from its plan to its final payment: {} tablets in the registry, {} paid.",
+            bought.packages, bought.devices, bought.paid
         ),
     );
     Ok(())
@@ -186,6 +204,25 @@ mod tests {
             "no two schools of a commune share a name"
         );
         assert!(store.verify_audit(|_, _| {}).await.unwrap().ok());
+        // The tablet package went from its plan to its final payment.
+        let totals = store.procurement_totals().await.unwrap();
+        assert_eq!(totals.committed, domain::money::Dong::ZERO);
+        assert_eq!(totals.paid, totals.contracted);
+        // Its OCDS release package validates against the vendored schema, offline.
+        let package = store
+            .ocds_release_package(
+                domain::procurement::ocds::DEFAULT_PREFIX,
+                "https://maytinh.example.vn",
+            )
+            .await
+            .unwrap();
+        assert_eq!(package["releases"].as_array().map(Vec::len), Some(2));
+        let errors = ocds_errors(&package);
+        assert!(errors.is_empty(), "{errors:#?}");
+        // The schema does refuse what breaks it: a method outside the closed codelist.
+        let mut broken = package.clone();
+        broken["releases"][0]["tender"]["procurementMethod"] = "secret".into();
+        assert!(!ocds_errors(&broken).is_empty());
         // Every printed login works.
         for (username, _, role, _) in users() {
             let user = store
@@ -194,6 +231,32 @@ mod tests {
                 .unwrap();
             assert_eq!(user.role, role, "{username}");
         }
+    }
+
+    /// Where `package` breaks the OCDS 1.1.5 release package schema (`data/ocds-1.1.5/`),
+    /// the release schema given as the resource its remote `$ref` names.
+    fn ocds_errors(package: &serde_json::Value) -> Vec<String> {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/ocds-1.1.5");
+        let read = |f: &str| -> serde_json::Value {
+            serde_json::from_str(&std::fs::read_to_string(format!("{dir}/{f}")).unwrap()).unwrap()
+        };
+        let release = read("release-schema.json");
+        let id = release["id"].as_str().unwrap().to_string();
+        let registry = jsonschema::Registry::new()
+            .draft(jsonschema::Draft::Draft4)
+            .add(id, jsonschema::Resource::from_contents(release))
+            .unwrap()
+            .prepare()
+            .unwrap();
+        let validator = jsonschema::options()
+            .with_draft(jsonschema::Draft::Draft4)
+            .with_registry(&registry)
+            .build(&read("release-package-schema.json"))
+            .unwrap();
+        validator
+            .iter_errors(package)
+            .map(|e| format!("{} at {}", e, e.instance_path()))
+            .collect()
     }
 
     /// Every login the demo prints reaches its role's dashboard through the real app.

@@ -94,6 +94,10 @@ pub struct Publisher {
     pub ocid_prefix: String,
 }
 
+/// The prefix used until the Department registers its own with the Open Contracting
+/// Partnership (`--ocid-prefix`, `SONGMAYTINH_OCID_PREFIX`).
+pub const DEFAULT_PREFIX: &str = "ocds-smtcem";
+
 /// An ocid prefix as the Open Contracting Partnership registers them: `ocds-` and six
 /// lowercase letters or digits.
 pub fn check_prefix(prefix: &str) -> Result<String, DomainError> {
@@ -304,7 +308,7 @@ pub fn package(
     published: time::OffsetDateTime,
 ) -> Value {
     json!({
-        "uri": format!("{}/ocds/release-package.json", publisher.uri.trim_end_matches('/')),
+        "uri": format!("{}/procurement/ocds.json", publisher.uri.trim_end_matches('/')),
         "version": "1.1",
         "publishedDate": published.format(&time::format_description::well_known::Rfc3339).unwrap_or_default(),
         "publisher": {"name": publisher.name},

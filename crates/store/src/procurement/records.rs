@@ -776,6 +776,44 @@ impl Store {
         })
     }
 
+    /// The serials of a delivery in the registry: how many, the first and the last.
+    pub async fn delivery_serials(
+        &self,
+        delivery: i64,
+    ) -> Result<(i64, Option<String>, Option<String>)> {
+        Ok(
+            q("SELECT COUNT(*), MIN(serial), MAX(serial) FROM devices WHERE delivery_id = $1")
+                .bind(delivery)
+                .fetch_one(self.pool())
+                .await?,
+        )
+    }
+
+    /// The OCDS 1.1 release package of every package, published by the Department at
+    /// `uri` under the ocid `prefix`.
+    pub async fn ocds_release_package(&self, prefix: &str, uri: &str) -> Result<serde_json::Value> {
+        let prefix = domain::procurement::ocds::check_prefix(prefix)?;
+        let province = self.province_place_name().await?;
+        let buyer = Org {
+            name: format!("Sở Giáo dục và Đào tạo {province}"),
+            tax_code: None,
+        };
+        let publisher = domain::procurement::ocds::Publisher {
+            name: buyer.name.clone(),
+            uri: uri.to_string(),
+            ocid_prefix: prefix,
+        };
+        let packages = self.ocds_packages().await?;
+        let published = packages
+            .iter()
+            .map(|p| p.updated)
+            .max()
+            .unwrap_or_else(|| domain::dates::from_millis(0));
+        Ok(domain::procurement::ocds::package(
+            &packages, &publisher, &buyer, published,
+        ))
+    }
+
     /// Every package as the OCDS export shapes it (no personal data: organisations only).
     pub async fn ocds_packages(&self) -> Result<Vec<OcdsPackage>> {
         let mut out = Vec::new();
