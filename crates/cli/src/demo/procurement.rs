@@ -213,6 +213,24 @@ pub async fn seed(store: &Store, buyer: &AuditActor, finance: &AuditActor) -> Re
                 "Ông Trần Văn Bình – Phó Giám đốc Sở, Chủ tịch hội đồng; Bà Phạm Thị Thu – Kế toán; Ông Y Nhơn Niê – Ban điều phối",
             )
             .await?;
+        // The minutes as printed, signed and kept with the package.
+        if let Some((name, bytes)) = web::procurement::minutes_pdf(store, id, d)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e:?}"))?
+        {
+            store
+                .keep_procurement_document(
+                    buyer,
+                    id,
+                    store::procurement::Step::Acceptance,
+                    Some(nt),
+                    Some(nt_on),
+                    &name,
+                    "application/pdf",
+                    bytes,
+                )
+                .await?;
+        }
         let amount = UNIT * per as i64;
         let before = amount * 100 / 110;
         let i = store

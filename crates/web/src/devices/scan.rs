@@ -26,7 +26,7 @@ use store::devices::{Place, SerialRow};
 pub struct IntakeForm {
     #[serde(default)]
     model_id: String,
-    /// `item:<receipt line id>` or `contract`.
+    /// `item:<receipt line id>`, `delivery:<delivery id>` or `contract`.
     #[serde(default)]
     batch: String,
     /// The contract's number, when `batch` is `contract`.
@@ -134,8 +134,23 @@ async fn intake_page(
     ))
 }
 
-pub async fn intake(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
-    intake_page(&state, &ctx, IntakeForm::default(), None, Vec::new()).await
+/// The batch a link preselects (`?batch=delivery:7` from a procurement delivery).
+#[derive(Deserialize, Default)]
+pub struct IntakeQuery {
+    #[serde(default)]
+    batch: String,
+}
+
+pub async fn intake(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<IntakeQuery>,
+) -> AppResult<Response> {
+    let f = IntakeForm {
+        batch: q.batch.chars().take(40).collect(),
+        ..IntakeForm::default()
+    };
+    intake_page(&state, &ctx, f, None, Vec::new()).await
 }
 
 /// The model and the batch of an intake, or the field in error and why. A receipt

@@ -9,6 +9,8 @@ mod steps;
 mod texts;
 mod work;
 
+pub use pages::minutes_pdf;
+
 use crate::areas::{Area, MenuEntry};
 use crate::routes::{Access, Route, Target, route};
 use Access::Allow;

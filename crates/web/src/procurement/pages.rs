@@ -638,28 +638,38 @@ pub async fn acceptance_pdf(
     State(state): State<AppState>,
     Path((id, d)): Path<(i64, i64)>,
 ) -> AppResult<Response> {
-    let p = state
-        .store
-        .procurement_package(id)
+    let (name, bytes) = minutes_pdf(&state.store, id, d)
         .await?
         .ok_or_else(AppError::not_found)?;
-    let c = state
-        .store
-        .procurement_contract(id)
-        .await?
-        .ok_or_else(AppError::not_found)?;
-    let delivery = state
-        .store
+    Ok(inline_file(&name, "application/pdf", bytes))
+}
+
+/// The acceptance minutes (biên bản nghiệm thu) of delivery `d` of package `id`, as a
+/// file name and PDF bytes; `None` when the delivery is not of the package or not yet
+/// accepted.
+pub async fn minutes_pdf(
+    store: &store::Store,
+    id: i64,
+    d: i64,
+) -> AppResult<Option<(String, Vec<u8>)>> {
+    let (Some(p), Some(c)) = (
+        store.procurement_package(id).await?,
+        store.procurement_contract(id).await?,
+    ) else {
+        return Ok(None);
+    };
+    let Some(delivery) = store
         .procurement_delivery(d)
         .await?
         .filter(|x| x.contract_id == c.id)
-        .ok_or_else(AppError::not_found)?;
-    let a = delivery
-        .acceptance
-        .clone()
-        .ok_or_else(AppError::not_found)?;
-    let serials = state.store.delivery_serials(d).await?;
-    let province = state.store.province_place_name().await?;
+    else {
+        return Ok(None);
+    };
+    let Some(a) = delivery.acceptance.clone() else {
+        return Ok(None);
+    };
+    let serials = store.delivery_serials(d).await?;
+    let province = store.province_place_name().await?;
     let letterhead = board_letterhead(&province);
     let doc = pdf::AcceptanceMinutes {
         number: format!("{}/{}", a.minutes_no, c.number),
@@ -690,11 +700,7 @@ pub async fn acceptance_pdf(
         recovery: a.recovery,
     };
     let name = format!("bien-ban-nghiem-thu-{}.pdf", a.minutes_no.to_lowercase());
-    Ok(inline_file(
-        &name,
-        "application/pdf",
-        pdf::acceptance_minutes(&doc),
-    ))
+    Ok(Some((name, pdf::acceptance_minutes(&doc))))
 }
 
 /// The OCDS release package of every package, as the CLI's export writes it.

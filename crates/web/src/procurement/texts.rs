@@ -11,6 +11,7 @@ crate::i18n::texts! {
     code: "Mã gói thầu", "Package code";
     name: "Tên gói thầu", "Package name";
     method: "Hình thức lựa chọn nhà thầu", "Selection method";
+    method_short: "Hình thức", "Method";
     estimate: "Giá gói thầu (đồng)", "Estimate (đồng)";
     funding: "Nguồn vốn", "Funding";
     quantity: "Số lượng thiết bị", "Devices";

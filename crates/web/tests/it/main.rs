@@ -17,5 +17,6 @@ mod donations;
 mod flows;
 mod handover;
 mod ledger;
+mod procurement;
 mod schemathesis;
 mod students;
