@@ -1,8 +1,9 @@
 //! The demo's procurement: package GT01-2026, 2,000 tablets bought by open bidding from
 //! the province's budget, from its selection plan to its final payment (an advance, two
 //! deliveries whose serials are in the registry, two acceptances, two invoices, two
-//! payments approved by Finance); and a small direct appointment still planned, above
-//! its method's threshold, so that the warning shows.
+//! payments approved by Finance); 300 laptops from donations, contracted, their advance
+//! waiting for Finance; and a small direct appointment still planned, above its method's
+//! threshold, so that the warning shows.
 
 use anyhow::{Context, Result};
 use domain::devices::Batch;
@@ -290,9 +291,104 @@ pub async fn seed(store: &Store, buyer: &AuditActor, finance: &AuditActor) -> Re
             None,
         )
         .await?;
+    // Laptops bought from donations: contracted, its advance waiting for Finance.
+    let laptop = store
+        .device_models()
+        .await?
+        .into_iter()
+        .find(|m| m.model.model == "IdeaPad 3 14ITL6")
+        .context("the demo's laptop model")?
+        .id;
+    let id = store
+        .create_package(
+            buyer,
+            &NewPackage {
+                code: "GT03-2026".into(),
+                name: "Mua sắm 300 máy tính xách tay cho học sinh THCS, THPT".into(),
+                method: Method::CompetitiveQuotation,
+                estimate: Dong(2_940_000_000),
+                funding: Funding::Donations,
+                quantity: 300,
+                plan_no: Some("PL2600019876".into()),
+                plan_decision: Some("97/QĐ-SGDĐT".into()),
+                plan_date: date!(2026 - 10 - 20),
+                schedule: "Tháng 11–12/2026".into(),
+            },
+            Some(laptop),
+        )
+        .await?;
+    store
+        .open_selection(
+            buyer,
+            id,
+            Some("IB2600061122"),
+            date!(2026 - 10 - 25),
+            Some(date!(2026 - 11 - 04)),
+        )
+        .await?;
+    let mut bids = Vec::new();
+    for (name, tax, unit) in [
+        ("Công ty TNHH Máy tính Tây Nguyên", "6400345678", 9_450_000),
+        (
+            "Công ty Cổ phần Công nghệ Phương Nam",
+            "0312345678",
+            9_620_000,
+        ),
+    ] {
+        bids.push(
+            store
+                .record_bid(
+                    buyer,
+                    id,
+                    &NewBid {
+                        bidder: name.into(),
+                        tax_code: tax.into(),
+                        price: Dong(unit * 300),
+                        submitted_on: date!(2026 - 11 - 03),
+                        valid: true,
+                        reason: None,
+                    },
+                )
+                .await?,
+        );
+    }
+    store
+        .award(buyer, id, "512/QĐ-SGDĐT", date!(2026 - 11 - 10), bids[0])
+        .await?;
+    let c = store
+        .sign_contract(
+            buyer,
+            id,
+            &NewContract {
+                number: "21/2026/HĐ-MSTB".into(),
+                supplier: "Công ty TNHH Máy tính Tây Nguyên".into(),
+                tax_code: "6400345678".into(),
+                quantity: 300,
+                unit_price: Dong(9_450_000),
+                value: Dong(9_450_000 * 300),
+                signed_on: date!(2026 - 11 - 18),
+                delivery_deadline: date!(2026 - 12 - 28),
+                warranty_months: 12,
+                advance: Dong(9_450_000 * 300 / 5),
+            },
+            laptop,
+        )
+        .await?;
+    store
+        .request_payment(
+            buyer,
+            c,
+            PaymentKind::Advance,
+            Dong(9_450_000 * 300 / 5),
+            domain::ledger::BANK,
+            None,
+            date!(2026 - 11 - 25),
+            "Tạm ứng 20% theo Điều 4 hợp đồng",
+        )
+        .await?;
     let totals = store.procurement_totals().await?;
     Ok(Seeded {
-        packages: 2,
+        packages: 3,
         devices: QUANTITY,
         paid: totals.paid,
     })

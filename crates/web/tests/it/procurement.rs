@@ -92,7 +92,11 @@ async fn a_package_through_its_forms(app: &TestApp) {
             ],
         )
         .await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER, "redirected to the package");
+    assert_eq!(
+        res.status(),
+        StatusCode::SEE_OTHER,
+        "redirected to the package"
+    );
     let id = store.procurement_packages().await.unwrap()[0].id;
     let base = format!("/procurement/{id}");
     let page = s.get(&base).await.text().await.unwrap();
