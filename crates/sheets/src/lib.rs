@@ -10,6 +10,7 @@ pub mod households;
 pub mod reader;
 pub mod statements;
 pub mod students;
+pub mod table;
 pub mod units;
 
 pub use error::SheetError;

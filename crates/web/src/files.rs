@@ -248,6 +248,26 @@ pub fn with_status(status: StatusCode, res: Response) -> Response {
     Response::from_parts(parts, body)
 }
 
+/// A generated `.xlsx` file sent as an attachment, never cached by a shared machine.
+pub fn xlsx_attachment(file_name: &str, bytes: Vec<u8>) -> Response {
+    let mut res = bytes.into_response();
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
+    );
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{file_name}\"")) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    res
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

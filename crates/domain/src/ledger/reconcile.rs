@@ -120,12 +120,20 @@ pub fn match_lines(lines: &[Line], pending: &[Pending]) -> Vec<Outcome> {
             },
         });
     }
+    // Pledges by amount, so that each open line looks only at those of its amount.
+    let mut by_amount: HashMap<i64, Vec<&Pending>> = HashMap::new();
+    for p in pending {
+        by_amount.entry(p.amount.0).or_default().push(p);
+    }
     for (i, l) in lines.iter().enumerate() {
         if out[i].is_some() {
             continue;
         }
-        let candidates: Vec<&Pending> = pending
-            .iter()
+        let candidates: Vec<&Pending> = by_amount
+            .get(&l.credit.0)
+            .into_iter()
+            .flatten()
+            .copied()
             .filter(|p| {
                 !taken.contains(&p.gift_id)
                     && p.amount == l.credit

@@ -6,7 +6,7 @@
 //! explains what is left, each step audited.
 
 use super::gifts::receive_in;
-use crate::db::q;
+use crate::db::{Q, placeholders, q};
 use crate::error::{Result, StoreError, unique_violation};
 use crate::students::programs::{iso, parse_iso};
 use crate::{AuditActor, AuditEvent, Store, audit};
@@ -279,18 +279,35 @@ impl Store {
             skipped: st.skipped,
             ..ImportCounts::default()
         };
-        let mut fresh: Vec<(&InputLine, String)> = Vec::new();
+        // Lines seen before (in this file or an earlier, overlapping statement) are counted
+        // and left; the earlier ones are looked up 500 keys at a time.
+        let mut fresh: Vec<(&InputLine, String)> = Vec::with_capacity(st.lines.len());
+        let mut keys: std::collections::HashSet<String> =
+            std::collections::HashSet::with_capacity(st.lines.len());
         for l in &st.lines {
             let key = line_key(&st.account, l);
-            let seen: Option<i64> = q("SELECT id FROM statement_lines WHERE line_key = $1")
-                .bind(key.clone())
-                .scalar_optional(&mut tx)
-                .await?;
-            if seen.is_some() || fresh.iter().any(|(_, k)| *k == key) {
-                counts.already_seen += 1;
-            } else {
+            if keys.insert(key.clone()) {
                 fresh.push((l, key));
+            } else {
+                counts.already_seen += 1;
             }
+        }
+        let mut known: std::collections::HashSet<String> = std::collections::HashSet::new();
+        for chunk in fresh.chunks(500) {
+            let sql = format!(
+                "SELECT line_key FROM statement_lines WHERE line_key IN ({})",
+                placeholders(0, chunk.len())
+            );
+            let mut query = Q::assembled(sql);
+            for (_, k) in chunk {
+                query = query.bind(k.clone());
+            }
+            let rows: Vec<(String,)> = query.fetch_all(&mut tx).await?;
+            known.extend(rows.into_iter().map(|(k,)| k));
+        }
+        if !known.is_empty() {
+            counts.already_seen += known.len() as i64;
+            fresh.retain(|(_, k)| !known.contains(k));
         }
         let id: i64 = q("INSERT INTO bank_statements (account, file_name, sha256, opening, closing, first_day, last_day,
                                                     lines, already_seen, skipped, imported_by, imported_at)
@@ -340,6 +357,17 @@ impl Store {
             })
             .collect();
         let outcomes = reconcile::match_lines(&lines, &pending);
+        // Each line's row; a line matched by its code posts its gift's entry first.
+        struct Row<'a> {
+            line: &'a InputLine,
+            key: &'a str,
+            status: &'static str,
+            rule: Option<&'static str>,
+            reason: Option<&'static str>,
+            gift_id: Option<i64>,
+            entry: Option<i64>,
+        }
+        let mut rows: Vec<Row> = Vec::with_capacity(fresh.len());
         for ((l, key), outcome) in fresh.iter().zip(outcomes) {
             let (status, rule, reason, gift_id) = match outcome {
                 Outcome::Code { gift_id } => ("matched", Some("code"), None, Some(gift_id)),
@@ -361,25 +389,51 @@ impl Store {
                 (_, Some("outgoing")) => counts.outgoing += 1,
                 _ => counts.unmatched += 1,
             }
-            q("INSERT INTO statement_lines (statement_id, row_no, line_date, reference, debit, credit, balance, description,
-                                            line_key, status, rule, reason, gift_id, entry_id)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)")
-            .bind(id)
-            .bind(l.row)
-            .bind(iso(l.date))
-            .bind(l.reference.clone())
-            .bind(l.debit.0)
-            .bind(l.credit.0)
-            .bind(l.balance.map(|b| b.0))
-            .bind(l.description.clone())
-            .bind(key.clone())
-            .bind(status)
-            .bind(rule)
-            .bind(reason)
-            .bind(gift_id)
-            .bind(entry)
-            .execute(&mut tx)
-            .await?;
+            rows.push(Row {
+                line: l,
+                key,
+                status,
+                rule,
+                reason,
+                gift_id,
+                entry,
+            });
+        }
+        // The lines, a hundred to a statement, in the file's order.
+        const COLUMNS: usize = 14;
+        for chunk in rows.chunks(100) {
+            let mut sql = String::from(
+                "INSERT INTO statement_lines (statement_id, row_no, line_date, reference, debit, credit, balance, description,
+                                              line_key, status, rule, reason, gift_id, entry_id) VALUES ",
+            );
+            for i in 0..chunk.len() {
+                if i > 0 {
+                    sql.push(',');
+                }
+                sql.push('(');
+                sql.push_str(&placeholders(i * COLUMNS, COLUMNS));
+                sql.push(')');
+            }
+            let mut query = Q::assembled(sql);
+            for r in chunk {
+                let l = r.line;
+                query = query
+                    .bind(id)
+                    .bind(l.row)
+                    .bind(iso(l.date))
+                    .bind(l.reference.clone())
+                    .bind(l.debit.0)
+                    .bind(l.credit.0)
+                    .bind(l.balance.map(|b| b.0))
+                    .bind(l.description.clone())
+                    .bind(r.key)
+                    .bind(r.status)
+                    .bind(r.rule)
+                    .bind(r.reason)
+                    .bind(r.gift_id)
+                    .bind(r.entry);
+            }
+            query.execute(&mut tx).await?;
         }
         audit::append(
             &mut tx,

@@ -668,6 +668,16 @@ impl Store {
         rows.into_iter().map(PaymentRow::record).collect()
     }
 
+    /// Every payment Finance approved, in the order they were paid: the spending.
+    pub async fn procurement_spending(&self) -> Result<Vec<PaymentRecord>> {
+        let rows: Vec<PaymentRow> = Q::assembled(format!(
+            "{PAYMENT_SELECT} WHERE y.status = 'approved' ORDER BY y.decided_on, y.id"
+        ))
+        .fetch_all(self.pool())
+        .await?;
+        rows.into_iter().map(PaymentRow::record).collect()
+    }
+
     pub async fn procurement_payment(&self, id: i64) -> Result<Option<PaymentRecord>> {
         let row: Option<PaymentRow> = Q::assembled(format!("{PAYMENT_SELECT} WHERE y.id = $1"))
             .bind(id)

@@ -11,8 +11,8 @@ use crate::gate::Actor;
 use crate::state::AppState;
 use crate::views::{Ctx, redirect_with_flash, render};
 use axum::extract::{Multipart, State};
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use domain::Lang;
 use domain::devices::{DeviceKind, Holder};
 use domain::handover::csdl::Columns;
@@ -181,22 +181,7 @@ pub async fn export(State(state): State<AppState>, actor: Actor) -> AppResult<Re
     let bytes =
         sheets::csdl::write_csdl(&Columns::default_set(), &lines).map_err(AppError::internal)?;
     let name = format!("csdl-nganh-{}.xlsx", actor.user.unit_code);
-    let mut res = bytes.into_response();
-    let h = res.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        ),
-    );
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    h.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-store"),
-    );
-    Ok(res)
+    Ok(crate::files::xlsx_attachment(&name, bytes))
 }
 
 /// The sheet sent back: every row read, every bad one named, nothing written unless all

@@ -25,7 +25,7 @@ pub const AREA: Area = Area {
         href: "/ledger",
         label: |l| texts::tr(l).nav_money,
         needs: Some(ViewLedger),
-        position: 39,
+        position: 38,
     }],
     menu_parent: &[("/gifts", "/ledger"), ("/reconciliation", "/ledger")],
     flash,
@@ -55,6 +55,13 @@ fn routes() -> Vec<Route> {
         ),
         route(Method::GET, "/gifts", view(), get(gifts::gifts)),
         route(Method::GET, "/gifts.csv", view(), get(export::gifts)),
+        route(Method::GET, "/gifts.xlsx", view(), get(export::gifts_xlsx)),
+        route(
+            Method::GET,
+            "/ledger/entries.xlsx",
+            view(),
+            get(export::journal_xlsx),
+        ),
         route(Method::GET, "/gifts/new", record(), get(gifts::new_gift)),
         route(Method::POST, "/gifts", record(), post(gifts::create_gift)),
         route(

@@ -5,6 +5,7 @@ crate::i18n::texts! {
     nav_ledger: "Sổ cái", "Ledger";
     nav_money: "Tài chính", "Money";
     download_csv: "Tải về (CSV)", "Download (CSV)";
+    download_xlsx: "Tải về (Excel)", "Download (Excel)";
     ledger_help: "Sổ kế toán kép của chương trình, tính bằng đồng: mỗi bút toán có bên Nợ và bên Có bằng nhau; bút toán đã ghi không sửa, không xóa, sai thì ghi bút toán đảo có lý do. Giá trị hợp đồng được tạm giữ khi ký, ghi sổ dần khi nghiệm thu, thanh toán; phần còn lại được giải phóng khi thanh lý. Tài khoản tiền và phải trả không bao giờ âm.", "The program's double-entry books, in đồng: every entry's debits equal its credits; a posted entry is never changed or deleted, a mistake is undone by a reversing entry with its reason. A contract's value is reserved when it is signed, posted as deliveries are accepted and paid, and what is left is released when it closes. Cash and payable accounts never go below zero.";
     how_it_works: "Sổ cái ghi thế nào", "How the ledger works";
     status: "Tình trạng", "Status";

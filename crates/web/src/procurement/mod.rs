@@ -4,6 +4,7 @@
 //! minutes, the dated thresholds, and Finance's queue of payment requests. Province-level
 //! records about organisations only: no personal data.
 
+mod export;
 mod pages;
 mod steps;
 mod texts;
@@ -26,7 +27,7 @@ pub const AREA: Area = Area {
         href: "/procurement",
         label: |l| texts::tr(l).nav_procurement,
         needs: Some(ViewProcurement),
-        position: 40,
+        position: 39,
     }],
     menu_parent: &[],
     flash,
@@ -54,6 +55,18 @@ fn routes() -> Vec<Route> {
             "/procurement/ocds.json",
             view(),
             get(pages::ocds),
+        ),
+        route(
+            Method::GET,
+            "/procurement/spending.csv",
+            view(),
+            get(export::spending_csv),
+        ),
+        route(
+            Method::GET,
+            "/procurement/spending.xlsx",
+            view(),
+            get(export::spending_xlsx),
         ),
         route(
             Method::GET,

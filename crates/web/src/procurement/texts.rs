@@ -3,6 +3,7 @@
 
 crate::i18n::texts! {
     nav_procurement: "Mua sắm", "Procurement";
+    spending: "Các khoản đã chi cho nhà cung cấp", "Payments made to suppliers";
     packages: "Gói thầu", "Tender packages";
     packages_none: "Chưa có gói thầu nào.", "No tender package yet.";
     procurement_help: "Mỗi gói thầu đi từ kế hoạch lựa chọn nhà thầu, mời thầu, hồ sơ dự thầu, phê duyệt kết quả đến hợp đồng, giao hàng, nghiệm thu, hóa đơn và thanh toán. Ký hợp đồng là tạm giữ giá trị hợp đồng trong sổ cái; nghiệm thu ghi sổ phần đã nhận; thanh toán chỉ trong phạm vi đã nghiệm thu (trừ tạm ứng hợp đồng cho phép) và phải được Sở Tài chính duyệt. Mỗi bước lưu văn bản kèm mã SHA-256.", "Each package goes from its selection plan, the invitation, the bids and the award to the contract, deliveries, acceptance, invoices and payments. Signing reserves the contract's value in the ledger; acceptance posts what was received; payments stay within what was accepted (but for an advance the contract provides) and are approved by the Department of Finance. Every step keeps its document with its SHA-256.";

@@ -194,6 +194,52 @@ const POLICY: &[(&str, &str, &str, &str, char)] = &[
     ("GET", "/ledger/entries/{id}", "FNNFFFNNN", "", 'L'),
     ("GET", "/ledger/entries.csv", "FAAFFFAAA", "", 'L'),
     ("GET", "/gifts.csv", "FAAFFFAAA", "", 'L'),
+    ("GET", "/gifts.xlsx", "FAAFFFAAA", "", 'L'),
+    ("GET", "/ledger/entries.xlsx", "FAAFFFAAA", "", 'L'),
+    // Procurement: read by the province-level roles that buy, pay, oversee or appraise;
+    // recorded by the Sở and the Board; payments approved by Finance alone.
+    ("GET", "/procurement", "FAAFFAAAA", "", 'L'),
+    ("GET", "/procurement/new", "FAAFFFFFF", "", 'L'),
+    ("POST", "/procurement", "FAAFFFFFF", "", 'L'),
+    ("GET", "/procurement/ocds.json", "FAAFFAAAA", "", 'L'),
+    ("GET", "/procurement/spending.csv", "FAAFFAAAA", "", 'L'),
+    ("GET", "/procurement/spending.xlsx", "FAAFFAAAA", "", 'L'),
+    ("GET", "/procurement/thresholds", "FAAFFAAAA", "", 'L'),
+    ("POST", "/procurement/thresholds", "FAAFFFFFF", "", 'L'),
+    ("GET", "/procurement/payments", "FAAFFAAAA", "", 'L'),
+    ("POST", "/procurement/payments/{id}", "FFFFFFAFF", "", 'L'),
+    ("GET", "/procurement/{id}", "FNNFFNNNN", "", 'L'),
+    (
+        "GET",
+        "/procurement/{id}/deliveries/{d}/bien-ban-nghiem-thu.pdf",
+        "FNNFFNNNN",
+        "",
+        'L',
+    ),
+    (
+        "GET",
+        "/procurement/{id}/documents/{doc}",
+        "FNNFFNNNN",
+        "",
+        'L',
+    ),
+    ("POST", "/procurement/{id}/selection", "FNNFFFFFF", "", 'L'),
+    ("POST", "/procurement/{id}/bids", "FNNFFFFFF", "", 'L'),
+    ("POST", "/procurement/{id}/award", "FNNFFFFFF", "", 'L'),
+    ("POST", "/procurement/{id}/contract", "FNNFFFFFF", "", 'L'),
+    ("POST", "/procurement/{id}/deliveries", "FNNFFFFFF", "", 'L'),
+    (
+        "POST",
+        "/procurement/{id}/deliveries/{d}/acceptance",
+        "FNNFFFFFF",
+        "",
+        'L',
+    ),
+    ("POST", "/procurement/{id}/invoices", "FNNFFFFFF", "", 'L'),
+    ("POST", "/procurement/{id}/payments", "FNNFFFFFF", "", 'L'),
+    ("POST", "/procurement/{id}/close", "FNNFFFFFF", "", 'L'),
+    ("POST", "/procurement/{id}/cancel", "FNNFFFFFF", "", 'L'),
+    ("POST", "/procurement/{id}/documents", "FAAFFFFFF", "", 'L'),
     // Cash gifts: the Department and the Front record them (each its own channels).
     ("GET", "/gifts", "FAAFFFAAA", "", 'L'),
     ("GET", "/gifts/new", "FAAFFFFAF", "", 'L'),
@@ -371,6 +417,12 @@ fn concrete(path: &str, out: bool, actor: &str, t: &Targets) -> String {
     if path.starts_with("/handover/students/{id}") {
         let (student, _) = if out { t.student_out } else { t.student_in };
         return path.replace("{id}", &student.to_string());
+    }
+    if path.starts_with("/procurement/") {
+        return path
+            .replace("{id}", "987654")
+            .replace("{d}", "987654")
+            .replace("{doc}", "987654");
     }
     if path.starts_with("/handover/") || path.starts_with("/ledger/") || path.starts_with("/gifts/")
     {

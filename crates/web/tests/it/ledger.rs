@@ -181,6 +181,37 @@ async fn the_books_read_the_same_on_every_page(app: &TestApp) {
         .await
         .unwrap();
     assert!(!bank_only.contains("6111"), "{bank_only}");
+    // The same journal as a workbook: the same postings, debits equal to credits, the
+    // formula-looking memo kept as text.
+    let xlsx = s.get("/ledger/entries.xlsx").await.bytes().await.unwrap();
+    let (mut debits, mut credits, mut lines, mut memo) = (0f64, 0f64, 0, false);
+    sheets::reader::for_each_row(
+        std::io::Cursor::new(xlsx.to_vec()),
+        &sheets::reader::Limits::default(),
+        |_, cells| {
+            use sheets::reader::Cell;
+            if let Some(Cell::Number(d)) = cells.get(6) {
+                debits += d;
+            }
+            if let Some(Cell::Number(c)) = cells.get(7) {
+                credits += c;
+            }
+            if matches!(cells.get(6), Some(Cell::Number(_)))
+                || matches!(cells.get(7), Some(Cell::Number(_)))
+            {
+                lines += 1;
+            }
+            if matches!(cells.get(3), Some(Cell::Text(t)) if t.starts_with("=HYPERLINK")) {
+                memo = true;
+            }
+            std::ops::ControlFlow::Continue(())
+        },
+    )
+    .unwrap();
+    assert_eq!(lines, 10);
+    assert_eq!(debits, credits);
+    assert_eq!(debits as i64, sum(6));
+    assert!(memo, "the memo is text in the workbook");
     let school = app.session("truong_67663001").await;
     assert_eq!(school.get("/ledger").await.status(), StatusCode::FORBIDDEN);
     let dash = school.get("/").await.text().await.unwrap();

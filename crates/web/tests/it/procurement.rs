@@ -324,4 +324,35 @@ async fn a_package_through_its_forms(app: &TestApp) {
         release["contracts"][0]["implementation"]["transactions"][0]["value"]["amount"],
         38_000_000
     );
+
+    // The spending, as CSV and as a workbook, adds up to what was paid.
+    let csv = s
+        .get("/procurement/spending.csv")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        csv.contains("01/2026/HĐ-MS") && csv.contains("38000000"),
+        "{csv}"
+    );
+    let xlsx = s
+        .get("/procurement/spending.xlsx")
+        .await
+        .bytes()
+        .await
+        .unwrap();
+    let mut total = 0f64;
+    sheets::reader::for_each_row(
+        std::io::Cursor::new(xlsx.to_vec()),
+        &sheets::reader::Limits::default(),
+        |_, cells| {
+            if let Some(sheets::reader::Cell::Number(n)) = cells.get(5) {
+                total += n;
+            }
+            std::ops::ControlFlow::Continue(())
+        },
+    )
+    .unwrap();
+    assert_eq!(total as i64, 38_000_000);
 }
