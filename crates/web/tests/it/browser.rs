@@ -460,13 +460,22 @@ async fn on_first_screen(c: &fantoccini::Client, id: &str) -> bool {
     .await
 }
 
+/// The text of the element `css` finds. A page that is still being replaced (a click's
+/// navigation, an htmx swap) can hand back an element that is gone by the time its text is
+/// read: it is found again, for up to five seconds.
 async fn text_of(c: &fantoccini::Client, css: &str) -> String {
-    c.find(Locator::Css(css))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap()
+    let mut last = String::new();
+    for _ in 0..50 {
+        match c.find(Locator::Css(css)).await {
+            Ok(e) => match e.text().await {
+                Ok(t) => return t,
+                Err(err) => last = format!("{err:?}"),
+            },
+            Err(err) => last = format!("{err:?}"),
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("no text for {css}: {last}");
 }
 
 /// A list through the approval chain on a phone, as each official meets it: the school
