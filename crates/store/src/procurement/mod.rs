@@ -50,6 +50,19 @@ fn duplicate(
     .into()
 }
 
+/// An insert's or update's result, or the domain's refusal for the unique key it broke
+/// (`on` says which keys it knows and what each means).
+fn refused<T>(
+    r: std::result::Result<T, sqlx::Error>,
+    on: impl FnOnce(&'static str) -> Option<StoreError>,
+) -> Result<T> {
+    r.map_err(|e| {
+        unique_violation(&e)
+            .and_then(on)
+            .unwrap_or_else(|| e.into())
+    })
+}
+
 /// A date of a step: not in the future, not before `after` (the step before it).
 fn check_date(
     on: Date,
@@ -320,23 +333,18 @@ impl Store {
         .bind(now)
         .scalar(&mut tx)
         .await;
-        let id = match inserted {
-            Ok(id) => id,
-            Err(e) => {
-                return Err(match unique_violation(&e) {
-                    Some("procurement_packages_code_key") => {
-                        duplicate("code", "mã gói thầu", "package code", &p.code)
-                    }
-                    Some("procurement_packages_plan_key") => duplicate(
-                        "plan_no",
-                        "số kế hoạch lựa chọn nhà thầu",
-                        "selection plan number",
-                        p.plan_no.as_deref().unwrap_or(""),
-                    ),
-                    _ => e.into(),
-                });
+        let id = refused(inserted, |key| match key {
+            "procurement_packages_code_key" => {
+                Some(duplicate("code", "mã gói thầu", "package code", &p.code))
             }
-        };
+            "procurement_packages_plan_key" => Some(duplicate(
+                "plan_no",
+                "số kế hoạch lựa chọn nhà thầu",
+                "selection plan number",
+                p.plan_no.as_deref().unwrap_or(""),
+            )),
+            _ => None,
+        })?;
         log(
             &mut tx,
             actor,
@@ -406,17 +414,16 @@ impl Store {
             .bind(id)
             .execute(&mut tx)
             .await;
-        if let Err(e) = r {
-            return Err(match unique_violation(&e) {
-                Some("procurement_packages_notice_key") => duplicate(
+        refused(r, |key| {
+            (key == "procurement_packages_notice_key").then(|| {
+                duplicate(
                     "notice_no",
                     "số thông báo mời thầu",
                     "bidding notice number",
                     notice.as_deref().unwrap_or(""),
-                ),
-                _ => e.into(),
-            });
-        }
+                )
+            })
+        })?;
         log(
             &mut tx,
             actor,
@@ -467,20 +474,15 @@ impl Store {
         .bind(now_millis())
         .scalar(&mut tx)
         .await;
-        let id = match inserted {
-            Ok(id) => id,
-            Err(e) => {
-                return Err(match unique_violation(&e) {
-                    Some("procurement_bids_bidder_key") => duplicate(
-                        "tax_code",
-                        "hồ sơ dự thầu của nhà thầu có mã số thuế",
-                        "bid of the bidder with tax code",
-                        &b.tax_code,
-                    ),
-                    _ => e.into(),
-                });
-            }
-        };
+        let id = refused(inserted, |key| match key {
+            "procurement_bids_bidder_key" => Some(duplicate(
+                "tax_code",
+                "hồ sơ dự thầu của nhà thầu có mã số thuế",
+                "bid of the bidder with tax code",
+                &b.tax_code,
+            )),
+            _ => None,
+        })?;
         log(
             &mut tx,
             actor,
@@ -710,21 +712,19 @@ impl Store {
         .bind(now_millis())
         .scalar(&mut tx)
         .await;
-        let id = match inserted {
-            Ok(id) => id,
-            Err(e) => {
-                return Err(match unique_violation(&e) {
-                    Some("procurement_contracts_number_key") => {
-                        duplicate("number", "số hợp đồng", "contract number", &c.number)
-                    }
-                    Some("procurement_contracts_package_key") => out_of_order(
-                        "gói thầu đã có hợp đồng",
-                        "the package already has its contract",
-                    ),
-                    _ => e.into(),
-                });
-            }
-        };
+        let id = refused(inserted, |key| match key {
+            "procurement_contracts_number_key" => Some(duplicate(
+                "number",
+                "số hợp đồng",
+                "contract number",
+                &c.number,
+            )),
+            "procurement_contracts_package_key" => Some(out_of_order(
+                "gói thầu đã có hợp đồng",
+                "the package already has its contract",
+            )),
+            _ => None,
+        })?;
         q("UPDATE procurement_packages SET stage = 'contracted', model_id = $1 WHERE id = $2")
             .bind(model_id)
             .bind(package)
@@ -810,20 +810,15 @@ impl Store {
         .bind(now_millis())
         .scalar(&mut tx)
         .await;
-        let id = match inserted {
-            Ok(id) => id,
-            Err(e) => {
-                return Err(match unique_violation(&e) {
-                    Some("procurement_deliveries_no_key") => duplicate(
-                        "delivery_no",
-                        "số biên bản giao hàng",
-                        "delivery note number",
-                        &delivery_no,
-                    ),
-                    _ => e.into(),
-                });
-            }
-        };
+        let id = refused(inserted, |key| match key {
+            "procurement_deliveries_no_key" => Some(duplicate(
+                "delivery_no",
+                "số biên bản giao hàng",
+                "delivery note number",
+                &delivery_no,
+            )),
+            _ => None,
+        })?;
         q("UPDATE procurement_contracts SET delivered_qty = delivered_qty + $1 WHERE id = $2")
             .bind(quantity)
             .bind(contract)
@@ -1061,20 +1056,15 @@ impl Store {
         .bind(now_millis())
         .scalar(&mut tx)
         .await;
-        let id = match inserted {
-            Ok(id) => id,
-            Err(e) => {
-                return Err(match unique_violation(&e) {
-                    Some("procurement_invoices_supplier_key") => duplicate(
-                        "number",
-                        "số hóa đơn của nhà cung cấp này",
-                        "invoice number of this supplier",
-                        &inv.number,
-                    ),
-                    _ => e.into(),
-                });
-            }
-        };
+        let id = refused(inserted, |key| match key {
+            "procurement_invoices_supplier_key" => Some(duplicate(
+                "number",
+                "số hóa đơn của nhà cung cấp này",
+                "invoice number of this supplier",
+                &inv.number,
+            )),
+            _ => None,
+        })?;
         log(
             &mut tx,
             actor,
@@ -1193,18 +1183,13 @@ impl Store {
         .bind(now_millis())
         .scalar(&mut tx)
         .await;
-        let id = match inserted {
-            Ok(id) => id,
-            Err(e) => {
-                return Err(match unique_violation(&e) {
-                    Some("procurement_payments_one_waiting") => out_of_order(
-                        "hợp đồng đang có một đề nghị thanh toán chờ Sở Tài chính duyệt",
-                        "the contract has a payment request waiting for Finance",
-                    ),
-                    _ => e.into(),
-                });
-            }
-        };
+        let id = refused(inserted, |key| match key {
+            "procurement_payments_one_waiting" => Some(out_of_order(
+                "hợp đồng đang có một đề nghị thanh toán chờ Sở Tài chính duyệt",
+                "the contract has a payment request waiting for Finance",
+            )),
+            _ => None,
+        })?;
         log(
             &mut tx,
             actor,
