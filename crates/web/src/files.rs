@@ -248,16 +248,15 @@ pub fn with_status(status: StatusCode, res: Response) -> Response {
     Response::from_parts(parts, body)
 }
 
-/// A generated `.xlsx` file sent as an attachment, never cached by a shared machine.
-pub fn xlsx_attachment(file_name: &str, bytes: Vec<u8>) -> Response {
-    let mut res = bytes.into_response();
+/// A generated CSV file (UTF-8, its body whole or streamed) sent as an attachment, never
+/// cached by a shared machine.
+pub fn csv_attachment(file_name: &str, body: axum::body::Body) -> Response {
+    attachment(body.into_response(), file_name, "text/csv; charset=utf-8")
+}
+
+fn attachment(mut res: Response, file_name: &str, content_type: &'static str) -> Response {
     let h = res.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        ),
-    );
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{file_name}\"")) {
         h.insert(header::CONTENT_DISPOSITION, v);
     }
@@ -266,6 +265,15 @@ pub fn xlsx_attachment(file_name: &str, bytes: Vec<u8>) -> Response {
         HeaderValue::from_static("private, no-store"),
     );
     res
+}
+
+/// A generated `.xlsx` file sent as an attachment, never cached by a shared machine.
+pub fn xlsx_attachment(file_name: &str, bytes: Vec<u8>) -> Response {
+    attachment(
+        bytes.into_response(),
+        file_name,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
 }
 
 #[cfg(test)]

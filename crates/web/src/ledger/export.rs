@@ -7,8 +7,7 @@ use crate::error::AppResult;
 use crate::state::AppState;
 use axum::body::{Body, Bytes};
 use axum::extract::{Query, State};
-use axum::http::{HeaderValue, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use domain::Lang;
 use domain::dates::{format_date, parse_date};
 use domain::ledger::{CHART, Side, account};
@@ -58,23 +57,6 @@ fn row(fields: &[&str]) -> Vec<u8> {
     w.into_inner().unwrap_or_default()
 }
 
-fn csv_response(file_name: &'static str, body: Body) -> Response {
-    let mut res = body.into_response();
-    let h = res.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/csv; charset=utf-8"),
-    );
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{file_name}\"")) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    h.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-store"),
-    );
-    res
-}
-
 #[derive(Deserialize, Default)]
 pub struct JournalQuery {
     #[serde(default)]
@@ -85,6 +67,21 @@ pub struct JournalQuery {
     to: String,
 }
 
+impl JournalQuery {
+    /// The journal page's filters: a known account, the dates that parse.
+    fn filter(&self) -> EntryFilter {
+        EntryFilter {
+            account: CHART
+                .iter()
+                .find(|a| a.code == self.account.trim())
+                .map(|a| a.code.to_string()),
+            from: parse_date(&self.from),
+            to: parse_date(&self.to),
+            ..Default::default()
+        }
+    }
+}
+
 /// The journal, one line per posting, newest entry first, with the filters of its page.
 pub async fn journal(
     State(state): State<AppState>,
@@ -92,15 +89,7 @@ pub async fn journal(
     Query(q): Query<JournalQuery>,
 ) -> AppResult<Response> {
     let lang = ctx.lang;
-    let filter = EntryFilter {
-        account: CHART
-            .iter()
-            .find(|a| a.code == q.account.trim())
-            .map(|a| a.code.to_string()),
-        from: parse_date(&q.from),
-        to: parse_date(&q.to),
-        ..Default::default()
-    };
+    let filter = q.filter();
     let mut head = b"\xEF\xBB\xBF".to_vec();
     head.extend(row(&journal_columns(lang).map(|(h, _)| h)));
     let store = state.store.clone();
@@ -157,7 +146,10 @@ pub async fn journal(
             }
         },
     );
-    Ok(csv_response("nhat-ky-chung.csv", Body::from_stream(pages)))
+    Ok(crate::files::csv_attachment(
+        "nhat-ky-chung.csv",
+        Body::from_stream(pages),
+    ))
 }
 
 /// The journal as a workbook, with the filters of its page: read a page of entries at a
@@ -169,15 +161,7 @@ pub async fn journal_xlsx(
 ) -> AppResult<Response> {
     use sheets::table::{Cell, TableWriter};
     let lang = ctx.lang;
-    let filter = EntryFilter {
-        account: CHART
-            .iter()
-            .find(|a| a.code == q.account.trim())
-            .map(|a| a.code.to_string()),
-        from: parse_date(&q.from),
-        to: parse_date(&q.to),
-        ..Default::default()
-    };
+    let filter = q.filter();
     let mut w = TableWriter::new(
         lang.pick("Nhật ký chung", "Journal"),
         lang.pick(
@@ -296,5 +280,8 @@ pub async fn gifts(State(state): State<AppState>, ctx: crate::views::Ctx) -> App
             &g.entry_id.map(|e| e.to_string()).unwrap_or_default(),
         ]));
     }
-    Ok(csv_response("tien-ung-ho.csv", Body::from(out)))
+    Ok(crate::files::csv_attachment(
+        "tien-ung-ho.csv",
+        Body::from(out),
+    ))
 }

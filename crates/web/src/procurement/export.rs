@@ -5,8 +5,7 @@ use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::views::Ctx;
 use axum::extract::State;
-use axum::http::{HeaderValue, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use domain::Lang;
 use domain::dates::format_date;
 use sheets::export::csv_text;
@@ -61,21 +60,10 @@ pub async fn spending_csv(State(state): State<AppState>, ctx: Ctx) -> AppResult<
     let bytes = w
         .into_inner()
         .map_err(|e| AppError::internal(e.into_error()))?;
-    let mut res = bytes.into_response();
-    let h = res.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/csv; charset=utf-8"),
-    );
-    h.insert(
-        header::CONTENT_DISPOSITION,
-        HeaderValue::from_static("attachment; filename=\"chi-mua-sam.csv\""),
-    );
-    h.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-store"),
-    );
-    Ok(res)
+    Ok(crate::files::csv_attachment(
+        "chi-mua-sam.csv",
+        axum::body::Body::from(bytes),
+    ))
 }
 
 pub async fn spending_xlsx(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
