@@ -487,6 +487,20 @@ pub fn placeholders(offset: usize, n: usize) -> String {
         .join(", ")
 }
 
+/// `($1, …, $cols), ($cols+1, …), …`: the VALUES of a multi-row insert of `rows` rows.
+pub fn value_rows(rows: usize, cols: usize) -> String {
+    let mut out = String::with_capacity(rows * cols * 5);
+    for r in 0..rows {
+        if r > 0 {
+            out.push_str(", ");
+        }
+        out.push('(');
+        out.push_str(&placeholders(r * cols, cols));
+        out.push(')');
+    }
+    out
+}
+
 /// Escapes `%`, `_` and `\` for a `LIKE … ESCAPE '\'` pattern.
 pub fn like_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());

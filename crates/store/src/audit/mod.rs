@@ -4,7 +4,7 @@
 //! transaction, so an entry exists exactly when its change does. Appenders serialise on
 //! the single `audit_head` row, which keeps the chain linear across app servers.
 
-use crate::db::{Pool, Tx, q};
+use crate::db::{Pool, Q, Tx, q, value_rows};
 use crate::{Result, Store};
 use domain::audit::Entity;
 use domain::audit::{
@@ -73,62 +73,103 @@ fn random_hex(bytes: usize) -> String {
 
 /// Appends `ev` to the chain inside `tx`. Returns the entry's sequence number.
 pub async fn append(tx: &mut Tx, actor: &AuditActor, ev: AuditEvent) -> Result<i64> {
-    let (seq, prev): (i64, String) =
-        q("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash")
+    let seqs = append_many(tx, actor, vec![ev]).await?;
+    Ok(seqs[0])
+}
+
+/// Appends `evs` to the chain inside `tx`, in order, with one move of the head and
+/// multi-row inserts (an import that records thousands of changes). Returns their
+/// sequence numbers.
+pub async fn append_many(
+    tx: &mut Tx,
+    actor: &AuditActor,
+    evs: Vec<AuditEvent>,
+) -> Result<Vec<i64>> {
+    if evs.is_empty() {
+        return Ok(Vec::new());
+    }
+    let n = evs.len() as i64;
+    // The head moves by n at once; its hash is still the last entry's.
+    let (last, mut prev): (i64, String) =
+        q("UPDATE audit_head SET seq = seq + $1 WHERE id = 1 RETURNING seq, hash")
+            .bind(n)
             .fetch_one(&mut *tx)
             .await?;
-    let personal = ev.personal.map(|p| {
-        let salt = random_hex(16);
-        let data = p.to_string();
-        let hash = personal_hash(&salt, &data);
-        (salt, data, hash)
-    });
-    let rec = AuditRecord {
-        seq,
-        at: now_millis(),
-        actor: actor.name.clone(),
-        actor_user_id: actor.user_id,
-        actor_role: actor.role.map(|r| r.code().to_string()),
-        unit_id: ev.unit_id,
-        entity: ev.entity.code().to_string(),
-        entity_id: ev.entity_id,
-        action: ev.action.to_string(),
-        summary: ev.summary,
-        changes: ev.changes.map(|c| c.to_string()),
-        personal_hash: personal.as_ref().map(|(_, _, h)| h.clone()),
-    };
-    let hash = entry_hash(&prev, &rec);
-    q("INSERT INTO audit_log (seq, at, actor, actor_user_id, actor_role, unit_id, entity, entity_id, action, summary, changes, personal_hash, prev_hash, hash)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)")
-        .bind(rec.seq)
-        .bind(rec.at)
-        .bind(rec.actor)
-        .bind(rec.actor_user_id)
-        .bind(rec.actor_role)
-        .bind(rec.unit_id)
-        .bind(rec.entity)
-        .bind(rec.entity_id)
-        .bind(rec.action)
-        .bind(rec.summary)
-        .bind(rec.changes)
-        .bind(rec.personal_hash)
-        .bind(prev)
-        .bind(hash.clone())
-        .execute(&mut *tx)
-        .await?;
-    if let Some((salt, data, _)) = personal {
-        q("INSERT INTO audit_personal (seq, salt, data) VALUES ($1, $2, $3)")
-            .bind(seq)
-            .bind(salt)
-            .bind(data)
-            .execute(&mut *tx)
-            .await?;
+    let first = last - n + 1;
+    let at = now_millis();
+    let mut rows = Vec::with_capacity(evs.len());
+    let mut personals = Vec::new();
+    for (i, ev) in evs.into_iter().enumerate() {
+        let seq = first + i as i64;
+        let personal = ev.personal.map(|p| {
+            let salt = random_hex(16);
+            let data = p.to_string();
+            let hash = personal_hash(&salt, &data);
+            (salt, data, hash)
+        });
+        let rec = AuditRecord {
+            seq,
+            at,
+            actor: actor.name.clone(),
+            actor_user_id: actor.user_id,
+            actor_role: actor.role.map(|r| r.code().to_string()),
+            unit_id: ev.unit_id,
+            entity: ev.entity.code().to_string(),
+            entity_id: ev.entity_id,
+            action: ev.action.to_string(),
+            summary: ev.summary,
+            changes: ev.changes.map(|c| c.to_string()),
+            personal_hash: personal.as_ref().map(|(_, _, h)| h.clone()),
+        };
+        let hash = entry_hash(&prev, &rec);
+        if let Some((salt, data, _)) = personal {
+            personals.push((seq, salt, data));
+        }
+        rows.push((rec, std::mem::replace(&mut prev, hash.clone()), hash));
+    }
+    const COLUMNS: usize = 14;
+    for chunk in rows.chunks(100) {
+        let sql = format!(
+            "INSERT INTO audit_log (seq, at, actor, actor_user_id, actor_role, unit_id, entity, entity_id, action, summary, changes, personal_hash, prev_hash, hash)
+             VALUES {}",
+            value_rows(chunk.len(), COLUMNS)
+        );
+        let mut query = Q::assembled(sql);
+        for (rec, prev, hash) in chunk {
+            query = query
+                .bind(rec.seq)
+                .bind(rec.at)
+                .bind(rec.actor.clone())
+                .bind(rec.actor_user_id)
+                .bind(rec.actor_role.clone())
+                .bind(rec.unit_id)
+                .bind(rec.entity.clone())
+                .bind(rec.entity_id.clone())
+                .bind(rec.action.clone())
+                .bind(rec.summary.clone())
+                .bind(rec.changes.clone())
+                .bind(rec.personal_hash.clone())
+                .bind(prev.clone())
+                .bind(hash.clone());
+        }
+        query.execute(&mut *tx).await?;
+    }
+    for chunk in personals.chunks(100) {
+        let sql = format!(
+            "INSERT INTO audit_personal (seq, salt, data) VALUES {}",
+            value_rows(chunk.len(), 3)
+        );
+        let mut query = Q::assembled(sql);
+        for (seq, salt, data) in chunk {
+            query = query.bind(*seq).bind(salt.clone()).bind(data.clone());
+        }
+        query.execute(&mut *tx).await?;
     }
     q("UPDATE audit_head SET hash = $1 WHERE id = 1")
-        .bind(hash)
+        .bind(prev)
         .execute(&mut *tx)
         .await?;
-    Ok(seq)
+    Ok((first..=last).collect())
 }
 
 #[derive(sqlx::FromRow)]

@@ -2,8 +2,8 @@
 //! the ledger entry that posts them, found again by either code, and the Fatherland
 //! Front's transfers to the Department.
 
-use super::{Outcome, post_in};
-use crate::db::{Tx, q};
+use super::{Outcome, post_many_in};
+use crate::db::{Q, Tx, placeholders, q};
 use crate::error::{Result, StoreError, unique_violation};
 use crate::passwords::fill_random;
 use crate::students::programs::{iso, parse_iso};
@@ -175,60 +175,96 @@ pub async fn receive_in(
     on: Date,
     bank_ref: Option<String>,
 ) -> Result<i64> {
-    let bank_ref = clean_ref(bank_ref)?;
-    let row: Option<(i64, String, String, String, String)> =
-        q("SELECT amount, channel, status, pledge_code, pledged_on FROM cash_gifts WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?;
-    let Some((amount, channel, status, code, pledged_on)) = row else {
-        return Err(DomainError::NotFound.into());
-    };
-    if status == "received" {
-        return Err(DomainError::Ledger(LedgerError::GiftAlreadyReceived { code }).into());
+    let entries = receive_many_in(tx, actor, vec![(id, on, bank_ref)]).await?;
+    Ok(entries[0])
+}
+
+/// A pledge to mark received: the gift, the day the money came, the bank's reference.
+pub type Receipt = (i64, Date, Option<String>);
+
+/// Marks pledges received (a statement's lines matched by their codes), each with its
+/// ledger entry and audit entry, together: the gifts read 500 at a time, the entries
+/// posted as one run, the audit entries appended at once. Returns the entries in order.
+pub async fn receive_many_in(
+    tx: &mut Tx,
+    actor: &AuditActor,
+    items: Vec<Receipt>,
+) -> Result<Vec<i64>> {
+    let mut gifts: std::collections::HashMap<i64, (i64, String, String, String, String)> =
+        std::collections::HashMap::with_capacity(items.len());
+    for chunk in items.chunks(500) {
+        let sql = format!(
+            "SELECT id, amount, channel, status, pledge_code, pledged_on FROM cash_gifts WHERE id IN ({})",
+            placeholders(0, chunk.len())
+        );
+        let mut query = Q::assembled(sql);
+        for (id, _, _) in chunk {
+            query = query.bind(*id);
+        }
+        let rows: Vec<(i64, i64, String, String, String, String)> =
+            query.fetch_all(&mut *tx).await?;
+        gifts.extend(
+            rows.into_iter()
+                .map(|(id, a, ch, st, code, on)| (id, (a, ch, st, code, on))),
+        );
     }
-    if on > today() || iso(on) < pledged_on {
-        return Err(DomainError::Ledger(LedgerError::InvalidGift {
-            field: "received_on",
-            reason_vi: "ngày nhận tiền phải từ ngày cam kết đến hôm nay".into(),
-            reason_en: "the day received must be between the pledge and today".into(),
-        })
-        .into());
+    let today = today();
+    let mut reqs = Vec::with_capacity(items.len());
+    let mut checked = Vec::with_capacity(items.len());
+    let mut once = std::collections::HashSet::with_capacity(items.len());
+    for (id, on, bank_ref) in items {
+        let bank_ref = clean_ref(bank_ref)?;
+        let Some((amount, channel, status, code, pledged_on)) = gifts.get(&id) else {
+            return Err(DomainError::NotFound.into());
+        };
+        if status == "received" || !once.insert(id) {
+            return Err(DomainError::Ledger(LedgerError::GiftAlreadyReceived {
+                code: code.clone(),
+            })
+            .into());
+        }
+        if on > today || iso(on) < *pledged_on {
+            return Err(DomainError::Ledger(LedgerError::InvalidGift {
+                field: "received_on",
+                reason_vi: "ngày nhận tiền phải từ ngày cam kết đến hôm nay".into(),
+                reason_en: "the day received must be between the pledge and today".into(),
+            })
+            .into());
+        }
+        let channel = Channel::parse(channel)
+            .ok_or_else(|| StoreError::corrupt("cash_gifts", "channel", channel.clone()))?;
+        let memo = format!(
+            "Nhận tiền ủng hộ {code} ({}){}",
+            channel.label(Lang::Vi).to_lowercase(),
+            bank_ref
+                .as_deref()
+                .map(|r| format!(", số tham chiếu {r}"))
+                .unwrap_or_default()
+        );
+        reqs.push(received_entry(id, channel, Dong(*amount), on, memo));
+        checked.push((id, on, bank_ref, *amount, code.clone()));
     }
-    let channel = Channel::parse(&channel)
-        .ok_or_else(|| StoreError::corrupt("cash_gifts", "channel", channel.clone()))?;
-    let memo = format!(
-        "Nhận tiền ủng hộ {code} ({}){}",
-        channel.label(Lang::Vi).to_lowercase(),
-        bank_ref
-            .as_deref()
-            .map(|r| format!(", số tham chiếu {r}"))
-            .unwrap_or_default()
-    );
-    let entry = post_in(
-        tx,
-        actor,
-        &received_entry(id, channel, Dong(amount), on, memo),
-    )
-    .await?
-    .entry;
-    let n = q(
-        "UPDATE cash_gifts SET status = 'received', received_on = $1, bank_ref = $2, entry_id = $3
-                WHERE id = $4 AND status = 'pledged'",
-    )
-    .bind(iso(on))
-    .bind(bank_ref.clone())
-    .bind(entry)
-    .bind(id)
-    .execute(&mut *tx)
-    .await?;
-    if n != 1 {
-        return Err(DomainError::Ledger(LedgerError::GiftAlreadyReceived { code }).into());
-    }
-    audit::append(
-        tx,
-        actor,
-        AuditEvent {
+    let entries: Vec<i64> = post_many_in(tx, actor, &reqs)
+        .await?
+        .into_iter()
+        .map(|o| o.entry)
+        .collect();
+    let mut events = Vec::with_capacity(checked.len());
+    for ((id, on, bank_ref, amount, code), entry) in checked.into_iter().zip(&entries) {
+        let n = q(
+            "UPDATE cash_gifts SET status = 'received', received_on = $1, bank_ref = $2, entry_id = $3
+                    WHERE id = $4 AND status = 'pledged'",
+        )
+        .bind(iso(on))
+        .bind(bank_ref.clone())
+        .bind(*entry)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        if n != 1 {
+            return Err(DomainError::Ledger(LedgerError::GiftAlreadyReceived { code }).into());
+        }
+        events.push(AuditEvent {
             entity: Entity::CashGift,
             entity_id: Some(id.to_string()),
             action: "receive_cash",
@@ -236,10 +272,10 @@ pub async fn receive_in(
             unit_id: None,
             changes: Some(json!({"received_on": iso(on), "bank_ref": bank_ref, "entry": entry, "amount": amount})),
             personal: None,
-        },
-    )
-    .await?;
-    Ok(entry)
+        });
+    }
+    audit::append_many(tx, actor, events).await?;
+    Ok(entries)
 }
 
 impl Store {

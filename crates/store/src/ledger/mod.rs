@@ -6,7 +6,7 @@
 pub mod gifts;
 pub mod statements;
 
-use crate::db::{Tx, q};
+use crate::db::{Q, Tx, placeholders, q, value_rows};
 use crate::error::{Result, StoreError, unique_violation};
 use crate::students::programs::{iso, parse_iso};
 use crate::{AuditActor, AuditEvent, Store, audit};
@@ -15,8 +15,8 @@ use domain::Lang;
 use domain::audit::Entity;
 use domain::dates::{Millis, now_millis};
 use domain::ledger::{
-    AccountState, CHART, EntryKind, LedgerError, PendingState, Phase, Posting, Request, Side,
-    Source, TrialBalance, account,
+    AccountState, CHART, EntryKind, LedgerError, NewEntry, PendingState, Phase, Posting, Request,
+    Side, Source, TrialBalance, account,
 };
 use domain::money::Dong;
 use serde::Serialize;
@@ -208,6 +208,36 @@ async fn pending_state(tx: &mut Tx, id: i64) -> Result<Option<(PendingState, Str
     Ok(Some((state, debit.0.clone(), credit.0.clone())))
 }
 
+/// An entry ready to be written: its request checked, its postings and what it points to.
+struct Prepared {
+    key: String,
+    body: String,
+    kind: EntryKind,
+    date: Date,
+    postings: Vec<Posting>,
+    phase: Phase,
+    memo: String,
+    pending_id: Option<i64>,
+    reverses_id: Option<i64>,
+    source: Option<Source>,
+    total: Dong,
+}
+
+/// What an earlier entry with the same key means for a request: a retry, or a refusal.
+fn replay_of(key: &str, body: &str, seen: Option<&(i64, String)>) -> Result<Option<Outcome>> {
+    match seen {
+        None => Ok(None),
+        Some((entry, sha)) if sha == body => Ok(Some(Outcome {
+            entry: *entry,
+            replayed: true,
+        })),
+        Some(_) => Err(DomainError::Ledger(LedgerError::KeyReused {
+            key: key.to_string(),
+        })
+        .into()),
+    }
+}
+
 /// Posts one request inside the caller's transaction (an area that records a pledge or a
 /// payment posts its entry in the same transaction as its own rows).
 pub async fn post_in(tx: &mut Tx, actor: &AuditActor, req: &Request) -> Result<Outcome> {
@@ -218,18 +248,8 @@ pub async fn post_in(tx: &mut Tx, actor: &AuditActor, req: &Request) -> Result<O
             .bind(req.key().to_string())
             .fetch_optional(&mut *tx)
             .await?;
-    if let Some((entry, sha)) = seen {
-        return if sha == body {
-            Ok(Outcome {
-                entry,
-                replayed: true,
-            })
-        } else {
-            Err(DomainError::Ledger(LedgerError::KeyReused {
-                key: req.key().to_string(),
-            })
-            .into())
-        };
+    if let Some(o) = replay_of(req.key(), &body, seen.as_ref())? {
+        return Ok(o);
     }
     let kind = req.kind();
     // The postings with the phase each applies to its account, and what the entry points to.
@@ -372,41 +392,201 @@ pub async fn post_in(tx: &mut Tx, actor: &AuditActor, req: &Request) -> Result<O
         }
     };
     let total = domain::ledger::check_postings(&postings)?;
+    let ids = write_entries(
+        tx,
+        actor,
+        vec![Prepared {
+            key: req.key().to_string(),
+            body,
+            kind,
+            date: req.date(),
+            postings,
+            phase,
+            memo,
+            pending_id,
+            reverses_id,
+            source,
+            total,
+        }],
+    )
+    .await?;
+    Ok(Outcome {
+        entry: ids[0],
+        replayed: false,
+    })
+}
 
-    // The domain's rules on each account first, for a clear refusal.
+/// Posts many requests inside the caller's transaction, in order: all of them or none.
+/// Runs of ordinary and reserving entries (an import's lines, a statement's matched gifts)
+/// are written together — their keys looked up 500 at a time, the accounts read once,
+/// the postings, entries and audit entries inserted a hundred rows a statement — and
+/// give the same entries, balances and chain as posting them one by one would.
+pub async fn post_many_in(
+    tx: &mut Tx,
+    actor: &AuditActor,
+    reqs: &[Request],
+) -> Result<Vec<Outcome>> {
+    let mut out = Vec::with_capacity(reqs.len());
+    let mut run: Vec<(NewEntry, Phase, String)> = Vec::new();
+    for req in reqs {
+        let req = req.checked()?;
+        let body = req.body_sha256();
+        match req {
+            Request::Post(e) => run.push((e, Phase::Posted, body)),
+            Request::Reserve(e) => run.push((e, Phase::Reserve, body)),
+            other => {
+                out.extend(post_run(tx, actor, std::mem::take(&mut run)).await?);
+                out.push(post_in(tx, actor, &other).await?);
+            }
+        }
+    }
+    out.extend(post_run(tx, actor, run).await?);
+    Ok(out)
+}
+
+/// A run of checked `Post` and `Reserve` requests with their bodies' SHA-256.
+async fn post_run(
+    tx: &mut Tx,
+    actor: &AuditActor,
+    run: Vec<(NewEntry, Phase, String)>,
+) -> Result<Vec<Outcome>> {
+    if run.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut seen: std::collections::HashMap<String, (i64, String)> =
+        std::collections::HashMap::new();
+    for chunk in run.chunks(500) {
+        let sql = format!(
+            "SELECT idem_key, id, body_sha256 FROM ledger_entries WHERE idem_key IN ({})",
+            placeholders(0, chunk.len())
+        );
+        let mut query = Q::assembled(sql);
+        for (e, _, _) in chunk {
+            query = query.bind(e.key.clone());
+        }
+        let rows: Vec<(String, i64, String)> = query.fetch_all(&mut *tx).await?;
+        seen.extend(rows.into_iter().map(|(k, id, sha)| (k, (id, sha))));
+    }
+    // Each request: a retry of a stored entry, of one earlier in the run, or new.
+    enum Slot {
+        Done(Outcome),
+        Fresh(usize),
+    }
+    let mut slots = Vec::with_capacity(run.len());
+    let mut fresh: Vec<Prepared> = Vec::new();
+    let mut in_run: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for (e, phase, body) in run {
+        if let Some(o) = replay_of(&e.key, &body, seen.get(&e.key))? {
+            slots.push(Slot::Done(o));
+            continue;
+        }
+        if let Some(&i) = in_run.get(&e.key) {
+            if fresh[i].body != body {
+                return Err(DomainError::Ledger(LedgerError::KeyReused { key: e.key }).into());
+            }
+            slots.push(Slot::Fresh(i));
+            continue;
+        }
+        let total = domain::ledger::check_postings(&e.postings)?;
+        in_run.insert(e.key.clone(), fresh.len());
+        slots.push(Slot::Fresh(fresh.len()));
+        fresh.push(Prepared {
+            key: e.key,
+            body,
+            kind: if phase == Phase::Reserve {
+                EntryKind::Pending
+            } else {
+                EntryKind::Posted
+            },
+            date: e.date,
+            postings: e.postings,
+            phase,
+            memo: e.memo,
+            pending_id: None,
+            reverses_id: None,
+            source: e.source,
+            total,
+        });
+    }
+    let ids = write_entries(tx, actor, fresh).await?;
+    let mut first_use = vec![true; ids.len()];
+    Ok(slots
+        .into_iter()
+        .map(|s| match s {
+            Slot::Done(o) => o,
+            Slot::Fresh(i) => Outcome {
+                entry: ids[i],
+                // The second request of a run with the same key and body is its retry.
+                replayed: !std::mem::replace(&mut first_use[i], false),
+            },
+        })
+        .collect())
+}
+
+/// Writes prepared entries: the domain's rules on each account first, in order, for a
+/// clear refusal; then the entries' numbers, postings, running totals (by deltas, so that
+/// two servers posting at once both count, and the guarded accounts' CHECK refuses what
+/// the domain read too early to see), pending rows, audit entries and the entries.
+async fn write_entries(
+    tx: &mut Tx,
+    actor: &AuditActor,
+    entries: Vec<Prepared>,
+) -> Result<Vec<i64>> {
+    if entries.is_empty() {
+        return Ok(Vec::new());
+    }
     let mut states = account_states(tx).await?;
     let before = states.clone();
-    for p in &postings {
-        let state = states
-            .get(&p.account)
-            .ok_or_else(|| LedgerError::UnknownAccount {
-                code: p.account.clone(),
-            })?;
-        let next = state.apply(p.side, p.amount, phase)?;
-        states.insert(p.account.clone(), next);
+    for e in &entries {
+        for p in &e.postings {
+            let state = states
+                .get(&p.account)
+                .ok_or_else(|| LedgerError::UnknownAccount {
+                    code: p.account.clone(),
+                })?;
+            let next = state.apply(p.side, p.amount, e.phase)?;
+            states.insert(p.account.clone(), next);
+        }
     }
-
-    let id: i64 =
-        q("UPDATE ledger_head SET last_entry = last_entry + 1 WHERE id = 1 RETURNING last_entry")
+    let n = entries.len() as i64;
+    let last: i64 =
+        q("UPDATE ledger_head SET last_entry = last_entry + $1 WHERE id = 1 RETURNING last_entry")
+            .bind(n)
             .scalar(&mut *tx)
             .await?;
-    let date = iso(req.date());
-    let counts = kind.moves_balances();
-    for (i, p) in postings.iter().enumerate() {
-        q("INSERT INTO ledger_postings (entry_id, line_no, account, side, amount, counts, entry_date)
-           VALUES ($1, $2, $3, $4, $5, $6, $7)")
-        .bind(id)
-        .bind((i + 1) as i64)
-        .bind(p.account.clone())
-        .bind(p.side.code())
-        .bind(p.amount.0)
-        .bind(counts)
-        .bind(date.clone())
-        .execute(&mut *tx)
-        .await?;
+    let ids: Vec<i64> = (last - n + 1..=last).collect();
+    let dates: Vec<String> = entries.iter().map(|e| iso(e.date)).collect();
+
+    let legs: Vec<(i64, usize, &Posting, bool, &str)> = entries
+        .iter()
+        .zip(&ids)
+        .zip(&dates)
+        .flat_map(|((e, id), date)| {
+            let counts = e.kind.moves_balances();
+            e.postings
+                .iter()
+                .enumerate()
+                .map(move |(i, p)| (*id, i + 1, p, counts, date.as_str()))
+        })
+        .collect();
+    for chunk in legs.chunks(100) {
+        let sql = format!(
+            "INSERT INTO ledger_postings (entry_id, line_no, account, side, amount, counts, entry_date) VALUES {}",
+            value_rows(chunk.len(), 7)
+        );
+        let mut query = Q::assembled(sql);
+        for (id, line, p, counts, date) in chunk {
+            query = query
+                .bind(*id)
+                .bind(*line as i64)
+                .bind(p.account.clone())
+                .bind(p.side.code())
+                .bind(p.amount.0)
+                .bind(*counts)
+                .bind(date.to_string());
+        }
+        query.execute(&mut *tx).await?;
     }
-    // The totals move by deltas, so that two servers posting at once both count; the
-    // guarded accounts' CHECK refuses what the domain's check read too early to see.
     for (code, next) in &states {
         let old = &before[code];
         if next == old {
@@ -428,10 +608,10 @@ pub async fn post_in(tx: &mut Tx, actor: &AuditActor, req: &Request) -> Result<O
                 .as_database_error()
                 .is_some_and(|d| d.kind() == sqlx::error::ErrorKind::CheckViolation);
             if check {
-                let asked = postings
+                let asked = legs
                     .iter()
-                    .filter(|p| &p.account == code)
-                    .map(|p| p.amount.0)
+                    .filter(|l| &l.2.account == code)
+                    .map(|l| l.2.amount.0)
                     .sum();
                 return Err(DomainError::Ledger(LedgerError::WouldGoNegative {
                     account: code.clone(),
@@ -446,67 +626,93 @@ pub async fn post_in(tx: &mut Tx, actor: &AuditActor, req: &Request) -> Result<O
             return Err(e.into());
         }
     }
-    if kind == EntryKind::Pending {
-        q("INSERT INTO ledger_pending (entry_id, amount) VALUES ($1, $2)")
-            .bind(id)
-            .bind(total.0)
-            .execute(&mut *tx)
-            .await?;
-    }
-    let legs = postings
+    let pending: Vec<(i64, i64)> = entries
         .iter()
-        .map(|p| format!("{} {} {}", p.side.label(Lang::Vi), p.account, p.amount))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let seq = audit::append(
-        tx,
-        actor,
-        AuditEvent {
-            entity: Entity::LedgerEntry,
-            entity_id: Some(id.to_string()),
-            action: match kind {
-                EntryKind::Posted => "post",
-                EntryKind::Pending => "reserve",
-                EntryKind::PostPending => "post_pending",
-                EntryKind::Release => "release",
-                EntryKind::Reversal => "reverse",
-            },
-            summary: format!("Bút toán số {id} ({}): {memo} – {legs}", kind.label(Lang::Vi)),
-            unit_id: None,
-            changes: Some(json!({
-                "entry": id, "key": req.key(), "kind": kind.code(), "date": date, "memo": memo,
-                "amount": total.0, "pending": pending_id, "reverses": reverses_id,
-                "source": source.as_ref().map(|s| json!({"kind": s.kind, "id": s.id})),
-                "postings": postings.iter().map(|p| json!({"account": p.account, "side": p.side.code(), "amount": p.amount.0})).collect::<Vec<_>>(),
-                "body_sha256": body,
-            })),
-            personal: None,
-        },
-    )
-    .await?;
-    q("INSERT INTO ledger_entries (id, idem_key, body_sha256, kind, entry_date, memo, amount, pending_id, reverses_id,
-                                   source_kind, source_id, audit_seq, created_by, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)")
-    .bind(id)
-    .bind(req.key().to_string())
-    .bind(body)
-    .bind(kind.code())
-    .bind(date)
-    .bind(memo)
-    .bind(total.0)
-    .bind(pending_id)
-    .bind(reverses_id)
-    .bind(source.as_ref().map(|s| s.kind.clone()))
-    .bind(source.as_ref().map(|s| s.id.clone()))
-    .bind(seq)
-    .bind(actor.name.clone())
-    .bind(now_millis())
-    .execute(&mut *tx)
-    .await?;
-    Ok(Outcome {
-        entry: id,
-        replayed: false,
-    })
+        .zip(&ids)
+        .filter(|(e, _)| e.kind == EntryKind::Pending)
+        .map(|(e, id)| (*id, e.total.0))
+        .collect();
+    for chunk in pending.chunks(100) {
+        let sql = format!(
+            "INSERT INTO ledger_pending (entry_id, amount) VALUES {}",
+            value_rows(chunk.len(), 2)
+        );
+        let mut query = Q::assembled(sql);
+        for (id, amount) in chunk {
+            query = query.bind(*id).bind(*amount);
+        }
+        query.execute(&mut *tx).await?;
+    }
+    let events = entries
+        .iter()
+        .zip(&ids)
+        .zip(&dates)
+        .map(|((e, id), date)| {
+            let legs = e
+                .postings
+                .iter()
+                .map(|p| format!("{} {} {}", p.side.label(Lang::Vi), p.account, p.amount))
+                .collect::<Vec<_>>()
+                .join(", ");
+            AuditEvent {
+                entity: Entity::LedgerEntry,
+                entity_id: Some(id.to_string()),
+                action: match e.kind {
+                    EntryKind::Posted => "post",
+                    EntryKind::Pending => "reserve",
+                    EntryKind::PostPending => "post_pending",
+                    EntryKind::Release => "release",
+                    EntryKind::Reversal => "reverse",
+                },
+                summary: format!(
+                    "Bút toán số {id} ({}): {} – {legs}",
+                    e.kind.label(Lang::Vi),
+                    e.memo
+                ),
+                unit_id: None,
+                changes: Some(json!({
+                    "entry": id, "key": e.key, "kind": e.kind.code(), "date": date, "memo": e.memo,
+                    "amount": e.total.0, "pending": e.pending_id, "reverses": e.reverses_id,
+                    "source": e.source.as_ref().map(|s| json!({"kind": s.kind, "id": s.id})),
+                    "postings": e.postings.iter().map(|p| json!({"account": p.account, "side": p.side.code(), "amount": p.amount.0})).collect::<Vec<_>>(),
+                    "body_sha256": e.body,
+                })),
+                personal: None,
+            }
+        })
+        .collect();
+    let seqs = audit::append_many(tx, actor, events).await?;
+    let at = now_millis();
+    const COLUMNS: usize = 14;
+    let rows: Vec<(usize, &Prepared)> = entries.iter().enumerate().collect();
+    for chunk in rows.chunks(100) {
+        let sql = format!(
+            "INSERT INTO ledger_entries (id, idem_key, body_sha256, kind, entry_date, memo, amount, pending_id, reverses_id,
+                                         source_kind, source_id, audit_seq, created_by, created_at)
+             VALUES {}",
+            value_rows(chunk.len(), COLUMNS)
+        );
+        let mut query = Q::assembled(sql);
+        for (i, e) in chunk {
+            query = query
+                .bind(ids[*i])
+                .bind(e.key.clone())
+                .bind(e.body.clone())
+                .bind(e.kind.code())
+                .bind(dates[*i].clone())
+                .bind(e.memo.clone())
+                .bind(e.total.0)
+                .bind(e.pending_id)
+                .bind(e.reverses_id)
+                .bind(e.source.as_ref().map(|s| s.kind.clone()))
+                .bind(e.source.as_ref().map(|s| s.id.clone()))
+                .bind(seqs[*i])
+                .bind(actor.name.clone())
+                .bind(at);
+        }
+        query.execute(&mut *tx).await?;
+    }
+    Ok(ids)
 }
 
 impl Store {
@@ -538,10 +744,7 @@ impl Store {
         reqs: &[Request],
     ) -> Result<Vec<Outcome>> {
         let mut tx = self.pool().begin().await?;
-        let mut out = Vec::with_capacity(reqs.len());
-        for r in reqs {
-            out.push(post_in(&mut tx, actor, r).await?);
-        }
+        let out = post_many_in(&mut tx, actor, reqs).await?;
         tx.commit().await?;
         Ok(out)
     }

@@ -5,7 +5,7 @@
 //! for a person to confirm), and the review queue where a person confirms, links or
 //! explains what is left, each step audited.
 
-use super::gifts::receive_in;
+use super::gifts::{Receipt, receive_in, receive_many_in};
 use crate::db::{Q, placeholders, q};
 use crate::error::{Result, StoreError, unique_violation};
 use crate::students::programs::{iso, parse_iso};
@@ -357,7 +357,7 @@ impl Store {
             })
             .collect();
         let outcomes = reconcile::match_lines(&lines, &pending);
-        // Each line's row; a line matched by its code posts its gift's entry first.
+        // Each line's row; the lines matched by their codes post their gifts' entries.
         struct Row<'a> {
             line: &'a InputLine,
             key: &'a str,
@@ -368,6 +368,7 @@ impl Store {
             entry: Option<i64>,
         }
         let mut rows: Vec<Row> = Vec::with_capacity(fresh.len());
+        let mut receipts: Vec<(usize, Receipt)> = Vec::new();
         for ((l, key), outcome) in fresh.iter().zip(outcomes) {
             let (status, rule, reason, gift_id) = match outcome {
                 Outcome::Code { gift_id } => ("matched", Some("code"), None, Some(gift_id)),
@@ -377,12 +378,9 @@ impl Store {
                 Outcome::Unmatched { reason } => ("unmatched", None, Some(reason.code()), None),
                 Outcome::Outgoing => ("unmatched", None, Some("outgoing"), None),
             };
-            let entry = match (status, gift_id) {
-                ("matched", Some(g)) => {
-                    Some(receive_in(&mut tx, actor, g, l.date, Some(l.reference.clone())).await?)
-                }
-                _ => None,
-            };
+            if let ("matched", Some(g)) = (status, gift_id) {
+                receipts.push((rows.len(), (g, l.date, Some(l.reference.clone()))));
+            }
             match (status, reason) {
                 ("matched", _) => counts.matched += 1,
                 ("proposed", _) => counts.proposed += 1,
@@ -396,8 +394,14 @@ impl Store {
                 rule,
                 reason,
                 gift_id,
-                entry,
+                entry: None,
             });
+        }
+        // The gifts matched by their codes are received together, each with its entry.
+        let (at, items): (Vec<usize>, Vec<_>) = receipts.into_iter().unzip();
+        let entries = receive_many_in(&mut tx, actor, items).await?;
+        for (i, entry) in at.into_iter().zip(entries) {
+            rows[i].entry = Some(entry);
         }
         // The lines, a hundred to a statement, in the file's order.
         const COLUMNS: usize = 14;

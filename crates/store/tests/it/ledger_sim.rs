@@ -83,6 +83,7 @@ struct Entry {
     postings: Vec<(String, Side, i64)>,
 }
 
+#[derive(Clone)]
 struct Model {
     accounts: BTreeMap<&'static str, Acc>,
     pending: HashMap<i64, Pend>,
@@ -607,6 +608,96 @@ pub async fn simulate(db: &TestDb, seed: u64, steps: usize) {
     );
 }
 
+/// The same mix sent in batches of one to four requests through `ledger_post_all`, which
+/// writes runs of ordinary and reserving entries together: a batch is posted whole, each
+/// request coming to what the model says one-by-one posting gives (the same entry numbers,
+/// retries inside a batch included), or refused whole with a reason one of its requests
+/// has, leaving nothing behind.
+pub async fn simulate_batched(db: &TestDb, seed: u64, steps: usize) {
+    let actor: AuditActor = system();
+    let mut rng = Rng(seed ^ 0xBA7C_4ED0);
+    let mut model = Model::new();
+    let mut sent: Vec<Request> = Vec::new();
+    let (mut posted, mut refused, mut step) = (0usize, 0usize, 0usize);
+    let mut retried_inside = 0usize;
+    while step < steps {
+        let size = 1 + rng.below(4) as usize;
+        let mut trial = model.clone();
+        let before = sent.len();
+        let mut expects = Vec::with_capacity(size);
+        for _ in 0..size {
+            let req = request(&mut rng, step, &trial, &sent);
+            expects.push(trial.apply(&req));
+            sent.push(req);
+            step += 1;
+            // Now and then the same request twice in one batch: the second is its retry.
+            if rng.below(6) == 0 {
+                let again = sent[sent.len() - 1].clone();
+                expects.push(trial.apply(&again));
+                sent.push(again);
+                step += 1;
+            }
+        }
+        let refusals: Vec<&str> = expects
+            .iter()
+            .filter_map(|e| match e {
+                Expect::Refused(c) => Some(*c),
+                _ => None,
+            })
+            .collect();
+        match db.store.ledger_post_all(&actor, &sent[before..]).await {
+            Ok(outs) => {
+                assert!(
+                    refusals.is_empty(),
+                    "seed {seed}, step {step}: posted a batch the model refuses ({refusals:?}): {:?}",
+                    &sent[before..]
+                );
+                let got: Vec<Expect> = outs
+                    .iter()
+                    .map(|o| {
+                        if o.replayed {
+                            Expect::Replay(o.entry)
+                        } else {
+                            Expect::New(o.entry)
+                        }
+                    })
+                    .collect();
+                assert_eq!(got, expects, "seed {seed}, step {step}");
+                retried_inside += got
+                    .iter()
+                    .filter(|g| matches!(g, Expect::Replay(e) if *e > model.last))
+                    .count();
+                model = trial;
+                posted += 1;
+            }
+            Err(e) => {
+                let code = code_of(e);
+                assert!(
+                    refusals.contains(&code.as_str()),
+                    "seed {seed}, step {step}: refused with {code}, the model expected {expects:?}: {:?}",
+                    &sent[before..]
+                );
+                sent.truncate(before);
+                refused += 1;
+            }
+        }
+        compare_accounts(db, &model, seed, step).await;
+    }
+    compare_entries(db, &model, seed, steps).await;
+    eprintln!(
+        "batched seed {seed}: {posted} batches posted ({retried_inside} retries of a request in the same batch), {refused} refused"
+    );
+    assert!(retried_inside > 0, "seed {seed}: no retry inside a batch");
+    assert!(
+        posted * 10 > posted + refused && refused * 10 > posted + refused,
+        "seed {seed}: {posted} posted, {refused} refused"
+    );
+    assert!(
+        db.store.verify_audit(|_, _| {}).await.unwrap().ok(),
+        "seed {seed}"
+    );
+}
+
 fn env_usize(name: &str, default: usize) -> usize {
     std::env::var(name)
         .ok()
@@ -671,5 +762,27 @@ async fn ledger_sim_postgres() {
         };
         eprintln!("ledger simulation on PostgreSQL: seed {seed}, {steps} steps");
         simulate(&db, seed, steps).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ledger_sim_batched_sqlite() {
+    let steps = env_usize("LEDGER_SIM_STEPS", 10_000);
+    for seed in seeds(2) {
+        let db = TestDb::sqlite().await;
+        eprintln!("batched ledger simulation on SQLite: seed {seed}, {steps} steps");
+        simulate_batched(&db, seed, steps).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ledger_sim_batched_postgres() {
+    let steps = env_usize("LEDGER_SIM_STEPS", 10_000);
+    for seed in seeds(1) {
+        let Some(db) = TestDb::postgres().await else {
+            return;
+        };
+        eprintln!("batched ledger simulation on PostgreSQL: seed {seed}, {steps} steps");
+        simulate_batched(&db, seed, steps).await;
     }
 }
