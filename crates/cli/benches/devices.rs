@@ -117,12 +117,12 @@ fn phase(name: &str, file: &Path) -> serde_json::Value {
                 .await
                 .unwrap();
             let start = Instant::now();
-            let (_, pdf) = web::donations::bien_ban::receipt_minutes_pdf(&store, out.id.unwrap())
+            let pdf = web::donations::bien_ban::receipt_minutes_pdf(&store, out.id.unwrap())
                 .await
                 .unwrap()
                 .unwrap();
             let secs = start.elapsed().as_secs_f64();
-            serde_json::json!({"rows": n, "secs": secs, "bytes": pdf.len(), "peak_mib": peak_mib()})
+            serde_json::json!({"rows": n, "secs": secs, "bytes": pdf.bytes.len(), "peak_mib": peak_mib()})
         });
     }
     if name == "stocktake" {

@@ -355,10 +355,18 @@ pub async fn donation(store: &Store, out: &Out, cmd: DonationCommand) -> Result<
                 );
                 return Ok(ExitCode::FAILURE);
             };
-            let (_, bytes) = web::donations::bien_ban::receipt_minutes_pdf(store, id)
+            let p = web::donations::bien_ban::receipt_minutes_pdf(store, id)
                 .await?
                 .context("the receipt disappeared")?;
-            std::fs::write(&path, bytes).with_context(|| {
+            store
+                .archive_print(
+                    &AuditActor::system("donation-minutes"),
+                    &p.issued,
+                    &p.file_name,
+                    &p.bytes,
+                )
+                .await?;
+            std::fs::write(&path, p.bytes).with_context(|| {
                 format!(
                     "không ghi được tệp {} (cannot write the file)",
                     path.display()

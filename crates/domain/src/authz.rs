@@ -75,10 +75,13 @@ pub enum Action {
     ManageProcurement,
     /// Approve or refuse payments to suppliers (the Department of Finance).
     ApprovePayments,
+    /// Search the archive (lưu trữ hồ sơ): the papers issued or received, by type, number,
+    /// date or SHA-256; district offices and schools see those of their scope.
+    ViewArchive,
 }
 
 impl Action {
-    pub const ALL: [Action; 28] = [
+    pub const ALL: [Action; 29] = [
         Action::ViewDashboard,
         Action::BrowseUnits,
         Action::ViewUnit,
@@ -107,6 +110,7 @@ impl Action {
         Action::ViewProcurement,
         Action::ManageProcurement,
         Action::ApprovePayments,
+        Action::ViewArchive,
     ];
 
     pub fn code(self) -> &'static str {
@@ -139,6 +143,7 @@ impl Action {
             Action::ViewProcurement => "view_procurement",
             Action::ManageProcurement => "manage_procurement",
             Action::ApprovePayments => "approve_payments",
+            Action::ViewArchive => "view_archive",
         }
     }
 }
@@ -207,6 +212,18 @@ pub fn roles_for(action: Action) -> &'static [Role] {
         Action::ViewProcurement => &[SoGddt, BanDieuPhoi, SoTaiChinh, Mttq, UbndTinh, SoTttt],
         Action::ManageProcurement => &[SoGddt, BanDieuPhoi],
         Action::ApprovePayments => &[SoTaiChinh],
+        // Papers about organisations and devices, never a student's name; the offices
+        // and schools see those of their scope (the store filters by it).
+        Action::ViewArchive => &[
+            SoGddt,
+            BanDieuPhoi,
+            PhongGddt,
+            Truong,
+            SoTttt,
+            SoTaiChinh,
+            Mttq,
+            UbndTinh,
+        ],
     }
 }
 

@@ -3,6 +3,7 @@
 //! database or web types.
 
 pub mod allocation;
+pub mod archive;
 pub mod audit;
 pub mod authz;
 pub mod dates;

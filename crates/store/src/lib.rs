@@ -3,6 +3,7 @@
 //! transaction together with its audit entry.
 
 pub mod allocation;
+pub mod archive;
 pub mod audit;
 pub mod backup;
 pub mod db;

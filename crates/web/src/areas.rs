@@ -136,6 +136,7 @@ pub const AREAS: &[&Area] = &[
     &crate::handover::AREA,
     &crate::ledger::AREA,
     &crate::procurement::AREA,
+    &crate::archive::AREA,
     &crate::dashboard::AREA,
 ];
 

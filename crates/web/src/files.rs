@@ -147,7 +147,7 @@ pub struct DocumentLine {
     pub at: String,
 }
 
-fn size_text(bytes: i64) -> String {
+pub(crate) fn size_text(bytes: i64) -> String {
     if bytes >= 1024 * 1024 {
         format!("{:.1} MB", bytes as f64 / 1024.0 / 1024.0).replace('.', ",")
     } else {
@@ -200,6 +200,27 @@ pub async fn send_document(
         .await?
         .ok_or_else(AppError::not_found)?;
     Ok(inline_file(&meta.file_name, &meta.content_type, data))
+}
+
+/// A document the program printed, sent back inline after it is recorded in the archive
+/// (its type, number, date and SHA-256; a reprint of the same bytes only counts). The
+/// response carries the digest (`X-Content-SHA256`), so a paper copy can be checked.
+pub async fn issued_pdf(
+    state: &crate::state::AppState,
+    actor: &crate::gate::Actor,
+    doc: &store::archive::Issued,
+    file_name: &str,
+    bytes: Vec<u8>,
+) -> crate::error::AppResult<Response> {
+    let sha = state
+        .store
+        .archive_print(&actor.audit(), doc, file_name, &bytes)
+        .await?;
+    let mut res = inline_file(file_name, "application/pdf", bytes);
+    if let Ok(v) = HeaderValue::from_str(&sha) {
+        res.headers_mut().insert("x-content-sha256", v);
+    }
+    Ok(res)
 }
 
 /// A stored file sent back inline with its own name, never cached by a shared machine or

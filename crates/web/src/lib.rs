@@ -20,6 +20,7 @@ pub mod views;
 
 // The areas, one folder each (see `areas`).
 pub mod allocation;
+pub mod archive;
 pub mod audit;
 pub mod dashboard;
 pub mod dedup;

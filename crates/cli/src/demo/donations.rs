@@ -183,5 +183,13 @@ pub async fn seed(store: &Store, actor: &AuditActor, good: i64) -> Result<()> {
             ),
         )
         .await?;
+    // The Board printed each receipt's minutes for signing: the archive holds them.
+    for d in store.donations().await? {
+        if let Some(p) = web::donations::bien_ban::receipt_minutes_pdf(store, d.id).await? {
+            store
+                .archive_print(actor, &p.issued, &p.file_name, &p.bytes)
+                .await?;
+        }
+    }
     Ok(())
 }

@@ -215,7 +215,7 @@ pub async fn seed(store: &Store, buyer: &AuditActor, finance: &AuditActor) -> Re
             )
             .await?;
         // The minutes as printed, signed and kept with the package.
-        if let Some((name, bytes)) = web::procurement::minutes_pdf(store, id, d)
+        if let Some((name, bytes, _)) = web::procurement::minutes_pdf(store, id, d)
             .await
             .map_err(|e| anyhow::anyhow!("{e:?}"))?
         {

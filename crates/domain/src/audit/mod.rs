@@ -56,10 +56,12 @@ pub enum Entity {
     /// A tender package and its steps: bids, award, contract, deliveries, acceptance,
     /// invoices and payments.
     Procurement,
+    /// A printed document recorded in the archive as issued.
+    ArchivePrint,
 }
 
 impl Entity {
-    pub const ALL: [Entity; 25] = [
+    pub const ALL: [Entity; 26] = [
         Entity::Unit,
         Entity::User,
         Entity::ApiKey,
@@ -85,6 +87,7 @@ impl Entity {
         Entity::CashGift,
         Entity::BankStatement,
         Entity::Procurement,
+        Entity::ArchivePrint,
     ];
 
     /// The spelling written from now on.
@@ -115,6 +118,7 @@ impl Entity {
             Entity::CashGift => "cash_gift",
             Entity::BankStatement => "bank_statement",
             Entity::Procurement => "procurement",
+            Entity::ArchivePrint => "archive_print",
         }
     }
 
@@ -234,6 +238,7 @@ impl Entity {
             Entity::CashGift => lang.pick("Khoản ủng hộ tiền", "Cash gift"),
             Entity::BankStatement => lang.pick("Sao kê ngân hàng", "Bank statement"),
             Entity::Procurement => lang.pick("Mua sắm, đấu thầu", "Procurement"),
+            Entity::ArchivePrint => lang.pick("Lưu trữ bản in", "Archived print"),
             Entity::Document => lang.pick("Tài liệu lưu kèm", "Kept document"),
         }
     }

@@ -17,6 +17,15 @@ use serde::Serialize;
 use serde_json::json;
 use time::Date;
 
+/// The appraisal reports kept as files, for the archive (`crate::archive`).
+pub(crate) const ARCHIVE: &str = "SELECT 'uploaded' AS origin, 'report' AS kind, NULL AS number,
+        a.appraised_on AS doc_date, 'Thẩm định ' || m.brand || ' ' || m.model AS title,
+        '/devices/appraisals/' || CAST(a.id AS TEXT) || '/documents/' || CAST(d.id AS TEXT) AS link,
+        NULL AS unit_id, NULL AS unit2_id, d.file_name AS file_name, d.size AS size, d.sha256 AS sha256,
+        1 AS prints, d.uploaded_at AS at
+   FROM documents d JOIN appraisals a ON a.id = d.owner_id JOIN device_models m ON m.id = a.model_id
+  WHERE d.owner_kind = 'appraisal'";
+
 /// A recorded appraisal.
 #[derive(Debug, Clone, Serialize)]
 pub struct AppraisalRow {

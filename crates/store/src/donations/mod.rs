@@ -23,6 +23,16 @@ use serde::Serialize;
 use serde_json::json;
 use time::Date;
 
+/// The files kept with receipts in kind, for the archive (`crate::archive`): dated and
+/// numbered by their receipt's minutes.
+pub(crate) const ARCHIVE: &str = "SELECT 'uploaded' AS origin, 'other' AS kind, dn.minutes_no AS number,
+        dn.received_on AS doc_date, 'Hồ sơ kèm biên bản nhận hàng của ' || dr.name AS title,
+        '/donations/' || CAST(dn.id AS TEXT) || '/documents/' || CAST(d.id AS TEXT) AS link,
+        NULL AS unit_id, NULL AS unit2_id, d.file_name AS file_name, d.size AS size, d.sha256 AS sha256,
+        1 AS prints, d.uploaded_at AS at
+   FROM documents d JOIN donations dn ON dn.id = d.owner_id JOIN donors dr ON dr.id = dn.donor_id
+  WHERE d.owner_kind = 'donation'";
+
 /// A problem with one serial of a receipt: the line of the receipt and the serial's
 /// position in that line (both 1-based).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

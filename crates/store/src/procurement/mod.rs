@@ -31,6 +31,21 @@ use domain::procurement::{
 use serde_json::json;
 use time::Date;
 
+/// The packages' kept files for the archive (`crate::archive`): each step's document with
+/// the kind its step gives, its number and date as recorded.
+pub(crate) const ARCHIVE: &str = "SELECT 'uploaded' AS origin,
+        CASE pd.step WHEN 'plan' THEN 'plan' WHEN 'award' THEN 'decision' WHEN 'contract' THEN 'contract'
+                     WHEN 'invoice' THEN 'invoice' WHEN 'evaluation' THEN 'report'
+                     WHEN 'bid_opening' THEN 'minutes' WHEN 'acceptance' THEN 'minutes' WHEN 'delivery' THEN 'minutes'
+                     ELSE 'other' END AS kind,
+        pd.number AS number, pd.doc_date AS doc_date, p.code || ' · ' || p.name AS title,
+        '/procurement/' || CAST(p.id AS TEXT) || '/documents/' || CAST(d.id AS TEXT) AS link,
+        NULL AS unit_id, NULL AS unit2_id, d.file_name AS file_name, d.size AS size, d.sha256 AS sha256,
+        1 AS prints, d.uploaded_at AS at
+   FROM documents d JOIN procurement_documents pd ON pd.document_id = d.id
+   JOIN procurement_packages p ON p.id = pd.package_id
+  WHERE d.owner_kind = 'procurement'";
+
 fn out_of_order(vi: &str, en: &str) -> StoreError {
     DomainError::from(ProcurementError::OutOfOrder {
         step_vi: vi.into(),

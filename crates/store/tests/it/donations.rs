@@ -26,7 +26,7 @@ storage_tests!(
     donors_are_checked_and_audited,
 );
 
-fn model(brand: &str, name: &str) -> DeviceModel {
+pub fn model(brand: &str, name: &str) -> DeviceModel {
     DeviceModel {
         kind: Some(DeviceKind::Tablet),
         brand: brand.into(),
@@ -36,7 +36,7 @@ fn model(brand: &str, name: &str) -> DeviceModel {
     }
 }
 
-fn donor(name: &str) -> Donor {
+pub fn donor(name: &str) -> Donor {
     Donor {
         kind: DonorKind::Organisation,
         name: name.into(),
@@ -50,7 +50,7 @@ fn donor(name: &str) -> Donor {
     }
 }
 
-fn item(model_id: i64, serials: &[&str]) -> DonationItem {
+pub fn item(model_id: i64, serials: &[&str]) -> DonationItem {
     DonationItem {
         model_id,
         quantity: serials.len() as u32,
@@ -66,7 +66,7 @@ fn item(model_id: i64, serials: &[&str]) -> DonationItem {
     }
 }
 
-fn receipt(donor_id: i64, no: &str, items: Vec<DonationItem>) -> Donation {
+pub fn receipt(donor_id: i64, no: &str, items: Vec<DonationItem>) -> Donation {
     Donation {
         donor_id,
         minutes_no: no.into(),

@@ -2,6 +2,7 @@
 //! PostgreSQL.
 
 mod allocation;
+mod archive;
 mod common;
 mod devices;
 mod donations;

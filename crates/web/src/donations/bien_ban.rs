@@ -51,14 +51,30 @@ pub fn receipt_file_name(minutes_no: &str) -> String {
 }
 
 /// The PDF of a donation's receipt minutes, if the donation exists.
-pub async fn receipt_minutes_pdf(
-    store: &Store,
-    id: i64,
-) -> store::Result<Option<(String, Vec<u8>)>> {
+/// A receipt's minutes as printed: the file's name, its bytes, and what the archive
+/// records of it.
+pub struct PrintedReceipt {
+    pub file_name: String,
+    pub bytes: Vec<u8>,
+    pub issued: store::archive::Issued,
+}
+
+pub async fn receipt_minutes_pdf(store: &Store, id: i64) -> store::Result<Option<PrintedReceipt>> {
     let Some(rec) = store.donation(id).await? else {
         return Ok(None);
     };
     let province = store.province_place_name().await?;
     let bytes = pdf::receipt_minutes(&receipt_minutes(&rec, &province));
-    Ok(Some((receipt_file_name(&rec.minutes_no), bytes)))
+    Ok(Some(PrintedReceipt {
+        file_name: receipt_file_name(&rec.minutes_no),
+        bytes,
+        issued: store::archive::Issued {
+            kind: domain::archive::DocKind::Minutes,
+            number: Some(rec.minutes_no.clone()),
+            date: Some(rec.received_on),
+            title: format!("Tiếp nhận thiết bị do {} tặng", rec.donor.name),
+            link: format!("/donations/{id}/bien-ban.pdf"),
+            units: [None, None],
+        },
+    }))
 }

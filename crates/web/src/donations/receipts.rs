@@ -8,7 +8,7 @@ use crate::error::{AppError, AppResult};
 use crate::files::{
     Accept, DocumentLine, MAX_DOCUMENT_BYTES, document_lines, kept_file_type, send_document,
 };
-use crate::files::{TooLarge, inline_file, read_file, with_status};
+use crate::files::{TooLarge, read_file, with_status};
 use crate::gate::Actor;
 use crate::state::AppState;
 use crate::views::{Ctx, num, redirect_with_flash, render};
@@ -529,12 +529,13 @@ pub async fn donation(
 
 pub async fn minutes_pdf(
     State(state): State<AppState>,
+    actor: Actor,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    let (name, bytes) = super::bien_ban::receipt_minutes_pdf(&state.store, id)
+    let p = super::bien_ban::receipt_minutes_pdf(&state.store, id)
         .await?
         .ok_or_else(AppError::not_found)?;
-    Ok(inline_file(&name, "application/pdf", bytes))
+    crate::files::issued_pdf(&state, &actor, &p.issued, &p.file_name, p.bytes).await
 }
 
 pub async fn upload_document(

@@ -639,11 +639,26 @@ pub async fn pdf(
     let bytes = tokio::task::spawn_blocking(move || pdf::handover_minutes(&m))
         .await
         .map_err(AppError::internal)?;
-    Ok(inline_file(
-        &minutes::file_name(&h),
-        "application/pdf",
-        bytes,
-    ))
+    let title = match h.step {
+        Step::ToStudent => format!(
+            "Bàn giao {} thiết bị cho học sinh của {}",
+            h.devices, h.receiver_name
+        ),
+        Step::Return => format!("Thu hồi {} thiết bị về {}", h.devices, h.receiver_name),
+        _ => format!(
+            "Bàn giao {} thiết bị: {} → {}",
+            h.devices, h.giver_name, h.receiver_name
+        ),
+    };
+    let doc = store::archive::Issued {
+        kind: domain::archive::DocKind::Minutes,
+        number: Some(h.number.clone()),
+        date: Some(domain::dates::local_date(h.created_at)),
+        title,
+        link: format!("/handover/{id}/pdf"),
+        units: [h.giver_unit_id, Some(h.receiver_unit_id)],
+    };
+    crate::files::issued_pdf(&state, &actor, &doc, &minutes::file_name(&h), bytes).await
 }
 
 async fn signature_file(

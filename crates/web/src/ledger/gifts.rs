@@ -6,7 +6,7 @@
 use super::texts::{self, Layout};
 use crate::error::{AppError, AppResult, domain_status};
 use crate::extract::Form;
-use crate::files::{inline_file, with_status};
+use crate::files::with_status;
 use crate::gate::Actor;
 use crate::state::{AppState, BankAccount};
 use crate::views::{BOARD_NAME, Ctx, board_letterhead, redirect_with_flash, render};
@@ -507,6 +507,7 @@ pub async fn receive(
 /// The acknowledgement of a received gift.
 pub async fn acknowledgement(
     State(state): State<AppState>,
+    actor: Actor,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
     let g = state
@@ -539,11 +540,22 @@ pub async fn acknowledgement(
         signer_title: format!("TM. {}", BOARD_NAME.to_uppercase()),
         signer_name: String::new(),
     };
-    Ok(inline_file(
+    let issued = store::archive::Issued {
+        kind: domain::archive::DocKind::Acknowledgement,
+        number: Some(doc.number.clone()),
+        date: Some(received_on),
+        title: format!("Xác nhận ủng hộ {} của {}", g.amount, g.donor_name),
+        link: format!("/gifts/{id}/giay-xac-nhan.pdf"),
+        units: [None, None],
+    };
+    crate::files::issued_pdf(
+        &state,
+        &actor,
+        &issued,
         &format!("giay-xac-nhan-{}.pdf", g.pledge_code.to_lowercase()),
-        "application/pdf",
         pdf::acknowledgement(&doc),
-    ))
+    )
+    .await
 }
 
 #[derive(Deserialize)]

@@ -3,7 +3,7 @@
 
 use super::texts::{self, Layout};
 use crate::error::{AppError, AppResult};
-use crate::files::{DocumentLine, inline_file, send_document, with_status};
+use crate::files::{DocumentLine, send_document, with_status};
 use crate::gate::Actor;
 use crate::state::AppState;
 use crate::views::{Ctx, board_letterhead, person, render};
@@ -636,12 +636,13 @@ pub async fn payments(
 
 pub async fn acceptance_pdf(
     State(state): State<AppState>,
+    actor: Actor,
     Path((id, d)): Path<(i64, i64)>,
 ) -> AppResult<Response> {
-    let (name, bytes) = minutes_pdf(&state.store, id, d)
+    let (name, bytes, issued) = minutes_pdf(&state.store, id, d)
         .await?
         .ok_or_else(AppError::not_found)?;
-    Ok(inline_file(&name, "application/pdf", bytes))
+    crate::files::issued_pdf(&state, &actor, &issued, &name, bytes).await
 }
 
 /// The acceptance minutes (biên bản nghiệm thu) of delivery `d` of package `id`, as a
@@ -651,7 +652,7 @@ pub async fn minutes_pdf(
     store: &store::Store,
     id: i64,
     d: i64,
-) -> AppResult<Option<(String, Vec<u8>)>> {
+) -> AppResult<Option<(String, Vec<u8>, store::archive::Issued)>> {
     let (Some(p), Some(c)) = (
         store.procurement_package(id).await?,
         store.procurement_contract(id).await?,
@@ -700,7 +701,18 @@ pub async fn minutes_pdf(
         recovery: a.recovery,
     };
     let name = format!("bien-ban-nghiem-thu-{}.pdf", a.minutes_no.to_lowercase());
-    Ok(Some((name, pdf::acceptance_minutes(&doc))))
+    let issued = store::archive::Issued {
+        kind: domain::archive::DocKind::Minutes,
+        number: Some(doc.number.clone()),
+        date: Some(a.accepted_on),
+        title: format!(
+            "Nghiệm thu {} thiết bị của hợp đồng {} ({})",
+            a.quantity, c.number, p.code
+        ),
+        link: format!("/procurement/{id}/deliveries/{d}/bien-ban-nghiem-thu.pdf"),
+        units: [None, None],
+    };
+    Ok(Some((name, pdf::acceptance_minutes(&doc), issued)))
 }
 
 /// The OCDS release package of every package, as the CLI's export writes it.

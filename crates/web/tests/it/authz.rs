@@ -196,6 +196,9 @@ const POLICY: &[(&str, &str, &str, &str, char)] = &[
     ("GET", "/gifts.csv", "FAAFFFAAA", "", 'L'),
     ("GET", "/gifts.xlsx", "FAAFFFAAA", "", 'L'),
     ("GET", "/ledger/entries.xlsx", "FAAFFFAAA", "", 'L'),
+    // The archive: every role that works with papers; offices and schools within their
+    // scope (the store test checks the scope).
+    ("GET", "/archive", "FAAAAAAAA", "", 'L'),
     // Procurement: read by the province-level roles that buy, pay, oversee or appraise;
     // recorded by the Sở and the Board; payments approved by Finance alone.
     ("GET", "/procurement", "FAAFFAAAA", "", 'L'),

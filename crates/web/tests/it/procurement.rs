@@ -225,15 +225,52 @@ async fn a_package_through_its_forms(app: &TestApp) {
     )
     .await)
     .await;
-    let pdf = s
+    let res = s
         .get(&format!("{base}/deliveries/{d}/bien-ban-nghiem-thu.pdf"))
-        .await
-        .bytes()
-        .await
-        .unwrap();
+        .await;
+    let sha = res.headers()["x-content-sha256"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    let pdf = res.bytes().await.unwrap();
+    assert_eq!(sha, domain::digest::sha256_hex(&pdf));
     let text = pdf_text(&pdf);
     assert!(text.contains("BIÊN BẢN NGHIỆM THU"), "{text}");
     assert!(text.contains("38.000.000"), "{text}");
+    // The printed minutes are in the archive, found by their digest's first characters;
+    // a school does not see the province's papers.
+    let page = s
+        .get(&format!("/archive?q={}", &sha[..12]))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Biên bản") && page.contains(&sha), "{page}");
+    assert!(page.contains("Tìm thấy 1 văn bản"), "{page}");
+    let page = s
+        .get("/archive?q=khong-co-so-nay")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Không có văn bản nào khớp."), "{page}");
+    let page = s
+        .get("/archive?from=31/02/2026")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("Ngày phải viết theo dạng dd/mm/yyyy."),
+        "{page}"
+    );
+    let page = school
+        .get(&format!("/archive?q={}", &sha[..12]))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Không có văn bản nào khớp."), "{page}");
 
     let invoice = [
         ("number", "1C26TAA 0000009"),
