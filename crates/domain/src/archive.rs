@@ -131,7 +131,8 @@ pub struct Search {
 /// What the search text is taken as.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Needle {
-    /// Eight to 64 hexadecimal characters: the start of a SHA-256 (lower case).
+    /// Eight to 64 hexadecimal characters: the start of a SHA-256 (lower case), or part of
+    /// a number made of such characters (an invoice's "00001234").
     Digest(String),
     /// Anything else: part of a number or a title.
     Words(String),
@@ -174,7 +175,8 @@ mod tests {
         // Seven characters are too few to be a digest; a number with letters is words.
         assert_eq!(needle("9f86d08"), Some(Needle::Words("9f86d08".into())));
         assert_eq!(needle("01/BB-BDP"), Some(Needle::Words("01/BB-BDP".into())));
-        assert_eq!(needle("abcdefgh"), Some(Needle::Digest("abcdefgh".into())));
+        assert_eq!(needle("abcdefab"), Some(Needle::Digest("abcdefab".into())));
+        assert_eq!(needle("abcdefgh"), Some(Needle::Words("abcdefgh".into())));
         let long = "a".repeat(65);
         assert_eq!(needle(&long), Some(Needle::Words(long.clone())));
     }

@@ -197,12 +197,16 @@ impl Store {
             sql.push_str(&clause.replace('?', &format!("${}", args.len())));
         }
         match search.text.as_deref().and_then(needle) {
-            Some(Needle::Digest(hex)) => push(
-                &mut args,
-                &mut filter,
-                " AND a.sha256 LIKE ?",
-                format!("{hex}%").into(),
-            ),
+            Some(Needle::Digest(hex)) => {
+                // The start of a digest, or part of a number made of such characters.
+                args.push(format!("{hex}%").into());
+                args.push(format!("%{hex}%").into());
+                let n = args.len();
+                filter.push_str(&format!(
+                    " AND (a.sha256 LIKE ${} OR LOWER(COALESCE(a.number, '')) LIKE ${n})",
+                    n - 1
+                ));
+            }
             Some(Needle::Words(w)) => {
                 let pattern = format!("%{}%", crate::db::like_escape(&w.to_lowercase()));
                 args.push(pattern.into());

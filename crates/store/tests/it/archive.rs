@@ -230,5 +230,21 @@ async fn prints_and_files_are_found_by_any_of_their_marks(db: &TestDb) {
         .unwrap();
     assert_eq!(mine.total, 2);
     assert!(mine.records.iter().all(|r| r.link == "/handover/1/pdf"));
+    // A number made of hexadecimal characters is found as a number too.
+    let hexlike = Issued {
+        number: Some("00001234".into()),
+        link: "/gifts/9/giay-xac-nhan.pdf".into(),
+        ..ack.clone()
+    };
+    store
+        .archive_print(&actor, &hexlike, "gxn9.pdf", b"%PDF-1.7 so hoa don")
+        .await
+        .unwrap();
+    let by_hex_no = store
+        .archive_search(&province, &search(Some("00001234")), 100, 0)
+        .await
+        .unwrap();
+    assert_eq!(by_hex_no.total, 1);
+    assert_eq!(by_hex_no.records[0].number.as_deref(), Some("00001234"));
     assert!(store.verify_audit(|_, _| {}).await.unwrap().ok());
 }
