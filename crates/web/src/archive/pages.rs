@@ -2,10 +2,11 @@
 
 use super::texts::{self, Layout};
 use crate::error::AppResult;
+use crate::extract::Query;
 use crate::gate::Actor;
 use crate::state::AppState;
 use crate::views::{Ctx, render};
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::Response;
 use domain::archive::{DocKind, Search};
 use domain::dates::{format_date, local_date, parse_date};
@@ -23,8 +24,9 @@ pub struct ArchiveQuery {
     from: String,
     #[serde(default)]
     to: String,
+    /// Read leniently: a page that is not a number is the first.
     #[serde(default)]
-    page: Option<i64>,
+    page: String,
 }
 
 pub struct KindOption {
@@ -91,7 +93,7 @@ pub async fn index(
         from,
         to,
     };
-    let page = q.page.unwrap_or(1).clamp(1, 10_000);
+    let page = q.page.trim().parse::<i64>().unwrap_or(1).clamp(1, 10_000);
     let found = state
         .store
         .archive_search(&actor.scope, &search, PER_PAGE, (page - 1) * PER_PAGE)

@@ -264,6 +264,21 @@ async fn a_package_through_its_forms(app: &TestApp) {
         page.contains("Ngày phải viết theo dạng dd/mm/yyyy."),
         "{page}"
     );
+    // Hostile parameters: an unknown type is all types, a page that is not a number the
+    // first, a very long text cut to 200 characters, markup shown as text; never an error.
+    let long = format!("q={}", "x".repeat(5_000));
+    for q in [
+        "kind=memo",
+        "page=abc",
+        "page=-4",
+        &long,
+        "q=%25%27%22%3Cb%3E",
+    ] {
+        let res = s.get(&format!("/archive?{q}")).await;
+        assert_eq!(res.status(), StatusCode::OK, "{q}");
+        let body = res.text().await.unwrap();
+        assert!(!body.contains("<b>"), "{q}: {body}");
+    }
     let page = school
         .get(&format!("/archive?q={}", &sha[..12]))
         .await
