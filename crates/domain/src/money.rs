@@ -76,20 +76,26 @@ impl Dong {
 impl fmt::Display for Dong {
     /// `1.234.567 đ`, the way Vietnamese documents write amounts.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let digits = self.0.unsigned_abs().to_string();
-        let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 4);
-        if self.0 < 0 {
-            out.push('-');
-        }
-        for (i, c) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i).is_multiple_of(3) {
-                out.push('.');
-            }
-            out.push(c);
-        }
-        out.push_str(" đ");
-        f.write_str(&out)
+        f.write_str(&group_thousands(self.0))?;
+        f.write_str(" đ")
     }
+}
+
+/// `1.234.567`: a whole number with its thousands separated by dots, as Vietnamese
+/// writes counts and amounts.
+pub fn group_thousands(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    if n < 0 {
+        out.push('-');
+    }
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push('.');
+        }
+        out.push(c);
+    }
+    out
 }
 
 const DIGITS: [&str; 10] = [

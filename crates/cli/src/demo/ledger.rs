@@ -269,9 +269,62 @@ pub async fn seed(store: &Store, actor: &AuditActor) -> Result<Seeded> {
             &web::ledger::statements::input_of(&st, BANK, "sao-ke-vietcombank-2026-09.csv", bytes),
         )
         .await?;
+    seed_campaigns(store, actor).await?;
     Ok(Seeded {
         entries: store.ledger_entry_count().await?,
         gifts,
         raised: Dong(raised),
     })
+}
+
+/// The drives behind the gifts: the Front's and the Department's of 2026 (their progress
+/// is the gifts above), the Department's call for devices in March 2022 (the receipts in
+/// kind), and its next drive, not yet begun.
+async fn seed_campaigns(store: &Store, actor: &AuditActor) -> Result<()> {
+    use domain::ledger::campaigns::{NewCampaign, Organiser, Target};
+    for (name, organiser, target, starts_on, ends_on, note) in [
+        (
+            "Chung tay «Sóng và máy tính cho em» – Ủy ban MTTQ tỉnh vận động năm 2026",
+            Organiser::Mttq,
+            Target::Money(Dong(500_000_000)),
+            date!(2026 - 08 - 01),
+            date!(2026 - 11 - 30),
+            "Theo Thư kêu gọi ngày 25/07/2026 của Ủy ban MTTQ Việt Nam tỉnh",
+        ),
+        (
+            "Doanh nghiệp đồng hành cùng học sinh khó khăn – đợt 1 năm học 2026–2027",
+            Organiser::SoGddt,
+            Target::Money(Dong(1_500_000_000)),
+            date!(2026 - 08 - 01),
+            date!(2026 - 10 - 31),
+            "Kế hoạch số 1789/KH-SGDĐT ngày 29/07/2026",
+        ),
+        (
+            "Tiếp nhận máy tính, máy tính bảng cho học sinh học trực tuyến – tháng 3/2022",
+            Organiser::SoGddt,
+            Target::Devices(300),
+            date!(2022 - 03 - 01),
+            date!(2022 - 03 - 31),
+            "Máy mới hoặc đã qua sử dụng, đạt cấu hình tối thiểu sau thẩm định",
+        ),
+        (
+            "Doanh nghiệp đồng hành cùng học sinh khó khăn – đợt 2",
+            Organiser::SoGddt,
+            Target::Money(Dong(1_000_000_000)),
+            date!(2027 - 01 - 04),
+            date!(2027 - 03 - 31),
+            "",
+        ),
+    ] {
+        let c = NewCampaign {
+            name: name.into(),
+            organiser,
+            target,
+            starts_on,
+            ends_on,
+            note: Some(note.into()),
+        };
+        store.create_campaign(actor, &c).await?;
+    }
+    Ok(())
 }

@@ -58,10 +58,12 @@ pub enum Entity {
     Procurement,
     /// A printed document recorded in the archive as issued.
     ArchivePrint,
+    /// A fundraising campaign (đợt vận động).
+    Campaign,
 }
 
 impl Entity {
-    pub const ALL: [Entity; 26] = [
+    pub const ALL: [Entity; 27] = [
         Entity::Unit,
         Entity::User,
         Entity::ApiKey,
@@ -88,6 +90,7 @@ impl Entity {
         Entity::BankStatement,
         Entity::Procurement,
         Entity::ArchivePrint,
+        Entity::Campaign,
     ];
 
     /// The spelling written from now on.
@@ -119,6 +122,7 @@ impl Entity {
             Entity::BankStatement => "bank_statement",
             Entity::Procurement => "procurement",
             Entity::ArchivePrint => "archive_print",
+            Entity::Campaign => "campaign",
         }
     }
 
@@ -239,6 +243,7 @@ impl Entity {
             Entity::BankStatement => lang.pick("Sao kê ngân hàng", "Bank statement"),
             Entity::Procurement => lang.pick("Mua sắm, đấu thầu", "Procurement"),
             Entity::ArchivePrint => lang.pick("Lưu trữ bản in", "Archived print"),
+            Entity::Campaign => lang.pick("Đợt vận động", "Campaign"),
             Entity::Document => lang.pick("Tài liệu lưu kèm", "Kept document"),
         }
     }

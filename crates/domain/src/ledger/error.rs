@@ -45,6 +45,18 @@ pub enum LedgerError {
         reason_vi: String,
         reason_en: String,
     },
+    /// A campaign that cannot be set up, and why.
+    InvalidCampaign {
+        field: &'static str,
+        reason_vi: String,
+        reason_en: String,
+    },
+    /// A campaign whose period shares days with another that counts the same gifts.
+    CampaignClash {
+        other: String,
+        from: time::Date,
+        to: time::Date,
+    },
     /// A gift already marked received.
     GiftAlreadyReceived { code: String },
     /// A pledge or verification code that matches no gift.
@@ -82,6 +94,8 @@ impl AreaError for LedgerError {
             InvalidEntry { .. } => "invalid_entry",
             InvalidBankDetails { .. } => "invalid_bank_details",
             InvalidGift { .. } => "invalid_gift",
+            InvalidCampaign { .. } => "invalid_campaign",
+            CampaignClash { .. } => "campaign_clash",
             GiftAlreadyReceived { .. } => "gift_already_received",
             UnknownCode { .. } => "unknown_code",
         }
@@ -98,7 +112,9 @@ impl AreaError for LedgerError {
             KeyReused { .. } => "key",
             InvalidEntry { field, .. }
             | InvalidBankDetails { field, .. }
-            | InvalidGift { field, .. } => field,
+            | InvalidGift { field, .. }
+            | InvalidCampaign { field, .. } => field,
+            CampaignClash { .. } => "starts_on",
             UnknownCode { .. } => "code",
             GiftAlreadyReceived { .. } => return None,
             NoSuchPending { .. } | PendingResolved { .. } | NotReversible { .. } => return None,
@@ -113,7 +129,8 @@ impl AreaError for LedgerError {
             | PendingResolved { .. }
             | PendingExceeded { .. }
             | NotReversible { .. }
-            | GiftAlreadyReceived { .. } => ErrorKind::Conflict,
+            | GiftAlreadyReceived { .. }
+            | CampaignClash { .. } => ErrorKind::Conflict,
             NoSuchPending { .. } | UnknownCode { .. } => ErrorKind::NotFound,
             _ => ErrorKind::Invalid,
         }
@@ -244,6 +261,32 @@ impl AreaError for LedgerError {
                     format!("Khoản ủng hộ chưa ghi được: {reason_vi}.")
                 } else {
                     format!("The gift cannot be recorded: {reason_en}.")
+                }
+            }
+            InvalidCampaign {
+                reason_vi,
+                reason_en,
+                ..
+            } => {
+                if vi {
+                    format!("Chưa tạo được đợt vận động: {reason_vi}.")
+                } else {
+                    format!("The campaign cannot be set up: {reason_en}.")
+                }
+            }
+            CampaignClash { other, from, to } => {
+                let (from, to) = (
+                    crate::dates::format_date(*from),
+                    crate::dates::format_date(*to),
+                );
+                if vi {
+                    format!(
+                        "Thời gian trùng với đợt vận động «{other}» ({from} – {to}): hai đợt cùng tính một khoản ủng hộ. Hãy chọn thời gian không trùng."
+                    )
+                } else {
+                    format!(
+                        "The period overlaps the campaign “{other}” ({from} – {to}): both would count the same gifts. Choose dates that do not overlap."
+                    )
                 }
             }
             GiftAlreadyReceived { code } => {

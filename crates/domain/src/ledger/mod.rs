@@ -16,6 +16,7 @@
 //! The store applies these rules in one transaction per request and the database refuses
 //! the same things again (triggers and CHECK constraints).
 
+pub mod campaigns;
 mod error;
 pub mod gifts;
 pub mod reconcile;

@@ -3,6 +3,7 @@
 //! entries, append-only tables, guarded accounts' CHECK, pending amounts that only grow).
 //! See docs/adr/0022-ledger.md.
 
+pub mod campaigns;
 pub mod gifts;
 mod post;
 pub mod statements;

@@ -3,6 +3,7 @@
 
 mod allocation;
 mod archive;
+mod campaigns;
 mod common;
 mod devices;
 mod donations;

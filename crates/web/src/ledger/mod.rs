@@ -3,6 +3,7 @@
 //! postings and what it reverses or settles. Read by the roles that raise, spend, approve
 //! and oversee the money; no personal data.
 
+mod campaigns;
 mod export;
 mod gifts;
 mod pages;
@@ -27,7 +28,11 @@ pub const AREA: Area = Area {
         needs: Some(ViewLedger),
         position: 38,
     }],
-    menu_parent: &[("/gifts", "/ledger"), ("/reconciliation", "/ledger")],
+    menu_parent: &[
+        ("/gifts", "/ledger"),
+        ("/reconciliation", "/ledger"),
+        ("/campaigns", "/ledger"),
+    ],
     flash,
     api: None,
     work: Some(work::items),
@@ -52,6 +57,25 @@ fn routes() -> Vec<Route> {
             "/ledger/entries.csv",
             view(),
             get(export::journal),
+        ),
+        route(Method::GET, "/campaigns", view(), get(campaigns::index)),
+        route(
+            Method::GET,
+            "/campaigns/new",
+            record(),
+            get(campaigns::new_campaign),
+        ),
+        route(
+            Method::POST,
+            "/campaigns",
+            record(),
+            post(campaigns::create),
+        ),
+        route(
+            Method::GET,
+            "/campaigns/{id}",
+            view(),
+            get(campaigns::campaign),
         ),
         route(Method::GET, "/gifts", view(), get(gifts::gifts)),
         route(Method::GET, "/gifts.csv", view(), get(export::gifts)),
@@ -119,6 +143,7 @@ fn flash(code: &str, lang: Lang) -> Option<&'static str> {
         "statement_imported" => t.statement_imported,
         "statement_again" => t.statement_again,
         "line_resolved" => t.line_resolved,
+        "campaign_saved" => t.campaign_saved,
         _ => return None,
     })
 }

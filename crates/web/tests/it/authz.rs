@@ -244,6 +244,12 @@ const POLICY: &[(&str, &str, &str, &str, char)] = &[
     ("POST", "/procurement/{id}/cancel", "FNNFFFFFF", "", 'L'),
     ("POST", "/procurement/{id}/documents", "FAAFFFFFF", "", 'L'),
     // Cash gifts: the Department and the Front record them (each its own channels).
+    // Campaigns: read with the money, set up by those who record gifts (each its own
+    // organiser, which the ledger test checks).
+    ("GET", "/campaigns", "FAAFFFAAA", "", 'L'),
+    ("GET", "/campaigns/new", "FAAFFFFAF", "", 'L'),
+    ("POST", "/campaigns", "FAAFFFFAF", "", 'L'),
+    ("GET", "/campaigns/{id}", "FNNFFFNNN", "", 'L'),
     ("GET", "/gifts", "FAAFFFAAA", "", 'L'),
     ("GET", "/gifts/new", "FAAFFFFAF", "", 'L'),
     ("POST", "/gifts", "FAAFFFFAF", "", 'L'),
@@ -427,7 +433,10 @@ fn concrete(path: &str, out: bool, actor: &str, t: &Targets) -> String {
             .replace("{d}", "987654")
             .replace("{doc}", "987654");
     }
-    if path.starts_with("/handover/") || path.starts_with("/ledger/") || path.starts_with("/gifts/")
+    if path.starts_with("/handover/")
+        || path.starts_with("/ledger/")
+        || path.starts_with("/gifts/")
+        || path.starts_with("/campaigns/")
     {
         return path.replace("{id}", "987654");
     }

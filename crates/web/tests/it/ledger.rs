@@ -569,3 +569,177 @@ Ngày giao dịch,Số tham chiếu,Số tiền ghi nợ,Số tiền ghi có,S�
     let page = finance.get("/reconciliation").await.text().await.unwrap();
     assert!(!page.contains("id=\"statement-form\""));
 }
+
+web_tests!(a_campaign_set_up_and_its_progress_read);
+
+/// The Front sets up its drive (and only its own), bad forms are named and write nothing,
+/// a clash names the other drive; the gifts received through the Front within the period
+/// show on the list and on the campaign's page; finance reads but cannot set one up.
+async fn a_campaign_set_up_and_its_progress_read(app: &TestApp) {
+    let store = &app.db.store;
+    let actor = store::testing::system();
+    let donor = store
+        .save_donor(
+            &actor,
+            None,
+            &store::testing::organisation("Công ty CP Thủy điện Đắk R'Tih"),
+        )
+        .await
+        .unwrap();
+    let gift = |amount: i64, channel, day| domain::ledger::gifts::NewGift {
+        donor_id: donor,
+        amount: Dong(amount),
+        channel,
+        date: day,
+        publish_name: true,
+        earmark: Default::default(),
+        note: None,
+    };
+    use domain::ledger::gifts::Channel::{Direct, Mttq};
+    for (amount, channel, day, received) in [
+        (200_000_000, Mttq, date!(2026 - 08 - 12), true),
+        (45_000_000, Mttq, date!(2026 - 09 - 02), true),
+        (30_000_000, Mttq, date!(2026 - 09 - 20), false),
+        // Outside: another channel, a day after the end.
+        (80_000_000, Direct, date!(2026 - 08 - 20), true),
+        (9_000_000, Mttq, date!(2026 - 12 - 01), true),
+    ] {
+        store
+            .record_gift(
+                &actor,
+                &gift(amount, channel, day),
+                received.then_some((day, None)),
+            )
+            .await
+            .unwrap();
+    }
+    let front = app.session("mttq").await;
+    let form = front.get("/campaigns/new").await.text().await.unwrap();
+    assert!(form.contains("value=\"mttq\""), "{form}");
+    assert!(
+        !form.contains("value=\"so_gddt\""),
+        "the Front sets up only its own drives"
+    );
+    let good = [
+        ("name", "Chung tay «Sóng và máy tính cho em» <b>2026</b>"),
+        ("organiser", "mttq"),
+        ("target_kind", "money"),
+        ("target", "500.000.000"),
+        ("starts_on", "01/08/2026"),
+        ("ends_on", "30/11/2026"),
+        ("note", ""),
+    ];
+    let with = |k: &'static str, v: &'static str| {
+        good.iter()
+            .map(|(a, b)| if *a == k { (*a, v) } else { (*a, *b) })
+            .collect::<Vec<_>>()
+    };
+    for (form, expect) in [
+        (
+            with("target", "12,5"),
+            "Mục tiêu cần là số nguyên đồng lớn hơn 0",
+        ),
+        (
+            with("target", "0"),
+            "mục tiêu phải là số nguyên đồng lớn hơn 0",
+        ),
+        (
+            with("target", "-5"),
+            "mục tiêu phải là số nguyên đồng lớn hơn 0",
+        ),
+        (
+            with("organiser", "so_gddt"),
+            "Hãy chọn đơn vị phát động bạn được ghi.",
+        ),
+        (
+            with("target_kind", "cows"),
+            "Mục tiêu cần là số nguyên đồng",
+        ),
+        (
+            with("ends_on", "31/07/2026"),
+            "ngày kết thúc trước ngày bắt đầu",
+        ),
+        (
+            with("starts_on", "31/02/2026"),
+            "Ngày bắt đầu: Ngày không hợp lệ",
+        ),
+        (with("name", "   "), "chưa nhập tên đợt vận động"),
+    ] {
+        let res = front.post("/campaigns", &form).await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "{form:?}");
+        let body = res.text().await.unwrap();
+        assert!(body.contains(expect), "{expect}: {body}");
+    }
+    // Devices as a target take a count, not đồng.
+    let mut devices = with("target_kind", "devices");
+    devices[3] = ("target", "1,5");
+    let res = front.post("/campaigns", &devices).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("Số thiết bị mục tiêu cần là số nguyên lớn hơn 0")
+    );
+    assert!(
+        store.campaigns().await.unwrap().is_empty(),
+        "nothing written"
+    );
+
+    let res = front.post("/campaigns", &good).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let to = res.headers()["location"].to_str().unwrap().to_string();
+    let page = front.get(&to).await.text().await.unwrap();
+    assert!(
+        page.contains("&#60;b&#62;2026&#60;/b&#62;") && !page.contains("<b>2026</b>"),
+        "the name is shown escaped"
+    );
+    // 245.000.000 of 500.000.000 received; 30.000.000 pledged; 255.000.000 missing.
+    for want in [
+        "id=\"reached\">245.000.000 đ<",
+        "49,0%",
+        "id=\"promised\">30.000.000 đ<",
+        "id=\"missing\">255.000.000 đ<",
+        "Chờ nhận tiền",
+    ] {
+        assert!(page.contains(want), "{want}: {page}");
+    }
+    assert!(!page.contains("80.000.000 đ") && !page.contains("9.000.000 đ"));
+    // A second drive of the Front over the same months is refused, naming the first.
+    let res = front
+        .post("/campaigns", &with("starts_on", "15/11/2026"))
+        .await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    let body = res.text().await.unwrap();
+    assert!(
+        body.contains("Thời gian trùng với đợt vận động")
+            && body.contains("01/08/2026 – 30/11/2026"),
+        "{body}"
+    );
+    assert_eq!(store.campaigns().await.unwrap().len(), 1);
+
+    // Finance reads the list, with the same figures, and has no button to set one up.
+    let finance = app.session("so_tai_chinh").await;
+    let list = finance.get("/campaigns").await.text().await.unwrap();
+    assert!(
+        list.contains("245.000.000 đ") && list.contains("49,0%"),
+        "{list}"
+    );
+    assert!(!list.contains("id=\"new-campaign\""));
+    assert_eq!(
+        finance.post("/campaigns", &good).await.status(),
+        StatusCode::FORBIDDEN
+    );
+    // In English, the same drive.
+    let board = app.session_in("ban_dieu_phoi", "en").await;
+    let en = board.get(&to).await.text().await.unwrap();
+    assert!(en.contains("49.0%") && en.contains("Still missing"), "{en}");
+    assert_eq!(
+        board.get("/campaigns/abc").await.status(),
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        board.get("/campaigns/424242").await.status(),
+        StatusCode::NOT_FOUND
+    );
+}
