@@ -31,6 +31,23 @@ fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
+/// A base64 root hash as hex (the checkpoint's line 3 against a proof's `root`).
+fn hex_of_b64(b64: &str) -> String {
+    const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut bits = 0u32;
+    let mut n = 0;
+    let mut out = String::new();
+    for c in b64.bytes().filter(|c| *c != b'=') {
+        bits = (bits << 6) | A.iter().position(|a| *a == c).unwrap() as u32;
+        n += 6;
+        if n >= 8 {
+            n -= 8;
+            out.push_str(&format!("{:02x}", (bits >> n) & 0xff));
+        }
+    }
+    out
+}
+
 fn temp_dir() -> PathBuf {
     let d = std::env::temp_dir().join(format!("smt-cli-{}", store::passwords::random_token(6)));
     std::fs::create_dir_all(&d).unwrap();
@@ -86,6 +103,77 @@ fn audit_verify_names_the_edited_entry() {
         stderr(&ok)
     );
 
+    // The verifiable log: a signed checkpoint (the key made beside, mode 0600), the
+    // verifier key, a proof of entry 42 in its JSON shape, checked without the database.
+    let key = dir.join("log.key");
+    let key_arg = key.to_str().unwrap();
+    let cp = run(&["audit", "checkpoint", "--log-key", key_arg], &db);
+    assert!(cp.status.success(), "{}", stderr(&cp));
+    let note = stdout(&cp);
+    let lines: Vec<&str> = note.lines().collect();
+    assert_eq!(lines[0], "songmaytinh/audit-log");
+    let size: u64 = lines[1].parse().unwrap();
+    assert!(lines[3].is_empty() && lines[4].starts_with("\u{2014} songmaytinh/audit-log "));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&key).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    let again = run(&["audit", "checkpoint", "--log-key", key_arg], &db);
+    assert_eq!(stdout(&again), note, "the same size gives the same note");
+    std::fs::write(dir.join("checkpoint.txt"), &note).unwrap();
+    let vkey = stdout(&run(&["audit", "public-key", "--log-key", key_arg], &db));
+    assert!(vkey.starts_with("songmaytinh/audit-log+"), "{vkey}");
+    std::fs::write(dir.join("vkey"), &vkey).unwrap();
+    let proof = run(&["audit", "prove", "42", "--json"], &db);
+    let p: Value = serde_json::from_str(&stdout(&proof)).unwrap();
+    assert_eq!(
+        (
+            p["seq"].as_u64(),
+            p["leaf_index"].as_u64(),
+            p["tree_size"].as_u64()
+        ),
+        (Some(42), Some(41), Some(size))
+    );
+    assert_eq!(p["leaf_hash"].as_str().unwrap().len(), 64);
+    assert!(p["path"].as_array().unwrap().len() >= 10);
+    assert_eq!(
+        p["root"].as_str().map(|r| r.to_string()),
+        Some(hex_of_b64(lines[2]))
+    );
+    std::fs::write(dir.join("proof.json"), stdout(&proof)).unwrap();
+    let verify = |proof: &str| {
+        bin()
+            .args(["audit", "verify-proof", "--proof", proof, "--checkpoint"])
+            .arg(dir.join("checkpoint.txt"))
+            .arg("--key")
+            .arg(dir.join("vkey"))
+            .output()
+            .unwrap()
+    };
+    let ok = verify(dir.join("proof.json").to_str().unwrap());
+    assert!(ok.status.success(), "{}", stderr(&ok));
+    assert!(stderr(&ok).contains("Bằng chứng hợp lệ"), "{}", stderr(&ok));
+    // One hash of the path changed: refused.
+    let mut forged = p.clone();
+    let first = forged["path"][0].as_str().unwrap().to_string();
+    let flipped = match first.strip_prefix('0') {
+        Some(rest) => format!("1{rest}"),
+        None => format!("0{}", &first[1..]),
+    };
+    forged["path"][0] = Value::String(flipped);
+    std::fs::write(dir.join("forged.json"), forged.to_string()).unwrap();
+    let bad = verify(dir.join("forged.json").to_str().unwrap());
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(stderr(&bad).contains("KHÔNG hợp lệ"), "{}", stderr(&bad));
+    let ok = run(&["audit", "verify", "--json", "--log-key", key_arg], &db);
+    let v: Value = serde_json::from_str(&stdout(&ok)).unwrap();
+    assert_eq!(
+        (v["ok"].as_bool(), v["checkpoints_checked"].as_u64()),
+        (Some(true), Some(1))
+    );
+
     // The database itself refuses a plain edit…
     let refused = Command::new("sqlite3")
         .arg(&file)
@@ -117,6 +205,36 @@ fn audit_verify_names_the_edited_entry() {
     assert_eq!(v["broken_at"], 42);
     assert_eq!(v["problem_code"], "audit_hash_mismatch");
     assert_eq!(v["entries_checked"], 41);
+
+    // A forger who also recomputes the entry's hash is caught by the checkpoint.
+    tamper(
+        &file,
+        &format!(
+            "UPDATE audit_log SET hash = '{}' WHERE seq = 42;",
+            "cd".repeat(32)
+        ),
+    );
+    let json = run(&["audit", "verify", "--json", "--log-key", key_arg], &db);
+    let v: Value = serde_json::from_str(&stdout(&json)).unwrap();
+    assert_eq!(v["checkpoints_failed"], serde_json::json!([size]));
+    let proof = run(
+        &[
+            "audit",
+            "prove",
+            "42",
+            "--json",
+            "--size",
+            &size.to_string(),
+        ],
+        &db,
+    );
+    std::fs::write(dir.join("proof2.json"), stdout(&proof)).unwrap();
+    let bad = verify(dir.join("proof2.json").to_str().unwrap());
+    assert_eq!(
+        bad.status.code(),
+        Some(1),
+        "the rewritten entry is not in the signed tree"
+    );
 
     let en = run(&["--lang", "en", "audit", "verify"], &db);
     assert!(
@@ -351,6 +469,10 @@ fn every_command_has_help() {
         vec!["allocation", "verify", "--help"],
         vec!["program", "list", "--help"],
         vec!["audit", "verify", "--help"],
+        vec!["audit", "checkpoint", "--help"],
+        vec!["audit", "prove", "--help"],
+        vec!["audit", "consistency", "--help"],
+        vec!["audit", "verify-proof", "--help"],
         vec!["backup", "--help"],
         vec!["ledger", "balance", "--help"],
         vec!["ledger", "verify", "--help"],

@@ -780,3 +780,14 @@ pub async fn raw_in_transaction(store: &Store, statements: &[String]) -> crate::
     tx.commit().await?;
     Ok(())
 }
+
+/// Every audit entry's chain hash, in order, read straight from the table.
+pub async fn audit_hashes(store: &Store) -> Vec<String> {
+    crate::db::q("SELECT hash FROM audit_log ORDER BY seq")
+        .fetch_all::<(String,)>(store.pool())
+        .await
+        .expect("read the audit hashes")
+        .into_iter()
+        .map(|(h,)| h)
+        .collect()
+}

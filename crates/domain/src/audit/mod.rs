@@ -6,6 +6,9 @@
 //! only a salted hash of it is, so the data can be erased when a program's retention ends
 //! while the chain still verifies.
 
+pub mod checkpoint;
+pub mod merkle;
+
 use crate::Lang;
 use crate::dates::Millis;
 use sha2::{Digest, Sha256};

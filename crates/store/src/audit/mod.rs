@@ -4,6 +4,8 @@
 //! transaction, so an entry exists exactly when its change does. Appenders serialise on
 //! the single `audit_head` row, which keeps the chain linear across app servers.
 
+pub mod log;
+
 use crate::db::{Pool, Q, Tx, q, value_rows};
 use crate::{Result, Store};
 use domain::audit::Entity;
@@ -237,6 +239,8 @@ const TRIGGERS: &[&str] = &[
     "ledger_entries_no_delete",
     "ledger_postings_no_update",
     "ledger_postings_no_delete",
+    "log_checkpoints_no_update",
+    "log_checkpoints_no_delete",
 ];
 const PAGE: i64 = 5_000;
 

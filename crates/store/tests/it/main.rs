@@ -10,6 +10,7 @@ mod donations;
 mod handover;
 mod ledger;
 mod ledger_sim;
+mod log;
 mod procurement;
 mod storage;
 mod students;

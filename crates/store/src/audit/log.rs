@@ -1,0 +1,333 @@
+//! The audit trail as a verifiable log (domain::audit::merkle, docs/adr/0026): the leaves
+//! are the chain's entries in order, read in pages so that a tree of millions is hashed in
+//! flat memory; roots and proofs for any size up to the head; signed checkpoints kept for
+//! ever, at most one per tree size, and checked again against the entries.
+
+use crate::Store;
+use crate::db::q;
+use crate::error::{Result, StoreError};
+use crate::students::programs::iso;
+use domain::audit::checkpoint::{Checkpoint, LogSigner, LogVerifier};
+use domain::audit::merkle::{
+    Compact, Hash, RangeHasher, audit_leaf, consistency_ranges, inclusion_ranges,
+};
+use domain::dates::{Millis, now_millis, today};
+use serde::Serialize;
+use std::ops::Range;
+
+/// Leaves are read this many at a time.
+const PAGE: i64 = 10_000;
+
+/// An entry's audit path (RFC 9162 §2.1.3), as `audit prove` prints it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct InclusionProof {
+    pub seq: i64,
+    pub leaf_index: u64,
+    pub tree_size: u64,
+    pub leaf_hash: String,
+    pub path: Vec<String>,
+    pub root: String,
+}
+
+/// A consistency proof between two sizes (RFC 9162 §2.1.4).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ConsistencyProof {
+    pub old_size: u64,
+    pub new_size: u64,
+    pub old_root: String,
+    pub new_root: String,
+    pub proof: Vec<String>,
+}
+
+/// A stored checkpoint.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StoredCheckpoint {
+    pub size: u64,
+    pub root: String,
+    pub note: String,
+    /// The day it was signed (yyyy-mm-dd).
+    pub signed_on: String,
+    pub created_at: Millis,
+}
+
+/// What checking the stored checkpoints found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CheckpointCheck {
+    pub checked: u64,
+    /// Sizes whose note does not verify with the key or whose root is not the tree's.
+    pub failed: Vec<u64>,
+}
+
+fn hexes(h: &[Hash]) -> Vec<String> {
+    h.iter().map(hex::encode).collect()
+}
+
+fn out_of_range(what: &str, size: u64, head: u64) -> StoreError {
+    StoreError::Unsupported(format!(
+        "{what} {size} vượt quá số mục của nhật ký ({head}) ({what} beyond the log's {head} entries)"
+    ))
+}
+
+impl Store {
+    /// How many entries the log holds.
+    pub async fn log_size(&self) -> Result<u64> {
+        let n: i64 = q("SELECT seq FROM audit_head WHERE id = 1")
+            .scalar(self.pool())
+            .await?;
+        Ok(n.max(0) as u64)
+    }
+
+    /// Feeds the leaves of `span` (leaf indices) to `f`, in order, a page at a time.
+    async fn log_leaves(&self, span: Range<u64>, mut f: impl FnMut(u64, Hash)) -> Result<()> {
+        let mut next = span.start;
+        while next < span.end {
+            let rows: Vec<(i64, String)> =
+                q("SELECT seq, hash FROM audit_log WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT $3")
+                    .bind(next as i64)
+                    .bind(span.end as i64)
+                    .bind(PAGE)
+                    .fetch_all(self.pool())
+                    .await?;
+            if rows.is_empty() {
+                break;
+            }
+            for (seq, hash) in rows {
+                // Entry `seq` is leaf `seq − 1`; a gap means rows are missing.
+                if seq as u64 != next + 1 {
+                    return Err(StoreError::corrupt("audit_log", "seq", seq.to_string()));
+                }
+                let leaf = audit_leaf(&hash)
+                    .ok_or_else(|| StoreError::corrupt("audit_log", "hash", hash.clone()))?;
+                f(next, leaf);
+                next += 1;
+            }
+        }
+        if next < span.end {
+            return Err(StoreError::corrupt("audit_log", "seq", next.to_string()));
+        }
+        Ok(())
+    }
+
+    /// The roots of `runs`, hashing the leaves they cover once.
+    async fn log_runs(&self, runs: &[Range<u64>]) -> Result<Vec<Hash>> {
+        let mut h = RangeHasher::new(runs);
+        self.log_leaves(h.span(), |i, leaf| h.feed(i, leaf)).await?;
+        h.finish()
+            .ok_or_else(|| StoreError::corrupt("audit_log", "seq", "missing leaves"))
+    }
+
+    /// The root of the tree of the first `size` entries.
+    pub async fn log_root(&self, size: u64) -> Result<Hash> {
+        let head = self.log_size().await?;
+        if size > head {
+            return Err(out_of_range("cỡ cây", size, head));
+        }
+        let mut c = Compact::default();
+        self.log_leaves(0..size, |_, leaf| c.push(leaf)).await?;
+        Ok(c.root())
+    }
+
+    /// The audit path of entry `seq` in the tree of `size` entries (the whole log when
+    /// `None`).
+    pub async fn log_inclusion(&self, seq: i64, size: Option<u64>) -> Result<InclusionProof> {
+        let head = self.log_size().await?;
+        let size = size.unwrap_or(head);
+        if size > head {
+            return Err(out_of_range("cỡ cây", size, head));
+        }
+        if seq < 1 || seq as u64 > size {
+            return Err(StoreError::Unsupported(format!(
+                "Mục số {seq} không thuộc cây {size} mục (entry {seq} is not in the tree of {size})"
+            )));
+        }
+        let index = seq as u64 - 1;
+        // The leaf itself is fed too, so that its hash comes from the same pass.
+        let mut runs = inclusion_ranges(index, size);
+        runs.push(index..index + 1);
+        let mut hashes = self.log_runs(&runs).await?;
+        let leaf = hashes.pop().unwrap_or_default();
+        let root = self.log_root(size).await?;
+        Ok(InclusionProof {
+            seq,
+            leaf_index: index,
+            tree_size: size,
+            leaf_hash: hex::encode(leaf),
+            path: hexes(&hashes),
+            root: hex::encode(root),
+        })
+    }
+
+    /// The proof that the tree of `old` entries is a prefix of the tree of `new`.
+    pub async fn log_consistency(&self, old: u64, new: u64) -> Result<ConsistencyProof> {
+        let head = self.log_size().await?;
+        if new > head {
+            return Err(out_of_range("cỡ cây", new, head));
+        }
+        if old > new {
+            return Err(StoreError::Unsupported(format!(
+                "Cây cũ {old} mục lớn hơn cây mới {new} mục (the old tree is larger than the new)"
+            )));
+        }
+        let proof = self.log_runs(&consistency_ranges(old, new)).await?;
+        Ok(ConsistencyProof {
+            old_size: old,
+            new_size: new,
+            old_root: hex::encode(self.log_root(old).await?),
+            new_root: hex::encode(self.log_root(new).await?),
+            proof: hexes(&proof),
+        })
+    }
+
+    /// Signs a checkpoint of the whole log with `signer` and keeps it; a size already
+    /// signed gives back the note kept for it (a checkpoint, once published, stays).
+    pub async fn log_checkpoint(&self, signer: &LogSigner) -> Result<StoredCheckpoint> {
+        let size = self.log_size().await?;
+        if let Some(c) = self.stored_checkpoint(size).await? {
+            return Ok(c);
+        }
+        let root = self.log_root(size).await?;
+        let note = Checkpoint {
+            origin: signer.name().to_string(),
+            size,
+            root,
+        }
+        .sign(signer);
+        let signed_on = iso(today());
+        q(
+            "INSERT INTO log_checkpoints (size, root, note, signed_on, created_at) VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (size) DO NOTHING",
+        )
+        .bind(size as i64)
+        .bind(hex::encode(root))
+        .bind(note)
+        .bind(signed_on)
+        .bind(now_millis())
+        .execute(self.pool())
+        .await?;
+        // Another server may have signed the same size at the same moment: its note is the
+        // one kept, and both are valid.
+        self.stored_checkpoint(size)
+            .await?
+            .ok_or_else(|| StoreError::corrupt("log_checkpoints", "size", size.to_string()))
+    }
+
+    /// Today's checkpoint: the one signed today if there is one, otherwise a new one of
+    /// the whole log. At most one a day is kept this way (the server calls it daily);
+    /// `audit checkpoint` signs the current size whenever asked.
+    pub async fn log_daily_checkpoint(&self, signer: &LogSigner) -> Result<StoredCheckpoint> {
+        let today = iso(today());
+        if let Some(last) = self.checkpoints(1).await?.into_iter().next()
+            && last.signed_on == today
+        {
+            return Ok(last);
+        }
+        self.log_checkpoint(signer).await
+    }
+
+    pub async fn stored_checkpoint(&self, size: u64) -> Result<Option<StoredCheckpoint>> {
+        let row: Option<(i64, String, String, String, i64)> = q(
+            "SELECT size, root, note, signed_on, created_at FROM log_checkpoints WHERE size = $1",
+        )
+        .bind(size as i64)
+        .fetch_optional(self.pool())
+        .await?;
+        Ok(row.map(stored))
+    }
+
+    /// The stored checkpoints, the largest first.
+    pub async fn checkpoints(&self, limit: i64) -> Result<Vec<StoredCheckpoint>> {
+        let rows: Vec<(i64, String, String, String, i64)> = q(
+            "SELECT size, root, note, signed_on, created_at FROM log_checkpoints ORDER BY size DESC LIMIT $1",
+        )
+        .bind(limit.clamp(1, 100_000))
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows.into_iter().map(stored).collect())
+    }
+
+    /// Checks every stored checkpoint: its note verifies with `verifier` and states the
+    /// root the entries give for its size — in one pass over the entries.
+    pub async fn verify_checkpoints(&self, verifier: &LogVerifier) -> Result<CheckpointCheck> {
+        let mut all = self.checkpoints(100_000).await?;
+        all.sort_by_key(|c| c.size);
+        let head = self.log_size().await?;
+        let mut failed = Vec::new();
+        let mut c = Compact::default();
+        let mut roots = std::collections::BTreeMap::new();
+        let sizes: std::collections::BTreeSet<u64> = all.iter().map(|c| c.size).collect();
+        if sizes.contains(&0) {
+            roots.insert(0, c.root());
+        }
+        let end = all.last().map(|c| c.size.min(head)).unwrap_or(0);
+        self.log_leaves(0..end, |i, leaf| {
+            c.push(leaf);
+            if sizes.contains(&(i + 1)) {
+                roots.insert(i + 1, c.root());
+            }
+        })
+        .await?;
+        for cp in &all {
+            let ok = Checkpoint::open(&cp.note, verifier).is_ok_and(|n| {
+                n.size == cp.size
+                    && hex::encode(n.root) == cp.root
+                    && roots.get(&cp.size).is_some_and(|r| *r == n.root)
+            });
+            if !ok {
+                failed.push(cp.size);
+            }
+        }
+        Ok(CheckpointCheck {
+            checked: all.len() as u64,
+            failed,
+        })
+    }
+}
+
+fn stored(
+    (size, root, note, signed_on, created_at): (i64, String, String, String, i64),
+) -> StoredCheckpoint {
+    StoredCheckpoint {
+        size: size as u64,
+        root,
+        note,
+        signed_on,
+        created_at,
+    }
+}
+
+/// The origin (and key name) a new log key gets when none is configured.
+pub const DEFAULT_ORIGIN: &str = "songmaytinh/audit-log";
+
+/// The log's signing key from `path`, made (32 random bytes, named `origin`) and written
+/// with mode 0600 when the file does not exist. The key lives outside the database, so
+/// that whoever can only write to the database cannot sign a rewritten history.
+pub fn log_key(path: &std::path::Path, origin: &str) -> Result<LogSigner> {
+    use std::io::Write;
+    let bad = |why: String| StoreError::Unsupported(why);
+    match std::fs::read_to_string(path) {
+        Ok(text) => LogSigner::parse(&text).map_err(|e| {
+            bad(format!(
+                "Tệp khóa ký nhật ký {} không đọc được: {e} (the log key file cannot be read)",
+                path.display()
+            ))
+        }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let mut seed = [0u8; 32];
+            crate::passwords::fill_random(&mut seed);
+            let signer = LogSigner::from_seed(origin, seed).map_err(|e| {
+                bad(format!(
+                    "Tên nhật ký «{origin}» không hợp lệ: {e} (the log's origin is not a valid key name)"
+                ))
+            })?;
+            let mut o = std::fs::OpenOptions::new();
+            o.write(true).create_new(true);
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
+            let mut f = o.open(path)?;
+            f.write_all(format!("{}\n", signer.private_text()).as_bytes())?;
+            f.sync_all()?;
+            Ok(signer)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
