@@ -56,6 +56,8 @@ pub struct ServeArgs {
     /// Tài khoản của Ủy ban MTTQ tỉnh cho chương trình, cùng dạng (the Fatherland Front's account, same form)
     #[arg(long, env = "SONGMAYTINH_MTTQ_ACCOUNT")]
     pub mttq_account: Option<String>,
+    #[command(flatten)]
+    pub log: crate::audit::LogKeyArgs,
 }
 
 /// The demo's receiving accounts (not real ones).
@@ -106,6 +108,8 @@ pub struct DemoArgs {
     /// Chỉ tạo dữ liệu, không chạy máy chủ (seed only)
     #[arg(long)]
     pub no_serve: bool,
+    #[command(flatten)]
+    pub log: crate::audit::LogKeyArgs,
 }
 
 /// Where the demo goes without `--file` or `--db`.
@@ -145,6 +149,7 @@ pub async fn run(
             }
             let [donations_account, mttq_account] = accounts;
             let _logs = init_logs(log_format);
+            let log_signer = Some(std::sync::Arc::new(a.log.signer()?));
             let store = open(db, a.db_pool).await?;
             let config = web::WebConfig {
                 public_url: a.public_url.unwrap_or_else(|| format!("http://{}", a.bind)),
@@ -152,6 +157,7 @@ pub async fn run(
                 trusted_proxies: a.trusted_proxies,
                 donations_account,
                 mttq_account,
+                log_signer,
                 ..web::WebConfig::default()
             };
             serve(store, config, &a.bind).await?;
@@ -188,6 +194,9 @@ pub async fn run(
                     &format!("Reusing the data already in {}", redact(&url)),
                 );
             }
+            // The demo's log is signed as a real one is: the key beside, outside the data.
+            let signer = std::sync::Arc::new(a.log.signer()?);
+            store.log_daily_checkpoint(&signer).await?;
             demo::print_logins(&store, out).await?;
             if a.no_serve {
                 return Ok(ExitCode::SUCCESS);
@@ -196,6 +205,7 @@ pub async fn run(
                 public_url: format!("http://{}", a.bind),
                 donations_account: bank_account("donations-account", DEMO_DONATIONS_ACCOUNT, out),
                 mttq_account: bank_account("mttq-account", DEMO_MTTQ_ACCOUNT, out),
+                log_signer: Some(signer),
                 ..web::WebConfig::default()
             };
             serve(store, config, &a.bind).await?;
@@ -280,6 +290,7 @@ async fn serve(store: Store, config: web::WebConfig, bind: &str) -> Result<()> {
     // Expired sessions are removed hourly by whichever server gets there.
     let purger = store.clone();
     let policy = config.sessions;
+    let signer = config.log_signer.clone();
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
         loop {
@@ -291,6 +302,14 @@ async fn serve(store: Store, config: web::WebConfig, bind: &str) -> Result<()> {
             }
             if let Err(e) = purger.purge_login_attempts().await {
                 tracing::warn!(error = %e, "purge of old failed logins failed");
+            }
+            // The day's checkpoint of the audit log, by whichever server gets there first
+            // (the same size signed twice keeps the first note).
+            if let Some(signer) = &signer {
+                match purger.log_daily_checkpoint(signer).await {
+                    Ok(c) => tracing::debug!(size = c.size, "log checkpoint"),
+                    Err(e) => tracing::warn!(error = %e, "log checkpoint failed"),
+                }
             }
         }
     });

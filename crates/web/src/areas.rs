@@ -137,6 +137,7 @@ pub const AREAS: &[&Area] = &[
     &crate::ledger::AREA,
     &crate::procurement::AREA,
     &crate::archive::AREA,
+    &crate::portal::AREA,
     &crate::dashboard::AREA,
 ];
 

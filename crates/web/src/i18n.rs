@@ -79,6 +79,7 @@ strings! {
     nav_main: "Điều hướng chính", "Main navigation";
     logout: "Đăng xuất", "Log out";
     footer_note: "Công khai, minh bạch, hiệu quả và đúng đối tượng.", "Public, transparent, efficient, reaching the right students.";
+    public_log: "Nhật ký công khai", "Public log";
 
     communes: "Xã, phường, thị trấn", "Communes";
     schools: "Trường học", "Schools";

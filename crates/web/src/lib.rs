@@ -29,6 +29,7 @@ pub mod donations;
 pub mod handover;
 pub mod households;
 pub mod ledger;
+pub mod portal;
 pub mod procurement;
 pub mod students;
 pub mod units;

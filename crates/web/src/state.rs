@@ -34,6 +34,9 @@ pub struct WebConfig {
     pub donations_account: Option<BankAccount>,
     /// The Fatherland Front's account for the program.
     pub mttq_account: Option<BankAccount>,
+    /// The key that signs the audit log's checkpoints (from a file outside the database);
+    /// without it the portal serves the checkpoints already stored and signs none.
+    pub log_signer: Option<Arc<domain::audit::checkpoint::LogSigner>>,
 }
 
 /// A bank account a VietQR code pays into.
@@ -57,6 +60,7 @@ impl Default for WebConfig {
             trusted_proxies: Vec::new(),
             donations_account: None,
             mttq_account: None,
+            log_signer: None,
         }
     }
 }

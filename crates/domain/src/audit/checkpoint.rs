@@ -53,6 +53,15 @@ pub struct LogSigner {
     key: SigningKey,
 }
 
+/// Shows the key's name only: the secret never reaches a log line.
+impl std::fmt::Debug for LogSigner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LogSigner")
+            .field("name", &self.name)
+            .finish_non_exhaustive()
+    }
+}
+
 impl LogSigner {
     /// A key from 32 random bytes.
     pub fn from_seed(name: &str, seed: [u8; 32]) -> Result<LogSigner, CheckpointError> {

@@ -72,6 +72,7 @@ impl TestApp {
                 number: "0631000468888".into(),
                 holder: "SO GIAO DUC VA DAO TAO DAK NONG".into(),
             }),
+            log_signer: Some(std::sync::Arc::new(test_log_signer())),
             ..web::WebConfig::default()
         };
         let app = web::Application::build(db.store.clone(), config, "127.0.0.1:0")
@@ -327,4 +328,9 @@ pub fn pdf_text(pdf: &[u8]) -> String {
     std::fs::remove_dir_all(&dir).ok();
     assert!(out.status.success());
     String::from_utf8(out.stdout).unwrap()
+}
+
+/// The key the test servers sign the audit log's checkpoints with.
+pub fn test_log_signer() -> domain::audit::checkpoint::LogSigner {
+    domain::audit::checkpoint::LogSigner::from_seed("songmaytinh.test/audit", [5; 32]).unwrap()
 }

@@ -17,6 +17,7 @@ mod donations;
 mod flows;
 mod handover;
 mod ledger;
+mod portal;
 mod procurement;
 mod schemathesis;
 mod students;
