@@ -5,10 +5,16 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+/// The log key every command of this test run signs with (never one in the source tree).
+fn log_key() -> PathBuf {
+    std::env::temp_dir().join(format!("smt-cli-log-{}.key", std::process::id()))
+}
+
 fn bin() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_songmaytinh"));
     c.env_remove("SONGMAYTINH_DB")
         .env_remove("SONGMAYTINH_LANG")
+        .env("SONGMAYTINH_LOG_KEY", log_key())
         .env("RUST_LOG", "warn");
     c
 }
@@ -105,8 +111,10 @@ fn audit_verify_names_the_edited_entry() {
 
     // The verifiable log: a signed checkpoint (the key made beside, mode 0600), the
     // verifier key, a proof of entry 42 in its JSON shape, checked without the database.
-    let key = dir.join("log.key");
-    let key_arg = key.to_str().unwrap();
+    // The demo signed with the run's key (SONGMAYTINH_LOG_KEY), made on first use.
+    let key = log_key();
+    let key_arg = key.to_str().unwrap().to_string();
+    let key_arg = key_arg.as_str();
     let cp = run(&["audit", "checkpoint", "--log-key", key_arg], &db);
     assert!(cp.status.success(), "{}", stderr(&cp));
     let note = stdout(&cp);

@@ -319,14 +319,24 @@ pub fn log_key(path: &std::path::Path, origin: &str) -> Result<LogSigner> {
                     "Tên nhật ký «{origin}» không hợp lệ: {e} (the log's origin is not a valid key name)"
                 ))
             })?;
+            // Written whole to a private temporary file, then linked into place: two
+            // processes starting at once never read half a key, and the first one wins.
+            let tmp = path.with_extension(format!("tmp-{}", crate::passwords::random_token(6)));
             let mut o = std::fs::OpenOptions::new();
             o.write(true).create_new(true);
             #[cfg(unix)]
             std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
-            let mut f = o.open(path)?;
+            let mut f = o.open(&tmp)?;
             f.write_all(format!("{}\n", signer.private_text()).as_bytes())?;
             f.sync_all()?;
-            Ok(signer)
+            drop(f);
+            let linked = std::fs::hard_link(&tmp, path);
+            let _ = std::fs::remove_file(&tmp);
+            match linked {
+                Ok(()) => Ok(signer),
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => log_key(path, origin),
+                Err(e) => Err(e.into()),
+            }
         }
         Err(e) => Err(e.into()),
     }
