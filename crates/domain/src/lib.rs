@@ -17,6 +17,7 @@ pub mod lang;
 pub mod ledger;
 pub mod money;
 pub mod procurement;
+pub mod reports;
 pub mod students;
 pub mod units;
 pub mod users;

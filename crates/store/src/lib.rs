@@ -17,6 +17,7 @@ pub mod households;
 pub mod ledger;
 pub mod passwords;
 pub mod procurement;
+pub mod reports;
 pub mod students;
 pub mod units;
 pub mod uploads;

@@ -12,5 +12,6 @@ mod ledger;
 mod ledger_sim;
 mod log;
 mod procurement;
+mod reports;
 mod storage;
 mod students;

@@ -1,0 +1,218 @@
+//! Reports on SQLite and PostgreSQL: the funnel by unit and tier, counted by hand from
+//! what the fixture did (four schools of six students, two per tier, all served by one
+//! run; one student's device taken down the chain, signed for and entered in CSDL
+//! ngành); the scope of a district; a period that ends before anything happened.
+
+use domain::devices::Holder;
+use domain::handover::{Relation, Signer};
+use domain::reports::{Period, Stage};
+use songmaytinh_store::handover::csdl::CsdlMark;
+use songmaytinh_store::handover::{NewHandover, SignatureInput, StudentHandover};
+use songmaytinh_store::storage_tests;
+use songmaytinh_store::testing::{TestDb, drawn_signature, executed_allocation, officer, system};
+
+storage_tests!(the_funnel_by_unit_and_tier);
+
+fn drawn() -> SignatureInput {
+    SignatureInput::Drawn(drawn_signature())
+}
+
+async fn the_funnel_by_unit_and_tier(db: &TestDb) {
+    let store = &db.store;
+    let actor = system();
+    executed_allocation(store, 6, 10, 14).await;
+    let province = store.unit_by_code("67").await.unwrap().unwrap();
+    let school = store.unit_by_code("67663001").await.unwrap().unwrap();
+    let office = school.parent_id.unwrap();
+    let program = store.report_program(None).await.unwrap().unwrap();
+
+    // Down the chain for school 67663001: the Board → its office → the school → one
+    // student, then CSDL ngành.
+    let serials: Vec<String> = store
+        .packing_list(Holder::Board, office)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|p| p.serial)
+        .collect();
+    let h = store
+        .hand_over(
+            &actor,
+            &NewHandover {
+                giver: Holder::Board,
+                receiver: office,
+                serials: serials.clone(),
+            },
+        )
+        .await
+        .unwrap();
+    store
+        .confirm_handover(&actor, h.id, &serials, &officer("Trần Thị Bình"), &drawn())
+        .await
+        .unwrap();
+    let share: Vec<String> = store
+        .packing_list(Holder::Unit(office), school.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|p| p.serial)
+        .collect();
+    assert_eq!(share.len(), 6);
+    let h = store
+        .hand_over(
+            &actor,
+            &NewHandover {
+                giver: Holder::Unit(office),
+                receiver: school.id,
+                serials: share.clone(),
+            },
+        )
+        .await
+        .unwrap();
+    store
+        .confirm_handover(&actor, h.id, &share, &officer("Lê Văn Cường"), &drawn())
+        .await
+        .unwrap();
+    let first = store.students_to_hand(school.id).await.unwrap()[0].clone();
+    store
+        .hand_to_student(
+            &actor,
+            &StudentHandover {
+                school: school.id,
+                student: first.student_id,
+                serial: first.serial.clone(),
+                signer: Signer {
+                    name: "Hà Thị Lan".into(),
+                    position: None,
+                    relation: Some(Relation::Mother),
+                    id_number: None,
+                },
+                signature: drawn(),
+                sim_carrier: None,
+                sim_number: None,
+            },
+        )
+        .await
+        .unwrap();
+    store
+        .mark_csdl(
+            &actor,
+            school.id,
+            &[CsdlMark {
+                row: 2,
+                serial: first.serial.clone(),
+                entered: true,
+            }],
+            "tick",
+        )
+        .await
+        .unwrap();
+    let first_rank = store
+        .student(first.student_id)
+        .await
+        .unwrap()
+        .unwrap()
+        .0
+        .tier_rank;
+
+    // The province: three rows (district 663 with two schools, 666 with one, the Sở's
+    // direct school last), 24 students, 8 per tier, all allocated; one handed over.
+    let r = store
+        .progress_report(&province, &program, Period::default())
+        .await
+        .unwrap();
+    assert!(r.whole_province);
+    assert_eq!(r.tiers.len(), 3);
+    let totals: Vec<i64> = Stage::ALL.iter().map(|s| r.total.get(*s)).collect();
+    assert_eq!(totals, vec![24, 24, 24, 1, 1]);
+    for (i, f) in r.by_tier.iter().enumerate() {
+        let handed = i64::from(r.tiers[i].rank == first_rank);
+        assert_eq!(
+            (
+                f.get(Stage::Surveyed),
+                f.get(Stage::Allocated),
+                f.get(Stage::Handed)
+            ),
+            (8, 8, handed),
+            "tier {}",
+            r.tiers[i].code
+        );
+    }
+    let rows: Vec<(String, bool, i64, i64)> = r
+        .rows
+        .iter()
+        .map(|x| {
+            (
+                x.code.clone(),
+                x.direct,
+                x.total.get(Stage::Surveyed),
+                x.total.get(Stage::Handed),
+            )
+        })
+        .collect();
+    let office_code = store
+        .unit_by_id(office)
+        .await
+        .unwrap()
+        .unwrap()
+        .code
+        .as_str()
+        .to_string();
+    assert_eq!(rows.len(), 3, "{rows:?}");
+    assert_eq!(rows[0], (office_code.clone(), false, 12, 1));
+    assert_eq!((rows[1].2, rows[1].3), (6, 0));
+    assert!(rows[2].1, "the Sở's schools come last: {rows:?}");
+    // Devices: 24 reserved; the office's 12 went down, 6 to the school, one to a student.
+    let d = &r.devices;
+    assert_eq!(
+        (d.allocated, d.with_unit, d.with_school, d.with_student),
+        (12, 6, 5, 1)
+    );
+    assert_eq!(d.received_bought + d.received_donated, 24);
+    let money = r.money.as_ref().unwrap();
+    assert_eq!(money.raised.0, 0);
+
+    // The district: its two schools, its devices only; no money.
+    let district = store.unit_by_id(office).await.unwrap().unwrap();
+    let r = store
+        .progress_report(&district, &program, Period::default())
+        .await
+        .unwrap();
+    assert!(!r.whole_province && r.money.is_none());
+    let rows: Vec<(String, i64, i64, i64)> = r
+        .rows
+        .iter()
+        .map(|x| {
+            (
+                x.code.clone(),
+                x.total.get(Stage::Surveyed),
+                x.total.get(Stage::Handed),
+                x.total.get(Stage::InCsdl),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        vec![
+            ("67663001".to_string(), 6, 1, 1),
+            ("67663002".to_string(), 6, 0, 0)
+        ]
+    );
+    let d = &r.devices;
+    assert_eq!(
+        (d.allocated, d.with_unit, d.with_school, d.with_student),
+        (0, 6, 5, 1)
+    );
+    assert_eq!(d.received_donated, 12, "what the office signed for");
+
+    // A period that ended before anything: the lists stand, nothing else happened in it.
+    let yesterday = time::OffsetDateTime::now_utc().date() - time::Duration::days(2);
+    let past = Period::new(None, Some(yesterday)).unwrap();
+    let r = store
+        .progress_report(&province, &program, past)
+        .await
+        .unwrap();
+    let totals: Vec<i64> = Stage::ALL.iter().map(|s| r.total.get(*s)).collect();
+    assert_eq!(totals, vec![24, 24, 0, 0, 0]);
+    assert_eq!(r.devices.received_bought + r.devices.received_donated, 0);
+}
