@@ -7,12 +7,14 @@ pub mod acknowledgement;
 pub mod handover;
 pub mod layout;
 pub mod receipt;
+pub mod report;
 pub mod stocktake;
 
 pub use acceptance::{AcceptanceMinutes, acceptance_minutes};
 pub use acknowledgement::{Acknowledgement, acknowledgement};
 pub use handover::{HandoverLine, HandoverMinutes, PenSignature, handover_minutes};
 pub use receipt::{Letterhead, Party, ReceiptLine, ReceiptMinutes, receipt_minutes};
+pub use report::{ReportPaper, progress_report};
 pub use stocktake::{StocktakeMinutes, stocktake_minutes};
 
 /// Every letter of Vietnamese, lower and upper case, precomposed (NFC).

@@ -8,6 +8,7 @@ pub mod error;
 pub mod export;
 pub mod households;
 pub mod reader;
+pub mod report;
 pub mod statements;
 pub mod students;
 pub mod table;

@@ -138,6 +138,7 @@ pub const AREAS: &[&Area] = &[
     &crate::procurement::AREA,
     &crate::archive::AREA,
     &crate::portal::AREA,
+    &crate::reports::AREA,
     &crate::dashboard::AREA,
 ];
 

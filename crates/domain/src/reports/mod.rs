@@ -2,6 +2,7 @@
 //! are counted in, and the rule that keeps small counts of children out of what is
 //! published ([`suppress`]).
 
+pub mod figures;
 pub mod suppress;
 
 use crate::Lang;

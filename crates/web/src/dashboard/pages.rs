@@ -45,6 +45,10 @@ struct DashboardPage {
     /// Each area's figures, as its cache holds them.
     work: Vec<AreaWork>,
     any_todo: bool,
+    /// The funnel of the viewer's scope, as the report counts it, and the money chart for
+    /// those who follow the ledger.
+    funnel_svg: Option<String>,
+    money_svg: Option<String>,
 }
 
 /// An area's figures, as its cache holds them, and the heading of its progress (none
@@ -175,7 +179,10 @@ pub async fn dashboard(
         }
     }
     let any_todo = work.iter().any(|a| a.items.iter().any(|w| w.todo));
+    let (funnel_svg, money_svg) = funnel(&state, &actor, lang).await?;
     let page = DashboardPage {
+        funnel_svg,
+        money_svg,
         work,
         any_todo,
         l: ctx.layout(t.dashboard_title),
@@ -202,4 +209,48 @@ pub async fn dashboard(
     let html = axum::body::Bytes::from(askama::Template::render(&page)?);
     state.caches.dashboards.put(key, html.clone());
     Ok(Html(html).into_response())
+}
+
+/// The scope's funnel (the same figures as its report) and, for those who follow the
+/// ledger, money in and out; nothing before a program exists.
+async fn funnel(
+    state: &AppState,
+    actor: &Actor,
+    lang: domain::Lang,
+) -> AppResult<(Option<String>, Option<String>)> {
+    let Some(program) = state.store.report_program(None).await? else {
+        return Ok((None, None));
+    };
+    let Some(unit) = state.store.scope_unit(&actor.scope).await? else {
+        return Ok((None, None));
+    };
+    let r = state
+        .store
+        .progress_report(&unit, &program, Default::default())
+        .await?;
+    let school = (unit.kind == UnitKind::School).then(|| unit.code.as_str().to_string());
+    let t = crate::reports::texts::tr(lang);
+    let funnel = crate::charts::bars(
+        t.funnel,
+        &crate::reports::funnel_bars(&r.total, school.as_deref(), lang),
+    );
+    let money = match &r.money {
+        Some(m) if actor.can(domain::authz::Action::ViewLedger) => {
+            let mut b = vec![
+                crate::charts::Bar::new(t.raised, m.raised.0 / 1_000_000).link("/gifts"),
+                crate::charts::Bar::new(t.budget, m.budget.0 / 1_000_000).link("/ledger"),
+                crate::charts::Bar::new(t.contracted, m.contracted.0 / 1_000_000)
+                    .link("/procurement"),
+                crate::charts::Bar::new(t.spent, m.spent.0 / 1_000_000)
+                    .link("/procurement/payments")
+                    .class("spent"),
+            ];
+            for x in &mut b {
+                x.shown = Some(format!("{} tr đ", num(x.value)));
+            }
+            Some(crate::charts::bars(t.money_chart, &b))
+        }
+        _ => None,
+    };
+    Ok((Some(funnel), money))
 }

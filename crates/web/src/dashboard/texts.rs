@@ -5,6 +5,10 @@ crate::i18n::texts! {
     work_todo: "Việc cần làm", "Waiting for you";
     work_progress: "Tiến độ", "Progress";
     nav_dashboard: "Tổng quan", "Dashboard";
+    funnel_title: "Học sinh theo từng bước (cả chương trình, mọi đợt)", "Students at each step (the whole program, every round)";
+    report_link: "Báo cáo chi tiết", "Full report";
+    money_title: "Tiền vào và ra (triệu đồng)", "Money in and out (million đồng)";
+    ledger_link: "Sổ cái", "Ledger";
 
     dashboard_title: "Tổng quan", "Dashboard";
     hello: "Xin chào", "Hello";

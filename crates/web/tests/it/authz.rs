@@ -224,6 +224,11 @@ const POLICY: &[(&str, &str, &str, &str, char)] = &[
     // The archive: every role that works with papers; offices and schools within their
     // scope (the store test checks the scope).
     ("GET", "/archive", "FAAAAAAAA", "", 'L'),
+    // Reports: every role, of its own scope (a unit outside it is refused with 400; the
+    // reports test checks it).
+    ("GET", "/reports", "AAAAAAAAA", "", 'L'),
+    ("GET", "/reports/progress.xlsx", "AAAAAAAAA", "", 'L'),
+    ("GET", "/reports/progress.pdf", "AAAAAAAAA", "", 'L'),
     // Procurement: read by the province-level roles that buy, pay, oversee or appraise;
     // recorded by the Sở and the Board; payments approved by Finance alone.
     ("GET", "/procurement", "FAAFFAAAA", "", 'L'),

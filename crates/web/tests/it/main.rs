@@ -19,5 +19,6 @@ mod handover;
 mod ledger;
 mod portal;
 mod procurement;
+mod reports;
 mod schemathesis;
 mod students;
