@@ -15,6 +15,7 @@ mod ledger;
 mod ops;
 mod output;
 mod procurement;
+mod reports;
 mod students;
 mod units;
 mod users;
@@ -79,6 +80,8 @@ enum Command {
     Handover(handover::Command),
     #[command(flatten)]
     Ledger(ledger::Command),
+    #[command(flatten)]
+    Reports(reports::Command),
     /// Xuất dữ liệu mở (export open data)
     #[command(subcommand)]
     Export(Export),
@@ -142,6 +145,7 @@ async fn run(cli: Cli, out: &Out) -> Result<ExitCode> {
         Command::Allocation(c) => allocation::run(c, db, out).await,
         Command::Handover(c) => handover::run(c, db, out).await,
         Command::Ledger(c) => ledger::run(c, db, out).await,
+        Command::Reports(c) => reports::run(c, db, out).await,
         Command::Export(Export::Procurement(c)) => procurement::export(c, db, out).await,
         Command::Maintenance(c) => ops::maintain(c, db, out).await,
     }

@@ -485,6 +485,7 @@ fn every_command_has_help() {
         vec!["ledger", "balance", "--help"],
         vec!["ledger", "verify", "--help"],
         vec!["vietqr", "--help"],
+        vec!["report", "progress", "--help"],
         vec!["import", "statement", "--help"],
     ] {
         let o = bin().args(&args).output().unwrap();
@@ -789,7 +790,140 @@ fn samples_import_through_the_command_line_on_the_demo() {
     let url = format!("sqlite://{}", file.display());
     samples_through_the_commands(&url);
     the_sample_statement_on_the_demo(&url);
+    the_report_on_the_demo(&url, &file, &dir);
     let _ = std::fs::remove_dir_all(dir);
+}
+
+/// `report progress`: the province's totals equal a second count made straight from the
+/// tables, and the districts' reports add up to the province's (with the schools directly
+/// under the Sở, counted apart); bad arguments write nothing.
+fn the_report_on_the_demo(db: &str, db_file: &Path, dir: &Path) {
+    let key = log_key();
+    let key = key.to_str().unwrap();
+    let report = |unit: &str, out: &Path| -> Value {
+        let o = run(
+            &[
+                "report",
+                "progress",
+                "--unit",
+                unit,
+                "--out",
+                out.to_str().unwrap(),
+                "--json",
+                "--log-key",
+                key,
+            ],
+            db,
+        );
+        assert!(o.status.success(), "{unit}: {}", stderr(&o));
+        json_of(&o)
+    };
+    let xlsx = dir.join("bao-cao.xlsx");
+    let province = report("67", &xlsx);
+    assert!(std::fs::metadata(&xlsx).unwrap().len() > 0);
+    assert_eq!(
+        province["sha256"].as_str().unwrap(),
+        domain::digest::sha256_hex(&std::fs::read(&xlsx).unwrap())
+    );
+    let pdf = dir.join("bao-cao.pdf");
+    report("67", &pdf);
+    assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF"));
+
+    // The second count, from the tables.
+    let url = format!("sqlite://{}", db_file.display());
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let (surveyed, approved, allocated, handed, direct): (i64, i64, i64, i64, i64) =
+        rt.block_on(async {
+            use sqlx::Connection;
+            let mut c = sqlx::SqliteConnection::connect(&url).await.unwrap();
+            let one = |sql: &'static str| sqlx::query_scalar::<_, i64>(sql);
+            (
+                one("SELECT COUNT(*) FROM students WHERE review <> 'withdrawn'")
+                    .fetch_one(&mut c)
+                    .await
+                    .unwrap(),
+                one("SELECT COUNT(*) FROM students WHERE review = 'approved'")
+                    .fetch_one(&mut c)
+                    .await
+                    .unwrap(),
+                one("SELECT COUNT(DISTINCT l.student_id) FROM allocation_lines l JOIN allocation_runs r ON r.id = l.run_id
+                      WHERE r.status = 'executed' AND l.device_id IS NOT NULL")
+                    .fetch_one(&mut c)
+                    .await
+                    .unwrap(),
+                one("SELECT COUNT(*) FROM handover_items i JOIN handovers h ON h.id = i.handover_id
+                      WHERE h.step = 'to_student' AND h.status = 'confirmed' AND i.status = 'received'")
+                    .fetch_one(&mut c)
+                    .await
+                    .unwrap(),
+                one("SELECT COUNT(*) FROM students s JOIN units u ON u.id = s.school_id JOIN units p ON p.id = u.parent_id
+                      WHERE p.kind = 'department' AND s.review <> 'withdrawn'")
+                    .fetch_one(&mut c)
+                    .await
+                    .unwrap(),
+            )
+        });
+    let t = &province["totals"];
+    assert_eq!(t["surveyed"], surveyed);
+    assert_eq!(t["approved"], approved);
+    assert_eq!(t["allocated"], allocated);
+    assert_eq!(t["handed_over"], handed);
+    assert!(
+        handed > 0 && allocated > handed,
+        "the demo has handed some over"
+    );
+    // The districts add up to the province.
+    let mut sum = direct;
+    for d in ["660", "661", "662", "663", "664", "665", "666", "667"] {
+        sum += report(d, &dir.join(format!("{d}.xlsx")))["totals"]["surveyed"]
+            .as_i64()
+            .unwrap();
+    }
+    assert_eq!(sum, surveyed);
+
+    // Bad arguments: a message each, no file.
+    for (args, want) in [
+        (
+            vec!["--unit", "67", "--from", "31/12/2026", "--to", "01/01/2022"],
+            "sau ngày kết thúc",
+        ),
+        (
+            vec!["--unit", "67", "--from", "30/02/2022"],
+            "không phải ngày hợp lệ",
+        ),
+        (vec!["--unit", "khong-co"], "Không có đơn vị mã khong-co"),
+        (vec!["--unit", "67-SGDDT"], "là một sở, ngành"),
+    ] {
+        let out = dir.join("khong-ghi.xlsx");
+        let mut a = vec![
+            "report",
+            "progress",
+            "--out",
+            out.to_str().unwrap(),
+            "--log-key",
+            key,
+        ];
+        a.extend(args.iter());
+        let o = run(&a, db);
+        assert_eq!(o.status.code(), Some(1), "{args:?}");
+        assert!(stderr(&o).contains(want), "{args:?}: {}", stderr(&o));
+        assert!(!out.exists(), "{args:?} wrote a file");
+    }
+    let o = run(
+        &[
+            "report",
+            "progress",
+            "--unit",
+            "67",
+            "--out",
+            "bao-cao.doc",
+            "--log-key",
+            key,
+        ],
+        db,
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains(".xlsx hoặc .pdf"), "{}", stderr(&o));
 }
 
 /// The demo imported September's statement when it was seeded: importing the sample
