@@ -16,6 +16,7 @@ pub mod handover;
 pub mod households;
 pub mod ledger;
 pub mod passwords;
+pub mod portal;
 pub mod procurement;
 pub mod reports;
 pub mod students;

@@ -751,6 +751,68 @@ pub async fn executed_allocation_in_open_round(
     run.id
 }
 
+/// After [`executed_allocation`]: the devices of `school` taken down the chain (the
+/// Board → its office → the school, each signed for whole) and handed to `students` of its
+/// students (in the order the school's page lists them). Returns the students' ids.
+pub async fn handed_to_students(store: &Store, school: &str, students: usize) -> Vec<i64> {
+    use crate::handover::{NewHandover, SignatureInput, StudentHandover};
+    use domain::devices::Holder;
+    let actor = system();
+    let school = store.unit_by_code(school).await.unwrap().unwrap();
+    let office = school.parent_id.unwrap();
+    let drawn = || SignatureInput::Drawn(drawn_signature());
+    for (giver, receiver) in [(Holder::Board, office), (Holder::Unit(office), school.id)] {
+        let serials: Vec<String> = store
+            .packing_list(giver, receiver)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|p| p.serial)
+            .collect();
+        let h = store
+            .hand_over(
+                &actor,
+                &NewHandover {
+                    giver,
+                    receiver,
+                    serials: serials.clone(),
+                },
+            )
+            .await
+            .unwrap();
+        store
+            .confirm_handover(&actor, h.id, &serials, &officer("Trần Thị Bình"), &drawn())
+            .await
+            .unwrap();
+    }
+    let ready = store.students_to_hand(school.id).await.unwrap();
+    let mut out = Vec::new();
+    for s in ready.iter().take(students) {
+        store
+            .hand_to_student(
+                &actor,
+                &StudentHandover {
+                    school: school.id,
+                    student: s.student_id,
+                    serial: s.serial.clone(),
+                    signer: domain::handover::Signer {
+                        name: "Hà Thị Lan".into(),
+                        position: None,
+                        relation: Some(domain::handover::Relation::Mother),
+                        id_number: None,
+                    },
+                    signature: drawn(),
+                    sim_carrier: None,
+                    sim_number: None,
+                },
+            )
+            .await
+            .unwrap();
+        out.push(s.student_id);
+    }
+    out
+}
+
 /// A signature as a phone's pad draws it: three strokes across a 320×160 pad.
 pub fn drawn_signature() -> domain::handover::signature::Drawn {
     domain::handover::signature::Strokes::parse(

@@ -80,6 +80,7 @@ strings! {
     logout: "Đăng xuất", "Log out";
     footer_note: "Công khai, minh bạch, hiệu quả và đúng đối tượng.", "Public, transparent, efficient, reaching the right students.";
     public_log: "Nhật ký công khai", "Public log";
+    public_portal: "Cổng công khai", "Public portal";
 
     communes: "Xã, phường, thị trấn", "Communes";
     schools: "Trường học", "Schools";

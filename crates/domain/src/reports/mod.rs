@@ -198,3 +198,46 @@ mod tests {
         assert!(Period::new(None, None).unwrap().is_open());
     }
 }
+
+/// A bank account number in a transfer's description, masked as a public statement
+/// shows it: the first run of eight or more digits, all but its last four replaced by
+/// `*` (`0071000123456` → `*********3456`).
+pub fn masked_account(description: &str) -> Option<String> {
+    let bytes = description.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i].is_ascii_digit() {
+            let start = i;
+            while i < bytes.len() && bytes[i].is_ascii_digit() {
+                i += 1;
+            }
+            let run = &description[start..i];
+            if run.len() >= 8 {
+                let keep = &run[run.len() - 4..];
+                return Some(format!("{}{keep}", "*".repeat(run.len() - 4)));
+            }
+        } else {
+            i += 1;
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod mask_tests {
+    use super::masked_account;
+
+    #[test]
+    fn account_numbers_keep_their_last_four_digits() {
+        assert_eq!(
+            masked_account("MBVCB.123 tu TK 0071000123456 NGUYEN VAN A ung ho").as_deref(),
+            Some("*********3456")
+        );
+        assert_eq!(masked_account("FT2209 so tien 500000"), None);
+        assert_eq!(
+            masked_account("Đắk Nông 12345678").as_deref(),
+            Some("****5678")
+        );
+        assert_eq!(masked_account(""), None);
+    }
+}

@@ -25,7 +25,7 @@ static PROOFS: Semaphore = Semaphore::const_new(2);
 
 /// The body with `Content-Type`, `Cache-Control`, `ETag` and `X-Content-SHA256`; 304 when
 /// the client already holds it.
-fn open_data(req: &HeaderMap, content_type: &'static str, body: String) -> Response {
+pub(super) fn open_data(req: &HeaderMap, content_type: &'static str, body: String) -> Response {
     let digest = sha256_hex(body.as_bytes());
     let etag = format!("\"{digest}\"");
     let fresh = req
@@ -56,7 +56,7 @@ fn open_data(req: &HeaderMap, content_type: &'static str, body: String) -> Respo
     res
 }
 
-fn problem(status: StatusCode, message: String) -> Response {
+pub(super) fn problem(status: StatusCode, message: String) -> Response {
     let mut res = (status, json!({ "error": message }).to_string()).into_response();
     res.headers_mut().insert(
         header::CONTENT_TYPE,

@@ -161,3 +161,326 @@ async fn the_public_log_is_open_data_and_checks_out(app: &TestApp) {
         assert!(!all.contains(secret), "{secret} leaked");
     }
 }
+
+web_tests!(the_portal_shows_counts_money_and_gifts_never_a_child);
+
+/// The statement's total on the page, parsed from `1.234.567 đ`.
+fn dong(s: &str) -> i64 {
+    s.trim_end_matches(" đ").replace('.', "").parse().unwrap()
+}
+
+fn between<'a>(html: &'a str, from: &str, to: &str) -> &'a str {
+    let a = html.find(from).unwrap_or_else(|| panic!("{from}: {html}")) + from.len();
+    let b = html[a..].find(to).unwrap() + a;
+    &html[a..b]
+}
+
+async fn the_portal_shows_counts_money_and_gifts_never_a_child(app: &TestApp) {
+    use domain::donations::{Donor, DonorKind};
+    use domain::ledger::gifts::{Channel, NewGift};
+    use domain::money::Dong;
+    let store = &app.db.store;
+    let actor = store::testing::system();
+    store::testing::lists_in_open_round(store, 6, None).await;
+    store::testing::executed_allocation_in_open_round(store, 10, 14).await;
+    // Three students of one school hold their devices: a count a parent could recognise.
+    let handed = store::testing::handed_to_students(store, "67663001", 3).await;
+    assert_eq!(handed.len(), 3);
+
+    // Two donors: one agreed to be named, one did not.
+    let donor = |name: &str, publish: bool| Donor {
+        kind: DonorKind::Organisation,
+        name: name.into(),
+        contact_person: None,
+        phone: None,
+        email: None,
+        address: None,
+        tax_code: None,
+        publish_name: publish,
+        earmark: Default::default(),
+    };
+    let named = store
+        .save_donor(
+            &actor,
+            None,
+            &donor("Công ty Cổ phần Sách Tây Nguyên", true),
+        )
+        .await
+        .unwrap();
+    let hidden = store
+        .save_donor(&actor, None, &donor("Ông Giấu Tên Bí Mật", false))
+        .await
+        .unwrap();
+    let day = time::macros::date!(2026 - 08 - 05);
+    let gift = |donor_id, amount, publish| NewGift {
+        donor_id,
+        amount: Dong(amount),
+        channel: Channel::Direct,
+        date: day,
+        publish_name: publish,
+        earmark: Default::default(),
+        note: None,
+    };
+    let a = store
+        .record_gift(
+            &actor,
+            &gift(named, 250_000_000, true),
+            Some((day, Some("FT26217000001".into()))),
+        )
+        .await
+        .unwrap();
+    let b = store
+        .record_gift(
+            &actor,
+            &gift(hidden, 7_500_000, false),
+            Some((day, Some("FT26217000002".into()))),
+        )
+        .await
+        .unwrap();
+    let pledge = store
+        .record_gift(&actor, &gift(named, 1_000_000, true), None)
+        .await
+        .unwrap();
+    let a = store.gift(a).await.unwrap().unwrap();
+    let b = store.gift(b).await.unwrap().unwrap();
+    let pledge = store.gift(pledge).await.unwrap().unwrap();
+
+    let public = app.anonymous();
+    let res = public.get("/cong-khai").await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let home = res.text().await.unwrap();
+    assert!(home.contains("Cổng công khai"), "{home}");
+    assert!(home.contains("Công ty Cổ phần Sách Tây Nguyên"), "{home}");
+    assert!(
+        !home.contains("Giấu Tên"),
+        "an unnamed donor is never named: {home}"
+    );
+    assert!(home.contains("1 nhà hảo tâm khác không nêu tên"), "{home}");
+    // The three students are hidden, and so is what would give them away.
+    let table = between(&home, "id=\"handed-table\"", "</table>");
+    assert!(table.contains(">*<"), "{table}");
+    assert!(!table.contains(">3<"), "{table}");
+
+    // The figures as JSON: valid against their published schema, small counts null, and no
+    // line of the table with exactly one hidden entry.
+    let res = public.get("/cong-khai/du-lieu/tong-hop.json").await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let etag = res.headers()["etag"].to_str().unwrap().to_string();
+    let sha = res.headers()["x-content-sha256"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    let body = res.text().await.unwrap();
+    assert_eq!(sha, domain::digest::sha256_hex(body.as_bytes()));
+    let figures: Value = serde_json::from_str(&body).unwrap();
+    let schema: Value = serde_json::from_str(
+        &public
+            .get("/cong-khai/du-lieu/tong-hop.schema.json")
+            .await
+            .text()
+            .await
+            .unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&figures)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    let rows = figures["students"]["by_district"].as_array().unwrap();
+    let mut grid: Vec<Vec<Value>> = rows
+        .iter()
+        .map(|r| {
+            let mut v = r["handed_over"]["by_tier"].as_array().unwrap().clone();
+            v.push(r["handed_over"]["total"].clone());
+            v
+        })
+        .collect();
+    let mut total = figures["students"]["totals"]["handed_over"]["by_tier"]
+        .as_array()
+        .unwrap()
+        .clone();
+    total.push(figures["students"]["totals"]["handed_over"]["total"].clone());
+    grid.push(total);
+    let hidden_cells = grid.iter().flatten().filter(|v| v.is_null()).count();
+    assert!(hidden_cells >= 4, "a rectangle at least: {grid:?}");
+    for line in &grid {
+        assert_ne!(line.iter().filter(|v| v.is_null()).count(), 1, "{grid:?}");
+    }
+    for c in 0..grid[0].len() {
+        assert_ne!(
+            grid.iter().filter(|r| r[c].is_null()).count(),
+            1,
+            "{grid:?}"
+        );
+    }
+    for v in grid.iter().flatten() {
+        if let Some(n) = v.as_i64() {
+            assert!(n == 0 || n >= 10, "{n} shown: {grid:?}");
+        }
+    }
+    let res = public
+        .http
+        .get(app.url("/cong-khai/du-lieu/tong-hop.json"))
+        .header("if-none-match", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_MODIFIED);
+    let csv = public
+        .get("/cong-khai/du-lieu/tong-hop.csv")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        csv.starts_with("unit_code,unit_name,stage,tier,count,suppressed"),
+        "{csv}"
+    );
+    assert!(csv.contains(",true"), "{csv}");
+
+    // The statement: every gift received, the unnamed donor unnamed; its total is the
+    // ledger's to the đồng.
+    let html = public.get("/cong-khai/sao-ke").await.text().await.unwrap();
+    let tb = store.trial_balance(None, domain::Lang::Vi).await.unwrap();
+    let ledger = tb
+        .accounts
+        .iter()
+        .find(|l| l.code == "4311")
+        .unwrap()
+        .balance
+        .0;
+    assert_eq!(ledger, 257_500_000);
+    assert_eq!(dong(between(&html, "id=\"ledger-total\">", "<")), ledger);
+    assert_eq!(
+        dong(between(&html, "tổng cộng <strong>", "<")),
+        ledger,
+        "the lines add up to the ledger"
+    );
+    assert!(
+        html.contains("FT26217000002") && !html.contains("Giấu Tên"),
+        "{html}"
+    );
+    let found = public
+        .get("/cong-khai/sao-ke?q=7.500.000")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(found.contains("<strong>1</strong>"), "{found}");
+    let csv = public
+        .get("/cong-khai/du-lieu/sao-ke.csv")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let sum: i64 = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(2).unwrap().parse::<i64>().unwrap())
+        .sum();
+    assert_eq!(sum, ledger);
+    assert!(!csv.contains("Giấu Tên"));
+    let res = public.get("/cong-khai/sao-ke?page=-1").await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+
+    // Trace: the verification code (as printed, with dashes) and the bank reference find
+    // the gift; the pledge code printed on transfer notes does not; junk finds nothing.
+    for typed in [a.verification_printed(), "FT26217000001".to_string()] {
+        let res = public.get(&format!("/cong-khai/tra-cuu?ma={typed}")).await;
+        assert_eq!(res.status(), StatusCode::OK, "{typed}");
+        let html = res.text().await.unwrap();
+        assert!(html.contains("250.000.000 đ"), "{html}");
+        assert!(html.contains("Công ty Cổ phần Sách Tây Nguyên"), "{html}");
+        assert!(html.contains("Tiền đi đâu"), "{html}");
+    }
+    let html = public
+        .get(&format!(
+            "/cong-khai/tra-cuu?ma={}",
+            b.verification_printed()
+        ))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Nhà hảo tâm (không nêu tên)") && !html.contains("Giấu Tên"));
+    let html = public
+        .get(&format!(
+            "/cong-khai/tra-cuu?ma={}",
+            pledge.verification_printed()
+        ))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Đã cam kết, chưa nhận được tiền"), "{html}");
+    for (typed, status) in [
+        (a.pledge_code.clone(), StatusCode::NOT_FOUND),
+        ("ABCD-EFGH-J".to_string(), StatusCode::NOT_FOUND),
+        (
+            "<script>alert(1)</script>".to_string(),
+            StatusCode::NOT_FOUND,
+        ),
+        ("x".repeat(80), StatusCode::BAD_REQUEST),
+    ] {
+        let res = public
+            .get(&format!(
+                "/cong-khai/tra-cuu?ma={}",
+                form_urlencoded::byte_serialize(typed.as_bytes()).collect::<String>()
+            ))
+            .await;
+        assert_eq!(res.status(), status, "{typed}");
+        let html = res.text().await.unwrap();
+        assert!(!html.contains("<script>alert"), "{html}");
+        assert!(!html.contains("250.000.000"), "{typed} opened a gift");
+    }
+
+    // No student's name, code or birth date anywhere on the public side.
+    let student = store.student(handed[0]).await.unwrap().unwrap().0;
+    for path in [
+        "/cong-khai",
+        "/cong-khai/sao-ke",
+        "/cong-khai/du-lieu",
+        "/cong-khai/du-lieu/tong-hop.json",
+        "/cong-khai/du-lieu/tong-hop.csv",
+        "/cong-khai/du-lieu/sao-ke.csv",
+        "/cong-khai/du-lieu/mua-sam.json",
+        &format!("/cong-khai/tra-cuu?ma={}", a.verification_printed()),
+    ] {
+        let body = public.get(path).await.text().await.unwrap();
+        assert!(!body.contains(&student.full_name), "{path}");
+        if let Some(code) = &student.student_code {
+            assert!(!body.contains(code.as_str()), "{path}");
+        }
+        assert!(!body.contains(&student.dob), "{path}");
+        if let Some(d) = domain::dates::parse_date(&student.dob) {
+            assert!(!body.contains(&domain::dates::format_date(d)), "{path}");
+        }
+    }
+
+    // English.
+    let en = reqwest::Client::builder()
+        .default_headers(
+            [(
+                reqwest::header::COOKIE,
+                reqwest::header::HeaderValue::from_static("smt_lang=en"),
+            )]
+            .into_iter()
+            .collect(),
+        )
+        .build()
+        .unwrap();
+    let html = en
+        .get(app.url("/cong-khai"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("Public portal") && html.contains("Trace my donation"),
+        "{html}"
+    );
+}

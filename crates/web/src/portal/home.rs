@@ -1,0 +1,433 @@
+//! The portal's front page (`/cong-khai`) and its open data (`/cong-khai/du-lieu/…`).
+
+use super::figures::{self, PublicFigures};
+use super::log::open_data;
+use super::texts::{self, Layout};
+use crate::charts::{Bar, bars};
+use crate::error::AppResult;
+use crate::state::AppState;
+use crate::views::{Ctx, num, render};
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::response::Response;
+use domain::Lang;
+use domain::reports::Stage;
+
+pub struct Headline {
+    pub n: String,
+    pub label: &'static str,
+    pub href: &'static str,
+}
+
+pub struct MaskedRow {
+    pub name: String,
+    pub cells: Vec<String>,
+    pub total: bool,
+}
+
+pub struct MaskedTable {
+    pub id: &'static str,
+    pub title: &'static str,
+    pub rows: Vec<MaskedRow>,
+}
+
+pub struct Pair {
+    pub label: &'static str,
+    pub value: String,
+}
+
+pub struct PackageView {
+    pub name: String,
+    pub stage: &'static str,
+    pub supplier: String,
+    pub value: String,
+    pub paid: String,
+}
+
+pub struct DonorView {
+    pub name: String,
+    pub cash: String,
+    pub devices: String,
+    pub in_kind: String,
+}
+
+#[derive(askama::Template)]
+#[template(path = "portal/templates/home.html")]
+struct HomePage {
+    l: Layout,
+    ready: bool,
+    program: String,
+    headlines: Vec<Headline>,
+    funnel_svg: String,
+    district_svg: String,
+    tier_heads: Vec<String>,
+    tier_legend: String,
+    tables: Vec<MaskedTable>,
+    devices: Vec<Pair>,
+    money: Vec<Pair>,
+    packages: Vec<PackageView>,
+    donors: Vec<DonorView>,
+    others: Option<String>,
+}
+
+fn shown(v: Option<i64>) -> String {
+    v.map(num).unwrap_or_else(|| "*".to_string())
+}
+
+fn table_title(s: Stage, lang: Lang) -> &'static str {
+    match s {
+        Stage::Approved => lang.pick(
+            "Học sinh được duyệt nhận máy",
+            "Students approved for a device",
+        ),
+        _ => lang.pick("Học sinh đã nhận máy", "Students handed a device"),
+    }
+}
+
+pub async fn page(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
+    let lang = ctx.lang;
+    let t = texts::tr(lang);
+    let Some(f) = figures::gather(&state, lang).await? else {
+        return Ok(render(HomePage {
+            l: ctx.layout(t.home_title),
+            ready: false,
+            program: String::new(),
+            headlines: Vec::new(),
+            funnel_svg: String::new(),
+            district_svg: String::new(),
+            tier_heads: Vec::new(),
+            tier_legend: String::new(),
+            tables: Vec::new(),
+            devices: Vec::new(),
+            money: Vec::new(),
+            packages: Vec::new(),
+            donors: Vec::new(),
+            others: None,
+        }));
+    };
+    Ok(render(home(&f, ctx.layout(t.home_title), lang)))
+}
+
+fn home(f: &PublicFigures, l: Layout, lang: Lang) -> HomePage {
+    let t = texts::tr(lang);
+    let r = &f.report;
+    let nt = r.tiers.len();
+    let handed = f
+        .tables
+        .iter()
+        .find(|(s, _)| *s == Stage::Handed)
+        .map(|(_, m)| m);
+    let grand = |m: Option<&domain::reports::suppress::Masked>| m.and_then(|m| m.total());
+    let money = r.money.clone().unwrap_or_default();
+    let headlines = vec![
+        Headline {
+            n: shown(grand(handed)),
+            label: t.handed_students,
+            href: "#by-district",
+        },
+        Headline {
+            n: num(r.devices.with_student),
+            label: t.devices_with_students,
+            href: "#devices",
+        },
+        Headline {
+            n: money.raised.to_string(),
+            label: t.cash_received,
+            href: "/cong-khai/sao-ke",
+        },
+        Headline {
+            n: money.spent.to_string(),
+            label: t.spent,
+            href: "#packages",
+        },
+    ];
+    // The funnel of the province: the listed total is the province's (never small in a
+    // real program; hidden like any other count when it is).
+    let listed = r.total.get(Stage::Surveyed);
+    let mut funnel = vec![{
+        let mut b = Bar::new(Stage::Surveyed.label(lang), listed);
+        if (1..domain::reports::suppress::SMALLEST_SHOWN).contains(&listed) {
+            b.shown = Some("*".into());
+            b.value = 0;
+        }
+        b
+    }];
+    for (s, m) in &f.tables {
+        let mut b = Bar::new(s.label(lang), m.total().unwrap_or(0)).class(s.code());
+        if m.total().is_none() {
+            b.shown = Some("*".into());
+        }
+        funnel.push(b.link("#by-district"));
+    }
+    let district_bars: Vec<Bar> = match handed {
+        Some(m) => f
+            .rows
+            .iter()
+            .enumerate()
+            .map(|(i, (_, name))| {
+                let mut b =
+                    Bar::new(name.clone(), m.row_total(i).unwrap_or(0)).class("handed_over");
+                if m.row_total(i).is_none() {
+                    b.shown = Some("*".into());
+                    b = b.class("hidden");
+                }
+                b
+            })
+            .collect(),
+        None => Vec::new(),
+    };
+    let tables = f
+        .tables
+        .iter()
+        .map(|(s, m)| {
+            let mut rows: Vec<MaskedRow> = f
+                .rows
+                .iter()
+                .enumerate()
+                .map(|(i, (_, name))| MaskedRow {
+                    name: name.clone(),
+                    cells: (0..=nt).map(|c| shown(m.shown(i, c))).collect(),
+                    total: false,
+                })
+                .collect();
+            rows.push(MaskedRow {
+                name: t.total.to_string(),
+                cells: (0..=nt).map(|c| shown(m.shown(m.rows(), c))).collect(),
+                total: true,
+            });
+            MaskedTable {
+                id: if *s == Stage::Handed {
+                    "handed-table"
+                } else {
+                    "approved-table"
+                },
+                title: table_title(*s, lang),
+                rows,
+            }
+        })
+        .collect();
+    let d = &r.devices;
+    let devices = vec![
+        Pair {
+            label: lang.pick("Tiếp nhận từ ủng hộ", "Received as donations"),
+            value: num(d.received_donated),
+        },
+        Pair {
+            label: lang.pick("Tiếp nhận từ mua sắm", "Received from purchases"),
+            value: num(d.received_bought),
+        },
+        Pair {
+            label: lang.pick("Chờ thẩm định, nhập kho", "Awaiting appraisal"),
+            value: num(d.awaiting_appraisal),
+        },
+        Pair {
+            label: lang.pick(
+                "Trong kho, đã phân bổ, đang chuyển",
+                "In stock, allocated or on the way",
+            ),
+            value: num(d.in_stock + d.allocated + d.with_unit + d.with_school),
+        },
+        Pair {
+            label: t.devices_with_students,
+            value: num(d.with_student),
+        },
+        Pair {
+            label: lang.pick("Đang bảo hành, sửa chữa", "Under repair"),
+            value: num(d.under_repair),
+        },
+    ];
+    let money_pairs = vec![
+        Pair {
+            label: t.cash_received,
+            value: money.raised.to_string(),
+        },
+        Pair {
+            label: t.budget,
+            value: money.budget.to_string(),
+        },
+        Pair {
+            label: t.contracted,
+            value: money.contracted.to_string(),
+        },
+        Pair {
+            label: t.spent,
+            value: money.spent.to_string(),
+        },
+        Pair {
+            label: t.committed,
+            value: money.committed_now.to_string(),
+        },
+        Pair {
+            label: t.held,
+            value: money.held.to_string(),
+        },
+        Pair {
+            label: t.held_by_mttq,
+            value: money.held_by_mttq.to_string(),
+        },
+        Pair {
+            label: t.in_kind,
+            value: format!(
+                "{} ({} {})",
+                money.in_kind_value,
+                num(money.in_kind_devices),
+                t.device_n.to_lowercase()
+            ),
+        },
+    ];
+    let packages = r
+        .packages
+        .iter()
+        .map(|p| PackageView {
+            name: format!("{} – {}", p.code, p.name),
+            stage: p.stage.label(lang),
+            supplier: p.supplier.clone().unwrap_or_default(),
+            value: p.contract_value.unwrap_or(p.estimate).to_string(),
+            paid: p.paid.to_string(),
+        })
+        .collect();
+    let donors = f
+        .donors
+        .named
+        .iter()
+        .map(|(n, c, dv, v)| DonorView {
+            name: n.clone(),
+            cash: c.to_string(),
+            devices: num(*dv),
+            in_kind: v.to_string(),
+        })
+        .collect();
+    let o = &f.donors.others;
+    let others = (o.0 > 0).then(|| {
+        format!(
+            "{} {}: {} · {} {} · {}",
+            num(o.0),
+            t.other_donors,
+            o.1,
+            num(o.2),
+            t.device_n.to_lowercase(),
+            o.3
+        )
+    });
+    HomePage {
+        l,
+        ready: true,
+        program: r.program_name.clone(),
+        headlines,
+        funnel_svg: bars(t.funnel, &funnel),
+        district_svg: bars(t.handed_by_district, &district_bars),
+        tier_heads: r
+            .tiers
+            .iter()
+            .map(|x| format!("({})", x.code))
+            .chain([t.total.to_string()])
+            .collect(),
+        tier_legend: r
+            .tiers
+            .iter()
+            .map(|x| {
+                let label = match lang {
+                    Lang::En => x.label_en.clone().unwrap_or_else(|| x.label.clone()),
+                    Lang::Vi => x.label.clone(),
+                };
+                format!("({}) {}", x.code, label)
+            })
+            .collect::<Vec<_>>()
+            .join(" · "),
+        tables,
+        devices,
+        money: money_pairs,
+        packages,
+        donors,
+        others,
+    }
+}
+
+#[derive(askama::Template)]
+#[template(path = "portal/templates/data.html")]
+struct DataPage {
+    l: Layout,
+    files: Vec<(&'static str, &'static str, String)>,
+}
+
+/// The open data's index: each file, what it holds, and its SHA-256 now.
+pub async fn data(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
+    let lang = ctx.lang;
+    let t = texts::tr(lang);
+    let f = figures::gather(&state, lang).await?;
+    let sha = |s: &str| domain::digest::sha256_hex(s.as_bytes());
+    let (json_sha, csv_sha) = match &f {
+        Some(f) => (
+            sha(&pretty(&figures::to_json(f, lang))),
+            sha(&figures::to_csv(f)),
+        ),
+        None => (String::new(), String::new()),
+    };
+    let files = vec![
+        ("/cong-khai/du-lieu/tong-hop.json", t.d_figures, json_sha),
+        (
+            "/cong-khai/du-lieu/tong-hop.schema.json",
+            t.d_schema,
+            sha(figures::SCHEMA),
+        ),
+        ("/cong-khai/du-lieu/tong-hop.csv", t.d_cells, csv_sha),
+        (
+            "/cong-khai/du-lieu/sao-ke.csv",
+            t.d_statement,
+            String::new(),
+        ),
+        ("/cong-khai/du-lieu/mua-sam.json", t.d_ocds, String::new()),
+        ("/cong-khai/nhat-ky", t.d_log, String::new()),
+    ];
+    Ok(render(DataPage {
+        l: ctx.layout(t.data_title),
+        files,
+    }))
+}
+
+fn pretty(v: &serde_json::Value) -> String {
+    serde_json::to_string_pretty(v).unwrap_or_default()
+}
+
+pub async fn figures_json(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    req: HeaderMap,
+) -> AppResult<Response> {
+    let body = match figures::gather(&state, ctx.lang).await? {
+        Some(f) => pretty(&figures::to_json(&f, ctx.lang)),
+        None => "{}".to_string(),
+    };
+    Ok(open_data(&req, "application/json; charset=utf-8", body))
+}
+
+pub async fn figures_csv(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    req: HeaderMap,
+) -> AppResult<Response> {
+    let body = match figures::gather(&state, ctx.lang).await? {
+        Some(f) => figures::to_csv(&f),
+        None => String::new(),
+    };
+    Ok(open_data(&req, "text/csv; charset=utf-8", body))
+}
+
+pub async fn schema(req: HeaderMap) -> Response {
+    open_data(&req, "application/schema+json", figures::SCHEMA.to_string())
+}
+
+/// The procurement packages as an OCDS 1.1 release package, public.
+pub async fn ocds(State(state): State<AppState>, req: HeaderMap) -> AppResult<Response> {
+    let prefix = std::env::var("SONGMAYTINH_OCID_PREFIX")
+        .unwrap_or_else(|_| domain::procurement::ocds::DEFAULT_PREFIX.to_string());
+    let v = state
+        .store
+        .ocds_release_package(&prefix, &state.config.public_url)
+        .await?;
+    Ok(open_data(
+        &req,
+        "application/json; charset=utf-8",
+        pretty(&v),
+    ))
+}
