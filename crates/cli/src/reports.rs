@@ -18,6 +18,18 @@ pub enum Command {
     /// Báo cáo (reports)
     #[command(subcommand)]
     Report(ReportCommand),
+    /// Ẩn danh dữ liệu cá nhân của học sinh, người giám hộ khi chương trình đã kết thúc; không hoàn tác được (anonymise a closed program's personal data, irreversibly)
+    Anonymise {
+        /// Mã số chương trình (xem: songmaytinh program list)
+        #[arg(long)]
+        program: i64,
+        /// Xác nhận: thao tác không hoàn tác được
+        #[arg(long)]
+        yes: bool,
+        /// Kết quả dạng JSON: {program_id, students, flags, handovers, signatures, documents, personal}
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -48,7 +60,50 @@ pub enum ReportCommand {
 }
 
 pub async fn run(cmd: Command, db: &str, out: &Out) -> Result<ExitCode> {
-    let Command::Report(ReportCommand::Progress {
+    match cmd {
+        Command::Report(r) => progress(r, db, out).await,
+        Command::Anonymise { program, yes, json } => anonymise(program, yes, json, db, out).await,
+    }
+}
+
+async fn anonymise(program: i64, yes: bool, json: bool, db: &str, out: &Out) -> Result<ExitCode> {
+    if !yes {
+        out.error(
+            "Ẩn danh không hoàn tác được: tên, mã, ngày sinh của học sinh, người giám hộ, chữ ký và tệp minh chứng sẽ bị thay thế vĩnh viễn. Sao lưu trước (songmaytinh backup), rồi chạy lại với --yes.",
+            "Anonymising cannot be undone: students' names, codes and birth dates, guardians, signatures and evidence files are replaced for good. Back up first (songmaytinh backup), then run again with --yes.",
+        );
+        return Ok(ExitCode::FAILURE);
+    }
+    let store = open(db, 2).await?;
+    let actor = store::AuditActor::system("cli:anonymise");
+    match store.anonymise_program(&actor, program).await {
+        Ok(n) => {
+            if json {
+                println!("{}", serde_json::to_string(&n)?);
+            } else {
+                out.info(
+                    &format!(
+                        "Đã ẩn danh chương trình {program}: {} học sinh, {} biên bản giao cho học sinh, {} tệp minh chứng, {} mục dữ liệu cá nhân trong nhật ký. Số liệu tổng hợp giữ nguyên; nhật ký vẫn kiểm tra được (songmaytinh audit verify).",
+                        n.students, n.signatures, n.documents, n.personal
+                    ),
+                    &format!(
+                        "Anonymised program {program}: {} students, {} student handover minutes, {} evidence files, {} personal details in the log. Every total stays; the log still verifies (songmaytinh audit verify).",
+                        n.students, n.signatures, n.documents, n.personal
+                    ),
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(store::StoreError::Domain(e)) => {
+            out.error(&e.message(domain::Lang::Vi), &e.message(domain::Lang::En));
+            Ok(ExitCode::FAILURE)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn progress(cmd: ReportCommand, db: &str, out: &Out) -> Result<ExitCode> {
+    let ReportCommand::Progress {
         unit,
         from,
         to,
@@ -56,7 +111,7 @@ pub async fn run(cmd: Command, db: &str, out: &Out) -> Result<ExitCode> {
         by,
         json,
         key,
-    }) = cmd;
+    } = cmd;
     let as_pdf = match file
         .extension()
         .and_then(|e| e.to_str())

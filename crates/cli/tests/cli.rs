@@ -486,6 +486,7 @@ fn every_command_has_help() {
         vec!["ledger", "verify", "--help"],
         vec!["vietqr", "--help"],
         vec!["report", "progress", "--help"],
+        vec!["anonymise", "--help"],
         vec!["import", "statement", "--help"],
     ] {
         let o = bin().args(&args).output().unwrap();
@@ -924,6 +925,31 @@ fn the_report_on_the_demo(db: &str, db_file: &Path, dir: &Path) {
     );
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains(".xlsx hoặc .pdf"), "{}", stderr(&o));
+
+    // Retention: refused without --yes and while a round is open; once the rounds are
+    // closed, the personal data goes, the report's totals stay, the log still verifies.
+    let o = run(&["anonymise", "--program", "1"], db);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("--yes"), "{}", stderr(&o));
+    let o = run(&["anonymise", "--program", "1", "--yes"], db);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("còn đợt đang mở"), "{}", stderr(&o));
+    tamper(db_file, "UPDATE rounds SET status = 'closed'");
+    let o = run(&["anonymise", "--program", "1", "--yes", "--json"], db);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let n = json_of(&o);
+    assert_eq!(n["students"], surveyed, "{n}");
+    let after = report("67", &dir.join("sau.xlsx"));
+    assert_eq!(after["totals"], province["totals"]);
+    let o = run(&["audit", "verify", "--log-key", key], db);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = run(&["anonymise", "--program", "1", "--yes"], db);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("đã được ẩn danh ngày"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 /// The demo imported September's statement when it was seeded: importing the sample

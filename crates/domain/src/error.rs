@@ -11,6 +11,7 @@ use crate::donations::DonationsError;
 use crate::handover::HandoverError;
 use crate::ledger::LedgerError;
 use crate::procurement::ProcurementError;
+use crate::reports::ReportsError;
 use crate::students::StudentsError;
 use crate::units::UnitsError;
 use crate::users::UsersError;
@@ -27,6 +28,7 @@ pub enum DomainError {
     Handover(HandoverError),
     Ledger(LedgerError),
     Procurement(ProcurementError),
+    Reports(ReportsError),
     /// Someone else saved the record since it was opened.
     StaleEdit,
     /// A reason is required (returning a row, reopening a list, an override).
@@ -85,6 +87,7 @@ impl DomainError {
             Handover(e) => e,
             Ledger(e) => e,
             Procurement(e) => e,
+            Reports(e) => e,
             StaleEdit | ReasonRequired | UploadExpired | NotFound | Forbidden => return None,
         })
     }

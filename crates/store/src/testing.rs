@@ -853,3 +853,71 @@ pub async fn audit_hashes(store: &Store) -> Vec<String> {
         .map(|(h,)| h)
         .collect()
 }
+
+/// Every (table, text-like column) of the database, read from its catalogue.
+pub async fn text_columns(store: &Store) -> Vec<(String, String)> {
+    use crate::db::{Pool, Q};
+    match store.pool() {
+        Pool::Sqlite(_) => {
+            let tables: Vec<(String,)> = Q::assembled(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_sqlx%'"
+                    .to_string(),
+            )
+            .fetch_all(store.pool())
+            .await
+            .unwrap();
+            let mut out = Vec::new();
+            for (t,) in tables {
+                let cols: Vec<(String, String)> =
+                    Q::assembled(format!("SELECT name, type FROM pragma_table_info('{t}')"))
+                        .fetch_all(store.pool())
+                        .await
+                        .unwrap();
+                for (c, ty) in cols {
+                    if ty.to_uppercase().contains("TEXT") || ty.to_uppercase().contains("BLOB") {
+                        out.push((t.clone(), c));
+                    }
+                }
+            }
+            out
+        }
+        Pool::Postgres(_) => Q::assembled(
+            "SELECT table_name::TEXT, column_name::TEXT || ':' || data_type::TEXT FROM information_schema.columns
+              WHERE table_schema = current_schema() AND table_name NOT LIKE '_sqlx%'
+                AND data_type IN ('text', 'character varying', 'json', 'jsonb', 'bytea')"
+                .to_string(),
+        )
+        .fetch_all(store.pool())
+        .await
+        .unwrap(),
+    }
+}
+
+/// Where in the database `needle` is found, as `table.column`.
+pub async fn found_in(store: &Store, cols: &[(String, String)], needle: &str) -> Vec<String> {
+    use crate::db::{Pool, Q};
+    let mut out = Vec::new();
+    for (t, c) in cols {
+        let sql = match store.pool() {
+            Pool::Sqlite(_) => {
+                format!("SELECT COUNT(*) FROM \"{t}\" WHERE CAST(\"{c}\" AS TEXT) LIKE $1")
+            }
+            Pool::Postgres(_) => match c.split_once(':') {
+                Some((c, "bytea")) => format!(
+                    "SELECT COUNT(*) FROM \"{t}\" WHERE position(convert_to(trim(both '%' from $1), 'UTF8') in \"{c}\") > 0"
+                ),
+                Some((c, _)) => format!("SELECT COUNT(*) FROM \"{t}\" WHERE \"{c}\"::TEXT LIKE $1"),
+                None => unreachable!("columns come with their type"),
+            },
+        };
+        let (n,): (i64,) = Q::assembled(sql)
+            .bind(format!("%{needle}%"))
+            .fetch_one(store.pool())
+            .await
+            .unwrap_or_else(|e| panic!("{t}.{c}: {e}"));
+        if n > 0 {
+            out.push(format!("{t}.{c}"));
+        }
+    }
+    out
+}

@@ -2,8 +2,11 @@
 //! are counted in, and the rule that keeps small counts of children out of what is
 //! published ([`suppress`]).
 
+mod error;
 pub mod figures;
 pub mod suppress;
+
+pub use error::ReportsError;
 
 use crate::Lang;
 use time::Date;

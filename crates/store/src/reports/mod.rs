@@ -15,6 +15,8 @@ use crate::error::Result;
 use crate::students::programs::Program;
 use crate::units::Unit;
 use domain::money::Dong;
+pub mod retention;
+
 pub use domain::reports::figures::*;
 use domain::reports::{Funnel, Period, Stage};
 use domain::units::UnitPath;

@@ -216,3 +216,124 @@ async fn the_funnel_by_unit_and_tier(db: &TestDb) {
     assert_eq!(totals, vec![24, 24, 0, 0, 0]);
     assert_eq!(r.devices.received_bought + r.devices.received_donated, 0);
 }
+
+storage_tests!(a_closed_program_is_anonymised_and_its_totals_stay);
+
+async fn a_closed_program_is_anonymised_and_its_totals_stay(db: &TestDb) {
+    use domain::audit::checkpoint::LogSigner;
+    use domain::reports::ReportsError;
+    use songmaytinh_store::StoreError;
+    let store = &db.store;
+    let actor = system();
+    executed_allocation(store, 6, 10, 14).await;
+    let handed = songmaytinh_store::testing::handed_to_students(store, "67663001", 2).await;
+    let round = store.current_round().await.unwrap().unwrap();
+    let program = store.report_program(None).await.unwrap().unwrap();
+    let province = store.unit_by_code("67").await.unwrap().unwrap();
+    let named = store.student(handed[0]).await.unwrap().unwrap().0.full_name;
+    store
+        .add_evidence(
+            &actor,
+            handed[0],
+            "so-ho-ngheo.pdf",
+            "application/pdf",
+            format!("%PDF-1.4 giấy chứng nhận hộ nghèo của {named}").into_bytes(),
+        )
+        .await
+        .unwrap();
+    let signer = LogSigner::from_seed("songmaytinh.test/audit", [3; 32]).unwrap();
+    store.log_checkpoint(&signer).await.unwrap();
+    let before = store
+        .progress_report(&province, &program, Period::default())
+        .await
+        .unwrap();
+
+    // The personal data the fixture wrote: names, codes, birth dates, the guardian.
+    let student = store.student(handed[0]).await.unwrap().unwrap().0;
+    let needles = vec![
+        student.full_name.clone(),
+        student.student_code.clone().unwrap(),
+        student.dob.clone(),
+        "Hà Thị Lan".to_string(),
+        "Phụ Huynh".to_string(),
+    ];
+    let cols = songmaytinh_store::testing::text_columns(store).await;
+    let seen = songmaytinh_store::testing::found_in(store, &cols, &needles[0]).await;
+    assert!(
+        seen.iter().any(|c| c.starts_with("documents.data")),
+        "the search finds what is there, files too: {seen:?}"
+    );
+
+    // An open round keeps its data.
+    let e = store
+        .anonymise_program(&actor, program.id)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            e,
+            StoreError::Domain(domain::DomainError::Reports(
+                ReportsError::RoundsOpen { .. }
+            ))
+        ),
+        "{e:?}"
+    );
+    assert_eq!(
+        store.student(handed[0]).await.unwrap().unwrap().0.full_name,
+        student.full_name
+    );
+
+    store.set_round_open(&actor, round.id, false).await.unwrap();
+    let n = store.anonymise_program(&actor, program.id).await.unwrap();
+    assert_eq!((n.students, n.signatures, n.documents), (24, 2, 1), "{n:?}");
+    assert!(n.personal >= 2, "{n:?}");
+
+    // Same totals, no personal data anywhere, the chain and the checkpoints verify.
+    let after = store
+        .progress_report(&province, &program, Period::default())
+        .await
+        .unwrap();
+    assert_eq!(before.total, after.total);
+    assert_eq!(before.by_tier, after.by_tier);
+    assert_eq!(
+        before.rows.iter().map(|r| r.total).collect::<Vec<_>>(),
+        after.rows.iter().map(|r| r.total).collect::<Vec<_>>()
+    );
+    assert_eq!(before.devices.with_student, after.devices.with_student);
+    for needle in &needles {
+        let left = songmaytinh_store::testing::found_in(store, &cols, needle).await;
+        assert!(left.is_empty(), "{needle} is still in {left:?}");
+    }
+    assert!(store.verify_audit(|_, _| {}).await.unwrap().ok());
+    store.log_checkpoint(&signer).await.unwrap();
+    let check = store.verify_checkpoints(&signer.verifier()).await.unwrap();
+    assert!(check.failed.is_empty() && check.checked >= 2, "{check:?}");
+    let audit = store
+        .audit_entries(None, 5, Some(domain::audit::Entity::Program))
+        .await
+        .unwrap();
+    assert!(audit.iter().any(|e| e.action == "anonymise"), "{audit:?}");
+
+    // Once only; and the frozen minutes are frozen again.
+    let e = store
+        .anonymise_program(&actor, program.id)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            e,
+            StoreError::Domain(domain::DomainError::Reports(
+                ReportsError::AlreadyAnonymised { .. }
+            ))
+        ),
+        "{e:?}"
+    );
+    let e = store.anonymise_program(&actor, 9_999).await.unwrap_err();
+    assert_eq!(e.to_string().contains("9999"), true, "{e}");
+    let tampered = songmaytinh_store::testing::raw_in_transaction(
+        store,
+        &["UPDATE handover_signatures SET signer_name = 'X'".to_string()],
+    )
+    .await;
+    assert!(tampered.is_err(), "signatures are append-only again");
+}
