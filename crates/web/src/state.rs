@@ -118,6 +118,23 @@ pub struct Caches {
     /// Held while figures nobody has yet are computed, so that a crowd arriving at once
     /// computes them once.
     pub work_first: tokio::sync::Mutex<()>,
+    /// Public pages and open data as last made, by (address, language), with the size of
+    /// the audit log they were made at: served as they are while the log has not grown,
+    /// which this server checks at most once per `public_check` (every change is audited,
+    /// so a change on any server is seen within it). See [`AppState::public_copy`].
+    pub public: std::sync::RwLock<HashMap<(String, domain::Lang), Arc<PublicCopy>>>,
+    pub public_check: Duration,
+    /// Held while a public copy is made again: a crowd arriving at once makes it once.
+    pub public_first: tokio::sync::Mutex<()>,
+}
+
+/// A public page or file as last made.
+pub struct PublicCopy {
+    pub log_size: u64,
+    pub checked: std::time::Instant,
+    pub body: axum::body::Bytes,
+    pub etag: String,
+    pub sha256: String,
 }
 
 /// (area, user id, language).
@@ -157,7 +174,75 @@ impl Caches {
             session_first: tokio::sync::Mutex::new(()),
             scope_first: tokio::sync::Mutex::new(()),
             devices_first: tokio::sync::Mutex::new(()),
+            public: Default::default(),
+            public_check: ttl.min(Duration::from_secs(1)),
+            public_first: tokio::sync::Mutex::new(()),
         }
+    }
+}
+
+impl AppState {
+    /// The public copy of `key` (an address) in `lang`: the one kept while the audit log
+    /// has not grown since it was made, else `make()` again. Several servers on one
+    /// database each keep their own and agree within `public_check`.
+    pub async fn public_copy<F, Fut>(
+        &self,
+        key: &str,
+        lang: domain::Lang,
+        make: F,
+    ) -> crate::error::AppResult<Arc<PublicCopy>>
+    where
+        F: FnOnce() -> Fut,
+        Fut: std::future::Future<Output = crate::error::AppResult<axum::body::Bytes>>,
+    {
+        let k = (key.to_string(), lang);
+        let kept = |s: &Self| {
+            s.caches
+                .public
+                .read()
+                .unwrap_or_else(|p| p.into_inner())
+                .get(&k)
+                .cloned()
+        };
+        if let Some(c) = kept(self)
+            && c.checked.elapsed() < self.caches.public_check
+        {
+            return Ok(c);
+        }
+        let _first = self.caches.public_first.lock().await;
+        // Another request may have made it while this one waited.
+        if let Some(c) = kept(self)
+            && c.checked.elapsed() < self.caches.public_check
+        {
+            return Ok(c);
+        }
+        let size = self.store.log_size().await?;
+        let copy = match kept(self) {
+            Some(c) if c.log_size == size => Arc::new(PublicCopy {
+                log_size: size,
+                checked: std::time::Instant::now(),
+                body: c.body.clone(),
+                etag: c.etag.clone(),
+                sha256: c.sha256.clone(),
+            }),
+            _ => {
+                let body = make().await?;
+                let sha256 = domain::digest::sha256_hex(&body);
+                Arc::new(PublicCopy {
+                    log_size: size,
+                    checked: std::time::Instant::now(),
+                    etag: format!("\"{sha256}\""),
+                    sha256,
+                    body,
+                })
+            }
+        };
+        self.caches
+            .public
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(k, copy.clone());
+        Ok(copy)
     }
 }
 

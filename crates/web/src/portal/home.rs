@@ -1,7 +1,7 @@
 //! The portal's front page (`/cong-khai`) and its open data (`/cong-khai/du-lieu/…`).
 
 use super::figures::{self, PublicFigures};
-use super::log::open_data;
+use super::log::{open_data, served};
 use super::texts::{self, Layout};
 use crate::charts::{Bar, bars};
 use crate::error::AppResult;
@@ -84,11 +84,37 @@ fn table_title(s: Stage, lang: Lang) -> &'static str {
     }
 }
 
-pub async fn page(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
+/// The front page: for visitors not logged in, the copy kept while nothing has changed
+/// (made without a form token: it has no form that posts); for officials, made fresh
+/// with their menu.
+pub async fn page(State(state): State<AppState>, ctx: Ctx, req: HeaderMap) -> AppResult<Response> {
+    let lang = ctx.lang;
+    if ctx.actor.is_some() || ctx.flash.is_some() {
+        return make(&state, &ctx).await.map(render);
+    }
+    let copy = state
+        .public_copy("/cong-khai", lang, || async {
+            let page = make(&state, &ctx).await?;
+            let mut page = page;
+            page.l.csrf = String::new();
+            Ok(axum::body::Bytes::from(askama::Template::render(&page)?))
+        })
+        .await?;
+    Ok(served(
+        &req,
+        "text/html; charset=utf-8",
+        copy.body.clone(),
+        &copy.etag,
+        &copy.sha256,
+        60,
+    ))
+}
+
+async fn make(state: &AppState, ctx: &Ctx) -> AppResult<HomePage> {
     let lang = ctx.lang;
     let t = texts::tr(lang);
-    let Some(f) = figures::gather(&state, lang).await? else {
-        return Ok(render(HomePage {
+    let Some(f) = figures::gather(state, lang).await? else {
+        return Ok(HomePage {
             l: ctx.layout(t.home_title),
             ready: false,
             program: String::new(),
@@ -103,9 +129,9 @@ pub async fn page(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response
             packages: Vec::new(),
             donors: Vec::new(),
             others: None,
-        }));
+        });
     };
-    Ok(render(home(&f, ctx.layout(t.home_title), lang)))
+    Ok(home(&f, ctx.layout(t.home_title), lang))
 }
 
 fn home(f: &PublicFigures, l: Layout, lang: Lang) -> HomePage {
@@ -394,11 +420,24 @@ pub async fn figures_json(
     ctx: Ctx,
     req: HeaderMap,
 ) -> AppResult<Response> {
-    let body = match figures::gather(&state, ctx.lang).await? {
-        Some(f) => pretty(&figures::to_json(&f, ctx.lang)),
-        None => "{}".to_string(),
-    };
-    Ok(open_data(&req, "application/json; charset=utf-8", body))
+    let lang = ctx.lang;
+    let copy = state
+        .public_copy("/cong-khai/du-lieu/tong-hop.json", lang, || async {
+            Ok(match figures::gather(&state, lang).await? {
+                Some(f) => pretty(&figures::to_json(&f, lang)),
+                None => "{}".to_string(),
+            }
+            .into())
+        })
+        .await?;
+    Ok(served(
+        &req,
+        "application/json; charset=utf-8",
+        copy.body.clone(),
+        &copy.etag,
+        &copy.sha256,
+        300,
+    ))
 }
 
 pub async fn figures_csv(
@@ -406,11 +445,24 @@ pub async fn figures_csv(
     ctx: Ctx,
     req: HeaderMap,
 ) -> AppResult<Response> {
-    let body = match figures::gather(&state, ctx.lang).await? {
-        Some(f) => figures::to_csv(&f),
-        None => String::new(),
-    };
-    Ok(open_data(&req, "text/csv; charset=utf-8", body))
+    let lang = ctx.lang;
+    let copy = state
+        .public_copy("/cong-khai/du-lieu/tong-hop.csv", lang, || async {
+            Ok(match figures::gather(&state, lang).await? {
+                Some(f) => figures::to_csv(&f),
+                None => String::new(),
+            }
+            .into())
+        })
+        .await?;
+    Ok(served(
+        &req,
+        "text/csv; charset=utf-8",
+        copy.body.clone(),
+        &copy.etag,
+        &copy.sha256,
+        300,
+    ))
 }
 
 pub async fn schema(req: HeaderMap) -> Response {

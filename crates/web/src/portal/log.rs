@@ -28,6 +28,19 @@ static PROOFS: Semaphore = Semaphore::const_new(2);
 pub(super) fn open_data(req: &HeaderMap, content_type: &'static str, body: String) -> Response {
     let digest = sha256_hex(body.as_bytes());
     let etag = format!("\"{digest}\"");
+    served(req, content_type, body.into(), &etag, &digest, 300)
+}
+
+/// A public copy as served: 304 when the client holds it, else its bytes; ETag, the
+/// SHA-256 of the body, and caching for `max_age` seconds.
+pub(super) fn served(
+    req: &HeaderMap,
+    content_type: &'static str,
+    body: axum::body::Bytes,
+    etag: &str,
+    digest: &str,
+    max_age: u32,
+) -> Response {
     let fresh = req
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
@@ -39,18 +52,17 @@ pub(super) fn open_data(req: &HeaderMap, content_type: &'static str, body: Strin
     };
     let h = res.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    h.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("public, max-age=300"),
-    );
+    if let Ok(v) = HeaderValue::from_str(&format!("public, max-age={max_age}")) {
+        h.insert(header::CACHE_CONTROL, v);
+    }
     h.insert(
         header::ACCESS_CONTROL_ALLOW_ORIGIN,
         HeaderValue::from_static("*"),
     );
-    if let Ok(v) = HeaderValue::from_str(&etag) {
+    if let Ok(v) = HeaderValue::from_str(etag) {
         h.insert(header::ETAG, v);
     }
-    if let Ok(v) = HeaderValue::from_str(&digest) {
+    if let Ok(v) = HeaderValue::from_str(digest) {
         h.insert("x-content-sha256", v);
     }
     res

@@ -459,6 +459,30 @@ async fn the_portal_shows_counts_money_and_gifts_never_a_child(app: &TestApp) {
         }
     }
 
+    // The front page is served from a copy while nothing changes (ETag, 304), and made
+    // again once something has: within a second.
+    let res = public.get("/cong-khai").await;
+    let etag = res.headers()["etag"].to_str().unwrap().to_string();
+    let res = public
+        .http
+        .get(app.url("/cong-khai"))
+        .header("if-none-match", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_MODIFIED);
+    let late = store
+        .save_donor(&actor, None, &donor("Hội Khuyến học tỉnh Đắk Nông", true))
+        .await
+        .unwrap();
+    store
+        .record_gift(&actor, &gift(late, 40_000_000, true), Some((day, None)))
+        .await
+        .unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(1_100)).await;
+    let html = public.get("/cong-khai").await.text().await.unwrap();
+    assert!(html.contains("Hội Khuyến học tỉnh Đắk Nông"), "{html}");
+
     // English.
     let en = reqwest::Client::builder()
         .default_headers(
