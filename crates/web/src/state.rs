@@ -106,6 +106,9 @@ pub struct Caches {
     /// address): the figures behind it are cached anyway, so within the same time the
     /// page they make is the same. Pages with a one-off message are never kept.
     pub dashboards: TtlCache<(String, domain::Lang, String), axum::body::Bytes>,
+    /// The charts a dashboard draws from its scope's report, by (scope path, language,
+    /// whether the viewer follows the ledger): the funnel and the money chart.
+    pub charts: TtlCache<(String, domain::Lang, bool), Arc<(Option<String>, Option<String>)>>,
     /// The figures being computed again in the background (see [`AppState::work_of`]).
     pub work_refreshing: std::sync::Mutex<std::collections::HashSet<WorkKey>>,
     /// Held while a session missing from the cache is read (and touched): requests of
@@ -169,6 +172,7 @@ impl Caches {
             devices: TtlCache::new(ttl, 1),
             work: TtlCache::new(ttl, 10_000),
             dashboards: TtlCache::new(ttl, 10_000),
+            charts: TtlCache::new(ttl, 10_000),
             work_refreshing: Default::default(),
             work_first: tokio::sync::Mutex::new(()),
             session_first: tokio::sync::Mutex::new(()),

@@ -179,7 +179,20 @@ pub async fn dashboard(
         }
     }
     let any_todo = work.iter().any(|a| a.items.iter().any(|w| w.todo));
-    let (funnel_svg, money_svg) = funnel(&state, &actor, lang).await?;
+    let chart_key = (
+        actor.scope.as_str().to_string(),
+        lang,
+        actor.can(domain::authz::Action::ViewLedger),
+    );
+    let charts = match state.caches.charts.get(&chart_key) {
+        Some(c) => c,
+        None => {
+            let c = Arc::new(funnel(&state, &actor, lang).await?);
+            state.caches.charts.put(chart_key, c.clone());
+            c
+        }
+    };
+    let (funnel_svg, money_svg) = (charts.0.clone(), charts.1.clone());
     let page = DashboardPage {
         funnel_svg,
         money_svg,

@@ -76,6 +76,12 @@ pub async fn gather(state: &AppState, lang: Lang) -> AppResult<Option<PublicFigu
     }))
 }
 
+/// A count of children's devices as published: hidden (`None`) from 1 to 9, as the
+/// tables' cells are (with a student, under repair: each is a child).
+pub fn child_count(n: i64) -> Option<i64> {
+    (!(1..SMALLEST_SHOWN).contains(&n)).then_some(n)
+}
+
 fn cell(m: &Masked, r: usize, c: usize) -> Value {
     match m.shown(r, c) {
         Some(v) => json!(v),
@@ -144,8 +150,8 @@ pub fn to_json(f: &PublicFigures, lang: Lang) -> Value {
             "allocated": d.allocated,
             "with_unit": d.with_unit,
             "with_school": d.with_school,
-            "with_student": d.with_student,
-            "under_repair": d.under_repair,
+            "with_student": child_count(d.with_student),
+            "under_repair": child_count(d.under_repair),
             "out_of_use": d.out_of_use,
         },
         "money": {

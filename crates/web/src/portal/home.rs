@@ -152,7 +152,7 @@ fn home(f: &PublicFigures, l: Layout, lang: Lang) -> HomePage {
             href: "#by-district",
         },
         Headline {
-            n: num(r.devices.with_student),
+            n: shown(figures::child_count(r.devices.with_student)),
             label: t.devices_with_students,
             href: "#devices",
         },
@@ -255,11 +255,11 @@ fn home(f: &PublicFigures, l: Layout, lang: Lang) -> HomePage {
         },
         Pair {
             label: t.devices_with_students,
-            value: num(d.with_student),
+            value: shown(figures::child_count(d.with_student)),
         },
         Pair {
             label: lang.pick("Đang bảo hành, sửa chữa", "Under repair"),
-            value: num(d.under_repair),
+            value: shown(figures::child_count(d.under_repair)),
         },
     ];
     let money_pairs = vec![

@@ -912,3 +912,89 @@ async fn the_chain_on_a_phone_postgres() {
     };
     the_chain_on_a_phone(&app, &driver_url, "postgres").await;
 }
+
+/// The public portal in a browser, no login: the charts drawn, nothing sideways on a
+/// phone, screenshots at a phone's and a desktop's size; a donor traces their gift by the
+/// code on their acknowledgement, then by their transfer's bank reference.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_donor_reads_the_portal_and_traces_a_gift() {
+    use domain::donations::{Donor, DonorKind};
+    use domain::ledger::gifts::{Channel, NewGift};
+    let Some((_driver, driver_url)) = start_driver().await else {
+        return;
+    };
+    let app = TestApp::sqlite().await;
+    let store = &app.db.store;
+    let actor = store::testing::system();
+    store::testing::lists_in_open_round(store, 6, None).await;
+    store::testing::executed_allocation_in_open_round(store, 10, 14).await;
+    store::testing::handed_to_students(store, "67663001", 4).await;
+    let donor = store
+        .save_donor(
+            &actor,
+            None,
+            &Donor {
+                kind: DonorKind::Organisation,
+                name: "Công ty Cổ phần Viễn thông Hưng Thịnh Đắk Nông".into(),
+                contact_person: None,
+                phone: None,
+                email: None,
+                address: None,
+                tax_code: None,
+                publish_name: true,
+                earmark: Default::default(),
+            },
+        )
+        .await
+        .unwrap();
+    let day = time::macros::date!(2026 - 08 - 05);
+    let id = store
+        .record_gift(
+            &actor,
+            &NewGift {
+                donor_id: donor,
+                amount: domain::money::Dong(500_000_000),
+                channel: Channel::Direct,
+                date: day,
+                publish_name: true,
+                earmark: Default::default(),
+                note: None,
+            },
+            Some((day, Some("FT26200104233".into()))),
+        )
+        .await
+        .unwrap();
+    let code = store.gift(id).await.unwrap().unwrap().verification_printed();
+
+    let c = browser(&driver_url).await;
+    for (size, w, h) in [("phone", 390, 844), ("desktop", 1366, 900)] {
+        c.set_window_size(w, h).await.unwrap();
+        c.goto(&app.url("/cong-khai")).await.unwrap();
+        c.wait().for_element(Locator::Css("svg.chart")).await.unwrap();
+        let charts = c
+            .execute(
+                "return [...document.querySelectorAll('svg.chart')].filter(s => s.getBoundingClientRect().width > 200).length;",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert!(charts.as_i64().unwrap_or(0) >= 2, "{size}: {charts:?}");
+        page_is_usable(&c, &format!("/cong-khai ({size})")).await;
+        shot(&c, &format!("portal-{size}")).await;
+    }
+
+    // On the phone: the code as printed, then the bank reference.
+    c.set_window_size(390, 844).await.unwrap();
+    for typed in [code.as_str(), "FT26200104233"] {
+        c.goto(&app.url("/cong-khai")).await.unwrap();
+        fill(&c, "#trace input[name=ma]", typed).await;
+        click(&c, "#trace button[type=submit]").await;
+        c.wait().for_element(Locator::Css("article.gift")).await.unwrap();
+        let text = text_of(&c, "article.gift").await;
+        assert!(text.contains("500.000.000 đ"), "{typed}: {text}");
+        assert!(text.contains("Hưng Thịnh"), "{typed}: {text}");
+        page_is_usable(&c, "/cong-khai/tra-cuu").await;
+    }
+    shot(&c, "portal-trace-phone").await;
+    c.close().await.unwrap();
+}

@@ -288,6 +288,9 @@ async fn the_portal_shows_counts_money_and_gifts_never_a_child(app: &TestApp) {
         .map(|e| format!("{e} at {}", e.instance_path()))
         .collect();
     assert!(errors.is_empty(), "{errors:?}");
+    // Three devices with students would give the three children away as well.
+    assert!(figures["devices"]["with_student"].is_null(), "{figures}");
+    assert!(!home.contains(">3</span>"), "{home}");
     let rows = figures["students"]["by_district"].as_array().unwrap();
     let mut grid: Vec<Vec<Value>> = rows
         .iter()
