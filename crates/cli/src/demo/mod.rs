@@ -279,6 +279,7 @@ mod tests {
         .await
         .unwrap();
         let app = web::build_app(db.store.clone(), web::WebConfig::default());
+        let mut dashboard = String::new();
         for (username, full_name, role, _) in users() {
             let page = app
                 .clone()
@@ -343,6 +344,100 @@ mod tests {
                 "{username}"
             );
             assert!(html.contains(role.label(domain::Lang::Vi)), "{username}");
+            if username == "so_gddt" {
+                dashboard = html;
+            }
+        }
+
+        // The 5052 report of the demo: the expected sheet and headers, totals equal to the
+        // dashboard's funnel.
+        let bar = |html: &str, label: &str| -> String {
+            let at = html.find(&format!(">{label}</text>")).unwrap();
+            html[at..]
+                .split("class=\"value\">")
+                .nth(1)
+                .unwrap()
+                .split('<')
+                .next()
+                .unwrap()
+                .replace('.', "")
+        };
+        let province = db.store.unit_by_code("67").await.unwrap().unwrap();
+        let program = db.store.report_program(None).await.unwrap().unwrap();
+        let (_, xlsx) = web::reports::document(
+            &db.store,
+            &province,
+            &program,
+            Default::default(),
+            None,
+            "Trần Thị Thu Hà",
+            false,
+        )
+        .await
+        .unwrap();
+        let mut rows: Vec<Vec<String>> = Vec::new();
+        sheets::reader::for_each_row(
+            std::io::Cursor::new(&xlsx),
+            &Default::default(),
+            |_, cells| {
+                rows.push(cells.iter().map(|c| c.text()).collect());
+                std::ops::ControlFlow::Continue(())
+            },
+        )
+        .unwrap();
+        let head = rows
+            .iter()
+            .find(|r| r.first().map(String::as_str) == Some("STT"))
+            .unwrap();
+        assert_eq!(
+            head[1..8],
+            [
+                "Đơn vị",
+                "Đề xuất",
+                "Được duyệt",
+                "Được phân bổ",
+                "Đã nhận máy",
+                "Chờ nhận máy",
+                "Đã nhập CSDL ngành"
+            ]
+        );
+        let total = rows
+            .iter()
+            .find(|r| r.get(1).map(String::as_str) == Some("Tổng cộng"))
+            .unwrap();
+        for (i, label) in [
+            (2, "Được đề xuất"),
+            (3, "Được duyệt"),
+            (4, "Được phân bổ máy"),
+            (5, "Đã nhận máy"),
+            (7, "Đã nhập CSDL ngành"),
+        ] {
+            assert_eq!(total[i], bar(&dashboard, label), "{label}");
+        }
+
+        // The portal traces a demo donor's gift by the code on their acknowledgement and by
+        // their transfer's bank reference.
+        let gifts = db.store.gifts(&Default::default()).await.unwrap();
+        let g = gifts
+            .iter()
+            .find(|g| g.bank_ref.is_some() && g.publish_name && g.entry_id.is_some())
+            .unwrap();
+        for typed in [g.verification_printed(), g.bank_ref.clone().unwrap()] {
+            let res = app
+                .clone()
+                .oneshot(
+                    Request::get(format!("/cong-khai/tra-cuu?ma={typed}"))
+                        .body(Body::empty())
+                        .unwrap(),
+                )
+                .await
+                .unwrap();
+            assert_eq!(res.status(), StatusCode::OK, "{typed}");
+            let html =
+                String::from_utf8(to_bytes(res.into_body(), 1 << 20).await.unwrap().to_vec())
+                    .unwrap();
+            assert!(html.contains(&g.amount.to_string()), "{typed}");
+            assert!(html.contains(&g.donor_name), "{typed}");
         }
     }
 

@@ -964,13 +964,21 @@ async fn a_donor_reads_the_portal_and_traces_a_gift() {
         )
         .await
         .unwrap();
-    let code = store.gift(id).await.unwrap().unwrap().verification_printed();
+    let code = store
+        .gift(id)
+        .await
+        .unwrap()
+        .unwrap()
+        .verification_printed();
 
     let c = browser(&driver_url).await;
     for (size, w, h) in [("phone", 390, 844), ("desktop", 1366, 900)] {
         c.set_window_size(w, h).await.unwrap();
         c.goto(&app.url("/cong-khai")).await.unwrap();
-        c.wait().for_element(Locator::Css("svg.chart")).await.unwrap();
+        c.wait()
+            .for_element(Locator::Css("svg.chart"))
+            .await
+            .unwrap();
         let charts = c
             .execute(
                 "return [...document.querySelectorAll('svg.chart')].filter(s => s.getBoundingClientRect().width > 200).length;",
@@ -989,7 +997,10 @@ async fn a_donor_reads_the_portal_and_traces_a_gift() {
         c.goto(&app.url("/cong-khai")).await.unwrap();
         fill(&c, "#trace input[name=ma]", typed).await;
         click(&c, "#trace button[type=submit]").await;
-        c.wait().for_element(Locator::Css("article.gift")).await.unwrap();
+        c.wait()
+            .for_element(Locator::Css("article.gift"))
+            .await
+            .unwrap();
         let text = text_of(&c, "article.gift").await;
         assert!(text.contains("500.000.000 đ"), "{typed}: {text}");
         assert!(text.contains("Hưng Thịnh"), "{typed}: {text}");
