@@ -106,6 +106,8 @@ pub(crate) fn create_private(path: &str) -> std::io::Result<()> {
 #[derive(Debug, Clone)]
 pub struct Store {
     pool: Pool,
+    /// The audit log's tile roots this server has hashed (see `audit::log`).
+    tiles: std::sync::Arc<audit::log::LogTiles>,
 }
 
 impl Store {
@@ -145,7 +147,10 @@ impl Store {
                 )
             }
         };
-        let store = Store { pool };
+        let store = Store {
+            pool,
+            tiles: Default::default(),
+        };
         if opts.migrate {
             store.migrate().await?;
         }

@@ -921,3 +921,23 @@ pub async fn found_in(store: &Store, cols: &[(String, String)], needle: &str) ->
     }
     out
 }
+
+/// `n` audit entries appended at once (a test's log of a few thousand entries).
+pub async fn audit_entries(store: &Store, n: usize) {
+    let mut tx = store.pool().begin().await.unwrap();
+    let evs = (0..n)
+        .map(|i| crate::audit::AuditEvent {
+            entity: domain::audit::Entity::Unit,
+            entity_id: Some(i.to_string()),
+            action: "test",
+            summary: format!("Mục thử {i}"),
+            unit_id: None,
+            changes: None,
+            personal: None,
+        })
+        .collect();
+    crate::audit::append_many(&mut tx, &system(), evs)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+}

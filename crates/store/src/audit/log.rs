@@ -9,11 +9,76 @@ use crate::error::{Result, StoreError};
 use crate::students::programs::iso;
 use domain::audit::checkpoint::{Checkpoint, LogSigner, LogVerifier};
 use domain::audit::merkle::{
-    Compact, Hash, RangeHasher, audit_leaf, consistency_ranges, inclusion_ranges,
+    Compact, Hash, audit_leaf, consistency_ranges, inclusion_ranges, node_hash,
 };
 use domain::dates::{Millis, now_millis, today};
 use serde::Serialize;
 use std::ops::Range;
+use std::sync::Arc;
+
+/// Leaves per tile: a proof reads at most about two tiles' leaves, whatever the log's size.
+pub const TILE: u64 = 1024;
+
+/// The roots of the log's complete tiles, as this server has hashed them.
+#[derive(Default)]
+pub struct LogTiles {
+    done: std::sync::RwLock<Arc<Vec<Hash>>>,
+    fill: tokio::sync::Mutex<()>,
+}
+
+impl std::fmt::Debug for LogTiles {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let n = self.done.read().map(|d| d.len()).unwrap_or(0);
+        write!(f, "LogTiles({n})")
+    }
+}
+
+/// Whether leaves [a, a + n) are a power-of-two run of whole tiles among the first
+/// `tiles` (its root is then the perfect tree over those tiles' roots).
+fn tiled(a: u64, n: u64, tiles: u64) -> bool {
+    n >= TILE && n.is_power_of_two() && a % TILE == 0 && (a + n) / TILE <= tiles
+}
+
+/// The leaf ranges needed for the root of [a, b), splitting as RFC 9162's MTH does.
+fn plan(a: u64, b: u64, tiles: u64, need: &mut Vec<Range<u64>>) {
+    let n = b - a;
+    if n == 0 || tiled(a, n, tiles) {
+        return;
+    }
+    if n <= TILE {
+        need.push(a..b);
+        return;
+    }
+    let k = 1u64 << (63 - (n - 1).leading_zeros());
+    plan(a, a + k, tiles, need);
+    plan(a + k, b, tiles, need);
+}
+
+/// MTH(D[a:b]) from whole tiles and the leaves read ([`plan`]).
+fn mth(a: u64, b: u64, tiles: &[Hash], leaves: &[(u64, Vec<Hash>)]) -> Option<Hash> {
+    let n = b - a;
+    if tiled(a, n, tiles.len() as u64) {
+        let mut level: Vec<Hash> = tiles[(a / TILE) as usize..((a + n) / TILE) as usize].to_vec();
+        while level.len() > 1 {
+            level = level.chunks(2).map(|p| node_hash(&p[0], &p[1])).collect();
+        }
+        return level.first().copied();
+    }
+    if n <= TILE {
+        let i = leaves
+            .partition_point(|(start, _)| *start <= a)
+            .checked_sub(1)?;
+        let (start, v) = &leaves[i];
+        let from = (a - start) as usize;
+        let run = v.get(from..from + n as usize)?;
+        return Some(domain::audit::merkle::root_of(run));
+    }
+    let k = 1u64 << (63 - (n - 1).leading_zeros());
+    Some(node_hash(
+        &mth(a, a + k, tiles, leaves)?,
+        &mth(a + k, b, tiles, leaves)?,
+    ))
+}
 
 /// Leaves are read this many at a time.
 const PAGE: i64 = 10_000;
@@ -108,12 +173,74 @@ impl Store {
         Ok(())
     }
 
-    /// The roots of `runs`, hashing the leaves they cover once.
+    /// The roots of `runs` (ranges of leaves): whole tiles from this server's tile
+    /// cache, the rest from the leaves they cover, read once.
     async fn log_runs(&self, runs: &[Range<u64>]) -> Result<Vec<Hash>> {
-        let mut h = RangeHasher::new(runs);
-        self.log_leaves(h.span(), |i, leaf| h.feed(i, leaf)).await?;
-        h.finish()
-            .ok_or_else(|| StoreError::corrupt("audit_log", "seq", "missing leaves"))
+        let end = runs.iter().map(|r| r.end).max().unwrap_or(0);
+        let tiles = self.log_tiles(end / TILE).await?;
+        let mut need = Vec::new();
+        for r in runs {
+            plan(r.start, r.end, tiles.len() as u64, &mut need);
+        }
+        need.sort_by_key(|r| r.start);
+        let mut spans: Vec<Range<u64>> = Vec::new();
+        for r in need {
+            match spans.last_mut() {
+                Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+                _ => spans.push(r),
+            }
+        }
+        let mut leaves: Vec<(u64, Vec<Hash>)> = Vec::with_capacity(spans.len());
+        for span in spans {
+            let mut v = Vec::with_capacity((span.end - span.start) as usize);
+            self.log_leaves(span.clone(), |_, leaf| v.push(leaf))
+                .await?;
+            if v.len() as u64 != span.end - span.start {
+                return Err(StoreError::corrupt("audit_log", "seq", "missing leaves"));
+            }
+            leaves.push((span.start, v));
+        }
+        runs.iter()
+            .map(|r| {
+                mth(r.start, r.end, &tiles, &leaves)
+                    .ok_or_else(|| StoreError::corrupt("audit_log", "seq", "missing leaves"))
+            })
+            .collect()
+    }
+
+    /// The roots of the first `n` tiles (each [`TILE`] leaves), kept by this server:
+    /// leaves never change (the table refuses it), so a tile once hashed stays; the ones
+    /// missing are hashed in one pass.
+    async fn log_tiles(&self, n: u64) -> Result<Arc<Vec<Hash>>> {
+        let kept = || {
+            self.tiles
+                .done
+                .read()
+                .unwrap_or_else(|p| p.into_inner())
+                .clone()
+        };
+        let have = kept();
+        if have.len() as u64 >= n {
+            return Ok(have);
+        }
+        let _filling = self.tiles.fill.lock().await;
+        let have = kept();
+        if have.len() as u64 >= n {
+            return Ok(have);
+        }
+        let mut all: Vec<Hash> = have.as_ref().clone();
+        let mut tile = Vec::with_capacity(TILE as usize);
+        self.log_leaves(all.len() as u64 * TILE..n * TILE, |_, leaf| {
+            tile.push(leaf);
+            if tile.len() as u64 == TILE {
+                all.push(domain::audit::merkle::root_of(&tile));
+                tile.clear();
+            }
+        })
+        .await?;
+        let all = Arc::new(all);
+        *self.tiles.done.write().unwrap_or_else(|p| p.into_inner()) = all.clone();
+        Ok(all)
     }
 
     /// The root of the tree of the first `size` entries.
@@ -122,9 +249,10 @@ impl Store {
         if size > head {
             return Err(out_of_range("cỡ cây", size, head));
         }
-        let mut c = Compact::default();
-        self.log_leaves(0..size, |_, leaf| c.push(leaf)).await?;
-        Ok(c.root())
+        if size == 0 {
+            return Ok(Compact::default().root());
+        }
+        Ok(self.log_runs(&[0..size]).await?[0])
     }
 
     /// The audit path of entry `seq` in the tree of `size` entries (the whole log when
