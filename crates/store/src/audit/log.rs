@@ -36,7 +36,7 @@ impl std::fmt::Debug for LogTiles {
 /// Whether leaves [a, a + n) are a power-of-two run of whole tiles among the first
 /// `tiles` (its root is then the perfect tree over those tiles' roots).
 fn tiled(a: u64, n: u64, tiles: u64) -> bool {
-    n >= TILE && n.is_power_of_two() && a % TILE == 0 && (a + n) / TILE <= tiles
+    n >= TILE && n.is_power_of_two() && a.is_multiple_of(TILE) && (a + n) / TILE <= tiles
 }
 
 /// The leaf ranges needed for the root of [a, b), splitting as RFC 9162's MTH does.
@@ -269,12 +269,13 @@ impl Store {
             )));
         }
         let index = seq as u64 - 1;
-        // The leaf itself is fed too, so that its hash comes from the same pass.
+        // The leaf itself and the whole tree's root come from the same reads.
         let mut runs = inclusion_ranges(index, size);
         runs.push(index..index + 1);
+        runs.push(0..size);
         let mut hashes = self.log_runs(&runs).await?;
+        let root = hashes.pop().unwrap_or_default();
         let leaf = hashes.pop().unwrap_or_default();
-        let root = self.log_root(size).await?;
         Ok(InclusionProof {
             seq,
             leaf_index: index,
@@ -296,12 +297,21 @@ impl Store {
                 "Cây cũ {old} mục lớn hơn cây mới {new} mục (the old tree is larger than the new)"
             )));
         }
-        let proof = self.log_runs(&consistency_ranges(old, new)).await?;
+        // The two roots come from the same reads as the proof.
+        let mut runs = consistency_ranges(old, new);
+        runs.push(0..new);
+        let mut proof = self.log_runs(&runs).await?;
+        let new_root = proof.pop().unwrap_or_default();
+        let old_root = if old == 0 {
+            Compact::default().root()
+        } else {
+            self.log_runs(&[0..old]).await?[0]
+        };
         Ok(ConsistencyProof {
             old_size: old,
             new_size: new,
-            old_root: hex::encode(self.log_root(old).await?),
-            new_root: hex::encode(self.log_root(new).await?),
+            old_root: hex::encode(old_root),
+            new_root: hex::encode(new_root),
             proof: hexes(&proof),
         })
     }

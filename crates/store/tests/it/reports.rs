@@ -3,19 +3,12 @@
 //! run; one student's device taken down the chain, signed for and entered in CSDL
 //! ngành); the scope of a district; a period that ends before anything happened.
 
-use domain::devices::Holder;
-use domain::handover::{Relation, Signer};
 use domain::reports::{Period, Stage};
 use songmaytinh_store::handover::csdl::CsdlMark;
-use songmaytinh_store::handover::{NewHandover, SignatureInput, StudentHandover};
 use songmaytinh_store::storage_tests;
-use songmaytinh_store::testing::{TestDb, drawn_signature, executed_allocation, officer, system};
+use songmaytinh_store::testing::{TestDb, executed_allocation, system};
 
 storage_tests!(the_funnel_by_unit_and_tier);
-
-fn drawn() -> SignatureInput {
-    SignatureInput::Drawn(drawn_signature())
-}
 
 async fn the_funnel_by_unit_and_tier(db: &TestDb) {
     let store = &db.store;
@@ -26,94 +19,24 @@ async fn the_funnel_by_unit_and_tier(db: &TestDb) {
     let office = school.parent_id.unwrap();
     let program = store.report_program(None).await.unwrap().unwrap();
 
-    // Down the chain for school 67663001: the Board → its office → the school → one
-    // student, then CSDL ngành.
-    let serials: Vec<String> = store
-        .packing_list(Holder::Board, office)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|p| p.serial)
-        .collect();
-    let h = store
-        .hand_over(
-            &actor,
-            &NewHandover {
-                giver: Holder::Board,
-                receiver: office,
-                serials: serials.clone(),
-            },
-        )
-        .await
-        .unwrap();
-    store
-        .confirm_handover(&actor, h.id, &serials, &officer("Trần Thị Bình"), &drawn())
-        .await
-        .unwrap();
-    let share: Vec<String> = store
-        .packing_list(Holder::Unit(office), school.id)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|p| p.serial)
-        .collect();
-    assert_eq!(share.len(), 6);
-    let h = store
-        .hand_over(
-            &actor,
-            &NewHandover {
-                giver: Holder::Unit(office),
-                receiver: school.id,
-                serials: share.clone(),
-            },
-        )
-        .await
-        .unwrap();
-    store
-        .confirm_handover(&actor, h.id, &share, &officer("Lê Văn Cường"), &drawn())
-        .await
-        .unwrap();
-    let first = store.students_to_hand(school.id).await.unwrap()[0].clone();
-    store
-        .hand_to_student(
-            &actor,
-            &StudentHandover {
-                school: school.id,
-                student: first.student_id,
-                serial: first.serial.clone(),
-                signer: Signer {
-                    name: "Hà Thị Lan".into(),
-                    position: None,
-                    relation: Some(Relation::Mother),
-                    id_number: None,
-                },
-                signature: drawn(),
-                sim_carrier: None,
-                sim_number: None,
-            },
-        )
-        .await
-        .unwrap();
+    // Down the chain for school 67663001 (the Board → its office → the school → one
+    // student), then CSDL ngành.
+    let handed = songmaytinh_store::testing::handed_to_students(store, "67663001", 1).await;
+    let serial = store.device_of_student(handed[0]).await.unwrap().unwrap();
     store
         .mark_csdl(
             &actor,
             school.id,
             &[CsdlMark {
                 row: 2,
-                serial: first.serial.clone(),
+                serial,
                 entered: true,
             }],
             "tick",
         )
         .await
         .unwrap();
-    let first_rank = store
-        .student(first.student_id)
-        .await
-        .unwrap()
-        .unwrap()
-        .0
-        .tier_rank;
+    let first_rank = store.student(handed[0]).await.unwrap().unwrap().0.tier_rank;
 
     // The province: three rows (district 663 with two schools, 666 with one, the Sở's
     // direct school last), 24 students, 8 per tier, all allocated; one handed over.
