@@ -108,7 +108,7 @@ pub struct Caches {
     pub dashboards: TtlCache<(String, domain::Lang, String), axum::body::Bytes>,
     /// The charts a dashboard draws from its scope's report, by (scope path, language,
     /// whether the viewer follows the ledger): the funnel and the money chart.
-    pub charts: TtlCache<(String, domain::Lang, bool), Arc<(Option<String>, Option<String>)>>,
+    pub charts: TtlCache<(String, domain::Lang, bool), Arc<DashboardCharts>>,
     /// The figures being computed again in the background (see [`AppState::work_of`]).
     pub work_refreshing: std::sync::Mutex<std::collections::HashSet<WorkKey>>,
     /// Held while a session missing from the cache is read (and touched): requests of
@@ -130,6 +130,9 @@ pub struct Caches {
     /// Held while a public copy is made again: a crowd arriving at once makes it once.
     pub public_first: tokio::sync::Mutex<()>,
 }
+
+/// A dashboard's funnel and money charts (SVG), when it has them.
+pub type DashboardCharts = (Option<String>, Option<String>);
 
 /// A public page or file as last made.
 pub struct PublicCopy {

@@ -252,7 +252,7 @@ impl Store {
         if size == 0 {
             return Ok(Compact::default().root());
         }
-        Ok(self.log_runs(&[0..size]).await?[0])
+        Ok(self.log_runs(std::slice::from_ref(&(0..size))).await?[0])
     }
 
     /// The audit path of entry `seq` in the tree of `size` entries (the whole log when
@@ -305,7 +305,7 @@ impl Store {
         let old_root = if old == 0 {
             Compact::default().root()
         } else {
-            self.log_runs(&[0..old]).await?[0]
+            self.log_runs(std::slice::from_ref(&(0..old))).await?[0]
         };
         Ok(ConsistencyProof {
             old_size: old,
