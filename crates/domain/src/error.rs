@@ -12,6 +12,7 @@ use crate::handover::HandoverError;
 use crate::ledger::LedgerError;
 use crate::procurement::ProcurementError;
 use crate::reports::ReportsError;
+use crate::signal::SignalError;
 use crate::students::StudentsError;
 use crate::units::UnitsError;
 use crate::users::UsersError;
@@ -29,6 +30,7 @@ pub enum DomainError {
     Ledger(LedgerError),
     Procurement(ProcurementError),
     Reports(ReportsError),
+    Signal(SignalError),
     /// Someone else saved the record since it was opened.
     StaleEdit,
     /// A reason is required (returning a row, reopening a list, an override).
@@ -88,6 +90,7 @@ impl DomainError {
             Ledger(e) => e,
             Procurement(e) => e,
             Reports(e) => e,
+            Signal(e) => e,
             StaleEdit | ReasonRequired | UploadExpired | NotFound | Forbidden => return None,
         })
     }

@@ -2,6 +2,7 @@
 //! money and dates, and one folder per area of the program. No I/O, no async, no
 //! database or web types.
 
+pub mod aftercare;
 pub mod allocation;
 pub mod archive;
 pub mod audit;
@@ -18,6 +19,7 @@ pub mod ledger;
 pub mod money;
 pub mod procurement;
 pub mod reports;
+pub mod signal;
 pub mod students;
 pub mod units;
 pub mod users;
