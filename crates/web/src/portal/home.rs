@@ -380,23 +380,25 @@ struct DataPage {
 pub async fn data(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
     let lang = ctx.lang;
     let t = texts::tr(lang);
-    let f = figures::gather(&state, lang).await?;
-    let sha = |s: &str| domain::digest::sha256_hex(s.as_bytes());
-    let (json_sha, csv_sha) = match &f {
-        Some(f) => (
-            sha(&pretty(&figures::to_json(f, lang))),
-            sha(&figures::to_csv(f)),
-        ),
-        None => (String::new(), String::new()),
-    };
+    // The same copies the files are served from: the SHA-256 listed is the one served.
+    let json = figures_copy(&state, lang, false).await?;
+    let csv = figures_copy(&state, lang, true).await?;
     let files = vec![
-        ("/cong-khai/du-lieu/tong-hop.json", t.d_figures, json_sha),
+        (
+            "/cong-khai/du-lieu/tong-hop.json",
+            t.d_figures,
+            json.sha256.clone(),
+        ),
         (
             "/cong-khai/du-lieu/tong-hop.schema.json",
             t.d_schema,
-            sha(figures::SCHEMA),
+            domain::digest::sha256_hex(figures::SCHEMA.as_bytes()),
         ),
-        ("/cong-khai/du-lieu/tong-hop.csv", t.d_cells, csv_sha),
+        (
+            "/cong-khai/du-lieu/tong-hop.csv",
+            t.d_cells,
+            csv.sha256.clone(),
+        ),
         (
             "/cong-khai/du-lieu/sao-ke.csv",
             t.d_statement,
@@ -411,6 +413,31 @@ pub async fn data(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response
     }))
 }
 
+/// The figures' public copy, as JSON or as CSV.
+async fn figures_copy(
+    state: &AppState,
+    lang: Lang,
+    csv: bool,
+) -> AppResult<std::sync::Arc<crate::state::PublicCopy>> {
+    let key = if csv {
+        "/cong-khai/du-lieu/tong-hop.csv"
+    } else {
+        "/cong-khai/du-lieu/tong-hop.json"
+    };
+    state
+        .public_copy(key, lang, || async {
+            let f = figures::gather(state, lang).await?;
+            Ok(match (f, csv) {
+                (Some(f), true) => figures::to_csv(&f),
+                (Some(f), false) => pretty(&figures::to_json(&f, lang)),
+                (None, true) => String::new(),
+                (None, false) => "{}".to_string(),
+            }
+            .into())
+        })
+        .await
+}
+
 fn pretty(v: &serde_json::Value) -> String {
     serde_json::to_string_pretty(v).unwrap_or_default()
 }
@@ -420,16 +447,7 @@ pub async fn figures_json(
     ctx: Ctx,
     req: HeaderMap,
 ) -> AppResult<Response> {
-    let lang = ctx.lang;
-    let copy = state
-        .public_copy("/cong-khai/du-lieu/tong-hop.json", lang, || async {
-            Ok(match figures::gather(&state, lang).await? {
-                Some(f) => pretty(&figures::to_json(&f, lang)),
-                None => "{}".to_string(),
-            }
-            .into())
-        })
-        .await?;
+    let copy = figures_copy(&state, ctx.lang, false).await?;
     Ok(served(
         &req,
         "application/json; charset=utf-8",
@@ -445,16 +463,7 @@ pub async fn figures_csv(
     ctx: Ctx,
     req: HeaderMap,
 ) -> AppResult<Response> {
-    let lang = ctx.lang;
-    let copy = state
-        .public_copy("/cong-khai/du-lieu/tong-hop.csv", lang, || async {
-            Ok(match figures::gather(&state, lang).await? {
-                Some(f) => figures::to_csv(&f),
-                None => String::new(),
-            }
-            .into())
-        })
-        .await?;
+    let copy = figures_copy(&state, ctx.lang, true).await?;
     Ok(served(
         &req,
         "text/csv; charset=utf-8",
