@@ -273,7 +273,10 @@ async fn the_portal_shows_counts_money_and_gifts_never_a_child(app: &TestApp) {
     let body = res.text().await.unwrap();
     assert_eq!(sha, domain::digest::sha256_hex(body.as_bytes()));
     let index = public.get("/cong-khai/du-lieu").await.text().await.unwrap();
-    assert!(index.contains(&sha), "the index lists the SHA-256 served: {index}");
+    assert!(
+        index.contains(&sha),
+        "the index lists the SHA-256 served: {index}"
+    );
     let figures: Value = serde_json::from_str(&body).unwrap();
     let schema: Value = serde_json::from_str(
         &public
