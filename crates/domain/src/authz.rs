@@ -78,10 +78,29 @@ pub enum Action {
     /// Search the archive (lưu trữ hồ sơ): the papers issued or received, by type, number,
     /// date or SHA-256; district offices and schools see those of their scope.
     ViewArchive,
+    /// See the signal side: schools' connections, dead zones, platforms, counts of data
+    /// SIMs (no personal data).
+    ViewSignal,
+    /// Record a school's Internet connection (the school, its office, the Sở).
+    EditConnectivity,
+    /// Report a dead zone (vùng lõm sóng) where students cannot learn online.
+    ReportDeadZones,
+    /// Move dead zones on to the carriers and record their answers (Sở TT&TT).
+    ManageDeadZones,
+    /// Record the online-learning platforms and which are recommended (the Sở).
+    ManagePlatforms,
+    /// Record a student's data SIM and its package (the school, its office).
+    ManageSims,
+    /// See training sessions and repair tickets, and the defect rates.
+    ViewAftercare,
+    /// Record training sessions and their attendees.
+    ManageTrainings,
+    /// Open, move and close repair tickets (whoever holds the device's chain).
+    ManageRepairs,
 }
 
 impl Action {
-    pub const ALL: [Action; 29] = [
+    pub const ALL: [Action; 38] = [
         Action::ViewDashboard,
         Action::BrowseUnits,
         Action::ViewUnit,
@@ -111,6 +130,15 @@ impl Action {
         Action::ManageProcurement,
         Action::ApprovePayments,
         Action::ViewArchive,
+        Action::ViewSignal,
+        Action::EditConnectivity,
+        Action::ReportDeadZones,
+        Action::ManageDeadZones,
+        Action::ManagePlatforms,
+        Action::ManageSims,
+        Action::ViewAftercare,
+        Action::ManageTrainings,
+        Action::ManageRepairs,
     ];
 
     pub fn code(self) -> &'static str {
@@ -144,6 +172,15 @@ impl Action {
             Action::ManageProcurement => "manage_procurement",
             Action::ApprovePayments => "approve_payments",
             Action::ViewArchive => "view_archive",
+            Action::ViewSignal => "view_signal",
+            Action::EditConnectivity => "edit_connectivity",
+            Action::ReportDeadZones => "report_dead_zones",
+            Action::ManageDeadZones => "manage_dead_zones",
+            Action::ManagePlatforms => "manage_platforms",
+            Action::ManageSims => "manage_sims",
+            Action::ViewAftercare => "view_aftercare",
+            Action::ManageTrainings => "manage_trainings",
+            Action::ManageRepairs => "manage_repairs",
         }
     }
 }
@@ -224,6 +261,15 @@ pub fn roles_for(action: Action) -> &'static [Role] {
             Mttq,
             UbndTinh,
         ],
+        // Connections, dead zones and platforms are about places and organisations.
+        Action::ViewSignal | Action::ViewAftercare => EVERYONE,
+        Action::EditConnectivity => &[SoGddt, PhongGddt, Truong],
+        Action::ReportDeadZones => &[SoGddt, PhongGddt, Truong, SoTttt],
+        Action::ManageDeadZones => &[SoTttt],
+        Action::ManagePlatforms => &[SoGddt],
+        Action::ManageSims => &[PhongGddt, Truong],
+        Action::ManageTrainings => &[SoGddt, PhongGddt, Truong],
+        Action::ManageRepairs => &[BanDieuPhoi, PhongGddt, Truong],
     }
 }
 

@@ -5,6 +5,7 @@
 //! web layer maps to an HTTP status. Adding an area adds one variant and one arm of `area`.
 
 use crate::Lang;
+use crate::aftercare::AftercareError;
 use crate::allocation::AllocationError;
 use crate::devices::DevicesError;
 use crate::donations::DonationsError;
@@ -31,6 +32,7 @@ pub enum DomainError {
     Procurement(ProcurementError),
     Reports(ReportsError),
     Signal(SignalError),
+    Aftercare(AftercareError),
     /// Someone else saved the record since it was opened.
     StaleEdit,
     /// A reason is required (returning a row, reopening a list, an override).
@@ -91,6 +93,7 @@ impl DomainError {
             Procurement(e) => e,
             Reports(e) => e,
             Signal(e) => e,
+            Aftercare(e) => e,
             StaleEdit | ReasonRequired | UploadExpired | NotFound | Forbidden => return None,
         })
     }

@@ -1,6 +1,7 @@
 //! Office files in and out: bytes become typed rows with the row and column of every
 //! problem. No database here.
 
+pub mod attendees;
 pub mod csdl;
 pub mod devices;
 pub mod encoding;

@@ -37,6 +37,8 @@ pub enum DocumentOwner {
     Appraisal(i64),
     /// A document of a step of a tender package (its plan, award, contract, minutes…).
     Procurement(i64),
+    /// Materials of a training session (tập huấn).
+    Training(i64),
 }
 
 impl DocumentOwner {
@@ -47,6 +49,7 @@ impl DocumentOwner {
             DocumentOwner::Donation(_) => "donation",
             DocumentOwner::Appraisal(_) => "appraisal",
             DocumentOwner::Procurement(_) => "procurement",
+            DocumentOwner::Training(_) => "training",
         }
     }
 
@@ -55,7 +58,8 @@ impl DocumentOwner {
             DocumentOwner::Student(id)
             | DocumentOwner::Donation(id)
             | DocumentOwner::Appraisal(id)
-            | DocumentOwner::Procurement(id) => id,
+            | DocumentOwner::Procurement(id)
+            | DocumentOwner::Training(id) => id,
         }
     }
 
@@ -65,6 +69,7 @@ impl DocumentOwner {
             DocumentOwner::Donation(_) => "SELECT id FROM donations WHERE id = $1",
             DocumentOwner::Appraisal(_) => "SELECT id FROM appraisals WHERE id = $1",
             DocumentOwner::Procurement(_) => "SELECT id FROM procurement_packages WHERE id = $1",
+            DocumentOwner::Training(_) => "SELECT id FROM trainings WHERE id = $1",
         }
     }
 }

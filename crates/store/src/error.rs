@@ -112,6 +112,9 @@ const UNIQUE: &[(&str, &str)] = &[
         "procurement_thresholds.method",
     ),
     ("ledger_entries_one_reversal", "ledger_entries.reverses_id"),
+    ("repair_tickets_one_open", "repair_tickets.device_id"),
+    ("student_sims_phone_key", "student_sims.phone"),
+    ("learning_platforms_url_key", "learning_platforms.url"),
 ];
 
 /// Which of [`UNIQUE`]'s constraints an error violated, if any.
@@ -150,6 +153,18 @@ impl From<rusqlite::Error> for StoreError {
             Some(DatabaseBusy | DatabaseLocked) => StoreError::Busy,
             _ => StoreError::Sqlite(e),
         }
+    }
+}
+
+impl From<domain::signal::SignalError> for StoreError {
+    fn from(e: domain::signal::SignalError) -> Self {
+        StoreError::Domain(e.into())
+    }
+}
+
+impl From<domain::aftercare::AftercareError> for StoreError {
+    fn from(e: domain::aftercare::AftercareError) -> Self {
+        StoreError::Domain(e.into())
     }
 }
 

@@ -2,6 +2,7 @@
 //! engine, one [`Store`] handle, one folder of queries per area. Every write runs in one
 //! transaction together with its audit entry.
 
+pub mod aftercare;
 pub mod allocation;
 pub mod archive;
 pub mod audit;
@@ -19,6 +20,7 @@ pub mod passwords;
 pub mod portal;
 pub mod procurement;
 pub mod reports;
+pub mod signal;
 pub mod students;
 pub mod units;
 pub mod uploads;

@@ -2,8 +2,215 @@
 //! model and each supplier fails — what appraisal and procurement weigh before the next
 //! purchase.
 
+mod error;
+
+pub use error::AftercareError;
+
+use crate::Lang;
+use serde::Serialize;
 use std::collections::BTreeMap;
 use time::{Date, Month};
+
+/// What a training session (tập huấn) is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TrainingTopic {
+    Use,
+    Care,
+    Warranty,
+    Software,
+}
+
+impl TrainingTopic {
+    pub const ALL: [TrainingTopic; 4] = [
+        TrainingTopic::Use,
+        TrainingTopic::Care,
+        TrainingTopic::Warranty,
+        TrainingTopic::Software,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            TrainingTopic::Use => "use",
+            TrainingTopic::Care => "care",
+            TrainingTopic::Warranty => "warranty",
+            TrainingTopic::Software => "software",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<TrainingTopic> {
+        TrainingTopic::ALL
+            .into_iter()
+            .find(|t| t.code() == s.trim())
+    }
+
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            TrainingTopic::Use => lang.pick(
+                "Sử dụng thiết bị, học trực tuyến",
+                "Using the device, learning online",
+            ),
+            TrainingTopic::Care => lang.pick("Bảo quản, giữ gìn thiết bị", "Caring for the device"),
+            TrainingTopic::Warranty => lang.pick("Bảo hành, sửa chữa", "Warranty and repairs"),
+            TrainingTopic::Software => lang.pick(
+                "Phần mềm, an toàn trên mạng",
+                "Software and staying safe online",
+            ),
+        }
+    }
+}
+
+/// Who attended a session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AttendeeRole {
+    Teacher,
+    Parent,
+    Student,
+}
+
+impl AttendeeRole {
+    pub const ALL: [AttendeeRole; 3] = [
+        AttendeeRole::Teacher,
+        AttendeeRole::Parent,
+        AttendeeRole::Student,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            AttendeeRole::Teacher => "teacher",
+            AttendeeRole::Parent => "parent",
+            AttendeeRole::Student => "student",
+        }
+    }
+
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            AttendeeRole::Teacher => lang.pick("Giáo viên", "Teacher"),
+            AttendeeRole::Parent => lang.pick("Phụ huynh", "Parent"),
+            AttendeeRole::Student => lang.pick("Học sinh", "Student"),
+        }
+    }
+
+    /// A code, or what an attendance sheet writes, folded without its marks (`text::fold`):
+    /// "GV", "phu huynh", "cha me HS".
+    pub fn parse(s: &str) -> Option<AttendeeRole> {
+        let f = text_key(s);
+        Some(match f.as_str() {
+            "teacher"
+            | "gv"
+            | "giao vien"
+            | "can bo giao vien"
+            | "cbgv"
+            | "giao vien chu nhiem"
+            | "gvcn" => AttendeeRole::Teacher,
+            "parent" | "ph" | "phu huynh" | "cha me" | "cha me hs" | "cha me hoc sinh"
+            | "phu huynh hoc sinh" | "phhs" | "nguoi giam ho" => AttendeeRole::Parent,
+            "student" | "hs" | "hoc sinh" => AttendeeRole::Student,
+            _ => return None,
+        })
+    }
+}
+
+/// Lower-case letters and digits, words kept apart by one space (the caller folds the
+/// Vietnamese marks away first: `text::fold`).
+fn text_key(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+        } else if !out.ends_with(' ') {
+            out.push(' ');
+        }
+    }
+    out.trim().to_string()
+}
+
+/// Where a repair ticket stands. A ticket opens when the device is taken from its
+/// student (the device goes under repair), may be sent to the vendor, and closes once:
+/// repaired (the device goes back to the same student) or not repairable (defective).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TicketStatus {
+    Open,
+    AtVendor,
+    Repaired,
+    Unrepairable,
+}
+
+impl TicketStatus {
+    pub const ALL: [TicketStatus; 4] = [
+        TicketStatus::Open,
+        TicketStatus::AtVendor,
+        TicketStatus::Repaired,
+        TicketStatus::Unrepairable,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            TicketStatus::Open => "open",
+            TicketStatus::AtVendor => "at_vendor",
+            TicketStatus::Repaired => "repaired",
+            TicketStatus::Unrepairable => "unrepairable",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<TicketStatus> {
+        TicketStatus::ALL.into_iter().find(|t| t.code() == s.trim())
+    }
+
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            TicketStatus::Open => lang.pick("Đã thu máy, chờ sửa", "Collected, waiting for repair"),
+            TicketStatus::AtVendor => lang.pick("Đang ở nhà cung cấp", "At the vendor"),
+            TicketStatus::Repaired => {
+                lang.pick("Đã sửa, trả học sinh", "Repaired, back with the student")
+            }
+            TicketStatus::Unrepairable => lang.pick("Không sửa được", "Not repairable"),
+        }
+    }
+
+    pub fn is_closed(self) -> bool {
+        matches!(self, TicketStatus::Repaired | TicketStatus::Unrepairable)
+    }
+
+    /// The ticket moved to `to` on `day`, the last step having been on `since`: a closed
+    /// ticket is not moved again, a ticket is not moved back, nor dated before its last
+    /// step.
+    pub fn step(
+        self,
+        ticket: i64,
+        to: TicketStatus,
+        day: Date,
+        since: Date,
+    ) -> Result<TicketStatus, AftercareError> {
+        if self.is_closed() {
+            return Err(AftercareError::TicketClosed {
+                ticket,
+                status: self,
+            });
+        }
+        if to <= self {
+            return Err(AftercareError::TicketStep { from: self, to });
+        }
+        if day < since {
+            return Err(AftercareError::DateBefore { day, since });
+        }
+        Ok(to)
+    }
+}
+
+/// An attendee count as typed: empty is 0.
+pub fn attendee_count(raw: &str) -> Result<i64, AftercareError> {
+    let t = raw.trim().replace('.', "");
+    if t.is_empty() {
+        return Ok(0);
+    }
+    match t.parse::<i64>() {
+        Ok(n) if (0..=10_000).contains(&n) => Ok(n),
+        _ => Err(AftercareError::AttendeeCount),
+    }
+}
 
 /// The last day a warranty of `months` from `start` covers: the same day `months` later,
 /// minus one; a start on a day the later month lacks (31 January + 1 month) ends on that
@@ -56,23 +263,36 @@ impl DefectRate {
 pub fn defect_rates<'a>(
     devices: impl IntoIterator<Item = InService<'a>>,
 ) -> (Vec<DefectRate>, Vec<DefectRate>) {
+    defect_rates_counted(
+        devices
+            .into_iter()
+            .map(|d| (d.model, d.supplier, 1, i64::from(d.faulty))),
+    )
+}
+
+/// The same from groups already counted (a database's `GROUP BY model, supplier`):
+/// (model, supplier, devices, faulty devices).
+pub fn defect_rates_counted<'a>(
+    groups: impl IntoIterator<Item = (&'a str, &'a str, i64, i64)>,
+) -> (Vec<DefectRate>, Vec<DefectRate>) {
     let mut by_model: BTreeMap<&str, (i64, i64)> = BTreeMap::new();
     let mut by_supplier: BTreeMap<&str, (i64, i64)> = BTreeMap::new();
-    for d in devices {
-        for (map, key) in [(&mut by_model, d.model), (&mut by_supplier, d.supplier)] {
+    for (model, supplier, n, faulty) in groups {
+        for (map, key) in [(&mut by_model, model), (&mut by_supplier, supplier)] {
             let e = map.entry(key).or_default();
-            e.0 += 1;
-            e.1 += i64::from(d.faulty);
+            e.0 += n;
+            e.1 += faulty;
         }
     }
     let rates = |m: BTreeMap<&str, (i64, i64)>| {
         let mut v: Vec<DefectRate> = m
             .into_iter()
+            .filter(|(_, (n, _))| *n > 0)
             .map(|(k, (n, f))| DefectRate {
                 key: k.to_string(),
                 devices: n,
                 faulty: f,
-                per_mille: f * 1000 / n.max(1),
+                per_mille: f * 1000 / n,
             })
             .collect();
         v.sort_by(|a, b| b.per_mille.cmp(&a.per_mille).then(a.key.cmp(&b.key)));
@@ -84,7 +304,63 @@ pub fn defect_rates<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::AreaError;
     use time::macros::date;
+
+    #[test]
+    fn a_ticket_closes_once_and_goes_forward() {
+        let (d1, d2) = (date!(2022 - 10 - 03), date!(2022 - 10 - 10));
+        let s = TicketStatus::Open;
+        let s = s.step(7, TicketStatus::AtVendor, d2, d1).unwrap();
+        assert_eq!(
+            s.step(7, TicketStatus::Open, d2, d2),
+            Err(AftercareError::TicketStep {
+                from: TicketStatus::AtVendor,
+                to: TicketStatus::Open
+            })
+        );
+        assert!(matches!(
+            s.step(7, TicketStatus::Repaired, d1, d2),
+            Err(AftercareError::DateBefore { .. })
+        ));
+        let closed = s.step(7, TicketStatus::Repaired, d2, d2).unwrap();
+        let e = closed
+            .step(7, TicketStatus::Unrepairable, d2, d2)
+            .unwrap_err();
+        assert_eq!(e.code(), "repair_ticket_closed");
+        assert!(
+            e.message(Lang::Vi).contains("số 7"),
+            "{}",
+            e.message(Lang::Vi)
+        );
+        // Straight from open to closed, without the vendor.
+        assert!(
+            TicketStatus::Open
+                .step(1, TicketStatus::Unrepairable, d1, d1)
+                .is_ok()
+        );
+    }
+
+    #[test]
+    fn attendee_roles_and_counts_as_sheets_write_them() {
+        assert_eq!(AttendeeRole::parse("GV"), Some(AttendeeRole::Teacher));
+        assert_eq!(AttendeeRole::parse("Phu huynh"), Some(AttendeeRole::Parent));
+        assert_eq!(AttendeeRole::parse("Cha me HS"), Some(AttendeeRole::Parent));
+        assert_eq!(
+            AttendeeRole::parse(" hoc sinh "),
+            Some(AttendeeRole::Student)
+        );
+        assert_eq!(AttendeeRole::parse("khach"), None);
+        assert_eq!(attendee_count(""), Ok(0));
+        assert_eq!(attendee_count("1.200"), Ok(1200));
+        assert!(attendee_count("-3").is_err() && attendee_count("mười").is_err());
+        for t in TrainingTopic::ALL {
+            assert_eq!(TrainingTopic::parse(t.code()), Some(t));
+        }
+        for t in TicketStatus::ALL {
+            assert_eq!(TicketStatus::parse(t.code()), Some(t));
+        }
+    }
 
     #[test]
     fn warranty_ends_the_day_before_its_anniversary() {
@@ -184,5 +460,13 @@ mod tests {
         ]);
         assert_eq!((m[0].per_mille, m[0].percent()), (333, "33,3%".to_string()));
         assert_eq!(defect_rates(std::iter::empty()), (vec![], vec![]));
+        // Counted in groups (as a database does), the same rates.
+        let grouped = defect_rates_counted([
+            ("Tab A8", "Miền Núi", 5, 2),
+            ("Vostro", "Tây Nguyên", 3, 0),
+            ("IdeaPad", "Miền Núi", 1, 1),
+            ("IdeaPad", "Tây Nguyên", 1, 0),
+        ]);
+        assert_eq!(grouped, (models, suppliers));
     }
 }

@@ -63,10 +63,22 @@ pub enum Entity {
     ArchivePrint,
     /// A fundraising campaign (đợt vận động).
     Campaign,
+    /// A school's Internet connection as recorded.
+    Connectivity,
+    /// A dead zone (vùng lõm sóng) and its steps.
+    DeadZone,
+    /// A student's data SIM.
+    StudentSim,
+    /// An online-learning platform.
+    LearningPlatform,
+    /// A training session (tập huấn) and its attendees.
+    Training,
+    /// A repair ticket.
+    RepairTicket,
 }
 
 impl Entity {
-    pub const ALL: [Entity; 27] = [
+    pub const ALL: [Entity; 33] = [
         Entity::Unit,
         Entity::User,
         Entity::ApiKey,
@@ -94,6 +106,12 @@ impl Entity {
         Entity::Procurement,
         Entity::ArchivePrint,
         Entity::Campaign,
+        Entity::Connectivity,
+        Entity::DeadZone,
+        Entity::StudentSim,
+        Entity::LearningPlatform,
+        Entity::Training,
+        Entity::RepairTicket,
     ];
 
     /// The spelling written from now on.
@@ -126,6 +144,12 @@ impl Entity {
             Entity::Procurement => "procurement",
             Entity::ArchivePrint => "archive_print",
             Entity::Campaign => "campaign",
+            Entity::Connectivity => "connectivity",
+            Entity::DeadZone => "dead_zone",
+            Entity::StudentSim => "student_sim",
+            Entity::LearningPlatform => "learning_platform",
+            Entity::Training => "training",
+            Entity::RepairTicket => "repair_ticket",
         }
     }
 
@@ -213,6 +237,15 @@ pub fn action_label(action: &str, lang: Lang) -> Option<&'static str> {
         "post_pending" => ("Ghi sổ từ khoản tạm giữ", "Posted from a commitment"),
         "release" => ("Giải phóng phần tạm giữ còn lại", "Commitment released"),
         "reverse" => ("Đảo bút toán", "Entry reversed"),
+        "record_connectivity" => ("Ghi nhận kết nối Internet", "Connection recorded"),
+        "report_zone" => ("Báo vùng lõm sóng", "Dead zone reported"),
+        "advance_zone" => ("Chuyển bước vùng lõm sóng", "Dead zone moved on"),
+        "record_sim" => ("Ghi nhận SIM dữ liệu", "Data SIM recorded"),
+        "save_platform" => ("Lưu nền tảng học trực tuyến", "Platform saved"),
+        "record_training" => ("Ghi nhận buổi tập huấn", "Training recorded"),
+        "import_attendees" => ("Nhập danh sách người tham dự", "Attendees imported"),
+        "open_repair" => ("Mở phiếu sửa chữa", "Repair ticket opened"),
+        "repair_step" => ("Chuyển bước phiếu sửa chữa", "Repair ticket moved on"),
         _ => return None,
     };
     Some(lang.pick(vi, en))
@@ -247,6 +280,14 @@ impl Entity {
             Entity::Procurement => lang.pick("Mua sắm, đấu thầu", "Procurement"),
             Entity::ArchivePrint => lang.pick("Lưu trữ bản in", "Archived print"),
             Entity::Campaign => lang.pick("Đợt vận động", "Campaign"),
+            Entity::Connectivity => lang.pick("Kết nối Internet của trường", "School's Internet"),
+            Entity::DeadZone => lang.pick("Vùng lõm sóng", "Dead zone"),
+            Entity::StudentSim => lang.pick("SIM dữ liệu của học sinh", "Student's data SIM"),
+            Entity::LearningPlatform => {
+                lang.pick("Nền tảng học trực tuyến", "Online-learning platform")
+            }
+            Entity::Training => lang.pick("Buổi tập huấn", "Training session"),
+            Entity::RepairTicket => lang.pick("Phiếu bảo hành, sửa chữa", "Repair ticket"),
             Entity::Document => lang.pick("Tài liệu lưu kèm", "Kept document"),
         }
     }

@@ -500,64 +500,8 @@ impl Store {
         holder: Holder,
         note: Option<&str>,
     ) -> Result<Tracked> {
-        let s = devices::serial(serial)?;
         let mut tx = self.pool().begin().await?;
-        let row: DeviceRow =
-            q("SELECT id, serial, state, holder_kind, holder_id FROM devices WHERE serial = $1")
-                .bind(s)
-                .fetch_optional(&mut tx)
-                .await?
-                .ok_or(DomainError::NotFound)?;
-        let before = row.tracked()?;
-        let after = before.change(to, holder)?;
-        let (kind, id) = holder_parts(after.holder);
-        let now = now_millis();
-        let n = q(
-            "UPDATE devices SET state = $1, holder_kind = $2, holder_id = $3, state_changed_at = $4
-                   WHERE id = $5 AND state = $6",
-        )
-        .bind(to.code())
-        .bind(kind)
-        .bind(id)
-        .bind(now)
-        .bind(row.id)
-        .bind(before.state.code())
-        .execute(&mut tx)
-        .await?;
-        if n != 1 {
-            return Err(DomainError::StaleEdit.into());
-        }
-        q("INSERT INTO device_events (device_id, from_state, to_state, holder_kind, holder_id, actor, note, at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
-            .bind(row.id)
-            .bind(before.state.code())
-            .bind(to.code())
-            .bind(kind)
-            .bind(id)
-            .bind(actor.name.clone())
-            .bind(note.map(str::to_string))
-            .bind(now)
-            .execute(&mut tx)
-            .await?;
-        audit::append(
-            &mut tx,
-            actor,
-            AuditEvent {
-                entity: Entity::Device,
-                entity_id: Some(after.serial.clone()),
-                action: "change_state",
-                summary: format!(
-                    "Thiết bị {}: {} → {}",
-                    after.serial,
-                    before.state.label(Lang::Vi),
-                    to.label(Lang::Vi)
-                ),
-                unit_id: None,
-                changes: Some(json!({"from": before.state.code(), "to": to.code(), "holder": kind, "note": note})),
-                personal: None,
-            },
-        )
-        .await?;
+        let after = change_in(&mut tx, actor, serial, to, holder, note).await?;
         tx.commit().await?;
         Ok(after)
     }
@@ -864,4 +808,77 @@ impl Store {
             .collect();
         Ok(out)
     }
+}
+
+/// Changes a device's state and holder inside `tx` (see [`Store::change_device`]): the
+/// registry's one way to move a device, for areas that move one as part of their own
+/// record (a repair ticket).
+pub(crate) async fn change_in(
+    tx: &mut Tx,
+    actor: &AuditActor,
+    serial: &str,
+    to: DeviceState,
+    holder: Holder,
+    note: Option<&str>,
+) -> Result<Tracked> {
+    let s = devices::serial(serial)?;
+    let row: DeviceRow =
+        q("SELECT id, serial, state, holder_kind, holder_id FROM devices WHERE serial = $1")
+            .bind(s)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(DomainError::NotFound)?;
+    let before = row.tracked()?;
+    let after = before.change(to, holder)?;
+    let (kind, id) = holder_parts(after.holder);
+    let now = now_millis();
+    let n = q(
+        "UPDATE devices SET state = $1, holder_kind = $2, holder_id = $3, state_changed_at = $4
+               WHERE id = $5 AND state = $6",
+    )
+    .bind(to.code())
+    .bind(kind)
+    .bind(id)
+    .bind(now)
+    .bind(row.id)
+    .bind(before.state.code())
+    .execute(&mut *tx)
+    .await?;
+    if n != 1 {
+        return Err(DomainError::StaleEdit.into());
+    }
+    q("INSERT INTO device_events (device_id, from_state, to_state, holder_kind, holder_id, actor, note, at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+        .bind(row.id)
+        .bind(before.state.code())
+        .bind(to.code())
+        .bind(kind)
+        .bind(id)
+        .bind(actor.name.clone())
+        .bind(note.map(str::to_string))
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    audit::append(
+        tx,
+        actor,
+        AuditEvent {
+            entity: Entity::Device,
+            entity_id: Some(after.serial.clone()),
+            action: "change_state",
+            summary: format!(
+                "Thiết bị {}: {} → {}",
+                after.serial,
+                before.state.label(Lang::Vi),
+                to.label(Lang::Vi)
+            ),
+            unit_id: None,
+            changes: Some(
+                json!({"from": before.state.code(), "to": to.code(), "holder": kind, "note": note}),
+            ),
+            personal: None,
+        },
+    )
+    .await?;
+    Ok(after)
 }

@@ -1,6 +1,7 @@
 //! The storage tests, one binary: each module is an area, each test runs on SQLite and on
 //! PostgreSQL.
 
+mod aftercare;
 mod allocation;
 mod archive;
 mod campaigns;
@@ -13,5 +14,6 @@ mod ledger_sim;
 mod log;
 mod procurement;
 mod reports;
+mod signal;
 mod storage;
 mod students;
