@@ -25,18 +25,27 @@ pub struct Area {
     /// What this area gives the dashboard for this user: the work waiting for them and
     /// the progress of what they follow, each figure linking to its list.
     pub work: Option<WorkFn>,
-    /// What this area says on a student's page (the student's page is the students
-    /// area's; an area adds a section without touching it): a heading and lines.
-    pub student_panel: Option<StudentPanelFn>,
-    /// What this area says on a donor's page (the donations area's), the same way.
-    pub donor_panel: Option<DonorPanelFn>,
+    /// What this area says on another area's page (a student's, a donor's, a device
+    /// model's, a tender package's), without touching that area: a heading and lines,
+    /// for the record whose id the page shows.
+    pub panels: &'static [(PanelPage, PanelFn)],
 }
 
-/// An area's section of a donor's page: the same shape as a student's, for a donor's id.
-pub type DonorPanelFn = StudentPanelFn;
+/// The pages other areas add a section to, each about one record by its id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PanelPage {
+    /// A student's page (the students area's).
+    Student,
+    /// A donor's page (the donations area's).
+    Donor,
+    /// A device model's page, where appraisal decides (the devices area's).
+    DeviceModel,
+    /// A tender package's page, where procurement decides (the procurement area's).
+    Package,
+}
 
-/// An area's section of a student's page (see [`Area::student_panel`]).
-pub type StudentPanelFn = for<'a> fn(
+/// An area's section of another area's page (see [`Area::panels`]).
+pub type PanelFn = for<'a> fn(
     &'a crate::state::AppState,
     &'a Actor,
     i64,
@@ -55,40 +64,45 @@ pub struct StudentPanel {
     pub link: Option<(String, &'static str)>,
 }
 
-/// Every area's section of the student's page, in the areas' order.
+/// Every area's section of a page about record `id`, in the areas' order.
+pub async fn panels(
+    page: PanelPage,
+    state: &crate::state::AppState,
+    actor: &Actor,
+    id: i64,
+    lang: Lang,
+) -> crate::error::AppResult<Vec<StudentPanel>> {
+    let mut out = Vec::new();
+    for area in AREAS {
+        for (on, f) in area.panels {
+            if *on == page
+                && let Some(p) = f(state, actor, id, lang).await?
+            {
+                out.push(p);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Every area's section of the student's page.
 pub async fn student_panels(
     state: &crate::state::AppState,
     actor: &Actor,
     student: i64,
     lang: Lang,
 ) -> crate::error::AppResult<Vec<StudentPanel>> {
-    let mut out = Vec::new();
-    for area in AREAS {
-        if let Some(f) = area.student_panel
-            && let Some(p) = f(state, actor, student, lang).await?
-        {
-            out.push(p);
-        }
-    }
-    Ok(out)
+    panels(PanelPage::Student, state, actor, student, lang).await
 }
 
-/// Every area's section of a donor's page, in the areas' order.
+/// Every area's section of a donor's page.
 pub async fn donor_panels(
     state: &crate::state::AppState,
     actor: &Actor,
     donor: i64,
     lang: Lang,
 ) -> crate::error::AppResult<Vec<StudentPanel>> {
-    let mut out = Vec::new();
-    for area in AREAS {
-        if let Some(f) = area.donor_panel
-            && let Some(p) = f(state, actor, donor, lang).await?
-        {
-            out.push(p);
-        }
-    }
-    Ok(out)
+    panels(PanelPage::Donor, state, actor, donor, lang).await
 }
 
 /// An area's part of the dashboard (see [`Area::work`]).
@@ -139,6 +153,8 @@ pub const AREAS: &[&Area] = &[
     &crate::archive::AREA,
     &crate::portal::AREA,
     &crate::reports::AREA,
+    &crate::signal::AREA,
+    &crate::aftercare::AREA,
     &crate::dashboard::AREA,
 ];
 

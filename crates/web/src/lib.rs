@@ -20,6 +20,7 @@ pub mod state;
 pub mod views;
 
 // The areas, one folder each (see `areas`).
+pub mod aftercare;
 pub mod allocation;
 pub mod archive;
 pub mod audit;
@@ -33,6 +34,7 @@ pub mod ledger;
 pub mod portal;
 pub mod procurement;
 pub mod reports;
+pub mod signal;
 pub mod students;
 pub mod units;
 pub mod users;

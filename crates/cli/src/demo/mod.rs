@@ -2,12 +2,14 @@
 //! every role, the 2022 programme, devices and gifts in kind; one file per area, seeded in
 //! the order the program runs. Deterministic: every fresh demo is the same.
 
+mod aftercare;
 mod allocation;
 mod devices;
 mod donations;
 mod handover;
 mod ledger;
 mod procurement;
+mod signal;
 pub mod students;
 mod units;
 mod users;
@@ -83,6 +85,28 @@ pub async fn seed(store: &Store, out: &Out) -> Result<()> {
         &format!(
             "Recorded {} tender packages; GT01-2026 from its plan to its final payment: {} tablets in the registry, {} paid.",
             bought.packages, bought.devices, bought.paid
+        ),
+    );
+    let signal = signal::seed(store).await?;
+    out.info(
+        &format!(
+            "Đã ghi kết nối Internet của các trường vùng núi ({} trường chưa có), {} vùng lõm sóng và {} SIM dữ liệu đi kèm máy tính bảng.",
+            signal.without_internet, signal.zones, signal.sims
+        ),
+        &format!(
+            "Recorded the mountain schools' connections ({} without Internet), {} dead zones and {} data SIMs with the tablets.",
+            signal.without_internet, signal.zones, signal.sims
+        ),
+    );
+    let care = aftercare::seed(store).await?;
+    out.info(
+        &format!(
+            "Đã ghi {} buổi tập huấn và {} phiếu bảo hành, sửa chữa.",
+            care.trainings, care.tickets
+        ),
+        &format!(
+            "Recorded {} training sessions and {} repair tickets.",
+            care.trainings, care.tickets
         ),
     );
     Ok(())

@@ -3,7 +3,8 @@
 //! (repaired) or marks it defective (not repairable) — each a registry transition in the
 //! ticket's own transaction, so a ticket and its device never disagree. The warranty's
 //! end is computed from the contract (its months from the acceptance, or the delivery)
-//! or from the model's months from the day a donation was received.
+//! or from the model's months from the day a donation was received (or, for a device
+//! registered before either was recorded, from the day it entered the registry).
 
 use crate::db::{Tx, q};
 use crate::devices::change_in;
@@ -122,11 +123,17 @@ fn clean(s: Option<&str>) -> Option<String> {
 /// The warranty's end for a device: its contract's months from the first acceptance of
 /// its delivery (or the delivery), or its model's months from its donation's receipt.
 async fn device_warranty(tx: &mut Tx, device: i64) -> Result<Option<Date>> {
-    type Row = (Option<i64>, Option<String>, Option<i64>, Option<String>);
+    type Row = (
+        Option<i64>,
+        Option<String>,
+        Option<i64>,
+        Option<String>,
+        i64,
+    );
     let row: Option<Row> = q(
         "SELECT c.warranty_months,
                 COALESCE((SELECT MIN(a.accepted_on) FROM procurement_acceptances a WHERE a.delivery_id = d.delivery_id), dl.delivered_on),
-                m.warranty_months, dn.received_on
+                m.warranty_months, dn.received_on, d.created_at
            FROM devices d
            JOIN device_models m ON m.id = d.model_id
            LEFT JOIN procurement_deliveries dl ON dl.id = d.delivery_id
@@ -138,20 +145,18 @@ async fn device_warranty(tx: &mut Tx, device: i64) -> Result<Option<Date>> {
     .bind(device)
     .fetch_optional(&mut *tx)
     .await?;
-    let Some((contract_months, contract_start, model_months, received)) = row else {
+    let Some((contract_months, contract_start, model_months, received, registered)) = row else {
         return Ok(None);
     };
-    let (months, start) = match (contract_months, contract_start) {
-        (Some(m), Some(s)) => (Some(m), Some(s)),
-        _ => (model_months, received),
+    let start = |s: &str| parse_iso(s, "devices", "warranty_start");
+    let (months, from) = match (contract_months, contract_start, received) {
+        (Some(m), Some(s), _) => (Some(m), start(&s)?),
+        (_, _, Some(r)) => (model_months, start(&r)?),
+        // Registered before its contract or receipt was recorded here: the model's
+        // months from the day it entered the registry.
+        _ => (model_months, domain::dates::local_date(registered)),
     };
-    Ok(match (months, start) {
-        (Some(m), Some(s)) => Some(warranty_end(
-            parse_iso(&s, "devices", "warranty_start")?,
-            m.clamp(0, 240) as u32,
-        )),
-        _ => None,
-    })
+    Ok(months.map(|m| warranty_end(from, m.clamp(0, 240) as u32)))
 }
 
 impl Store {
@@ -386,20 +391,30 @@ impl Store {
 
     /// Defect rates per model and per supplier over every device that has reached a
     /// student: the share that had at least one repair ticket. The supplier is the
-    /// contract's, or the donor for a gift; counted by the database, group by group.
+    /// contract's, or the donor for a gift (found by the device's delivery or receipt
+    /// line, else by the contract or minutes number it was registered under); counted by
+    /// the database, group by group.
     pub async fn defect_rates(&self) -> Result<(Vec<DefectRate>, Vec<DefectRate>)> {
         let rows: Vec<(String, Option<String>, i64, i64)> = q(
-            "SELECT m.brand || ' ' || m.model, COALESCE(c.supplier, dr.name), COUNT(*),
-                    SUM(CASE WHEN EXISTS (SELECT 1 FROM repair_tickets t WHERE t.device_id = d.id) THEN 1 ELSE 0 END)
-               FROM devices d
-               JOIN device_models m ON m.id = d.model_id
-               LEFT JOIN procurement_deliveries dl ON dl.id = d.delivery_id
-               LEFT JOIN procurement_contracts c ON c.id = dl.contract_id
-               LEFT JOIN donation_items di ON di.id = d.donation_item_id
-               LEFT JOIN donations dn ON dn.id = di.donation_id
-               LEFT JOIN donors dr ON dr.id = dn.donor_id
-              WHERE EXISTS (SELECT 1 FROM device_events e WHERE e.device_id = d.id AND e.to_state = 'with_student')
-              GROUP BY m.brand || ' ' || m.model, COALESCE(c.supplier, dr.name)",
+            "SELECT model, supplier, COUNT(*), SUM(faulty) FROM (
+               SELECT m.brand || ' ' || m.model AS model,
+                      COALESCE(c.supplier, dr.name, c2.supplier, dr2.name,
+                               CASE WHEN d.source LIKE 'contract:%' THEN 'Hợp đồng ' || substr(d.source, 10)
+                                    WHEN d.source LIKE 'donation:%' THEN 'Biên bản tiếp nhận ' || substr(d.source, 10)
+                               END) AS supplier,
+                      CASE WHEN EXISTS (SELECT 1 FROM repair_tickets t WHERE t.device_id = d.id) THEN 1 ELSE 0 END AS faulty
+                 FROM devices d
+                 JOIN device_models m ON m.id = d.model_id
+                 LEFT JOIN procurement_deliveries dl ON dl.id = d.delivery_id
+                 LEFT JOIN procurement_contracts c ON c.id = dl.contract_id
+                 LEFT JOIN donation_items di ON di.id = d.donation_item_id
+                 LEFT JOIN donations dn ON dn.id = di.donation_id
+                 LEFT JOIN donors dr ON dr.id = dn.donor_id
+                 LEFT JOIN procurement_contracts c2 ON d.delivery_id IS NULL AND d.source = 'contract:' || c2.number
+                 LEFT JOIN donations dn2 ON d.donation_item_id IS NULL AND d.source = 'donation:' || dn2.minutes_no
+                 LEFT JOIN donors dr2 ON dr2.id = dn2.donor_id
+                WHERE EXISTS (SELECT 1 FROM device_events e WHERE e.device_id = d.id AND e.to_state = 'with_student')
+             ) x GROUP BY model, supplier",
         )
         .fetch_all(self.pool())
         .await?;

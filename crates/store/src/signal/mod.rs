@@ -42,6 +42,7 @@ pub struct ConnectionRecord {
     pub provider: Option<String>,
     pub note: Option<String>,
     pub noted_on: Date,
+    /// The person's full name where the account exists.
     pub recorded_by: String,
 }
 
@@ -261,8 +262,9 @@ impl Store {
             String,
         );
         let rows: Vec<Row> =
-            q("SELECT kind, speed_mbps, provider, note, noted_on, recorded_by FROM school_connectivity
-                WHERE school_id = $1 ORDER BY id DESC")
+            q("SELECT c.kind, c.speed_mbps, c.provider, c.note, c.noted_on, COALESCE(u.full_name, c.recorded_by)
+                 FROM school_connectivity c LEFT JOIN users u ON u.username = c.recorded_by
+                WHERE c.school_id = $1 ORDER BY c.id DESC")
             .bind(school_id)
             .fetch_all(self.pool())
             .await?;
@@ -531,7 +533,9 @@ impl Store {
         let Some(row) = row else { return Ok(None) };
         let zone = zone_record(row)?;
         let rows: Vec<(String, String, Option<String>, String)> = q(
-            "SELECT status, day, note, actor FROM dead_zone_steps WHERE zone_id = $1 ORDER BY at, day",
+            "SELECT s.status, s.day, s.note, COALESCE(u.full_name, s.actor)
+               FROM dead_zone_steps s LEFT JOIN users u ON u.username = s.actor
+              WHERE s.zone_id = $1 ORDER BY s.at, s.day",
         )
         .bind(id)
         .fetch_all(self.pool())

@@ -225,7 +225,8 @@ impl Store {
             .collect()
     }
 
-    /// SIMs given in handovers of `scope` whose package is not recorded yet.
+    /// SIMs given in handovers of `scope` whose package is not recorded yet, for students
+    /// who still hold their device.
     pub async fn sims_to_record(&self, scope: &UnitPath) -> Result<Vec<SimToRecord>> {
         let (lo, hi) = scope.subtree_range();
         let rows: Vec<(i64, i64, String, String, Option<String>, String)> = q(
@@ -236,6 +237,8 @@ impl Store {
               WHERE h.step = 'to_student' AND h.status = 'confirmed' AND h.sim_number IS NOT NULL
                 AND u.path >= $1 AND u.path < $2
                 AND NOT EXISTS (SELECT 1 FROM student_sims m WHERE m.handover_id = h.id OR m.phone = h.sim_number)
+                AND EXISTS (SELECT 1 FROM devices d WHERE d.holder_kind = 'student' AND d.holder_id = h.student_id
+                                                     AND d.state IN ('with_student', 'under_repair'))
               ORDER BY u.name, s.name_key",
         )
         .bind(lo)

@@ -27,8 +27,7 @@ pub const AREA: Area = Area {
     flash,
     api: None,
     work: None,
-    student_panel: Some(panel::student),
-    donor_panel: None,
+    panels: &[(crate::areas::PanelPage::Student, panel::student)],
 };
 
 fn routes() -> Vec<Route> {

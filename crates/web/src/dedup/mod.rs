@@ -20,8 +20,7 @@ pub const AREA: Area = Area {
     flash,
     api: None,
     work: Some(work::items),
-    student_panel: None,
-    donor_panel: None,
+    panels: &[],
 };
 
 fn routes() -> Vec<Route> {

@@ -248,11 +248,14 @@ struct ModelPage {
     verdict: &'static str,
     verdict_class: &'static str,
     lines: Vec<CheckLine>,
+    /// Other areas' sections about this model (after-care's defect rate).
+    panels: Vec<crate::areas::StudentPanel>,
 }
 
 pub async fn model(
     State(state): State<AppState>,
     ctx: Ctx,
+    actor: Actor,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
     let lang = ctx.lang;
@@ -299,6 +302,14 @@ pub async fn model(
         }
     };
     let name = format!("{} {}", m.brand, m.model);
+    let panels = crate::areas::panels(
+        crate::areas::PanelPage::DeviceModel,
+        &state,
+        &actor,
+        id,
+        lang,
+    )
+    .await?;
     Ok(render(ModelPage {
         l: ctx.layout(name.clone()),
         name,
@@ -313,6 +324,7 @@ pub async fn model(
         verdict,
         verdict_class: class,
         lines,
+        panels,
     })
     .into_response())
 }

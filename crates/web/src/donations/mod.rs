@@ -23,8 +23,7 @@ pub const AREA: Area = Area {
     flash,
     api: None,
     work: None,
-    student_panel: None,
-    donor_panel: None,
+    panels: &[],
 };
 
 fn routes() -> Vec<Route> {

@@ -36,8 +36,7 @@ pub const AREA: Area = Area {
     flash,
     api: None,
     work: Some(work::items),
-    student_panel: None,
-    donor_panel: Some(gifts::donor_panel),
+    panels: &[(crate::areas::PanelPage::Donor, gifts::donor_panel)],
 };
 
 fn routes() -> Vec<Route> {

@@ -51,6 +51,15 @@ pub struct DonorView {
     pub in_kind: String,
 }
 
+/// A recommended online-learning platform, with the decision that recommends it.
+pub struct PlatformView {
+    pub name: String,
+    pub url: String,
+    pub provider: String,
+    pub purpose: String,
+    pub decision: String,
+}
+
 #[derive(askama::Template)]
 #[template(path = "portal/templates/home.html")]
 struct HomePage {
@@ -68,6 +77,7 @@ struct HomePage {
     packages: Vec<PackageView>,
     donors: Vec<DonorView>,
     others: Option<String>,
+    platforms: Vec<PlatformView>,
 }
 
 fn shown(v: Option<i64>) -> String {
@@ -129,9 +139,27 @@ async fn make(state: &AppState, ctx: &Ctx) -> AppResult<HomePage> {
             packages: Vec::new(),
             donors: Vec::new(),
             others: None,
+            platforms: Vec::new(),
         });
     };
-    Ok(home(&f, ctx.layout(t.home_title), lang))
+    let mut page = home(&f, ctx.layout(t.home_title), lang);
+    page.platforms = state
+        .store
+        .platforms(true)
+        .await?
+        .into_iter()
+        .map(|p| PlatformView {
+            decision: match (&p.decision_no, p.decision_date) {
+                (Some(n), Some(d)) => format!("{n}, {}", domain::dates::format_date(d)),
+                _ => String::new(),
+            },
+            name: p.name,
+            url: p.url,
+            provider: p.provider,
+            purpose: p.purpose,
+        })
+        .collect();
+    Ok(page)
 }
 
 fn home(f: &PublicFigures, l: Layout, lang: Lang) -> HomePage {
@@ -336,6 +364,7 @@ fn home(f: &PublicFigures, l: Layout, lang: Lang) -> HomePage {
         )
     });
     HomePage {
+        platforms: Vec::new(),
         l,
         ready: true,
         program: r.program_name.clone(),

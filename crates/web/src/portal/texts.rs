@@ -46,6 +46,8 @@ crate::i18n::texts! {
     paid: "Đã chi", "Paid";
     ocds: "Dữ liệu OCDS", "OCDS data";
     donors: "Nhà tài trợ", "Donors";
+    platforms: "Nền tảng học trực tuyến được khuyến nghị", "Recommended online-learning platforms";
+    platforms_help: "Sở Giáo dục và Đào tạo khuyến nghị học sinh học trên các nền tảng sau, theo văn bản ghi kèm.", "The Department of Education recommends these platforms for students, by the decision given with each.";
     donors_help: "Chỉ nêu tên những nhà tài trợ đã đồng ý công khai tên.", "Only donors who agreed to be named are named.";
     donor: "Nhà tài trợ", "Donor";
     cash: "Tiền", "Cash";

@@ -326,6 +326,9 @@ struct PackagePage {
     /// What the contract form starts with: the awarded bidder.
     supplier: String,
     supplier_tax: String,
+    /// Other areas' sections about this package (after-care's defect rates of its
+    /// bidders and model).
+    panels: Vec<crate::areas::StudentPanel>,
 }
 
 pub async fn package_page(
@@ -391,7 +394,10 @@ pub async fn package_page(
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
+    let panels =
+        crate::areas::panels(crate::areas::PanelPage::Package, state, actor, id, lang).await?;
     let page = render(PackagePage {
+        panels,
         l: ctx.layout(format!("{} {}", texts::tr(lang).packages, p.code)),
         method: p.method.label(lang),
         funding: p.funding.label(lang),

@@ -29,8 +29,7 @@ pub const AREA: Area = Area {
     flash: |_, _| None,
     api: None,
     work: None,
-    student_panel: None,
-    donor_panel: None,
+    panels: &[],
 };
 
 fn routes() -> Vec<Route> {

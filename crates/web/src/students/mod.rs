@@ -36,8 +36,7 @@ pub const AREA: Area = Area {
     flash,
     api: Some(<api::Api as utoipa::OpenApi>::openapi),
     work: Some(work::items),
-    student_panel: None,
-    donor_panel: None,
+    panels: &[],
 };
 
 fn routes() -> Vec<Route> {

@@ -420,6 +420,82 @@ const POLICY: &[(&str, &str, &str, &str, char)] = &[
     ),
     ("GET", "/admin/audit", "AFFFFFFFF", "", 'L'),
     ("GET", "/admin/audit/verify", "AFFFFFFFF", "", 'L'),
+    // Signal: places and organisations, read by everyone signed in.
+    ("GET", "/signal", "AAAAAAAAA", "", 'L'),
+    (
+        "GET",
+        "/signal/truong-chua-co-internet.xlsx",
+        "AAAAAAAAA",
+        "",
+        'L',
+    ),
+    (
+        "GET",
+        "/signal/schools/{code}",
+        "AAAAAAAAA",
+        "AAANNAAAA",
+        'L',
+    ),
+    (
+        "POST",
+        "/signal/schools/{code}",
+        "FAFAAFFFF",
+        "FAFNNFFFF",
+        'L',
+    ),
+    ("GET", "/signal/zones", "AAAAAAAAA", "", 'L'),
+    ("GET", "/signal/zones/new", "FAFAAAFFF", "", 'L'),
+    ("POST", "/signal/zones", "FAFAAAFFF", "", 'L'),
+    (
+        "GET",
+        "/signal/zones/vung-lom-song.xlsx",
+        "AAAAAAAAA",
+        "",
+        'L',
+    ),
+    ("GET", "/signal/zones/{id}", "NNNNNNNNN", "", 'L'),
+    ("POST", "/signal/zones/{id}/steps", "FFFFFNFFF", "", 'L'),
+    ("GET", "/signal/sims", "AAAAAAAAA", "", 'L'),
+    ("POST", "/signal/sims", "FFFAAFFFF", "", 'L'),
+    ("GET", "/signal/platforms", "AAAAAAAAA", "", 'L'),
+    ("POST", "/signal/platforms", "FAFFFFFFF", "", 'L'),
+    // After-care: sessions and tickets of one's scope; names only for the lists' roles.
+    ("GET", "/aftercare", "AAAAAAAAA", "", 'L'),
+    ("GET", "/aftercare/trainings/new", "FAFAAFFFF", "", 'L'),
+    ("POST", "/aftercare/trainings", "FAFAAFFFF", "", 'L'),
+    ("GET", "/aftercare/trainings/{id}", "NNNNNNNNN", "", 'L'),
+    (
+        "POST",
+        "/aftercare/trainings/{id}/attendees",
+        "FAFAAFFFF",
+        "",
+        'L',
+    ),
+    (
+        "POST",
+        "/aftercare/trainings/{id}/materials",
+        "FAFAAFFFF",
+        "",
+        'L',
+    ),
+    (
+        "GET",
+        "/aftercare/trainings/{id}/materials/{doc}",
+        "NNNNNNNNN",
+        "",
+        'L',
+    ),
+    ("GET", "/aftercare/repairs", "AAAAAAAAA", "", 'L'),
+    ("POST", "/aftercare/repairs", "FFAAAFFFF", "", 'L'),
+    ("GET", "/aftercare/repairs/{id}", "NNNNNNNNN", "", 'L'),
+    (
+        "POST",
+        "/aftercare/repairs/{id}/steps",
+        "FFNNNFFFF",
+        "",
+        'L',
+    ),
+    ("GET", "/aftercare/defects", "AAAAAAAAA", "", 'L'),
     ("GET", "/api/v1/openapi.json", "AAAAAAAAA", "", 'A'),
     ("GET", "/api/v1/me", "AAAAAAAAA", "", 'L'),
     ("GET", "/api/v1/units", "AAAAAAAAA", "", 'L'),
@@ -496,6 +572,9 @@ fn concrete(path: &str, out: bool, actor: &str, t: &Targets) -> String {
             .replace("{id}", "987654")
             .replace("{d}", "987654")
             .replace("{doc}", "987654");
+    }
+    if path.starts_with("/signal/zones/{id}") || path.starts_with("/aftercare/") {
+        return path.replace("{id}", "987654").replace("{doc}", "987654");
     }
     if path.starts_with("/handover/")
         || path.starts_with("/ledger/")

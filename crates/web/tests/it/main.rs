@@ -21,4 +21,5 @@ mod portal;
 mod procurement;
 mod reports;
 mod schemathesis;
+mod signal;
 mod students;
