@@ -42,6 +42,8 @@ pub enum PanelPage {
     DeviceModel,
     /// A tender package's page, where procurement decides (the procurement area's).
     Package,
+    /// A unit's progress report (the reports area's), for the unit's id.
+    Report,
 }
 
 /// An area's section of another area's page (see [`Area::panels`]).

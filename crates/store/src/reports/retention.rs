@@ -112,7 +112,11 @@ impl Store {
                         SELECT CAST(nl.id AS TEXT) FROM nomination_lists nl JOIN rounds r ON r.id = nl.round_id
                          WHERE r.program_id = $1))
                     OR (l.entity = 'handover' AND l.entity_id IN (
-                        SELECT CAST(h.id AS TEXT) FROM handovers h WHERE h.student_id IN ({STUDENTS}))))"
+                        SELECT CAST(h.id AS TEXT) FROM handovers h WHERE h.student_id IN ({STUDENTS})))
+                    OR (l.entity = 'student_sim' AND l.entity_id IN (
+                        SELECT CAST(m.id AS TEXT) FROM student_sims m WHERE m.student_id IN ({STUDENTS})))
+                    OR (l.entity = 'repair_ticket' AND l.entity_id IN (
+                        SELECT CAST(t.id AS TEXT) FROM repair_tickets t WHERE t.student_id IN ({STUDENTS}))))"
         ))
         .bind(program_id)
         .execute(&mut tx)
@@ -145,6 +149,19 @@ impl Store {
         n.handovers = crate::db::Q::assembled(format!(
             "UPDATE handovers SET sim_number = NULL, reason = CASE WHEN reason IS NULL THEN NULL ELSE 'Đã ẩn danh' END
               WHERE student_id IN ({STUDENTS})"
+        ))
+        .bind(program_id)
+        .execute(&mut tx)
+        .await?;
+        // A student's data SIM number and who reported their device's fault.
+        crate::db::Q::assembled(format!(
+            "UPDATE student_sims SET phone = 'an-danh-' || CAST(id AS TEXT) WHERE student_id IN ({STUDENTS})"
+        ))
+        .bind(program_id)
+        .execute(&mut tx)
+        .await?;
+        crate::db::Q::assembled(format!(
+            "UPDATE repair_tickets SET reported_by = 'Đã ẩn danh' WHERE student_id IN ({STUDENTS})"
         ))
         .bind(program_id)
         .execute(&mut tx)

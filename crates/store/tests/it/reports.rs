@@ -164,6 +164,35 @@ async fn a_closed_program_is_anonymised_and_its_totals_stay(db: &TestDb) {
         )
         .await
         .unwrap();
+    // The student's data SIM, and a repair their parent reported.
+    store
+        .record_sim(
+            &actor,
+            &songmaytinh_store::signal::NewSim {
+                student_id: handed[0],
+                carrier: domain::signal::Carrier::Viettel,
+                package: "ST70K".into(),
+                phone: "0911 222 333".into(),
+                starts_on: time::macros::date!(2022 - 09 - 05),
+                ends_on: None,
+            },
+        )
+        .await
+        .unwrap();
+    let serial = store.device_of_student(handed[0]).await.unwrap().unwrap();
+    store
+        .open_repair(
+            &actor,
+            &songmaytinh_store::aftercare::NewTicket {
+                serial,
+                fault: "Màn hình không lên".into(),
+                reported_by: "Hà Thị Lan".into(),
+                reported_on: time::macros::date!(2022 - 10 - 03),
+                vendor: None,
+            },
+        )
+        .await
+        .unwrap();
     let signer = LogSigner::from_seed("songmaytinh.test/audit", [3; 32]).unwrap();
     store.log_checkpoint(&signer).await.unwrap();
     let before = store
@@ -179,6 +208,7 @@ async fn a_closed_program_is_anonymised_and_its_totals_stay(db: &TestDb) {
         student.dob.clone(),
         "Hà Thị Lan".to_string(),
         "Phụ Huynh".to_string(),
+        "0911222333".to_string(),
     ];
     let cols = songmaytinh_store::testing::text_columns(store).await;
     let seen = songmaytinh_store::testing::found_in(store, &cols, &needles[0]).await;

@@ -36,6 +36,7 @@ pub const AREA: Area = Area {
     panels: &[
         (PanelPage::DeviceModel, defects::model_panel),
         (PanelPage::Package, defects::package_panel),
+        (PanelPage::Report, report_panel),
     ],
 };
 
@@ -190,4 +191,50 @@ pub struct Opt {
     pub value: String,
     pub label: String,
     pub selected: bool,
+}
+
+/// After-care's figures on a unit's progress report: the training sessions and who
+/// attended, the repair tickets open and closed.
+fn report_panel<'a>(
+    state: &'a AppState,
+    actor: &'a Actor,
+    unit: i64,
+    lang: Lang,
+) -> BoxFuture<'a, AppResult<Option<crate::areas::StudentPanel>>> {
+    Box::pin(async move {
+        if !actor.can(Action::ViewAftercare) {
+            return Ok(None);
+        }
+        let t = texts::tr(lang);
+        let Some(u) = state.store.unit_by_id(unit).await? else {
+            return Ok(None);
+        };
+        let scope = u.scope();
+        let sessions = state.store.trainings(&scope).await?;
+        let tickets = state.store.repair_tickets(&scope, 100_000).await?;
+        let n = crate::views::num;
+        let sum = |f: fn(&store::aftercare::TrainingRecord) -> i64| {
+            n(sessions.iter().map(f).sum::<i64>())
+        };
+        let open = tickets.iter().filter(|t| !t.status.is_closed()).count() as i64;
+        let repaired = tickets
+            .iter()
+            .filter(|t| t.status == domain::aftercare::TicketStatus::Repaired)
+            .count() as i64;
+        Ok(Some(crate::areas::StudentPanel {
+            heading: t.nav_aftercare,
+            lines: vec![
+                t.report_trainings
+                    .replace("{n}", &n(sessions.len() as i64))
+                    .replace("{teachers}", &sum(|s| s.teachers))
+                    .replace("{parents}", &sum(|s| s.parents))
+                    .replace("{students}", &sum(|s| s.students)),
+                t.report_tickets
+                    .replace("{n}", &n(tickets.len() as i64))
+                    .replace("{open}", &n(open))
+                    .replace("{repaired}", &n(repaired)),
+            ],
+            link: Some(("/aftercare/defects".to_string(), t.tab_defects)),
+        }))
+    })
 }

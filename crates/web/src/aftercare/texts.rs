@@ -81,6 +81,8 @@ crate::i18n::texts! {
     panel_supplier: "{supplier}: {faulty}/{devices} thiết bị đã trao có phiếu sửa chữa ({rate}).", "{supplier}: {faulty} of {devices} devices handed have had a repair ticket ({rate}).";
     panel_supplier_none: "{supplier}: chưa có thiết bị nào của nhà cung cấp này đến tay học sinh.", "{supplier}: none of this supplier's devices has reached a student yet.";
     panel_link: "Xem tỷ lệ hỏng của mọi mẫu và nhà cung cấp", "See every model's and supplier's defect rate";
+    report_trainings: "Buổi tập huấn: {n}, với {teachers} giáo viên, {parents} phụ huynh, {students} học sinh.", "Training sessions: {n}, with {teachers} teachers, {parents} parents, {students} students.";
+    report_tickets: "Phiếu bảo hành, sửa chữa: {n}; đang sửa {open}, đã sửa trả học sinh {repaired}.", "Repair tickets: {n}; {open} under repair, {repaired} repaired and back with their students.";
     work_open: "thiết bị đang sửa chữa", "devices under repair";
     work_trainings: "buổi tập huấn", "training sessions";
 }

@@ -234,6 +234,8 @@ struct ReportPage {
     packages: Vec<PackageView>,
     donors: Vec<DonorView>,
     checkpoint: Option<String>,
+    /// Other areas' figures for the unit (signal, after-care).
+    panels: Vec<crate::areas::StudentPanel>,
 }
 
 /// Where each stage's figure leads: the list behind it, within the viewer's scope.
@@ -318,6 +320,7 @@ pub async fn page(
                 packages: Vec::new(),
                 donors: Vec::new(),
                 checkpoint: None,
+                panels: Vec::new(),
             };
             return Ok(with_status(StatusCode::BAD_REQUEST, render(page)));
         }
@@ -506,7 +509,16 @@ pub async fn page(
         .map(|c| c.note);
     let mut query = format!("unit={}", urlenc(unit.code.as_str()));
     query.push_str(&period_query(&q));
+    let panels = crate::areas::panels(
+        crate::areas::PanelPage::Report,
+        &state,
+        &actor,
+        unit.id,
+        lang,
+    )
+    .await?;
     let page = ReportPage {
+        panels,
         l: ctx.layout(t.title),
         error: None,
         unit_code: unit.code.as_str().to_string(),

@@ -36,7 +36,7 @@ pub const AREA: Area = Area {
     flash,
     api: None,
     work: Some(work),
-    panels: &[],
+    panels: &[(crate::areas::PanelPage::Report, report_panel)],
 };
 
 fn routes() -> Vec<Route> {
@@ -213,4 +213,58 @@ pub fn opts<'a>(items: impl IntoIterator<Item = (&'a str, &'a str)>, chosen: &st
             selected: v == chosen,
         })
         .collect()
+}
+
+/// The signal side's figures on a unit's progress report: its schools without Internet,
+/// the dead zones not covered yet and the students they cut off, the data SIMs running.
+fn report_panel<'a>(
+    state: &'a AppState,
+    actor: &'a Actor,
+    unit: i64,
+    lang: Lang,
+) -> BoxFuture<'a, AppResult<Option<crate::areas::StudentPanel>>> {
+    Box::pin(async move {
+        if !actor.can(Action::ViewSignal) {
+            return Ok(None);
+        }
+        let t = texts::tr(lang);
+        let Some(u) = state.store.unit_by_id(unit).await? else {
+            return Ok(None);
+        };
+        let scope = u.scope();
+        let schools = state.store.school_connections(&scope).await?;
+        let without = schools
+            .iter()
+            .filter(|s| s.kind == Some(domain::signal::Connectivity::None))
+            .count() as i64;
+        let zones = state.store.dead_zones(&scope, None).await?;
+        let open: Vec<_> = zones
+            .iter()
+            .filter(|z| z.status != domain::signal::ZoneStatus::Covered)
+            .collect();
+        let sims = state
+            .store
+            .sim_counts(&scope, domain::dates::today())
+            .await?;
+        let n = crate::views::num;
+        Ok(Some(crate::areas::StudentPanel {
+            heading: t.nav_signal,
+            lines: vec![
+                t.report_schools
+                    .replace("{n}", &n(without))
+                    .replace("{of}", &n(schools.len() as i64)),
+                t.report_zones
+                    .replace("{open}", &n(open.len() as i64))
+                    .replace("{all}", &n(zones.len() as i64))
+                    .replace(
+                        "{students}",
+                        &n(open.iter().map(|z| z.students).sum::<i64>()),
+                    ),
+                t.report_sims
+                    .replace("{n}", &n(sims.iter().map(|c| c.total).sum::<i64>()))
+                    .replace("{active}", &n(sims.iter().map(|c| c.active).sum::<i64>())),
+            ],
+            link: Some(("/signal/zones".to_string(), t.tab_zones)),
+        }))
+    })
 }

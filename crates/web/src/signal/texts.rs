@@ -101,6 +101,9 @@ crate::i18n::texts! {
     work_zones_open: "vùng lõm sóng chưa được phủ sóng", "dead zones not covered yet";
     work_schools_without: "trường chưa có Internet", "schools without Internet";
     work_sims: "SIM dữ liệu đã giao kèm thiết bị chưa ghi gói cước", "SIMs given with a device, package not recorded";
+    report_schools: "Trường chưa có Internet: {n} trên {of} trường.", "Schools without Internet: {n} of {of}.";
+    report_zones: "Vùng lõm sóng chưa được phủ sóng: {open} trên {all} vùng đã báo, {students} học sinh bị ảnh hưởng.", "Dead zones not covered yet: {open} of {all} reported, {students} students affected.";
+    report_sims: "SIM dữ liệu đi kèm thiết bị: {n}, còn hạn gói cước: {active}.", "Data SIMs with the devices: {n}, package running: {active}.";
     sheet_title: "DANH SÁCH TRƯỜNG HỌC CHƯA CÓ KẾT NỐI INTERNET", "SCHOOLS WITHOUT AN INTERNET CONNECTION";
     zones_sheet_title: "DANH SÁCH VÙNG LÕM SÓNG, SÓNG YẾU", "DEAD AND WEAK-SIGNAL ZONES";
 }
