@@ -1,4 +1,5 @@
-//! Running the system: `serve`, `demo`, `migrate`, `backup`, and the logs of a server.
+//! Running the system: `serve`, `demo`, `migrate`, `backup`, `restore`, and the logs of a
+//! server.
 
 use crate::database::{open, redact};
 use crate::demo;
@@ -26,7 +27,50 @@ pub enum Maintenance {
         /// Tệp sao lưu, chưa tồn tại (the backup file; must not exist)
         #[arg(long)]
         out: PathBuf,
+        /// In số dòng của từng bảng và đầu chuỗi nhật ký dạng JSON (print the summary as JSON)
+        #[arg(long)]
+        json: bool,
     },
+    /// Khôi phục bản sao lưu SQLite vào tệp mới ở --db (restore a SQLite backup into the new file --db names)
+    Restore {
+        /// Tệp sao lưu do lệnh backup tạo (the backup file made by `backup`)
+        #[arg(long)]
+        from: PathBuf,
+        /// In số dòng của từng bảng và đầu chuỗi nhật ký dạng JSON (print the summary as JSON)
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// What a backup or a restore holds, as the officer reads it, or JSON.
+fn print_summary(s: &store::backup::Summary, json: bool, out: &Out) {
+    if json {
+        println!("{}", serde_json::to_string_pretty(s).unwrap_or_default());
+        return;
+    }
+    let checkpoint = s
+        .checkpoint
+        .as_ref()
+        .map(|(n, _)| n.to_string())
+        .unwrap_or_else(|| "—".into());
+    out.info(
+        &format!(
+            "{} bảng, {} dòng; nhật ký {} mục, mã băm cuối {}; điểm kiểm tra đã ký gần nhất: {}.",
+            s.tables.len(),
+            s.rows(),
+            s.audit_seq,
+            s.audit_hash,
+            checkpoint
+        ),
+        &format!(
+            "{} tables, {} rows; audit log {} entries, last hash {}; latest signed checkpoint: {}.",
+            s.tables.len(),
+            s.rows(),
+            s.audit_seq,
+            s.audit_hash,
+            checkpoint
+        ),
+    );
 }
 
 #[derive(Args)]
@@ -240,14 +284,51 @@ pub async fn run(
 
 pub async fn maintain(cmd: Maintenance, db: &str, out: &Out) -> Result<ExitCode> {
     match cmd {
-        Maintenance::Backup { out: path } => {
+        Maintenance::Restore { from, json } => {
+            let Some(target) = store::sqlite_path(db).filter(|_| db.starts_with("sqlite:")) else {
+                out.error(
+                    "Với PostgreSQL, hãy khôi phục bằng pg_restore, ví dụ: createdb songmaytinh_moi && pg_restore --no-owner --dbname=postgres://…/songmaytinh_moi tep-sao-luu.dump",
+                    "For PostgreSQL, restore with pg_restore, e.g.: createdb songmaytinh_new && pg_restore --no-owner --dbname=postgres://…/songmaytinh_new backup.dump",
+                );
+                return Ok(ExitCode::from(2));
+            };
+            match store::backup::restore_sqlite(&from, std::path::Path::new(target)).await {
+                Ok(s) => {
+                    if !json {
+                        out.info(
+                            &format!(
+                                "Đã khôi phục {} vào {}; chuỗi nhật ký khớp.",
+                                from.display(),
+                                target
+                            ),
+                            &format!(
+                                "Restored {} into {}; the audit chain verifies.",
+                                from.display(),
+                                target
+                            ),
+                        );
+                    }
+                    print_summary(&s, json, out);
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(StoreError::Unsupported(msg)) => {
+                    out.error(&msg, &msg);
+                    Ok(ExitCode::from(1))
+                }
+                Err(e) => Err(e.into()),
+            }
+        }
+        Maintenance::Backup { out: path, json } => {
             let store = open(db, 2).await?;
             match store.backup_sqlite(&path).await {
                 Ok(bytes) => {
-                    out.info(
-                        &format!("Đã sao lưu {} byte vào {}.", bytes, path.display()),
-                        &format!("Backed up {} bytes to {}.", bytes, path.display()),
-                    );
+                    if !json {
+                        out.info(
+                            &format!("Đã sao lưu {} byte vào {}.", bytes, path.display()),
+                            &format!("Backed up {} bytes to {}.", bytes, path.display()),
+                        );
+                    }
+                    print_summary(&store::backup::summary_of(&path).await?, json, out);
                     Ok(ExitCode::SUCCESS)
                 }
                 Err(StoreError::Unsupported(msg)) if store.engine() == store::Engine::Postgres => {

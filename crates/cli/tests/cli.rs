@@ -436,14 +436,49 @@ fn adding_users_and_backups() {
     assert!(stderr(&o).contains("đã có người dùng"));
 
     let out = dir.join("backup.db");
-    let o = run(&["backup", "--out", out.to_str().unwrap()], &db);
+    let o = run(&["backup", "--out", out.to_str().unwrap(), "--json"], &db);
     assert!(o.status.success(), "{}", stderr(&o));
+    let backed: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert!(backed["tables"]["units"].as_i64().unwrap() > 0, "{backed}");
+    assert!(backed["audit_seq"].as_i64().unwrap() > 0, "{backed}");
     let copy = format!("sqlite://{}", out.display());
     let v: Value =
         serde_json::from_str(&stdout(&run(&["audit", "verify", "--json"], &copy))).unwrap();
     assert_eq!(v["ok"], true);
     let again = run(&["backup", "--out", out.to_str().unwrap()], &db);
     assert_eq!(again.status.code(), Some(1), "never overwrites a file");
+
+    // Restored into an empty database: the same rows in every table, the same audit head
+    // and checkpoint, and the restored database works.
+    let restored = dir.join("restored.db");
+    let target = format!("sqlite://{}", restored.display());
+    let o = run(
+        &["restore", "--from", out.to_str().unwrap(), "--json"],
+        &target,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let back: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(back, backed, "a restore holds what the backup held");
+    let v: Value =
+        serde_json::from_str(&stdout(&run(&["audit", "verify", "--json"], &target))).unwrap();
+    assert_eq!(v["ok"], true);
+    // Never over an existing database; never from a file that is not a backup.
+    let o = run(&["restore", "--from", out.to_str().unwrap()], &target);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("đã tồn tại"), "{}", stderr(&o));
+    let junk = dir.join("junk.db");
+    std::fs::write(&junk, b"not a database at all, just text").unwrap();
+    let o = run(
+        &["restore", "--from", junk.to_str().unwrap()],
+        &format!("sqlite://{}", dir.join("r2.db").display()),
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("không phải bản sao lưu SQLite"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!dir.join("r2.db").exists(), "nothing written");
 
     let o = run(&["migrate"], &db);
     assert!(o.status.success());
@@ -458,6 +493,7 @@ fn every_command_has_help() {
         vec!["serve", "--help"],
         vec!["demo", "--help"],
         vec!["migrate", "--help"],
+        vec!["restore", "--help"],
         vec!["user", "add", "--help"],
         vec!["import", "units", "--help"],
         vec!["import", "students", "--help"],

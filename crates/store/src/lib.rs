@@ -53,6 +53,8 @@ pub struct OpenOptions {
     /// How long a SQLite writer waits for another writer before the store says it is
     /// busy ([`StoreError::Busy`]).
     pub busy_timeout: Duration,
+    /// SQLite: open the file read-only, its journal mode untouched (a backup being read).
+    pub read_only: bool,
 }
 
 impl Default for OpenOptions {
@@ -62,6 +64,7 @@ impl Default for OpenOptions {
             migrate: true,
             create_if_missing: true,
             busy_timeout: Duration::from_secs(10),
+            read_only: false,
         }
     }
 }
@@ -124,13 +127,19 @@ impl Store {
             ),
             Engine::Sqlite => {
                 let path = sqlite_path(url).unwrap_or(url);
-                if opts.create_if_missing {
+                if opts.create_if_missing && !opts.read_only {
                     create_private(path)?;
                 }
                 let conn = SqliteConnectOptions::from_str("sqlite://")?
                     .filename(path)
-                    .create_if_missing(opts.create_if_missing)
-                    .journal_mode(SqliteJournalMode::Wal)
+                    .create_if_missing(opts.create_if_missing && !opts.read_only)
+                    .read_only(opts.read_only);
+                let conn = if opts.read_only {
+                    conn
+                } else {
+                    conn.journal_mode(SqliteJournalMode::Wal)
+                };
+                let conn = conn
                     .synchronous(SqliteSynchronous::Normal)
                     .foreign_keys(true)
                     // 32 MiB of page cache per connection, taken only as used (the default

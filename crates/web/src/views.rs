@@ -102,6 +102,47 @@ impl Ctx {
     }
 }
 
+/// A tab of an area's sub-navigation.
+pub struct Tab {
+    pub href: &'static str,
+    pub label: &'static str,
+    pub current: bool,
+}
+
+/// The tabs `(href, label)`, the one at `current` marked.
+pub fn tabs(entries: &[(&'static str, &'static str)], current: &str) -> Vec<Tab> {
+    entries
+        .iter()
+        .map(|(href, label)| Tab {
+            href,
+            label,
+            current: *href == current,
+        })
+        .collect()
+}
+
+/// An option of a `<select>` whose value or label is made at run time (an id, a name).
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+/// The choices `(value, label)`, the one whose value is `chosen` selected.
+pub fn choices<'a>(
+    items: impl IntoIterator<Item = (&'a str, &'a str)>,
+    chosen: &str,
+) -> Vec<Choice> {
+    items
+        .into_iter()
+        .map(|(v, l)| Choice {
+            value: v.to_string(),
+            label: l.to_string(),
+            selected: v == chosen,
+        })
+        .collect()
+}
+
 /// An option of a `<select>`.
 pub struct Opt {
     pub value: &'static str,

@@ -4,6 +4,7 @@
 mod aftercare;
 mod allocation;
 mod archive;
+mod backup;
 mod campaigns;
 mod common;
 mod devices;

@@ -165,32 +165,19 @@ fn work<'a>(
     })
 }
 
-pub struct Tab {
-    pub href: &'static str,
-    pub label: &'static str,
-    pub current: bool,
-}
+pub use crate::views::{Choice, Tab};
 
+/// The tabs of the area's pages.
 pub fn tabs(lang: Lang, current: &str) -> Vec<Tab> {
     let t = texts::tr(lang);
-    [
-        ("/aftercare", t.tab_trainings),
-        ("/aftercare/repairs", t.tab_repairs),
-        ("/aftercare/defects", t.tab_defects),
-    ]
-    .into_iter()
-    .map(|(href, label)| Tab {
-        href,
-        label,
-        current: href == current,
-    })
-    .collect()
-}
-
-pub struct Opt {
-    pub value: String,
-    pub label: String,
-    pub selected: bool,
+    crate::views::tabs(
+        &[
+            ("/aftercare", t.tab_trainings),
+            ("/aftercare/repairs", t.tab_repairs),
+            ("/aftercare/defects", t.tab_defects),
+        ],
+        current,
+    )
 }
 
 /// After-care's figures on a unit's progress report: the training sessions and who

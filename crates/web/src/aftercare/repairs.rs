@@ -3,7 +3,7 @@
 //! warranty and the form that sends it to the repairer or closes it.
 
 use super::texts::{self, Layout};
-use super::{Opt, Tab, tabs};
+use super::{Choice, Tab, tabs};
 use crate::error::{AppError, AppResult, domain_status};
 use crate::extract::Form;
 use crate::files::with_status;
@@ -233,7 +233,7 @@ struct TicketPage {
     names: bool,
     closed: bool,
     can_move: bool,
-    next: Vec<Opt>,
+    next: Vec<Choice>,
     f: StepForm,
     problems: Vec<String>,
 }
@@ -257,7 +257,7 @@ async fn ticket_page(
     let next = TicketStatus::ALL
         .iter()
         .filter(|s| **s > t.status)
-        .map(|s| Opt {
+        .map(|s| Choice {
             value: s.code().to_string(),
             label: s.label(lang).to_string(),
             selected: s.code() == f.status,

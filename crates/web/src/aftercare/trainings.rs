@@ -4,7 +4,7 @@
 //! and its materials.
 
 use super::texts::{self, Layout};
-use super::{Opt, Tab, tabs};
+use super::{Choice, Tab, tabs};
 use crate::error::{AppError, AppResult, domain_status};
 use crate::extract::Form;
 use crate::files::{Accept, TooLarge, kept_file_type, read_field, send_document, with_status};
@@ -101,7 +101,7 @@ pub struct TrainingForm {
 struct NewTrainingPage {
     l: Layout,
     unit: String,
-    topics: Vec<Opt>,
+    topics: Vec<Choice>,
     f: TrainingForm,
     problems: Vec<String>,
 }
@@ -110,7 +110,7 @@ fn form_page(ctx: &Ctx, actor: &Actor, f: TrainingForm, problems: Vec<String>) -
     let lang = ctx.lang;
     let topics = TrainingTopic::ALL
         .iter()
-        .map(|t| Opt {
+        .map(|t| Choice {
             value: t.code().to_string(),
             label: t.label(lang).to_string(),
             selected: t.code() == f.topic,

@@ -173,46 +173,20 @@ fn work<'a>(
     })
 }
 
-/// The tabs of the area's pages.
-pub struct Tab {
-    pub href: &'static str,
-    pub label: &'static str,
-    pub current: bool,
-}
+pub use crate::views::{Choice, Tab, choices};
 
+/// The tabs of the area's pages.
 pub fn tabs(lang: Lang, current: &str) -> Vec<Tab> {
     let t = texts::tr(lang);
-    [
-        ("/signal", t.tab_schools),
-        ("/signal/zones", t.tab_zones),
-        ("/signal/sims", t.tab_sims),
-        ("/signal/platforms", t.tab_platforms),
-    ]
-    .into_iter()
-    .map(|(href, label)| Tab {
-        href,
-        label,
-        current: href == current,
-    })
-    .collect()
-}
-
-/// Options of a `<select>`.
-pub struct Opt {
-    pub value: String,
-    pub label: String,
-    pub selected: bool,
-}
-
-pub fn opts<'a>(items: impl IntoIterator<Item = (&'a str, &'a str)>, chosen: &str) -> Vec<Opt> {
-    items
-        .into_iter()
-        .map(|(v, l)| Opt {
-            value: v.to_string(),
-            label: l.to_string(),
-            selected: v == chosen,
-        })
-        .collect()
+    crate::views::tabs(
+        &[
+            ("/signal", t.tab_schools),
+            ("/signal/zones", t.tab_zones),
+            ("/signal/sims", t.tab_sims),
+            ("/signal/platforms", t.tab_platforms),
+        ],
+        current,
+    )
 }
 
 /// The signal side's figures on a unit's progress report: its schools without Internet,

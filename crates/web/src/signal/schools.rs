@@ -3,7 +3,7 @@
 //! and the form that records its connection.
 
 use super::texts::{self, Layout};
-use super::{Opt, Tab, opts, tabs};
+use super::{Choice, Tab, choices, tabs};
 use crate::error::{AppError, AppResult, domain_status};
 use crate::extract::{Form, Query};
 use crate::files::{with_status, xlsx_attachment};
@@ -219,7 +219,7 @@ struct SchoolPage {
     current: String,
     history: Vec<HistoryLine>,
     can_edit: bool,
-    kinds: Vec<Opt>,
+    kinds: Vec<Choice>,
     f: ConnectionForm,
     problems: Vec<String>,
 }
@@ -264,7 +264,7 @@ async fn school_page(
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    let kinds = opts(
+    let kinds = choices(
         Connectivity::ALL.iter().map(|k| (k.code(), k.label(lang))),
         &f.kind,
     );

@@ -4,7 +4,7 @@
 //! be recorded, and the form that records one (schools and their offices).
 
 use super::texts::{self, Layout};
-use super::{Opt, Tab, opts, tabs};
+use super::{Choice, Tab, choices, tabs};
 use crate::error::{AppError, AppResult, domain_status};
 use crate::extract::{Form, Query};
 use crate::files::with_status;
@@ -73,8 +73,8 @@ struct SimsPage {
     names_shown: bool,
     to_record: Vec<ToRecord>,
     can_record: bool,
-    students: Vec<Opt>,
-    carriers: Vec<Opt>,
+    students: Vec<Choice>,
+    carriers: Vec<Choice>,
     f: SimForm,
     problems: Vec<String>,
 }
@@ -199,13 +199,13 @@ async fn page(
     }
     let students = holders
         .into_iter()
-        .map(|(id, label)| Opt {
+        .map(|(id, label)| Choice {
             selected: id.to_string() == f.student,
             value: id.to_string(),
             label,
         })
         .collect();
-    let carriers = opts(
+    let carriers = choices(
         Carrier::ALL.iter().map(|c| (c.code(), c.name())),
         &f.carrier,
     );

@@ -4,7 +4,7 @@
 //! a carrier.
 
 use super::texts::{self, Layout};
-use super::{Opt, Tab, opts, tabs};
+use super::{Choice, Tab, choices, tabs};
 use crate::error::{AppError, AppResult, domain_status};
 use crate::extract::{Form, Query};
 use crate::files::{with_status, xlsx_attachment};
@@ -73,8 +73,8 @@ fn line(z: &ZoneRecord, lang: Lang) -> ZoneLine {
 struct ZonesPage {
     l: Layout,
     tabs: Vec<Tab>,
-    carriers: Vec<Opt>,
-    statuses: Vec<Opt>,
+    carriers: Vec<Choice>,
+    statuses: Vec<Choice>,
     zones: Vec<ZoneLine>,
     affected: String,
     can_report: bool,
@@ -98,21 +98,21 @@ pub async fn index(
         .into_iter()
         .filter(|z| status.is_none_or(|s| z.status == s))
         .collect();
-    let mut carriers = vec![Opt {
+    let mut carriers = vec![Choice {
         value: String::new(),
         label: t.all_carriers.to_string(),
         selected: carrier.is_none(),
     }];
-    carriers.extend(opts(
+    carriers.extend(choices(
         Carrier::ALL.iter().map(|c| (c.code(), c.name())),
         carrier.map(|c| c.code()).unwrap_or(""),
     ));
-    let mut statuses = vec![Opt {
+    let mut statuses = vec![Choice {
         value: String::new(),
         label: t.all.to_string(),
         selected: status.is_none(),
     }];
-    statuses.extend(opts(
+    statuses.extend(choices(
         ZoneStatus::ALL.iter().map(|s| (s.code(), s.label(lang))),
         status.map(|s| s.code()).unwrap_or(""),
     ));
@@ -217,9 +217,9 @@ fn degrees(e6: i64) -> String {
 #[template(path = "signal/templates/zone_new.html")]
 struct NewZonePage {
     l: Layout,
-    districts: Vec<Opt>,
-    signals: Vec<Opt>,
-    carriers: Vec<(Opt, String)>,
+    districts: Vec<Choice>,
+    signals: Vec<Choice>,
+    carriers: Vec<(Choice, String)>,
     f: HashMap<String, String>,
     problems: Vec<String>,
 }
@@ -270,13 +270,13 @@ async fn form_page(
     let districts = districts(state, actor)
         .await?
         .into_iter()
-        .map(|(id, name)| Opt {
+        .map(|(id, name)| Choice {
             selected: id.to_string() == chosen,
             value: id.to_string(),
             label: name,
         })
         .collect();
-    let signals = opts(
+    let signals = choices(
         SignalLevel::ALL.iter().map(|s| (s.code(), s.label(lang))),
         f.get("signal").map(String::as_str).unwrap_or(""),
     );
@@ -285,7 +285,7 @@ async fn form_page(
         .map(|c| {
             let field = format!("carrier_{}", c.code());
             (
-                Opt {
+                Choice {
                     value: c.code().to_string(),
                     label: c.name().to_string(),
                     selected: f.contains_key(&field),
@@ -430,7 +430,7 @@ struct ZonePage {
     steps: Vec<StepLine>,
     can_move: bool,
     covered: bool,
-    next: Vec<Opt>,
+    next: Vec<Choice>,
     f: StepForm,
     problems: Vec<String>,
 }
@@ -450,7 +450,7 @@ async fn zone_page(
         .await?
         .filter(|(z, _)| z.seen_from(&actor.scope))
         .ok_or_else(AppError::not_found)?;
-    let next: Vec<Opt> = opts(
+    let next: Vec<Choice> = choices(
         ZoneStatus::ALL
             .iter()
             .filter(|s| **s > z.status)

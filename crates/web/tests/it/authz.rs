@@ -634,8 +634,31 @@ async fn outcome(
         ("POST", false) => client.post(path, &[]).await,
         _ => unreachable!(),
     };
-    let location = res
-        .headers()
+    // Every answer of every route, whoever asks, carries the security headers.
+    let h = res.headers();
+    for (name, want) in [
+        ("x-content-type-options", Some("nosniff")),
+        ("x-frame-options", Some("DENY")),
+        ("referrer-policy", Some("same-origin")),
+        ("content-security-policy", None),
+    ] {
+        let got = h.get(name).and_then(|v| v.to_str().ok());
+        assert!(
+            got.is_some() && want.is_none_or(|w| got == Some(w)),
+            "{method} {path} as {actor:?}: {name} is {got:?}"
+        );
+    }
+    if let Some(csp) = h
+        .get("content-security-policy")
+        .and_then(|v| v.to_str().ok())
+    {
+        // Pages run only the site's scripts and are never framed; a kept file served
+        // back is sandboxed and runs nothing at all.
+        let page = csp.contains("frame-ancestors 'none'") && csp.contains("script-src 'self'");
+        let file = csp.starts_with("sandbox") && csp.contains("default-src 'none'");
+        assert!(page || file, "{method} {path}: {csp}");
+    }
+    let location = h
         .get("location")
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
