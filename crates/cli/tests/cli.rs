@@ -1811,3 +1811,134 @@ fn vietqr_prints_the_published_vectors_and_writes_the_code() {
         stderr(&o)
     );
 }
+
+/// A school's list of `n` students as offices write them (every row valid).
+fn big_list(n: usize) -> String {
+    let mut out = String::from(
+        "TRƯỜNG THCS NGUYỄN DU\nDANH SÁCH HỌC SINH ĐỀ NGHỊ HỖ TRỢ MÁY TÍNH\n\nSTT,Họ và tên,Ngày sinh,Giới tính,Lớp,Mã định danh học sinh,Thôn,Xã,Họ tên cha/mẹ/người giám hộ,Đối tượng,Số giấy chứng nhận hộ nghèo/cận nghèo\n",
+    );
+    let given = [
+        "An", "Bình", "Chi", "Dũng", "Hà", "Khánh", "Lan", "Minh", "Nga", "Phúc",
+    ];
+    for i in 0..n {
+        out.push_str(&format!(
+            "{},Nguyễn Văn {} {},{:02}/{:02}/{},Nam,6A,67{:08},Thôn 1,Xã Đắk Lao,Nguyễn Văn Cha {},Hộ nghèo,{}/GCN-UBND\n",
+            i + 1,
+            given[i % 10],
+            i,
+            1 + i % 28,
+            1 + i % 12,
+            2008 + i % 4,
+            40_000_000 + i,
+            i,
+            100 + i % 800,
+        ));
+    }
+    out
+}
+
+/// A database with the units, the two sample schools and the 2022 programme.
+fn prepared(db: &str, dir: &Path) {
+    let units = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/dak-nong-units.csv");
+    assert!(
+        run(&["import", "units", units.to_str().unwrap()], db)
+            .status
+            .success()
+    );
+    let schools = dir.join("schools.csv");
+    std::fs::write(
+        &schools,
+        "level,code,name,parent,kind,school_level,commune,internet,agency
+school,67663001,Trường THCS Nguyễn Du,663,,THCS,Xã Đắk Lao,có,
+",
+    )
+    .unwrap();
+    assert!(
+        run(&["import", "units", schools.to_str().unwrap()], db)
+            .status
+            .success()
+    );
+    assert!(run(&["program", "seed-2022"], db).status.success());
+}
+
+/// Kills `import students` with SIGKILL part-way, several times, and checks each time
+/// that the list is all or nothing, the audit chain verifies, and the import then runs
+/// whole. `reference` is a second database the same import runs on undisturbed.
+fn a_killed_import_leaves_nothing_half_done(db: &str, reference: &str, dir: &Path) {
+    prepared(db, dir);
+    prepared(reference, dir);
+    let list = dir.join("danh-sach.csv");
+    std::fs::write(&list, big_list(40_000)).unwrap();
+    let args = [
+        "import",
+        "students",
+        list.to_str().unwrap(),
+        "--school",
+        "67663001",
+        "--json",
+    ];
+    let started = std::time::Instant::now();
+    let whole = json_of(&run(&args, reference));
+    let took = started.elapsed();
+    let full = whole["imported"].as_i64().unwrap();
+    assert_eq!(full, 40_000, "{whole}");
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let count = |url: &str| {
+        rt.block_on(store::testing::raw_count(
+            url,
+            "SELECT COUNT(*) FROM students",
+        ))
+    };
+    for fraction in [0.2, 0.5, 0.8] {
+        let mut child = bin()
+            .arg("--db")
+            .arg(db)
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(took.mul_f64(fraction));
+        let _ = child.kill();
+        let _ = child.wait();
+        let n = count(db);
+        eprintln!("killed at {fraction} of {took:?}: {n} of {full} students stored");
+        assert!(
+            n == 0 || n == full,
+            "after a kill at {fraction}: {n} of {full} students"
+        );
+        let v: Value =
+            serde_json::from_str(&stdout(&run(&["audit", "verify", "--json"], db))).unwrap();
+        assert_eq!(v["ok"], true, "after a kill at {fraction}: {v}");
+        if n == full {
+            // It finished before the kill: nothing more to learn from this database.
+            return;
+        }
+    }
+    let again = json_of(&run(&args, db));
+    assert_eq!(again["imported"].as_i64(), Some(full));
+    assert_eq!(count(db), full);
+}
+
+#[test]
+fn a_killed_import_is_all_or_nothing_on_sqlite() {
+    let dir = temp_dir();
+    let db = format!("sqlite://{}", dir.join("a.db").display());
+    let reference = format!("sqlite://{}", dir.join("b.db").display());
+    a_killed_import_leaves_nothing_half_done(&db, &reference, &dir);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn a_killed_import_is_all_or_nothing_on_postgres() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let Some(a) = rt.block_on(store::testing::TestDb::postgres()) else {
+        return;
+    };
+    let b = rt.block_on(store::testing::TestDb::postgres()).unwrap();
+    let dir = temp_dir();
+    a_killed_import_leaves_nothing_half_done(&a.url, &b.url, &dir);
+    let _ = std::fs::remove_dir_all(dir);
+    drop((a, b));
+}
