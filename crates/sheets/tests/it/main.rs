@@ -4,6 +4,7 @@
 extern crate songmaytinh_sheets as sheets;
 
 mod encodings;
+mod fuzz_corpus;
 mod hostile;
 mod peak;
 mod samples;
