@@ -1009,3 +1009,114 @@ async fn a_donor_reads_the_portal_and_traces_a_gift() {
     shot(&c, "portal-trace-phone").await;
     c.close().await.unwrap();
 }
+
+/// Signal and after-care on a phone: a school reports a dead zone through its form, Sở
+/// TT&TT moves it on to covered, a date before the last step refused in words; the school
+/// opens a repair ticket for a device its student holds and closes it, the device back
+/// with the same student. Every page fits the phone, every field has its label.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dead_zone_and_a_repair_on_a_phone() {
+    use domain::devices::{DeviceState, Holder};
+    let Some((_driver, driver_url)) = start_driver().await else {
+        return;
+    };
+    let app = TestApp::sqlite().await;
+    let store = &app.db.store;
+    store::testing::lists_in_open_round(store, 6, None).await;
+    store::testing::executed_allocation_in_open_round(store, 10, 14).await;
+    let handed = store::testing::handed_to_students(store, "67663001", 1).await;
+    let serial = store.device_of_student(handed[0]).await.unwrap().unwrap();
+    let c = browser(&driver_url).await;
+    c.set_window_size(390, 844).await.unwrap();
+
+    log_in(&c, &app, "truong_67663001").await;
+    c.goto(&app.url("/signal/zones/new")).await.unwrap();
+    page_is_usable(&c, "/signal/zones/new").await;
+    fill(&c, "input[name=commune]", "Xã Đắk Lao").await;
+    fill(&c, "input[name=village]", "Thôn 1").await;
+    click(&c, "input[name=carrier_viettel]").await;
+    c.find(Locator::Css("select[name=signal] option[value=none]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    fill(&c, "input[name=opened_on]", "01/09/2022").await;
+    click(&c, "#save-zone").await;
+    c.wait()
+        .for_element(Locator::Id("zone-students"))
+        .await
+        .unwrap();
+    assert_eq!(text_of(&c, "#zone-students").await, "12");
+    let zone = c.current_url().await.unwrap().to_string();
+    page_is_usable(&c, "a zone").await;
+    shot(&c, "zone-reported-phone").await;
+
+    log_in(&c, &app, "so_tttt").await;
+    c.goto(&zone).await.unwrap();
+    fill(&c, "#advance input[name=day]", "05/09/2022").await;
+    click(&c, "#save-step").await;
+    c.wait()
+        .for_element(Locator::Id("zone-status"))
+        .await
+        .unwrap();
+    assert!(
+        text_of(&c, "#zone-status")
+            .await
+            .contains("Đã gửi nhà mạng")
+    );
+    // A date before the last step: refused in words, on the same page.
+    fill(&c, "#advance input[name=day]", "01/09/2022").await;
+    click(&c, "#save-step").await;
+    c.wait().for_element(Locator::Id("problems")).await.unwrap();
+    assert!(text_of(&c, "#problems").await.contains("05/09/2022"));
+    c.find(Locator::Css(
+        "#advance select[name=status] option[value=covered]",
+    ))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+    fill(&c, "#advance input[name=day]", "15/11/2022").await;
+    click(&c, "#save-step").await;
+    c.wait().for_element(Locator::Id("covered")).await.unwrap();
+    page_is_usable(&c, "a covered zone").await;
+    shot(&c, "zone-covered-phone").await;
+
+    log_in(&c, &app, "truong_67663001").await;
+    c.goto(&app.url("/aftercare/repairs")).await.unwrap();
+    click(&c, "#open-ticket summary").await;
+    page_is_usable(&c, "/aftercare/repairs").await;
+    fill(&c, "input[name=serial]", &serial).await;
+    fill(&c, "input[name=fault]", "Màn hình không lên").await;
+    fill(&c, "input[name=reported_by]", "Phụ huynh").await;
+    click(&c, "#save-ticket").await;
+    c.wait()
+        .for_element(Locator::Id("ticket-status"))
+        .await
+        .unwrap();
+    assert_eq!(
+        store.device(&serial).await.unwrap().unwrap().state,
+        DeviceState::UnderRepair
+    );
+    c.find(Locator::Css(
+        "#ticket-step select[name=status] option[value=repaired]",
+    ))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+    fill(&c, "#ticket-step input[name=resolution]", "Thay màn hình").await;
+    click(&c, "#save-step").await;
+    c.wait().for_element(Locator::Id("closed")).await.unwrap();
+    page_is_usable(&c, "a closed ticket").await;
+    shot(&c, "repair-closed-phone").await;
+    let d = store.device(&serial).await.unwrap().unwrap();
+    assert_eq!(
+        (d.state, d.holder),
+        (DeviceState::WithStudent, Holder::Student(handed[0]))
+    );
+    c.close().await.unwrap();
+}
