@@ -102,6 +102,15 @@ impl Ctx {
     }
 }
 
+/// A form page's status: 200 shown fresh, 422 shown again with the problems found.
+pub fn form_status(problems: &[String]) -> axum::http::StatusCode {
+    if problems.is_empty() {
+        axum::http::StatusCode::OK
+    } else {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    }
+}
+
 /// A tab of an area's sub-navigation.
 pub struct Tab {
     pub href: &'static str,

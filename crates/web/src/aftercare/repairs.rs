@@ -11,7 +11,6 @@ use crate::gate::Actor;
 use crate::state::AppState;
 use crate::views::{Ctx, redirect_with_flash, render};
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use domain::Lang;
 use domain::aftercare::TicketStatus;
@@ -121,11 +120,7 @@ async fn list_page(
         .iter()
         .map(|t| line(t, names, lang))
         .collect();
-    let status = if problems.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = crate::views::form_status(&problems);
     Ok(with_status(
         status,
         render(RepairsPage {
@@ -263,11 +258,7 @@ async fn ticket_page(
             selected: s.code() == f.status,
         })
         .collect();
-    let status = if problems.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = crate::views::form_status(&problems);
     let texts = texts::tr(lang);
     Ok(with_status(
         status,

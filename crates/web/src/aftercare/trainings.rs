@@ -12,7 +12,6 @@ use crate::gate::Actor;
 use crate::state::AppState;
 use crate::views::{Ctx, num, redirect_with_flash, render};
 use axum::extract::{Multipart, Path, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use domain::Lang;
 use domain::aftercare::{TrainingTopic, attendee_count};
@@ -116,11 +115,7 @@ fn form_page(ctx: &Ctx, actor: &Actor, f: TrainingForm, problems: Vec<String>) -
             selected: t.code() == f.topic,
         })
         .collect();
-    let status = if problems.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = crate::views::form_status(&problems);
     with_status(
         status,
         render(NewTrainingPage {
@@ -249,7 +244,7 @@ async fn training_page(
     problems: Vec<String>,
 ) -> AppResult<Response> {
     let lang = ctx.lang;
-    let (t, list, path) = state
+    let (t, list, _) = state
         .store
         .training(id)
         .await?
@@ -267,12 +262,7 @@ async fn training_page(
             size: format!("{} KB", num((d.size + 1023) / 1024)),
         })
         .collect();
-    let status = if problems.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    let _ = path;
+    let status = crate::views::form_status(&problems);
     Ok(with_status(
         status,
         render(TrainingPage {
@@ -314,6 +304,17 @@ pub async fn training(
     training_page(&state, &ctx, &actor, id, Vec::new()).await
 }
 
+/// Refuses, as not found, a session outside the viewer's scope.
+async fn visible(state: &AppState, actor: &Actor, id: i64) -> AppResult<()> {
+    state
+        .store
+        .training(id)
+        .await?
+        .filter(|(_, _, path)| actor.sees(path))
+        .map(|_| ())
+        .ok_or_else(AppError::not_found)
+}
+
 /// The one file of a multipart form, bounded; `Err` the problem to show.
 async fn the_file(
     multipart: &mut Multipart,
@@ -353,12 +354,7 @@ pub async fn attendees(
 ) -> AppResult<Response> {
     let lang = ctx.lang;
     let t = texts::tr(lang);
-    state
-        .store
-        .training(id)
-        .await?
-        .filter(|(_, _, path)| actor.sees(path))
-        .ok_or_else(AppError::not_found)?;
+    visible(&state, &actor, id).await?;
     let (name, bytes) = match the_file(&mut multipart, MAX_SHEET_BYTES, lang).await? {
         Ok(f) => f,
         Err(p) => return training_page(&state, &ctx, &actor, id, vec![p]).await,
@@ -424,12 +420,7 @@ pub async fn material(
     mut multipart: Multipart,
 ) -> AppResult<Response> {
     let lang = ctx.lang;
-    state
-        .store
-        .training(id)
-        .await?
-        .filter(|(_, _, path)| actor.sees(path))
-        .ok_or_else(AppError::not_found)?;
+    visible(&state, &actor, id).await?;
     let (name, bytes) = match the_file(&mut multipart, MAX_MATERIAL_BYTES, lang).await? {
         Ok(f) => f,
         Err(p) => return training_page(&state, &ctx, &actor, id, vec![p]).await,
@@ -460,11 +451,6 @@ pub async fn material_file(
     actor: Actor,
     Path((id, doc)): Path<(i64, i64)>,
 ) -> AppResult<Response> {
-    state
-        .store
-        .training(id)
-        .await?
-        .filter(|(_, _, path)| actor.sees(path))
-        .ok_or_else(AppError::not_found)?;
+    visible(&state, &actor, id).await?;
     send_document(&state, DocumentOwner::Training(id), doc).await
 }

@@ -10,7 +10,6 @@ use crate::gate::Actor;
 use crate::state::AppState;
 use crate::views::{Ctx, redirect_with_flash, render};
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::Response;
 use domain::authz::Action;
 use domain::dates::{format_date, parse_date};
@@ -92,11 +91,7 @@ async fn page(
             recommended: p.recommended,
         })
         .collect();
-    let status = if problems.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = crate::views::form_status(&problems);
     Ok(with_status(
         status,
         render(PlatformsPage {

@@ -11,7 +11,6 @@ use crate::gate::Actor;
 use crate::state::AppState;
 use crate::views::{Ctx, num, redirect_with_flash, render};
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use domain::Lang;
 use domain::authz::Action;
@@ -259,11 +258,7 @@ async fn school_page(
             by: h.recorded_by,
         })
         .collect();
-    let status = if problems.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = crate::views::form_status(&problems);
     let kinds = choices(
         Connectivity::ALL.iter().map(|k| (k.code(), k.label(lang))),
         &f.kind,

@@ -12,7 +12,6 @@ use crate::gate::Actor;
 use crate::state::AppState;
 use crate::views::{Ctx, num, redirect_with_flash, render};
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::Response;
 use domain::authz::Action;
 use domain::dates::{format_date, parse_date, today};
@@ -209,11 +208,7 @@ async fn page(
         Carrier::ALL.iter().map(|c| (c.code(), c.name())),
         &f.carrier,
     );
-    let status = if problems.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = crate::views::form_status(&problems);
     Ok(with_status(
         status,
         render(SimsPage {

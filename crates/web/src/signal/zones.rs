@@ -12,7 +12,6 @@ use crate::gate::Actor;
 use crate::state::AppState;
 use crate::views::{Ctx, num, redirect_with_flash, render};
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use domain::Lang;
 use domain::authz::Action;
@@ -294,11 +293,7 @@ async fn form_page(
             )
         })
         .collect();
-    let status = if problems.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = crate::views::form_status(&problems);
     Ok(with_status(
         status,
         render(NewZonePage {
@@ -457,11 +452,7 @@ async fn zone_page(
             .map(|s| (s.code(), s.label(lang))),
         &f.status,
     );
-    let status = if problems.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = crate::views::form_status(&problems);
     let point = z.point.map(|(a, b)| {
         let (lat, lon) = (degrees(a), degrees(b));
         let url = format!(
