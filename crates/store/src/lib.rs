@@ -107,6 +107,16 @@ pub(crate) fn create_private(path: &str) -> std::io::Result<()> {
     }
 }
 
+/// Run on each new PostgreSQL connection: while a statement runs, the server checks every
+/// two seconds that the client is still there, and ends the statement (rolling back its
+/// transaction, releasing its locks) when it is not. Without it, the statement of a server
+/// or command killed mid-import runs on to its end with its locks held, and whoever comes
+/// next waits for it. The setting exists from PostgreSQL 14; older servers skip it.
+const CHECK_CLIENT: &str = "DO $$ BEGIN
+    PERFORM set_config('client_connection_check_interval', '2s', false);
+  EXCEPTION WHEN undefined_object THEN NULL;
+  END $$";
+
 /// The database: a pool on one engine.
 #[derive(Debug, Clone)]
 pub struct Store {
@@ -122,6 +132,12 @@ impl Store {
                 PgPoolOptions::new()
                     .max_connections(opts.max_connections)
                     .acquire_timeout(Duration::from_secs(10))
+                    .after_connect(|conn, _| {
+                        Box::pin(async move {
+                            use sqlx::Executor;
+                            conn.execute(CHECK_CLIENT).await.map(|_| ())
+                        })
+                    })
                     .connect(url)
                     .await?,
             ),
