@@ -19,7 +19,74 @@ web_tests!(
     uploads_carry_their_token_in_the_body,
     head_answers_like_get,
     the_audit_page_names_people_and_actions_and_filters,
+    a_planted_session_does_not_survive_a_login,
 );
+
+/// The value of cookie `name` a response sets, if it sets one.
+fn set_cookie(res: &reqwest::Response, name: &str) -> Option<String> {
+    res.headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|v| v.strip_prefix(&format!("{name}=")))
+        .map(|v| v.split(';').next().unwrap_or("").to_string())
+}
+
+/// Session fixation: a session cookie the browser carries when someone logs in (a value an
+/// attacker chose and planted) is never adopted: the login hands out a new token of the
+/// server's making, and the planted value opens nothing, before or after. A real session
+/// planted in a browser shows whose it is on the first page.
+async fn a_planted_session_does_not_survive_a_login(app: &TestApp) {
+    let plain = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let planted = "do-ke-tan-cong-chon-0123456789abcdef0123456789abcdef";
+    // The victim's browser sends the planted cookie with every request.
+    let page = plain
+        .get(app.url("/login"))
+        .header("cookie", format!("smt_session={planted}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        page.status(),
+        StatusCode::OK,
+        "an unknown token is no session"
+    );
+    let pre = set_cookie(&page, "smt_pre").expect("the login form's cookie");
+    let csrf = form_token(&page.text().await.unwrap()).unwrap();
+    let res = plain
+        .post(app.url("/login"))
+        .header("cookie", format!("smt_pre={pre}; smt_session={planted}"))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("username", "phong_663"),
+            ("password", PASSWORD),
+            ("next", "/"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let issued = set_cookie(&res, "smt_session").expect("a new session");
+    assert_ne!(issued, planted, "the login keeps no token it was handed");
+    let get = |token: String| {
+        plain
+            .get(app.url("/"))
+            .header("cookie", format!("smt_session={token}"))
+            .send()
+    };
+    let home = get(issued.clone()).await.unwrap();
+    assert!(home.text().await.unwrap().contains("Huyện Đắk Mil"));
+    let with_planted = get(planted.to_string()).await.unwrap();
+    assert_eq!(with_planted.status(), StatusCode::SEE_OTHER);
+    // A real session planted in another's browser: the first page names its owner.
+    let (_, res) = app.login("truong_67663001", PASSWORD).await;
+    let real = set_cookie(&res, "smt_session").unwrap();
+    let page = get(real).await.unwrap().text().await.unwrap();
+    assert!(page.contains("Xin chào, Cán bộ truong_67663001"), "{page}");
+}
 
 /// The audit page speaks in words (people by name, actions and objects by what they
 /// are), leaves logins out unless asked, and filters by person and by day.
