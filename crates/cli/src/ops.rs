@@ -152,6 +152,9 @@ pub struct DemoArgs {
     /// Chỉ tạo dữ liệu, không chạy máy chủ (seed only)
     #[arg(long)]
     pub no_serve: bool,
+    /// Nhân số học sinh của mỗi danh sách mẫu lên N lần: 4 cho một tỉnh khoảng 20.000 học sinh (N times the students of every generated list: 4 for a province of about 20,000)
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=50))]
+    pub scale: u16,
     #[command(flatten)]
     pub log: crate::audit::LogKeyArgs,
 }
@@ -231,7 +234,7 @@ pub async fn run(
             // A database that has never recorded anything gets the demo; one that has is
             // used as it is.
             if store.audit_head().await?.0 == 0 {
-                demo::seed(&store, out).await?;
+                demo::seed(&store, out, usize::from(a.scale)).await?;
             } else {
                 out.info(
                     &format!("Dùng lại dữ liệu có sẵn: {}", redact(&url)),

@@ -25,7 +25,7 @@ pub use users::users;
 pub const DEMO_PASSWORD: &str = "maytinh-2022";
 
 /// The whole demo, area by area.
-pub async fn seed(store: &Store, out: &Out) -> Result<()> {
+pub async fn seed(store: &Store, out: &Out, scale: usize) -> Result<()> {
     let actor = AuditActor::system("demo");
     out.info(
         "Đang tạo dữ liệu mẫu Đắk Nông…",
@@ -36,7 +36,7 @@ pub async fn seed(store: &Store, out: &Out) -> Result<()> {
     let good = devices::seed(store, &actor).await?;
     donations::seed(store, &actor, good).await?;
     users::seed(store, &actor).await?;
-    let lists = students::seed_lists(store, &actor).await?;
+    let lists = students::seed_lists(store, &actor, scale).await?;
     out.info(
         &format!("Đã tạo {lists} danh sách học sinh ở mọi bước duyệt."),
         &format!("Made {lists} students' lists at every step of the approval chain."),
@@ -164,6 +164,7 @@ mod tests {
             &Out {
                 lang: domain::Lang::Vi,
             },
+            1,
         )
         .await
         .unwrap();
@@ -299,6 +300,7 @@ mod tests {
             &Out {
                 lang: domain::Lang::Vi,
             },
+            1,
         )
         .await
         .unwrap();

@@ -205,12 +205,14 @@ fn sample(name: &str) -> Vec<u8> {
 }
 
 /// The lists of the schools, each left at its stage; returns how many lists were made.
-pub async fn seed_lists(store: &Store, system: &AuditActor) -> Result<usize> {
+/// `scale` multiplies the size of every generated list (1: about 5,000 students in the
+/// province; 4: about 20,000, the size the load test runs on).
+pub async fn seed_lists(store: &Store, system: &AuditActor, scale: usize) -> Result<usize> {
     let round = store
         .current_round()
         .await?
         .context("the demo round is open")?;
-    seed_round(store, system, round, None).await
+    seed_round(store, system, round, None, scale).await
 }
 
 /// The pilot round's lists: every school of some districts, each list approved by the
@@ -221,7 +223,7 @@ pub async fn seed_pilot_lists(
     round: domain::students::programs::Round,
     districts: &[&str],
 ) -> Result<usize> {
-    seed_round(store, system, round, Some(districts)).await
+    seed_round(store, system, round, Some(districts), 1).await
 }
 
 /// The lists of a round: at every stage (`pilot` None), or all of some districts approved
@@ -231,6 +233,7 @@ async fn seed_round(
     system: &AuditActor,
     round: domain::students::programs::Round,
     pilot: Option<&[&str]>,
+    scale: usize,
 ) -> Result<usize> {
     let so = store
         .user_by_username("so_gddt")
@@ -316,7 +319,7 @@ async fn seed_round(
             continue;
         }
         let commune = school.commune_name.clone().unwrap_or_default();
-        let n = 6 + rng.below(20) as usize;
+        let n = (6 + rng.below(20) as usize) * scale.max(1);
         let csv = list_csv(&school, &commune, n, &mut rng, &mut serial);
         import(
             store,

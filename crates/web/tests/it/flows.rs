@@ -1208,3 +1208,128 @@ async fn a_busy_database_answers_503_and_writes_nothing() {
             .is_some()
     );
 }
+
+/// Two app servers on one PostgreSQL database, each with its own caches, as a province
+/// that outgrew one machine runs them: a session made on one opens the other; a change made
+/// through one shows on the other within the cache time (`serve --cache-secs`), the
+/// uncached pages at once; a logout or a disabled account on one is refused by the other
+/// within it too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_servers_on_one_database_agree_within_the_cache_time() {
+    use std::time::{Duration, Instant};
+    let Some(a) = TestApp::postgres().await else {
+        return;
+    };
+    let ttl = Duration::from_secs(2);
+    let store_b = store::Store::open(&a.db.url, &store::OpenOptions::default())
+        .await
+        .unwrap();
+    let config = web::WebConfig {
+        cache_ttl: ttl,
+        ..web::WebConfig::default()
+    };
+    let server = web::Application::build(store_b, config, "127.0.0.1:0")
+        .await
+        .unwrap();
+    let b_base = format!("http://{}", server.local_addr());
+    tokio::spawn(server.run_until_stopped(std::future::pending()));
+    let on_b = |c: &crate::common::Client| crate::common::Client {
+        base: b_base.clone(),
+        http: c.http.clone(),
+        csrf: c.csrf.clone(),
+    };
+    // Within the cache time (and a second for the request itself), `seen` comes true.
+    async fn within(ttl: Duration, what: &str, mut seen: impl AsyncFnMut() -> bool) {
+        let started = Instant::now();
+        while !seen().await {
+            assert!(
+                started.elapsed() < ttl + Duration::from_secs(1),
+                "{what}: not seen within {ttl:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        eprintln!("{what}: seen after {:?}", started.elapsed());
+    }
+
+    // A login through the form on A opens B.
+    let (browser, res) = a.login("phong_663", PASSWORD).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let home_b = browser.get(format!("{b_base}/")).send().await.unwrap();
+    assert_eq!(home_b.status(), StatusCode::OK);
+    assert!(home_b.text().await.unwrap().contains("Huyện Đắk Mil"));
+
+    // A school made through A: B's list of units shows it at once; B's dashboard, whose
+    // counts it caches, within the cache time.
+    let so = a.session("so_gddt").await;
+    let so_b = on_b(&so);
+    let dashboard = so_b.get("/").await.text().await.unwrap();
+    let res = so
+        .post(
+            "/units",
+            &[
+                ("level", "school"),
+                ("code", "67663079"),
+                ("name", "Trường TH Hai Máy Chủ"),
+                ("parent", "663"),
+                ("school_level", "tieu_hoc"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let list = so_b.get("/units?q=67663079").await.text().await.unwrap();
+    assert!(list.contains("Trường TH Hai Máy Chủ"), "{list}");
+    within(ttl, "B's dashboard counts the new school", async || {
+        so_b.get("/").await.text().await.unwrap() != dashboard
+    })
+    .await;
+
+    // A logout on A: A refuses the session at once, B within the cache time.
+    let page = a.text(&browser, "/").await;
+    let csrf = form_token(&page).unwrap();
+    let res = browser
+        .post(a.url("/logout"))
+        .form(&[("_csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let refused = |base: String| {
+        let browser = browser.clone();
+        async move {
+            browser
+                .get(format!("{base}/"))
+                .send()
+                .await
+                .unwrap()
+                .status()
+                == StatusCode::SEE_OTHER
+        }
+    };
+    assert!(refused(a.base.clone()).await, "A refuses at once");
+    within(ttl, "B refuses the logged-out session", async || {
+        refused(b_base.clone()).await
+    })
+    .await;
+
+    // An account disabled on A: its session (warm in B's cache) is refused by B in time.
+    let mttq = a.session("mttq").await;
+    let mttq_b = on_b(&mttq);
+    assert_eq!(mttq_b.get("/").await.status(), StatusCode::OK);
+    let u = a.user("mttq").await;
+    let admin = a.session("admin").await;
+    let res = admin
+        .post(
+            &format!("/admin/users/{}", u.id),
+            &[
+                ("full_name", "Cán bộ mttq"),
+                ("role", "mttq"),
+                ("unit", "67-MTTQ"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    within(ttl, "B refuses the disabled account", async || {
+        mttq_b.get("/").await.status() == StatusCode::SEE_OTHER
+    })
+    .await;
+}
