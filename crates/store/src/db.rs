@@ -101,19 +101,33 @@ impl Tx {
         Ok(())
     }
 
-    /// After a bulk write into `table`, gives PostgreSQL's planner the table's true size
-    /// before the set-based statements that follow in the same transaction. Without it,
-    /// a table whose statistics say "no live rows" (a large import rolled back, then
-    /// analysed by autovacuum) is planned as one row, and a self-join over the rows just
-    /// written turns into a nested loop: 40,000 rows took 9 min 41 s instead of 4.6 s
-    /// (docs/RELIABILITY.md). `ANALYZE` counts the transaction's own rows and reads a
-    /// fixed sample, so its cost does not grow with the table; it holds the table's
-    /// share-update-exclusive lock to the end of the transaction, which orders two
-    /// imports into the same table the way the audit chain's head already does. SQLite
-    /// plans without row counts: nothing to do there.
-    pub async fn refresh_statistics(&mut self, table: Table) -> Result<(), sqlx::Error> {
+    /// After a bulk write of `written` rows into `table`, gives PostgreSQL's planner the
+    /// table's true size before the set-based statements that follow in the same
+    /// transaction. Without it, a table whose statistics say "no live rows" (a large
+    /// import rolled back, then analysed by autovacuum) is planned as one row, and a
+    /// self-join over the rows just written turns into a nested loop: 40,000 rows took
+    /// 9 min 41 s instead of 4.6 s (docs/RELIABILITY.md). `ANALYZE` counts the
+    /// transaction's own rows and reads a fixed sample; it holds the table's
+    /// share-update-exclusive lock to the end of the transaction, which orders two imports
+    /// into the same table the way the audit chain's head already does. It runs only when
+    /// the write is large beside what the statistics know (500 rows or more, and more than
+    /// a fifth of the table), so a school's list of twenty in a province does not pay for
+    /// it. SQLite plans without row counts: nothing to do there.
+    pub async fn refresh_statistics(
+        &mut self,
+        table: Table,
+        written: u64,
+    ) -> Result<(), sqlx::Error> {
         if let Tx::Postgres(t) = self {
-            sqlx::raw_sql(table.analyze()).execute(&mut **t).await?;
+            if written < 500 {
+                return Ok(());
+            }
+            let known: f64 = sqlx::query_scalar(table.size_known())
+                .fetch_one(&mut **t)
+                .await?;
+            if (written as f64) > known / 5.0 {
+                sqlx::raw_sql(table.analyze()).execute(&mut **t).await?;
+            }
         }
         Ok(())
     }
@@ -139,6 +153,18 @@ impl Table {
         match self {
             Table::Students => "ANALYZE students",
             Table::Households => "ANALYZE households",
+        }
+    }
+
+    /// The rows PostgreSQL's statistics say the table has (0 when never analysed).
+    fn size_known(self) -> &'static str {
+        match self {
+            Table::Students => {
+                "SELECT GREATEST(reltuples, 0)::FLOAT8 FROM pg_class WHERE oid = 'students'::regclass"
+            }
+            Table::Households => {
+                "SELECT GREATEST(reltuples, 0)::FLOAT8 FROM pg_class WHERE oid = 'households'::regclass"
+            }
         }
     }
 }

@@ -213,7 +213,8 @@ impl Store {
             out.unchanged += 1 - n.min(1);
         }
         out.communes = touched.len() as u64;
-        tx.refresh_statistics(crate::db::Table::Households).await?;
+        tx.refresh_statistics(crate::db::Table::Households, out.households)
+            .await?;
         if let Some(round) = self.current_round().await.ok().flatten() {
             out.check = check_in_tx(&mut tx, round.id, None).await?;
         }

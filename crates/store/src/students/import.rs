@@ -483,7 +483,8 @@ impl Store {
         let Some(c) = counts else {
             return Err(StoreError::Incomplete);
         };
-        tx.refresh_statistics(crate::db::Table::Students).await?;
+        tx.refresh_statistics(crate::db::Table::Students, c.imported as u64)
+            .await?;
         // Rows are only ever added or updated by an import, never removed.
         outcome.inserted = (list_size(tx, target).await? - before).max(0) as u64;
         q("UPDATE student_imports SET header_row = $1, data_rows = $2, imported = $3, rejected = $4, skipped = $5 WHERE id = $6")

@@ -1120,3 +1120,102 @@ async fn a_dead_zone_and_a_repair_on_a_phone() {
     );
     c.close().await.unwrap();
 }
+
+/// Sở TT&TT appraises a delivered batch on a phone: the model first, then the batch (a
+/// date that does not exist refused in words, nothing recorded); the Board then takes the
+/// appraised devices into stock from the same page.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_batch_is_appraised_and_stocked_on_a_phone() {
+    use domain::devices::{Batch, DeviceKind, DeviceModel};
+    let Some((_driver, driver_url)) = start_driver().await else {
+        return;
+    };
+    let app = TestApp::sqlite().await;
+    let store = &app.db.store;
+    let system = store::testing::system();
+    let model = store
+        .create_device_model(
+            &system,
+            &DeviceModel {
+                kind: Some(DeviceKind::Tablet),
+                brand: "Samsung".into(),
+                model: "Galaxy Tab A8".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let rows: Vec<store::devices::SerialRow> = (0..8)
+        .map(|i| store::devices::SerialRow {
+            row: i + 2,
+            serial: format!("R9TT{i:05}"),
+            imei: None,
+        })
+        .collect();
+    store
+        .register_devices(
+            &system,
+            model,
+            &Batch::Contract("12/2022/HĐ-TT".into()),
+            &rows,
+            domain::Lang::Vi,
+            false,
+        )
+        .await
+        .unwrap();
+    let c = browser(&driver_url).await;
+    c.set_window_size(390, 844).await.unwrap();
+    let form = format!("#model-{model} form[action='/devices/appraisals']");
+    let appraise = async |source: &str, on: &str| {
+        c.goto(&app.url("/devices/batches")).await.unwrap();
+        click(&c, &format!("#model-{model} details summary")).await;
+        c.find(Locator::Css(&format!(
+            "#source-{model} option[value='{source}']"
+        )))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+        click(&c, &format!("{form} input[name=verdict][value=pass]")).await;
+        let date = c.find(Locator::Id(&format!("on-{model}"))).await.unwrap();
+        date.clear().await.unwrap();
+        date.send_keys(on).await.unwrap();
+        fill(&c, &format!("#notes-{model}"), "Đạt cấu hình tối thiểu").await;
+        click(&c, &format!("{form} button[type=submit]")).await;
+        c.wait().for_element(Locator::Css("main h1")).await.unwrap();
+    };
+
+    log_in(&c, &app, "so_tttt").await;
+    c.goto(&app.url("/devices/batches")).await.unwrap();
+    click(&c, &format!("#model-{model} details summary")).await;
+    page_is_usable(&c, "/devices/batches").await;
+    shot(&c, "appraisal-form-phone").await;
+    appraise("", "01/06/2022").await;
+    let batch = "contract:12/2022/HĐ-TT";
+    appraise(batch, "31/02/2022").await;
+    assert!(
+        text_of(&c, "#form-error").await.contains("dd/mm/yyyy"),
+        "a date that does not exist is refused in words"
+    );
+    let cell = format!("#model-{model} td[data-label='Đạt, chờ nhập kho']");
+    appraise(batch, "02/06/2022").await;
+    assert_eq!(text_of(&c, &cell).await, "8");
+    page_is_usable(&c, "/devices/batches after the appraisal").await;
+    shot(&c, "batch-appraised-phone").await;
+
+    log_in(&c, &app, "ban_dieu_phoi").await;
+    c.goto(&app.url("/devices/batches")).await.unwrap();
+    click(
+        &c,
+        &format!("#model-{model} form[action='/devices/batches/stock-in'] button"),
+    )
+    .await;
+    c.wait().for_element(Locator::Css("main h1")).await.unwrap();
+    assert_eq!(
+        text_of(&c, &format!("#model-{model} td[data-label='Trong kho']")).await,
+        "8"
+    );
+    shot(&c, "batch-stocked-phone").await;
+    c.close().await.unwrap();
+}
