@@ -3,9 +3,9 @@
 //! servers agree within that time. A change made through this server drops what it
 //! touches at once. See docs/adr/0007-short-caches.md.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::hash::Hash;
-use std::sync::RwLock;
+use std::sync::{Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 /// A map whose entries expire after `ttl`, bounded to `max` entries.
@@ -13,6 +13,24 @@ pub struct TtlCache<K, V> {
     ttl: Duration,
     max: usize,
     map: RwLock<HashMap<K, (Instant, V)>>,
+    /// Keys whose expired entry one request is computing again (see [`Self::claim`]).
+    refreshing: Mutex<HashSet<K>>,
+}
+
+/// One request's claim to compute an expired entry again; dropped (done or failed), the
+/// next request may claim it.
+pub struct Refresh<'a, K: Eq + Hash + Clone> {
+    set: &'a Mutex<HashSet<K>>,
+    key: K,
+}
+
+impl<K: Eq + Hash + Clone> Drop for Refresh<'_, K> {
+    fn drop(&mut self) {
+        self.set
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&self.key);
+    }
 }
 
 impl<K: Eq + Hash + Clone, V: Clone> TtlCache<K, V> {
@@ -21,7 +39,19 @@ impl<K: Eq + Hash + Clone, V: Clone> TtlCache<K, V> {
             ttl,
             max,
             map: RwLock::new(HashMap::new()),
+            refreshing: Mutex::new(HashSet::new()),
         }
+    }
+
+    /// Claims the computing of `k` again, unless another request holds the claim: then
+    /// it is computing the entry, and the caller serves the expired one meanwhile (so that
+    /// many requests arriving as an entry expires compute it once, not each).
+    pub fn claim(&self, k: &K) -> Option<Refresh<'_, K>> {
+        let mut set = self.refreshing.lock().unwrap_or_else(|p| p.into_inner());
+        set.insert(k.clone()).then(|| Refresh {
+            set: &self.refreshing,
+            key: k.clone(),
+        })
     }
 
     pub fn get(&self, k: &K) -> Option<V> {
@@ -101,6 +131,16 @@ mod tests {
         assert_eq!(c.get(&5), Some("e"), "bounded: old entries make room");
         c.remove_where(|k, _| *k == 5);
         assert_eq!(c.get(&5), None);
+    }
+
+    #[test]
+    fn one_request_at_a_time_computes_an_expired_entry() {
+        let c: TtlCache<u32, &str> = TtlCache::new(Duration::from_secs(60), 10);
+        let first = c.claim(&1).expect("nobody holds it");
+        assert!(c.claim(&1).is_none(), "held by the first");
+        assert!(c.claim(&2).is_some(), "another key is free");
+        drop(first);
+        assert!(c.claim(&1).is_some(), "free again once the first is done");
     }
 
     #[test]

@@ -64,10 +64,19 @@ pub async fn dashboard(
     actor: Actor,
 ) -> AppResult<Response> {
     let key = (ctx.csrf.clone(), ctx.lang, ctx.path_and_query.clone());
-    if ctx.flash.is_none()
-        && let Some(html) = state.caches.dashboards.get(&key)
-    {
-        return Ok(Html(html).into_response());
+    // A fresh page is served as it is; an expired one is computed again by one request
+    // while the others arriving meanwhile are served the expired page (under load, every
+    // request of a busy user recomputed it at once: GET / p99 2.3 s at 64 connections).
+    let mut _refresh = None;
+    if ctx.flash.is_none() {
+        match state.caches.dashboards.get_with_age(&key) {
+            Some((html, true)) => return Ok(Html(html).into_response()),
+            Some((html, false)) => match state.caches.dashboards.claim(&key) {
+                Some(claim) => _refresh = Some(claim),
+                None => return Ok(Html(html).into_response()),
+            },
+            None => {}
+        }
     }
     let t = texts::tr(ctx.lang);
     let lang = ctx.lang;
