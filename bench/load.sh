@@ -145,7 +145,7 @@ times() {
   done <"$WORK/requests.tsv"
 }
 
-run() { # name base
+run() { # name base db
   requests "$2"
   local counts="SELECT (SELECT COUNT(*) FROM students), (SELECT COUNT(*) FROM units WHERE kind = 'school')"
   local n

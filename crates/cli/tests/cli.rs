@@ -19,18 +19,13 @@ fn bin() -> Command {
     c
 }
 
+/// Runs the command on `db`; ten minutes at most (see [`run_within`]).
 fn run(args: &[&str], db: &str) -> Output {
-    bin()
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .expect("run songmaytinh")
+    run_within(args, db, std::time::Duration::from_secs(600))
 }
 
-/// [`run`] with a deadline: a command still running after `limit` is killed and the test
-/// fails saying so, instead of holding CI until its own limit (a PostgreSQL plan gone
+/// Runs the command on `db` with a deadline: a command still running after `limit` is
+/// killed and the test fails saying so, instead of holding CI until its own limit (a PostgreSQL plan gone
 /// quadratic once held it for 90 minutes).
 fn run_within(args: &[&str], db: &str, limit: std::time::Duration) -> Output {
     let child = bin()
@@ -1910,11 +1905,7 @@ fn a_killed_import_leaves_nothing_half_done(db: &str, reference: &str, dir: &Pat
         "--json",
     ];
     let started = std::time::Instant::now();
-    let whole = json_of(&run_within(
-        &args,
-        reference,
-        std::time::Duration::from_secs(600),
-    ));
+    let whole = json_of(&run(&args, reference));
     let took = started.elapsed();
     // Whatever a kill left behind, the next command finishes in a few times the import's
     // own time.

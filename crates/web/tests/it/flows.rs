@@ -22,6 +22,21 @@ web_tests!(
     a_planted_session_does_not_survive_a_login,
 );
 
+/// The administrator saves the `mttq` account's form with "active" unticked.
+async fn disable_mttq(admin: &crate::common::Client, id: i64) {
+    let res = admin
+        .post(
+            &format!("/admin/users/{id}"),
+            &[
+                ("full_name", "Cán bộ mttq"),
+                ("role", "mttq"),
+                ("unit", "67-MTTQ"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+}
+
 /// The value of cookie `name` a response sets, if it sets one.
 fn set_cookie(res: &reqwest::Response, name: &str) -> Option<String> {
     res.headers()
@@ -368,17 +383,7 @@ async fn changes_through_this_server_take_effect_at_once(app: &TestApp) {
 
     // An administrator disables the account: its next page is the login page.
     let admin = app.session("admin").await;
-    let res = admin
-        .post(
-            &format!("/admin/users/{}", u.id),
-            &[
-                ("full_name", "Cán bộ mttq"),
-                ("role", "mttq"),
-                ("unit", "67-MTTQ"),
-            ],
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    disable_mttq(&admin, u.id).await;
     assert!(!app.user("mttq").await.active);
     let res = mttq.get("/").await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
@@ -1317,17 +1322,7 @@ async fn two_servers_on_one_database_agree_within_the_cache_time() {
     assert_eq!(mttq_b.get("/").await.status(), StatusCode::OK);
     let u = a.user("mttq").await;
     let admin = a.session("admin").await;
-    let res = admin
-        .post(
-            &format!("/admin/users/{}", u.id),
-            &[
-                ("full_name", "Cán bộ mttq"),
-                ("role", "mttq"),
-                ("unit", "67-MTTQ"),
-            ],
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    disable_mttq(&admin, u.id).await;
     within(ttl, "B refuses the disabled account", async || {
         mttq_b.get("/").await.status() == StatusCode::SEE_OTHER
     })
